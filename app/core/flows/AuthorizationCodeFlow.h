@@ -1,0 +1,99 @@
+#pragma once
+
+#include "flows/AuthorizationRequest.h"
+#include "flows/ClientConfig.h"
+#include "flows/Pkce.h"
+#include "http/HttpExchange.h"
+#include "listener/CapturedRedirect.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <optional>
+
+namespace workbench {
+
+class ExchangeClient;
+class LoopbackListener;
+class PendingExchange;
+
+// How a flow ended: the tokens, or what went wrong and where.
+struct FlowOutcome
+{
+    enum class Result {
+        Succeeded,
+        InvalidConfiguration,
+        ListenerFailed,
+        StateCheckFailed,
+        AuthorizationError, // the server sent error=... on the redirect
+        NoCodeInRedirect,
+        TokenRequestFailed, // transport failure: refused, timeout, TLS
+        TokenErrorResponse, // the token endpoint answered with an error
+        UnreadableTokenResponse,
+        Cancelled,
+    };
+    Result result = Result::Succeeded;
+    QString summary;
+    QStringList details;
+    QJsonObject tokenResponse;
+
+    bool succeeded() const { return result == Result::Succeeded; }
+    static QString resultName(Result result);
+};
+
+// The authorization code flow (RFC 6749 §4.1) with PKCE (RFC 7636) for a native app (RFC 8252):
+// listen on loopback, hand the authorization URL to whoever opens the browser, capture the
+// redirect, check state, redeem the code, and record every step.
+class AuthorizationCodeFlow : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Stage { Idle, WaitingForRedirect, ExchangingCode, Finished };
+
+    explicit AuthorizationCodeFlow(ExchangeClient *client, QObject *parent = nullptr);
+    ~AuthorizationCodeFlow() override;
+
+    // Starts listening and emits authorizationUrlReady(); false (and finished()) when it cannot.
+    bool start(const ClientConfig &config);
+    void cancel();
+
+    Stage stage() const { return m_stage; }
+    QUrl authorizationUrl() const { return m_authorizationUrl; }
+    QUrl redirectUri() const { return m_redirectUri; }
+    const ClientConfig &config() const { return m_config; }
+    QByteArray state() const { return m_state; }
+    QByteArray nonce() const { return m_nonce; }
+    std::optional<Pkce> pkce() const { return m_pkce; }
+    LoopbackListener *listener() const { return m_listener; }
+    const QList<HttpExchange> &exchanges() const { return m_exchanges; }
+
+signals:
+    void authorizationUrlReady(const QUrl &url);
+    void stageChanged(workbench::AuthorizationCodeFlow::Stage stage);
+    void warningRaised(const QString &warning);
+    void redirectCaptured(const workbench::CapturedRedirect &redirect);
+    void requestRejected(const workbench::RejectedRequest &rejected);
+    void exchangeRecorded(const workbench::HttpExchange &exchange);
+    void finished(const workbench::FlowOutcome &outcome);
+
+private:
+    void onRedirect(const CapturedRedirect &redirect);
+    void onTokenResponse(const HttpExchange &exchange);
+    void record(const HttpExchange &exchange);
+    void finish(FlowOutcome outcome);
+    void setStage(Stage stage);
+
+    ExchangeClient *m_client;
+    LoopbackListener *m_listener = nullptr;
+    QPointer<PendingExchange> m_pending;
+    ClientConfig m_config;
+    Stage m_stage = Stage::Idle;
+    QUrl m_redirectUri;
+    QUrl m_authorizationUrl;
+    QByteArray m_state;
+    QByteArray m_nonce;
+    std::optional<Pkce> m_pkce;
+    QList<HttpExchange> m_exchanges;
+};
+
+} // namespace workbench

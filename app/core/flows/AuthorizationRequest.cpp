@@ -1,0 +1,69 @@
+#include "AuthorizationRequest.h"
+
+namespace workbench {
+
+AuthorizationRequest AuthorizationRequest::forClient(const ClientConfig &config,
+                                                     const QUrl &redirectUri,
+                                                     const QByteArray &state,
+                                                     const QByteArray &nonce, const Pkce *pkce)
+{
+    AuthorizationRequest request;
+    request.endpoint = config.authorizationEndpoint;
+    request.clientId = config.clientId;
+    request.redirectUri = redirectUri;
+    request.scope = config.scope.simplified();
+    request.state = state;
+    if (config.wantsOpenId())
+        request.nonce = nonce;
+    if (pkce) {
+        request.codeChallenge = pkce->challenge;
+        request.codeChallengeMethod = Pkce::methodName(pkce->method);
+    }
+    request.extraParameters = config.extraAuthorizationParameters;
+    return request;
+}
+
+FormFields AuthorizationRequest::parameters() const
+{
+    FormFields fields{{QStringLiteral("response_type"), responseType},
+                      {QStringLiteral("client_id"), clientId},
+                      {QStringLiteral("redirect_uri"), redirectUri.toString(QUrl::FullyEncoded)}};
+    if (!scope.isEmpty())
+        fields.append({QStringLiteral("scope"), scope});
+    if (!state.isEmpty())
+        fields.append({QStringLiteral("state"), QString::fromLatin1(state)});
+    if (!nonce.isEmpty())
+        fields.append({QStringLiteral("nonce"), QString::fromLatin1(nonce)});
+    if (!codeChallenge.isEmpty()) {
+        fields.append({QStringLiteral("code_challenge"), QString::fromLatin1(codeChallenge)});
+        fields.append({QStringLiteral("code_challenge_method"), codeChallengeMethod});
+    }
+    // Extra parameters may override a built-in one on purpose (to test a server's reaction).
+    for (const auto &extra : extraParameters) {
+        bool replaced = false;
+        for (auto &field : fields) {
+            if (field.first == extra.first) {
+                field.second = extra.second;
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced)
+            fields.append(extra);
+    }
+    return fields;
+}
+
+QUrl AuthorizationRequest::toUrl() const
+{
+    QUrl url = endpoint;
+    QByteArray query = url.query(QUrl::FullyEncoded).toLatin1();
+    const QByteArray ours = FormEncoding::encode(parameters(), FormEncoding::Space::Percent);
+    if (!query.isEmpty())
+        query += '&';
+    query += ours;
+    url.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
+    return url;
+}
+
+} // namespace workbench

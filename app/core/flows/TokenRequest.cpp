@@ -1,0 +1,55 @@
+#include "TokenRequest.h"
+
+namespace workbench::TokenRequest {
+
+QByteArray basicAuthorizationValue(const QString &clientId, const QString &clientSecret)
+{
+    const QByteArray credentials = FormEncoding::encodeComponent(clientId) + ':' +
+                                   FormEncoding::encodeComponent(clientSecret);
+    return "Basic " + credentials.toBase64();
+}
+
+void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, FormFields *form)
+{
+    switch (config.authMethod) {
+    case ClientAuthMethod::ClientSecretBasic:
+        request->setHeader("Authorization",
+                           basicAuthorizationValue(config.clientId, config.clientSecret));
+        break;
+    case ClientAuthMethod::ClientSecretPost:
+        form->append({QStringLiteral("client_id"), config.clientId});
+        form->append({QStringLiteral("client_secret"), config.clientSecret});
+        break;
+    case ClientAuthMethod::None:
+        form->append({QStringLiteral("client_id"), config.clientId});
+        break;
+    }
+}
+
+HttpRequestSpec formPost(const QUrl &endpoint, const FormFields &form, HttpHeaders headers)
+{
+    HttpRequestSpec request;
+    request.method = "POST";
+    request.url = endpoint;
+    request.headers = std::move(headers);
+    request.setHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.setHeader("Accept", "application/json");
+    request.body = FormEncoding::encode(form);
+    return request;
+}
+
+HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &code,
+                                  const QUrl &redirectUri, const QByteArray &codeVerifier)
+{
+    FormFields form{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                    {QStringLiteral("code"), code},
+                    {QStringLiteral("redirect_uri"), redirectUri.toString(QUrl::FullyEncoded)}};
+    if (!codeVerifier.isEmpty())
+        form.append({QStringLiteral("code_verifier"), QString::fromLatin1(codeVerifier)});
+    HttpRequestSpec request;
+    authenticateClient(config, &request, &form);
+    form.append(config.extraTokenParameters);
+    return formPost(config.tokenEndpoint, form, request.headers);
+}
+
+} // namespace workbench::TokenRequest

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "flows/ClientConfig.h"
+#include "http/HttpExchange.h"
+
+namespace workbench {
+
+// Builds back-channel requests to the token endpoint (RFC 6749 §4.1.3) with client authentication.
+namespace TokenRequest {
+
+// RFC 6749 §2.3.1: id and secret are each form-urlencoded before they are joined and base64'd.
+QByteArray basicAuthorizationValue(const QString &clientId, const QString &clientSecret);
+
+// Adds the client's credentials to the request, as its authentication method says.
+void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, FormFields *form);
+
+HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &code,
+                                  const QUrl &redirectUri, const QByteArray &codeVerifier);
+
+// A form POST with the usual headers; the body is encoded from `form`.
+HttpRequestSpec formPost(const QUrl &endpoint, const FormFields &form, HttpHeaders headers = {});
+
+} // namespace TokenRequest
+} // namespace workbench

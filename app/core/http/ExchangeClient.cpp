@@ -1,0 +1,138 @@
+#include "ExchangeClient.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslError>
+
+Q_LOGGING_CATEGORY(lcHttp, "workbench.http")
+
+namespace workbench {
+
+static qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+PendingExchange::PendingExchange(QNetworkReply *reply, HttpExchange started, qint64 maxBodyBytes,
+                                 QObject *parent)
+    : QObject(parent), m_reply(reply), m_exchange(std::move(started)),
+      m_maxBodyBytes(maxBodyBytes), m_startedMs(nowMs())
+{
+    reply->setParent(this);
+    connect(reply, &QNetworkReply::readyRead, this, &PendingExchange::readBody);
+    connect(reply, &QNetworkReply::finished, this, &PendingExchange::complete);
+    connect(reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError> &errors) {
+        for (const QSslError &error : errors)
+            m_exchange.tlsErrors << error.errorString();
+    });
+}
+
+void PendingExchange::abort()
+{
+    if (!m_done)
+        m_reply->abort();
+}
+
+void PendingExchange::readBody()
+{
+    const qint64 room = m_maxBodyBytes - m_exchange.responseBody.size();
+    if (room <= 0) {
+        m_exchange.responseBodyTruncated = true;
+        m_reply->abort();
+        return;
+    }
+    m_exchange.responseBody += m_reply->read(room);
+    if (m_reply->bytesAvailable() > 0) {
+        m_exchange.responseBodyTruncated = true;
+        m_reply->abort();
+    }
+}
+
+void PendingExchange::complete()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (!m_exchange.responseBodyTruncated)
+        readBody();
+    m_exchange.elapsedMs = nowMs() - m_startedMs;
+
+    const QVariant status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (status.isValid()) {
+        m_exchange.status = status.toInt();
+        m_exchange.reasonPhrase =
+            m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+        for (const auto &pair : m_reply->rawHeaderPairs())
+            m_exchange.responseHeaders.append({pair.first, pair.second});
+    }
+    // An HTTP error status is a response, not a transport failure: only record the latter.
+    const auto error = m_reply->error();
+    const bool httpLevelError = error >= QNetworkReply::ContentAccessDenied &&
+                                error <= QNetworkReply::UnknownServerError && status.isValid();
+    if (error != QNetworkReply::NoError && !httpLevelError) {
+        if (m_exchange.responseBodyTruncated && error == QNetworkReply::OperationCanceledError)
+            m_exchange.networkError.clear();
+        else
+            m_exchange.networkError = m_reply->errorString();
+    }
+    qCInfo(lcHttp).noquote() << m_exchange.request.method << m_exchange.request.url.toString(
+                                                                  QUrl::RemoveQuery)
+                             << "->" << m_exchange.status << "in" << m_exchange.elapsedMs << "ms"
+                             << (m_exchange.networkError.isEmpty() ? QString()
+                                                                   : m_exchange.networkError);
+    emit finished(m_exchange);
+    deleteLater();
+}
+
+ExchangeClient::ExchangeClient(QObject *parent)
+    : QObject(parent), m_network(new QNetworkAccessManager(this))
+{
+    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+}
+
+QByteArray ExchangeClient::userAgent()
+{
+    return "OAuthWorkbench/" + QByteArray(WORKBENCH_VERSION);
+}
+
+PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString &label)
+{
+    HttpExchange exchange;
+    exchange.kind = HttpExchange::Kind::BackChannel;
+    exchange.label = label;
+    exchange.request = spec;
+    if (exchange.request.header("User-Agent").isEmpty())
+        exchange.request.setHeader("User-Agent", userAgent());
+    exchange.startedAt = QDateTime::currentDateTimeUtc();
+
+    // Every header Qt would otherwise add by itself is set here, so the record shows what goes
+    // on the wire. Bodies come back as the server sent them: nothing decompressed behind the
+    // person's back.
+    if (exchange.request.header("Accept-Encoding").isEmpty())
+        exchange.request.setHeader("Accept-Encoding", "identity");
+    if (exchange.request.header("Accept-Language").isEmpty())
+        exchange.request.setHeader("Accept-Language", "en-US,*");
+    if (exchange.request.header("Connection").isEmpty())
+        exchange.request.setHeader("Connection", "Keep-Alive");
+    if (!spec.body.isEmpty() || spec.method == "POST" || spec.method == "PUT")
+        exchange.request.setHeader("Content-Length", QByteArray::number(spec.body.size()));
+
+    QNetworkRequest request(spec.url);
+    request.setTransferTimeout(m_timeoutMs);
+    for (const auto &header : std::as_const(exchange.request.headers)) {
+        if (header.first.compare("Content-Length", Qt::CaseInsensitive) != 0)
+            request.setRawHeader(header.first, header.second);
+    }
+
+    QNetworkReply *reply =
+        m_network->sendCustomRequest(request, spec.method, spec.body.isEmpty() ? QByteArray()
+                                                                                 : spec.body);
+    auto *pending = new PendingExchange(reply, exchange, m_maxBodyBytes, this);
+    connect(pending, &PendingExchange::finished, this, &ExchangeClient::exchangeFinished);
+    return pending;
+}
+
+} // namespace workbench

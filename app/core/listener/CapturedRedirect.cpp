@@ -1,0 +1,35 @@
+#include "CapturedRedirect.h"
+
+namespace workbench {
+
+QString CapturedRedirect::modeName(ResponseMode mode)
+{
+    switch (mode) {
+    case ResponseMode::Query:
+        return QStringLiteral("query");
+    case ResponseMode::FormPost:
+        return QStringLiteral("form_post");
+    case ResponseMode::Fragment:
+        return QStringLiteral("fragment");
+    }
+    return {};
+}
+
+QString CapturedRedirect::stateCheckDescription(StateCheck check)
+{
+    switch (check) {
+    case StateCheck::Matched:
+        return QStringLiteral("state matches the value this app sent");
+    case StateCheck::Mismatched:
+        return QStringLiteral("state does NOT match the value this app sent: this response may "
+                              "belong to another request, or be forged (CSRF)");
+    case StateCheck::Missing:
+        return QStringLiteral("state is missing although this app sent one: the server dropped "
+                              "it, or the response did not come from this request");
+    case StateCheck::NotChecked:
+        return QStringLiteral("state was not checked (none was sent)");
+    }
+    return {};
+}
+
+} // namespace workbench

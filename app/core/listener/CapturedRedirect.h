@@ -1,0 +1,46 @@
+#pragma once
+
+#include "http/HttpExchange.h"
+#include "util/FormEncoding.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+
+namespace workbench {
+
+// What the browser brought back to the loopback listener: the authorization response.
+struct CapturedRedirect
+{
+    enum class ResponseMode { Query, FormPost, Fragment };
+    enum class StateCheck { Matched, Mismatched, Missing, NotChecked };
+
+    ResponseMode mode = ResponseMode::Query;
+    StateCheck stateCheck = StateCheck::NotChecked;
+    FormFields parameters;
+    QByteArray rawRequest;
+    QHostAddress peer;
+    QDateTime receivedAt;
+    // The exchange as the results pane shows it: the browser's request and the page we answered.
+    HttpExchange exchange;
+
+    QString value(const QString &name) const { return FormEncoding::value(parameters, name); }
+    bool has(const QString &name) const { return FormEncoding::contains(parameters, name); }
+    bool isError() const { return has(QStringLiteral("error")); }
+    bool stateAccepted() const
+    {
+        return stateCheck == StateCheck::Matched || stateCheck == StateCheck::NotChecked;
+    }
+    static QString modeName(ResponseMode mode);
+    static QString stateCheckDescription(StateCheck check);
+};
+
+// A connection the listener refused: garbage, oversized, too slow, or not the callback.
+struct RejectedRequest
+{
+    int status = 0;
+    QString reason;
+    QByteArray received; // what arrived, up to the listener's limits
+    QHostAddress peer;
+};
+
+} // namespace workbench

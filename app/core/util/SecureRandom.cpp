@@ -1,0 +1,21 @@
+#include "SecureRandom.h"
+
+#include <QRandomGenerator>
+
+namespace workbench::SecureRandom {
+
+QByteArray bytes(int count)
+{
+    QByteArray out(count, Qt::Uninitialized);
+    auto *generator = QRandomGenerator::system();
+    for (int i = 0; i < count; ++i)
+        out[i] = static_cast<char>(generator->bounded(256));
+    return out;
+}
+
+QByteArray urlSafeToken(int count)
+{
+    return bytes(count).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+} // namespace workbench::SecureRandom
