@@ -1,0 +1,199 @@
+// Unit test of AuthorizationCodeFlow with a canned token endpoint. The real proof that the flow
+// works is tests/e2e/tst_e2e_authcode.cpp against a certified OpenID provider.
+#include "flows/AuthorizationCodeFlow.h"
+#include "http/ExchangeClient.h"
+#include "listener/LoopbackListener.h"
+
+#include "TestHttp.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace workbench;
+using testhttp::CannedServer;
+using testhttp::jsonResponse;
+using testhttp::roundTrip;
+
+Q_DECLARE_METATYPE(workbench::FlowOutcome)
+
+class TestAuthorizationCodeFlow : public QObject
+{
+    Q_OBJECT
+
+    static ClientConfig configFor(const CannedServer &server)
+    {
+        ClientConfig config;
+        config.authorizationEndpoint = QUrl("https://as.example/authorize");
+        config.tokenEndpoint = server.url("/token");
+        config.clientId = "cid";
+        config.clientSecret = "sec";
+        config.scope = "openid";
+        return config;
+    }
+
+    // Plays the browser: follows the authorization URL's redirect_uri with these parameters.
+    static void redirectWith(AuthorizationCodeFlow &flow, const QByteArray &query)
+    {
+        const QUrl redirect = flow.redirectUri();
+        roundTrip(quint16(redirect.port()),
+                  "GET " + redirect.path().toLatin1() + "?" + query + " HTTP/1.1\r\n\r\n");
+    }
+
+    static FlowOutcome waitForOutcome(QSignalSpy &finished)
+    {
+        if (finished.isEmpty() && !finished.wait(10000))
+            return {FlowOutcome::Result::Cancelled, "timed out", {}, {}};
+        return finished.first().first().value<FlowOutcome>();
+    }
+
+private slots:
+    void initTestCase() { qRegisterMetaType<FlowOutcome>(); }
+
+    void succeedsAndRecordsEveryStep()
+    {
+        CannedServer server(
+            jsonResponse(200, R"({"access_token":"at","token_type":"Bearer","expires_in":60})"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy urlReady(&flow, &AuthorizationCodeFlow::authorizationUrlReady);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(configFor(server)));
+        QCOMPARE(urlReady.size(), 1);
+        QCOMPARE(flow.stage(), AuthorizationCodeFlow::Stage::WaitingForRedirect);
+        QVERIFY(flow.redirectUri().port() > 0);
+
+        const FormFields query =
+            FormEncoding::decode(flow.authorizationUrl().query(QUrl::FullyEncoded).toLatin1());
+        QCOMPARE(FormEncoding::value(query, "state"), QString::fromLatin1(flow.state()));
+        QCOMPARE(FormEncoding::value(query, "nonce"), QString::fromLatin1(flow.nonce()));
+        QCOMPARE(FormEncoding::value(query, "redirect_uri"), flow.redirectUri().toString());
+        QVERIFY(flow.pkce().has_value());
+
+        redirectWith(flow, "code=the-code&state=" + flow.state());
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
+        QCOMPARE(outcome.tokenResponse.value("access_token").toString(), QStringLiteral("at"));
+
+        QCOMPARE(flow.exchanges().size(), 3);
+        QCOMPARE(flow.exchanges().at(0).kind, HttpExchange::Kind::BrowserNavigation);
+        QCOMPARE(flow.exchanges().at(1).kind, HttpExchange::Kind::LoopbackCallback);
+        QCOMPARE(flow.exchanges().at(2).kind, HttpExchange::Kind::BackChannel);
+        const FormFields sent = FormEncoding::decode(flow.exchanges().at(2).request.body);
+        QCOMPARE(FormEncoding::value(sent, "code"), QStringLiteral("the-code"));
+        QCOMPARE(FormEncoding::value(sent, "redirect_uri"), flow.redirectUri().toString());
+        QCOMPARE(FormEncoding::value(sent, "code_verifier"),
+                 QString::fromLatin1(flow.pkce()->verifier));
+        QVERIFY(!flow.listener()->isListening());
+    }
+
+    void outcomes_data()
+    {
+        QTest::addColumn<QByteArray>("tokenResponse");
+        QTest::addColumn<QByteArray>("redirectQuery"); // STATE is replaced by the flow's state
+        QTest::addColumn<int>("result");
+        QTest::addColumn<int>("exchanges");
+        const QByteArray ok = jsonResponse(200, R"({"access_token":"at"})");
+        QTest::newRow("wrong state") << ok << QByteArray("code=c&state=forged")
+                                     << int(FlowOutcome::Result::StateCheckFailed) << 2;
+        QTest::newRow("missing state") << ok << QByteArray("code=c")
+                                       << int(FlowOutcome::Result::StateCheckFailed) << 2;
+        QTest::newRow("error on redirect")
+            << ok << QByteArray("error=access_denied&error_description=no&state=STATE")
+            << int(FlowOutcome::Result::AuthorizationError) << 2;
+        QTest::newRow("no code") << ok << QByteArray("state=STATE&foo=bar")
+                                 << int(FlowOutcome::Result::NoCodeInRedirect) << 2;
+        QTest::newRow("token error")
+            << jsonResponse(400, R"({"error":"invalid_grant","error_description":"expired"})")
+            << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::TokenErrorResponse)
+            << 3;
+        QTest::newRow("error hidden in 200")
+            << jsonResponse(200, R"({"error":"invalid_request"})")
+            << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::TokenErrorResponse)
+            << 3;
+        QTest::newRow("html instead of json")
+            << jsonResponse(200, "<html><body>Sign in</body></html>", "text/html")
+            << QByteArray("code=c&state=STATE")
+            << int(FlowOutcome::Result::UnreadableTokenResponse) << 3;
+        QTest::newRow("no access token")
+            << jsonResponse(200, R"({"token_type":"Bearer"})") << QByteArray("code=c&state=STATE")
+            << int(FlowOutcome::Result::UnreadableTokenResponse) << 3;
+        QTest::newRow("gateway 502 html")
+            << jsonResponse(502, "<html>Bad gateway</html>", "text/html")
+            << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::TokenErrorResponse)
+            << 3;
+    }
+    void outcomes()
+    {
+        QFETCH(QByteArray, tokenResponse);
+        QFETCH(QByteArray, redirectQuery);
+        QFETCH(int, result);
+        QFETCH(int, exchanges);
+        CannedServer server(tokenResponse);
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(configFor(server)));
+        redirectWith(flow, redirectQuery.replace("STATE", flow.state()));
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QCOMPARE(FlowOutcome::resultName(outcome.result),
+                 FlowOutcome::resultName(FlowOutcome::Result(result)));
+        QVERIFY(!outcome.summary.isEmpty());
+        QCOMPARE(flow.exchanges().size(), exchanges);
+        // A redirect that failed its checks never reaches the token endpoint.
+        QCOMPARE(server.requests.size(), exchanges == 3 ? 1 : 0);
+    }
+
+    void tokenEndpointUnreachable()
+    {
+        ClientConfig config;
+        config.authorizationEndpoint = QUrl("https://as.example/authorize");
+        quint16 port = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        config.tokenEndpoint = QUrl(QStringLiteral("http://127.0.0.1:%1/token").arg(port));
+        config.clientId = "cid";
+        config.authMethod = ClientAuthMethod::None;
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(config));
+        redirectWith(flow, "code=c&state=" + flow.state());
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QCOMPARE(outcome.result, FlowOutcome::Result::TokenRequestFailed);
+        QVERIFY(!outcome.details.join("").isEmpty());
+    }
+
+    void invalidConfigurationDoesNotListen()
+    {
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        ClientConfig config; // empty
+        QVERIFY(!flow.start(config));
+        QCOMPARE(finished.size(), 1);
+        const auto outcome = finished.first().first().value<FlowOutcome>();
+        QCOMPARE(outcome.result, FlowOutcome::Result::InvalidConfiguration);
+        QVERIFY(outcome.details.size() >= 3);
+        QVERIFY(!flow.listener());
+    }
+
+    void cancelStopsListening()
+    {
+        CannedServer server(jsonResponse(200, "{}"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(configFor(server)));
+        flow.cancel();
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().value<FlowOutcome>().result,
+                 FlowOutcome::Result::Cancelled);
+        QVERIFY(!flow.listener()->isListening());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuthorizationCodeFlow)
+#include "tst_authorizationcodeflow.moc"

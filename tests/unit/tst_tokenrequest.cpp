@@ -1,0 +1,118 @@
+#include "flows/TokenRequest.h"
+
+#include <QTest>
+
+using namespace workbench;
+
+class TestTokenRequest : public QObject
+{
+    Q_OBJECT
+
+    static ClientConfig client(ClientAuthMethod method, const QString &secret = "s3cret")
+    {
+        ClientConfig config;
+        config.tokenEndpoint = QUrl("https://as.example/token");
+        config.clientId = "my-client";
+        config.clientSecret = secret;
+        config.authMethod = method;
+        return config;
+    }
+
+private slots:
+    void basicHeaderEncodesBeforeBase64_data()
+    {
+        QTest::addColumn<QString>("clientId");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QByteArray>("beforeBase64");
+        QTest::newRow("plain") << "client" << "secret" << QByteArray("client:secret");
+        QTest::newRow("colon in secret") << "client" << "a:b" << QByteArray("client:a%3Ab");
+        QTest::newRow("colon in id") << "my:client" << "x" << QByteArray("my%3Aclient:x");
+        QTest::newRow("plus") << "client" << "a+b" << QByteArray("client:a%2Bb");
+        QTest::newRow("percent") << "client" << "100%" << QByteArray("client:100%25");
+        QTest::newRow("space") << "client" << "a b" << QByteArray("client:a+b");
+        QTest::newRow("all of them") << "id with space" << "se:cr+et %value"
+                                     << QByteArray("id+with+space:se%3Acr%2Bet+%25value");
+        QTest::newRow("unicode") << "client" << QString::fromUtf8("pässwörd")
+                                 << QByteArray("client:p%C3%A4ssw%C3%B6rd");
+    }
+    void basicHeaderEncodesBeforeBase64()
+    {
+        QFETCH(QString, clientId);
+        QFETCH(QString, secret);
+        QFETCH(QByteArray, beforeBase64);
+        const QByteArray header = TokenRequest::basicAuthorizationValue(clientId, secret);
+        QVERIFY(header.startsWith("Basic "));
+        QCOMPARE(QByteArray::fromBase64(header.mid(6)), beforeBase64);
+    }
+
+    void clientSecretBasic()
+    {
+        const auto request = TokenRequest::authorizationCode(
+            client(ClientAuthMethod::ClientSecretBasic, "a:b"), "the code",
+            QUrl("http://127.0.0.1:5000/callback"), "verifier");
+        QCOMPARE(request.method, QByteArray("POST"));
+        QCOMPARE(request.url, QUrl("https://as.example/token"));
+        QCOMPARE(request.header("Content-Type"), QByteArray("application/x-www-form-urlencoded"));
+        QCOMPARE(request.header("Accept"), QByteArray("application/json"));
+        QCOMPARE(request.header("Authorization"),
+                 TokenRequest::basicAuthorizationValue("my-client", "a:b"));
+        const FormFields form = FormEncoding::decode(request.body);
+        QCOMPARE(FormEncoding::value(form, "grant_type"), QStringLiteral("authorization_code"));
+        QCOMPARE(FormEncoding::value(form, "code"), QStringLiteral("the code"));
+        QCOMPARE(FormEncoding::value(form, "redirect_uri"),
+                 QStringLiteral("http://127.0.0.1:5000/callback"));
+        QCOMPARE(FormEncoding::value(form, "code_verifier"), QStringLiteral("verifier"));
+        QVERIFY(!FormEncoding::contains(form, "client_secret"));
+        QVERIFY(!FormEncoding::contains(form, "client_id"));
+        QVERIFY(request.body.contains("code=the+code"));
+    }
+
+    void clientSecretPost()
+    {
+        const auto request = TokenRequest::authorizationCode(
+            client(ClientAuthMethod::ClientSecretPost, "se:cr+et %value"), "c",
+            QUrl("http://127.0.0.1/cb"), {});
+        QVERIFY(request.header("Authorization").isEmpty());
+        const FormFields form = FormEncoding::decode(request.body);
+        QCOMPARE(FormEncoding::value(form, "client_id"), QStringLiteral("my-client"));
+        QCOMPARE(FormEncoding::value(form, "client_secret"), QStringLiteral("se:cr+et %value"));
+        QVERIFY(request.body.contains("client_secret=se%3Acr%2Bet+%25value"));
+        QVERIFY(!FormEncoding::contains(form, "code_verifier"));
+    }
+
+    void publicClientSendsOnlyItsId()
+    {
+        const auto request = TokenRequest::authorizationCode(
+            client(ClientAuthMethod::None, "ignored"), "c", QUrl("http://127.0.0.1/cb"), "v");
+        QVERIFY(request.header("Authorization").isEmpty());
+        const FormFields form = FormEncoding::decode(request.body);
+        QCOMPARE(FormEncoding::value(form, "client_id"), QStringLiteral("my-client"));
+        QVERIFY(!FormEncoding::contains(form, "client_secret"));
+        QVERIFY(!request.body.contains("ignored"));
+    }
+
+    void extraTokenParametersAreAppended()
+    {
+        ClientConfig config = client(ClientAuthMethod::None);
+        config.extraTokenParameters = {{"resource", "https://api.example/"}};
+        const auto request =
+            TokenRequest::authorizationCode(config, "c", QUrl("http://127.0.0.1/cb"), {});
+        QCOMPARE(FormEncoding::value(FormEncoding::decode(request.body), "resource"),
+                 QStringLiteral("https://api.example/"));
+    }
+
+    void authMethodNames()
+    {
+        for (const auto method : {ClientAuthMethod::ClientSecretBasic,
+                                  ClientAuthMethod::ClientSecretPost, ClientAuthMethod::None}) {
+            ClientAuthMethod parsed{};
+            QVERIFY(clientAuthMethodFromName(clientAuthMethodName(method), &parsed));
+            QCOMPARE(parsed, method);
+        }
+        ClientAuthMethod parsed{};
+        QVERIFY(!clientAuthMethodFromName("client_secret_jwtt", &parsed));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTokenRequest)
+#include "tst_tokenrequest.moc"
