@@ -1,0 +1,285 @@
+// End to end: the app's core against a real, certified OpenID provider (oidc-provider, started
+// here on loopback) and a real headless Chromium that logs in through the provider's pages.
+#include "flows/AuthorizationCodeFlow.h"
+#include "flows/TokenRequest.h"
+#include "http/ExchangeClient.h"
+#include "listener/LoopbackListener.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace workbench;
+
+Q_DECLARE_METATYPE(workbench::FlowOutcome)
+Q_DECLARE_METATYPE(workbench::CapturedRedirect)
+
+namespace {
+QJsonObject lastJsonLine(const QByteArray &output)
+{
+    const QList<QByteArray> lines = output.trimmed().split('\n');
+    return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.last()).object();
+}
+
+QJsonObject jwtPayload(const QString &jwt)
+{
+    const QStringList parts = jwt.split(QLatin1Char('.'));
+    if (parts.size() != 3)
+        return {};
+    return QJsonDocument::fromJson(QByteArray::fromBase64(parts.at(1).toLatin1(),
+                                                          QByteArray::Base64UrlEncoding))
+        .object();
+}
+} // namespace
+
+class TestE2eAuthorizationCode : public QObject
+{
+    Q_OBJECT
+
+    struct Run
+    {
+        FlowOutcome outcome;
+        QList<HttpExchange> exchanges;
+        QList<CapturedRedirect> redirects;
+        QJsonObject browser;
+        QByteArray state;
+        QByteArray nonce;
+        QUrl redirectUri;
+        std::optional<Pkce> pkce;
+    };
+
+    QString m_dir;
+    QString m_node;
+    QProcess m_provider;
+    QJsonObject m_info;
+
+    QJsonObject client(const QString &key) const
+    {
+        return m_info.value("clients").toObject().value(key).toObject();
+    }
+    QJsonObject discovery() const { return m_info.value("discovery").toObject(); }
+
+    ClientConfig configFor(const QString &key, ClientAuthMethod method, bool pkce) const
+    {
+        ClientConfig config;
+        config.authorizationEndpoint = QUrl(discovery().value("authorization_endpoint").toString());
+        config.tokenEndpoint = QUrl(discovery().value("token_endpoint").toString());
+        config.clientId = client(key).value("client_id").toString();
+        config.clientSecret = client(key).value("client_secret").toString();
+        config.authMethod = method;
+        config.scope = "openid email";
+        config.redirectUri = QUrl("http://127.0.0.1/callback"); // port chosen at start
+        config.usePkce = pkce;
+        return config;
+    }
+
+    Run runFlow(const ClientConfig &config)
+    {
+        Run run;
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QProcess browser;
+        browser.setWorkingDirectory(m_dir);
+        browser.setProcessChannelMode(QProcess::SeparateChannels);
+        connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [&](const QUrl &url) {
+            browser.start(m_node, {"browser-login.mjs", url.toString(QUrl::FullyEncoded)});
+        });
+        connect(&flow, &AuthorizationCodeFlow::redirectCaptured, this,
+                [&](const CapturedRedirect &redirect) { run.redirects << redirect; });
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        flow.start(config);
+        if (finished.isEmpty() && !finished.wait(60000)) {
+            flow.cancel();
+            run.outcome = {FlowOutcome::Result::Cancelled, "no outcome within 60 s", {}, {}};
+        } else {
+            run.outcome = finished.first().first().value<FlowOutcome>();
+        }
+        // Keep the event loop running: the listener still has to write its page to the browser.
+        if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; }, 30000)) {
+            browser.kill();
+            browser.waitForFinished(5000);
+        }
+        const QByteArray errors = browser.readAllStandardError();
+        run.browser = lastJsonLine(browser.readAllStandardOutput());
+        if (run.browser.isEmpty())
+            run.browser.insert("error", QString::fromUtf8(errors));
+        run.exchanges = flow.exchanges();
+        run.state = flow.state();
+        run.nonce = flow.nonce();
+        run.redirectUri = flow.redirectUri();
+        run.pkce = flow.pkce();
+        return run;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qRegisterMetaType<FlowOutcome>();
+        qRegisterMetaType<CapturedRedirect>();
+        m_dir = qEnvironmentVariable("WORKBENCH_E2E_DIR");
+        QVERIFY2(QFile::exists(m_dir + "/node_modules/oidc-provider/package.json"),
+                 "tests/e2e/node_modules is missing: run `npm ci` in tests/e2e "
+                 "(scripts/test.sh does this)");
+        const QString chromium = qEnvironmentVariable("CHROMIUM_PATH", "/usr/bin/chromium");
+        QVERIFY2(QFile::exists(chromium), "Chromium is missing: apt-get install chromium");
+        m_node = QStandardPaths::findExecutable("node");
+        QVERIFY2(!m_node.isEmpty(), "node is not on PATH");
+
+        m_provider.setWorkingDirectory(m_dir);
+        m_provider.setProcessChannelMode(QProcess::SeparateChannels);
+        m_provider.start(m_node, {"provider.mjs"});
+        QVERIFY(m_provider.waitForStarted(10000));
+        QByteArray line;
+        QElapsedTimer timer;
+        timer.start();
+        while (!line.contains('\n') && timer.elapsed() < 30000) {
+            if (m_provider.waitForReadyRead(500))
+                line += m_provider.readAllStandardOutput();
+            if (m_provider.state() == QProcess::NotRunning)
+                break;
+        }
+        m_info = QJsonDocument::fromJson(line.trimmed()).object();
+        QVERIFY2(!m_info.isEmpty(), m_provider.readAllStandardError().constData());
+        QVERIFY(m_info.value("issuer").toString().startsWith("http://127.0.0.1:"));
+    }
+
+    void cleanupTestCase()
+    {
+        m_provider.closeWriteChannel();
+        if (!m_provider.waitForFinished(5000))
+            m_provider.kill();
+    }
+
+    void codeFlowSucceeds_data()
+    {
+        QTest::addColumn<QString>("clientKey");
+        QTest::addColumn<QString>("authMethod");
+        QTest::addColumn<bool>("pkce");
+        QTest::newRow("confidential, client_secret_basic") << "confidentialBasic"
+                                                           << "client_secret_basic" << false;
+        QTest::newRow("confidential, client_secret_basic, PKCE")
+            << "confidentialBasic" << "client_secret_basic" << true;
+        QTest::newRow("confidential, client_secret_post, PKCE")
+            << "confidentialPost" << "client_secret_post" << true;
+        QTest::newRow("public, PKCE S256") << "public" << "none" << true;
+    }
+    void codeFlowSucceeds()
+    {
+        QFETCH(QString, clientKey);
+        QFETCH(QString, authMethod);
+        QFETCH(bool, pkce);
+        ClientAuthMethod method{};
+        QVERIFY(clientAuthMethodFromName(authMethod, &method));
+        const ClientConfig config = configFor(clientKey, method, pkce);
+        const Run run = runFlow(config);
+
+        QVERIFY2(run.outcome.succeeded(),
+                 qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n") + "\n" +
+                            QJsonDocument(run.browser).toJson()));
+
+        // The browser saw the app's page telling the person to go back.
+        QCOMPARE(run.browser.value("outcome").toString(), QStringLiteral("ok"));
+        QVERIFY(run.browser.value("text").toString().contains("return to OAuth Workbench"));
+        QVERIFY(run.browser.value("finalUrl").toString().startsWith(run.redirectUri.toString()));
+
+        // The redirect: code, our state, and the issuer (RFC 9207).
+        QCOMPARE(run.redirects.size(), 1);
+        const CapturedRedirect &redirect = run.redirects.first();
+        QCOMPARE(redirect.stateCheck, CapturedRedirect::StateCheck::Matched);
+        QCOMPARE(redirect.value("state"), QString::fromLatin1(run.state));
+        QCOMPARE(redirect.value("iss"), m_info.value("issuer").toString());
+        QVERIFY(!redirect.value("code").isEmpty());
+
+        // Three recorded steps: the browser's request, the callback, the token exchange.
+        QCOMPARE(run.exchanges.size(), 3);
+        QCOMPARE(run.exchanges.at(0).kind, HttpExchange::Kind::BrowserNavigation);
+        QCOMPARE(run.exchanges.at(1).kind, HttpExchange::Kind::LoopbackCallback);
+        QVERIFY(run.exchanges.at(1).rawRequest().startsWith("GET /callback?"));
+        const HttpExchange &token = run.exchanges.at(2);
+        QCOMPARE(token.kind, HttpExchange::Kind::BackChannel);
+        QCOMPARE(token.request.method, QByteArray("POST"));
+        QCOMPARE(token.request.url, config.tokenEndpoint);
+        QCOMPARE(token.status, 200);
+        QVERIFY(token.responseHeader("Content-Type").startsWith("application/json"));
+        QVERIFY(token.networkError.isEmpty());
+        QVERIFY(token.elapsedMs >= 0);
+
+        const FormFields sent = FormEncoding::decode(token.request.body);
+        QCOMPARE(FormEncoding::value(sent, "grant_type"), QStringLiteral("authorization_code"));
+        QCOMPARE(FormEncoding::value(sent, "code"), redirect.value("code"));
+        QCOMPARE(FormEncoding::value(sent, "redirect_uri"), run.redirectUri.toString());
+        QCOMPARE(FormEncoding::contains(sent, "code_verifier"), pkce);
+        if (pkce)
+            QCOMPARE(FormEncoding::value(sent, "code_verifier"),
+                     QString::fromLatin1(run.pkce->verifier));
+        switch (method) {
+        case ClientAuthMethod::ClientSecretBasic: {
+            // The secret has ':', '+', '%' and spaces: the provider only accepted it because they
+            // were form-encoded before base64.
+            const QByteArray header = token.request.header("Authorization");
+            QCOMPARE(header, TokenRequest::basicAuthorizationValue(config.clientId,
+                                                                   config.clientSecret));
+            const QByteArray decoded = QByteArray::fromBase64(header.mid(6));
+            QVERIFY(decoded.contains("%3A") && decoded.contains("%2B") &&
+                    decoded.contains("%25") && decoded.contains('+'));
+            QVERIFY(!FormEncoding::contains(sent, "client_secret"));
+            break;
+        }
+        case ClientAuthMethod::ClientSecretPost:
+            QCOMPARE(FormEncoding::value(sent, "client_secret"), config.clientSecret);
+            QVERIFY(token.request.header("Authorization").isEmpty());
+            break;
+        case ClientAuthMethod::None:
+            QCOMPARE(FormEncoding::value(sent, "client_id"), config.clientId);
+            QVERIFY(!FormEncoding::contains(sent, "client_secret"));
+            QVERIFY(token.request.header("Authorization").isEmpty());
+            break;
+        }
+
+        // The token response, and the ID token issued for this very request.
+        const QJsonObject tokens = run.outcome.tokenResponse;
+        QVERIFY(!tokens.value("access_token").toString().isEmpty());
+        QCOMPARE(tokens.value("token_type").toString(), QStringLiteral("Bearer"));
+        QVERIFY(tokens.value("expires_in").toInt() > 0);
+        QVERIFY(tokens.value("scope").toString().split(' ').contains("openid"));
+        const QJsonObject idToken = jwtPayload(tokens.value("id_token").toString());
+        QCOMPARE(idToken.value("iss").toString(), m_info.value("issuer").toString());
+        QCOMPARE(idToken.value("aud").toString(), config.clientId);
+        QCOMPARE(idToken.value("nonce").toString(), QString::fromLatin1(run.nonce));
+        QCOMPARE(idToken.value("sub").toString(), QStringLiteral("alice"));
+    }
+
+    void wrongClientSecretIsRecordedAsInvalidClient()
+    {
+        ClientConfig config = configFor("confidentialBasic", ClientAuthMethod::ClientSecretBasic,
+                                        true);
+        config.clientSecret = "not the secret";
+        const Run run = runFlow(config);
+        QCOMPARE(run.outcome.result, FlowOutcome::Result::TokenErrorResponse);
+        QCOMPARE(run.exchanges.size(), 3);
+        const HttpExchange &token = run.exchanges.at(2);
+        QCOMPARE(token.status, 401);
+        QCOMPARE(run.outcome.tokenResponse.value("error").toString(),
+                 QStringLiteral("invalid_client"));
+        QVERIFY(run.outcome.details.join('\n').contains("invalid_client"));
+    }
+
+    void publicClientWithoutPkceIsRefusedOnTheRedirect()
+    {
+        const Run run = runFlow(configFor("public", ClientAuthMethod::None, false));
+        QCOMPARE(run.outcome.result, FlowOutcome::Result::AuthorizationError);
+        QCOMPARE(run.redirects.size(), 1);
+        QCOMPARE(run.redirects.first().value("error"), QStringLiteral("invalid_request"));
+        QVERIFY(run.redirects.first().value("error_description").contains("PKCE"));
+        QCOMPARE(run.browser.value("outcome").toString(), QStringLiteral("error"));
+        // Nothing was sent to the token endpoint.
+        QCOMPARE(run.exchanges.size(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestE2eAuthorizationCode)
+#include "tst_e2e_authcode.moc"
