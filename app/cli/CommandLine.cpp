@@ -1,0 +1,226 @@
+#include "CommandLine.h"
+
+#include "flows/AuthorizationCodeFlow.h"
+#include "http/BodyFormatter.h"
+#include "http/ExchangeClient.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTextStream>
+#include <QTimer>
+#include <cstdio>
+
+namespace workbench::CommandLine {
+
+namespace {
+const QStringList kCommands{QStringLiteral("authorize")};
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int usageError(const QString &message)
+{
+    err() << "oauth-workbench: " << message << "\n"
+          << "Run 'oauth-workbench-cli authorize --help' for the options.\n";
+    err().flush();
+    return 2;
+}
+
+QJsonObject exchangeToJson(const HttpExchange &exchange)
+{
+    QJsonObject object{{"label", exchange.label},
+                       {"request", QString::fromUtf8(exchange.rawRequest())},
+                       {"status", exchange.status},
+                       {"elapsed_ms", double(exchange.elapsedMs)}};
+    if (exchange.hasResponse())
+        object.insert("response", QString::fromUtf8(exchange.rawResponse()));
+    if (!exchange.networkError.isEmpty())
+        object.insert("network_error", exchange.networkError);
+    return object;
+}
+
+void printExchange(const HttpExchange &exchange)
+{
+    out() << "\n=== " << exchange.label << " ===\n" << QString::fromUtf8(exchange.rawRequest());
+    if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
+        out() << "\n";
+        out().flush();
+        return;
+    }
+    out() << "\n--- response";
+    if (exchange.elapsedMs >= 0)
+        out() << " (" << exchange.elapsedMs << " ms)";
+    out() << " ---\n";
+    if (!exchange.hasResponse()) {
+        out() << "(no HTTP response: " << exchange.networkError << ")\n";
+    } else {
+        out() << QString::fromUtf8(exchange.rawResponse()) << "\n";
+        const auto formatted = BodyFormatter::format(exchange.responseBody,
+                                                     exchange.responseHeader("Content-Type"));
+        if (formatted.kind == BodyFormatter::Kind::Json)
+            out() << "--- body (formatted JSON) ---\n" << formatted.text << "\n";
+    }
+    out().flush();
+}
+
+int authorize(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs the authorization code flow: prints (or opens) the authorization "
+                       "URL, captures the redirect on a loopback listener and redeems the code."));
+    parser.addHelpOption();
+    parser.addPositionalArgument("authorize", "The command.");
+    const QCommandLineOption authEndpoint("authorization-endpoint", "Authorization endpoint URL.",
+                                          "url");
+    const QCommandLineOption tokenEndpoint("token-endpoint", "Token endpoint URL.", "url");
+    const QCommandLineOption clientId("client-id", "Client identifier.", "id");
+    const QCommandLineOption secretEnv("client-secret-env",
+                                       "Read the client secret from this environment variable "
+                                       "(never pass secrets as arguments: others can see them).",
+                                       "name");
+    const QCommandLineOption authMethod(
+        "auth-method", "client_secret_basic (default), client_secret_post or none.", "method",
+        "client_secret_basic");
+    const QCommandLineOption scope("scope", "Space-separated scopes.", "scopes", "openid");
+    const QCommandLineOption redirect("redirect-uri",
+                                      "Loopback redirect URI; without a port a free one is used.",
+                                      "uri", "http://127.0.0.1/callback");
+    const QCommandLineOption noPkce("no-pkce", "Do not send a PKCE code challenge.");
+    const QCommandLineOption plainPkce("pkce-plain", "Use the plain PKCE method instead of S256.");
+    const QCommandLineOption param("param", "Extra authorization request parameter (repeatable).",
+                                   "name=value");
+    const QCommandLineOption browser("browser-command",
+                                     "Program to open the URL with (it gets the URL as its "
+                                     "argument); otherwise the URL is printed for you to open.",
+                                     "program");
+    const QCommandLineOption json("json", "Print the result as one JSON document.");
+    const QCommandLineOption timeout("timeout", "Seconds to wait for the redirect.", "seconds",
+                                     "300");
+    parser.addOptions({authEndpoint, tokenEndpoint, clientId, secretEnv, authMethod, scope,
+                       redirect, noPkce, plainPkce, param, browser, json, timeout});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet("help")) {
+        out() << parser.helpText();
+        return 0;
+    }
+
+    ClientConfig config;
+    config.authorizationEndpoint = QUrl(parser.value(authEndpoint));
+    config.tokenEndpoint = QUrl(parser.value(tokenEndpoint));
+    config.clientId = parser.value(clientId);
+    if (parser.isSet(secretEnv)) {
+        if (!qEnvironmentVariableIsSet(qPrintable(parser.value(secretEnv))))
+            return usageError(QStringLiteral("environment variable %1 is not set")
+                                  .arg(parser.value(secretEnv)));
+        config.clientSecret = qEnvironmentVariable(qPrintable(parser.value(secretEnv)));
+    }
+    if (!clientAuthMethodFromName(parser.value(authMethod), &config.authMethod))
+        return usageError(QStringLiteral("unknown --auth-method \"%1\"")
+                              .arg(parser.value(authMethod)));
+    config.scope = parser.value(scope);
+    config.redirectUri = QUrl(parser.value(redirect));
+    config.usePkce = !parser.isSet(noPkce);
+    config.pkceMethod = parser.isSet(plainPkce) ? Pkce::Method::Plain : Pkce::Method::S256;
+    QStringList problems;
+    config.extraAuthorizationParameters =
+        parseParameterLines(parser.values(param).join(QLatin1Char('\n')), &problems);
+    problems << config.validate();
+    if (!problems.isEmpty())
+        return usageError(problems.join(QStringLiteral("\n  ")));
+
+    const bool asJson = parser.isSet(json);
+    ExchangeClient client;
+    AuthorizationCodeFlow flow(&client);
+    QProcess browserProcess;
+    int exitCode = 1;
+    QObject::connect(&flow, &AuthorizationCodeFlow::warningRaised, [](const QString &warning) {
+        err() << "warning: " << warning << "\n";
+        err().flush();
+    });
+    QObject::connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, [&](const QUrl &url) {
+        err() << "Listening on " << flow.redirectUri().toString() << "\n";
+        if (parser.isSet(browser)) {
+            browserProcess.start(parser.value(browser), {url.toString(QUrl::FullyEncoded)});
+        } else {
+            err() << "Open this URL in a browser:\n\n" << url.toString(QUrl::FullyEncoded)
+                  << "\n\n";
+        }
+        err().flush();
+    });
+    if (!asJson)
+        QObject::connect(&flow, &AuthorizationCodeFlow::exchangeRecorded, &printExchange);
+    QObject::connect(&flow, &AuthorizationCodeFlow::finished, [&](const FlowOutcome &outcome) {
+        exitCode = outcome.succeeded() ? 0 : 1;
+        if (asJson) {
+            QJsonArray exchanges;
+            for (const HttpExchange &exchange : flow.exchanges())
+                exchanges.append(exchangeToJson(exchange));
+            const QJsonObject result{{"outcome", FlowOutcome::resultName(outcome.result)},
+                                     {"summary", outcome.summary},
+                                     {"details", QJsonArray::fromStringList(outcome.details)},
+                                     {"token_response", outcome.tokenResponse},
+                                     {"exchanges", exchanges}};
+            out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+        } else {
+            out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary
+                  << "\n";
+            for (const QString &detail : outcome.details)
+                out() << "  " << detail << "\n";
+        }
+        out().flush();
+        QCoreApplication::exit(exitCode);
+    });
+    QTimer::singleShot(parser.value(timeout).toInt() * 1000, &flow, [&flow] { flow.cancel(); });
+    if (!flow.start(config))
+        return exitCode;
+    QCoreApplication::exec();
+    return exitCode;
+}
+} // namespace
+
+QString versionText()
+{
+    return QStringLiteral("oauth-workbench %1").arg(QStringLiteral(WORKBENCH_VERSION));
+}
+
+bool handles(const QStringList &arguments)
+{
+    return arguments.size() > 1 && (kCommands.contains(arguments.at(1)) ||
+                                     arguments.at(1) == QLatin1String("--version") ||
+                                     arguments.at(1) == QLatin1String("-v"));
+}
+
+int run(const QStringList &arguments)
+{
+    if (arguments.size() < 2 || arguments.at(1) == QLatin1String("--help") ||
+        arguments.at(1) == QLatin1String("-h")) {
+        out() << versionText() << "\n\nUsage: oauth-workbench-cli <command> [options]\n\n"
+              << "Commands:\n  authorize   run the authorization code flow (see authorize "
+                 "--help)\n  --version   print the version\n";
+        out().flush();
+        return arguments.size() < 2 ? 2 : 0;
+    }
+    if (arguments.at(1) == QLatin1String("--version") || arguments.at(1) == QLatin1String("-v")) {
+        out() << versionText() << "\n";
+        out().flush();
+        return 0;
+    }
+    if (arguments.at(1) == QLatin1String("authorize"))
+        return authorize(arguments);
+    return usageError(QStringLiteral("unknown command \"%1\"").arg(arguments.at(1)));
+}
+
+} // namespace workbench::CommandLine

@@ -1,0 +1,63 @@
+#include "CommandLine.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+namespace {
+// What the app opens on when nothing else is configured.
+workbench::ClientConfig starterConfig()
+{
+    workbench::ClientConfig config;
+    config.scope = QStringLiteral("openid profile email");
+    config.redirectUri = QUrl(QStringLiteral("http://127.0.0.1/callback"));
+    config.authMethod = workbench::ClientAuthMethod::None;
+    return config;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    // Command-line actions (and --version) run without a display.
+    if (workbench::CommandLine::handles(arguments)) {
+        QCoreApplication app(argc, argv);
+        return workbench::CommandLine::run(QCoreApplication::arguments());
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("OAuth Workbench"));
+    QApplication::setOrganizationName(QStringLiteral("OAuth Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(WORKBENCH_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("oauth-workbench"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/oauth-workbench.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Test and debug OAuth 2.0 and OpenID Connect "
+                                                    "flows."));
+    parser.addHelpOption();
+    const QCommandLineOption screenshot(
+        "screenshot", "Save a picture of the main window to FILE once it is shown, then quit.",
+        "file");
+    const QCommandLineOption quitAfter("quit-after", "Quit after this many milliseconds.", "ms");
+    parser.addOptions({screenshot, quitAfter});
+    parser.process(app);
+
+    workbench::MainWindow window;
+    window.setConfig(starterConfig());
+    window.show();
+
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(800, &window, [&window, file] {
+            const bool saved = window.grab().save(file);
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    if (parser.isSet(quitAfter))
+        QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
+    return QApplication::exec();
+}

@@ -1,0 +1,187 @@
+// Drives the real main window offscreen: types into the form, presses the buttons and keys a
+// person would, and checks what the results pane shows. The browser is played by a raw socket
+// and the token endpoint by a canned local server (the e2e test covers the real provider).
+#include "MainWindow.h"
+#include "flows/AuthorizationCodeFlow.h"
+#include "forms/ClientForm.h"
+#include "listener/LoopbackListener.h"
+#include "results/ExchangeListModel.h"
+#include "results/ResultsPane.h"
+
+#include "TestHttp.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace workbench;
+using testhttp::CannedServer;
+using testhttp::jsonResponse;
+using testhttp::roundTrip;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    template <typename T> static T *child(QWidget *root, const char *name)
+    {
+        T *widget = root->findChild<T *>(QString::fromLatin1(name));
+        if (!widget)
+            qFatal("no widget named %s", name);
+        return widget;
+    }
+
+    static void typeInto(QWidget *root, const char *name, const QString &text)
+    {
+        auto *edit = child<QLineEdit>(root, name);
+        edit->clear();
+        QTest::keyClicks(edit, text);
+    }
+
+    void fillForm(MainWindow &window, const CannedServer &server)
+    {
+        typeInto(&window, "authorizationEndpointEdit", "https://as.example/authorize");
+        typeInto(&window, "tokenEndpointEdit", server.url("/token").toString());
+        typeInto(&window, "clientIdEdit", "gui-client");
+        auto *method = child<QComboBox>(&window, "authMethodCombo");
+        method->setCurrentText("client_secret_basic");
+        typeInto(&window, "clientSecretEdit", "gui:secret");
+        typeInto(&window, "scopeEdit", "openid email");
+        QTest::keyClicks(child<QPlainTextEdit>(&window, "extraParametersEdit"), "prompt=consent");
+    }
+
+private slots:
+    void fillsTheFormAndRunsTheFlow()
+    {
+        CannedServer server(jsonResponse(
+            200, R"({"access_token":"at-123","token_type":"Bearer","expires_in":3600})"));
+        MainWindow window;
+        QList<QUrl> opened;
+        window.setUrlOpener([&opened](const QUrl &url) {
+            opened << url;
+            return true;
+        });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        fillForm(window, server);
+
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        auto *cancel = child<QPushButton>(&window, "cancelButton");
+        QVERIFY(authorize->isEnabled());
+        QVERIFY(!cancel->isEnabled());
+        QTest::mouseClick(authorize, Qt::LeftButton);
+
+        // The browser was sent to the authorization URL built from the form.
+        QCOMPARE(opened.size(), 1);
+        const FormFields query =
+            FormEncoding::decode(opened.first().query(QUrl::FullyEncoded).toLatin1());
+        QCOMPARE(FormEncoding::value(query, "client_id"), QStringLiteral("gui-client"));
+        QCOMPARE(FormEncoding::value(query, "scope"), QStringLiteral("openid email"));
+        QCOMPARE(FormEncoding::value(query, "prompt"), QStringLiteral("consent"));
+        QCOMPARE(FormEncoding::value(query, "code_challenge_method"), QStringLiteral("S256"));
+
+        // Waiting state: the form is locked, Cancel is offered, the listener is up.
+        QVERIFY(!authorize->isEnabled());
+        QVERIFY(cancel->isEnabled());
+        QVERIFY(!window.clientForm()->isEnabled());
+        QVERIFY(window.resultsPane()->outcomeText().contains("Waiting for the browser"));
+        const QUrl redirect(FormEncoding::value(query, "redirect_uri"));
+        QCOMPARE(redirect.host(), QStringLiteral("127.0.0.1"));
+        QVERIFY(window.flow()->listener()->isListening());
+
+        // The browser comes back with a code.
+        const QByteArray page = roundTrip(
+            quint16(redirect.port()), "GET /callback?code=c0de&state=" +
+                                          FormEncoding::value(query, "state").toLatin1() +
+                                          " HTTP/1.1\r\n\r\n");
+        QVERIFY(page.contains("return to OAuth Workbench"));
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 10000);
+        QVERIFY(!cancel->isEnabled());
+
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("exchanged for tokens"),
+                 qPrintable(results->outcomeText()));
+        QCOMPARE(results->model()->rowCount(), 3);
+        // The newest step is shown: the token exchange, raw and formatted.
+        QVERIFY(results->requestText().startsWith("POST /token HTTP/1.1"));
+        QVERIFY(results->requestText().contains("Authorization: Basic "));
+        QVERIFY(results->requestText().contains("code=c0de"));
+        QVERIFY(results->responseText().startsWith("HTTP/1.1 200"));
+        QVERIFY(results->formattedText().contains("\"access_token\": \"at-123\""));
+
+        // Selecting the callback step shows what the browser brought back.
+        results->selectStep(1);
+        QVERIFY(results->requestText().startsWith("GET /callback?code=c0de"));
+        QVERIFY(results->formattedText().contains("code = c0de"));
+
+        // The copy button puts the raw request on the clipboard.
+        QTest::mouseClick(child<QPushButton>(&window, "copyRequestButton"), Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), results->requestText());
+    }
+
+    void invalidFormStartsNothing()
+    {
+        MainWindow window;
+        int opened = 0;
+        window.setUrlOpener([&opened](const QUrl &) {
+            ++opened;
+            return true;
+        });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "redirectUriEdit", "https://app.example/callback");
+        QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
+        QCOMPARE(opened, 0);
+        const QString outcome = window.resultsPane()->outcomeText();
+        QVERIFY(outcome.contains("cannot start a flow"));
+        QVERIFY(outcome.contains("authorization endpoint"));
+        QVERIFY(outcome.contains("not a loopback address") || outcome.contains("loopback"));
+        QVERIFY(!window.flow()->listener());
+    }
+
+    void keyboardStartsAndCancels()
+    {
+        CannedServer server(jsonResponse(200, "{}"));
+        MainWindow window;
+        int opened = 0;
+        window.setUrlOpener([&opened](const QUrl &) {
+            ++opened;
+            return true;
+        });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        fillForm(window, server);
+        QApplication::setActiveWindow(&window);
+        QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(opened, 1);
+        QVERIFY(window.flow()->listener()->isListening());
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QCOMPARE(window.flow()->stage(), AuthorizationCodeFlow::Stage::Finished);
+        QVERIFY(!window.flow()->listener()->isListening());
+        QVERIFY(window.resultsPane()->outcomeText().contains("cancelled"));
+        QVERIFY(child<QPushButton>(&window, "authorizeButton")->isEnabled());
+    }
+
+    void secretIsMaskedUntilRevealed()
+    {
+        MainWindow window;
+        window.show();
+        auto *method = child<QComboBox>(&window, "authMethodCombo");
+        method->setCurrentText("client_secret_post");
+        auto *secret = child<QLineEdit>(&window, "clientSecretEdit");
+        QCOMPARE(secret->echoMode(), QLineEdit::Password);
+        QTest::mouseClick(child<QWidget>(&window, "revealSecretButton"), Qt::LeftButton);
+        QCOMPARE(secret->echoMode(), QLineEdit::Normal);
+        method->setCurrentText("none");
+        QVERIFY(!secret->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,115 @@
+#include "MainWindow.h"
+
+#include "flows/AuthorizationCodeFlow.h"
+#include "forms/ClientForm.h"
+#include "http/ExchangeClient.h"
+#include "results/ResultsPane.h"
+#include "ui_MainWindow.h"
+
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QGuiApplication>
+#include <QShortcut>
+
+namespace workbench {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_ui(new Ui::MainWindow), m_client(new ExchangeClient(this)),
+      m_flow(new AuthorizationCodeFlow(m_client, this)),
+      m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
+{
+    m_ui->setupUi(this);
+    m_form = new ClientForm(m_ui->clientGroup);
+    m_ui->clientGroupLayout->addWidget(m_form);
+    m_results = new ResultsPane(m_ui->resultsGroup);
+    m_ui->resultsGroupLayout->addWidget(m_results);
+    m_ui->mainSplitter->setStretchFactor(1, 2);
+
+    connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
+    connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
+    connect(m_ui->copyUrlButton, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_flow->authorizationUrl().toString(
+            QUrl::FullyEncoded));
+        statusBar()->showMessage(tr("Authorization URL copied."), 3000);
+    });
+    auto *authorizeShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    connect(authorizeShortcut, &QShortcut::activated, this, &MainWindow::authorize);
+    auto *cancelShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(cancelShortcut, &QShortcut::activated, this, &MainWindow::cancel);
+
+    connect(m_flow, &AuthorizationCodeFlow::exchangeRecorded, m_results,
+            &ResultsPane::addExchange);
+    connect(m_flow, &AuthorizationCodeFlow::requestRejected, m_results,
+            &ResultsPane::addRejection);
+    connect(m_flow, &AuthorizationCodeFlow::warningRaised, m_results, &ResultsPane::addWarning);
+    connect(m_flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [this](const QUrl &url) {
+        m_results->showWaiting(m_flow->redirectUri());
+        m_ui->copyUrlButton->setEnabled(true);
+        if (!m_openUrl(url))
+            m_results->addWarning(tr("No browser could be opened. Copy the authorization URL "
+                                     "and open it in a browser yourself."));
+    });
+    connect(m_flow, &AuthorizationCodeFlow::stageChanged, this,
+            [this](AuthorizationCodeFlow::Stage stage) {
+                switch (stage) {
+                case AuthorizationCodeFlow::Stage::WaitingForRedirect:
+                    statusBar()->showMessage(
+                        tr("Listening on %1").arg(m_flow->redirectUri().toString()));
+                    break;
+                case AuthorizationCodeFlow::Stage::ExchangingCode:
+                    statusBar()->showMessage(tr("Exchanging the code at the token endpoint…"));
+                    break;
+                default:
+                    break;
+                }
+            });
+    connect(m_flow, &AuthorizationCodeFlow::finished, this, [this](const FlowOutcome &outcome) {
+        m_results->showOutcome(outcome);
+        statusBar()->showMessage(outcome.summary, 10000);
+        setBusy(false);
+    });
+    setBusy(false);
+}
+
+MainWindow::~MainWindow()
+{
+    delete m_ui;
+}
+
+void MainWindow::setConfig(const ClientConfig &config)
+{
+    m_form->setConfig(config);
+}
+
+void MainWindow::authorize()
+{
+    if (m_flow->stage() == AuthorizationCodeFlow::Stage::WaitingForRedirect ||
+        m_flow->stage() == AuthorizationCodeFlow::Stage::ExchangingCode)
+        return;
+    m_results->clear();
+    const QStringList problems = m_form->problems();
+    if (!problems.isEmpty()) {
+        m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
+                                tr("The client configuration cannot start a flow."), problems,
+                                {}});
+        return;
+    }
+    setBusy(true);
+    m_flow->start(m_form->config());
+}
+
+void MainWindow::cancel()
+{
+    m_flow->cancel();
+}
+
+void MainWindow::setBusy(bool busy)
+{
+    m_ui->authorizeButton->setEnabled(!busy);
+    m_ui->cancelButton->setEnabled(busy);
+    m_form->setEnabled(!busy);
+    if (busy)
+        m_ui->cancelButton->setFocus();
+}
+
+} // namespace workbench

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "flows/ClientConfig.h"
+
+#include <QMainWindow>
+#include <functional>
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace workbench {
+
+class AuthorizationCodeFlow;
+class ClientForm;
+class ExchangeClient;
+class ResultsPane;
+
+// The main window: the client form on the left, the results of the run on the right.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // Opens the authorization URL in a browser; QDesktopServices::openUrl unless replaced.
+    using UrlOpener = std::function<bool(const QUrl &)>;
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
+    void setConfig(const ClientConfig &config);
+
+    ClientForm *clientForm() const { return m_form; }
+    ResultsPane *resultsPane() const { return m_results; }
+    AuthorizationCodeFlow *flow() const { return m_flow; }
+
+public slots:
+    void authorize();
+    void cancel();
+
+private:
+    void setBusy(bool busy);
+
+    Ui::MainWindow *m_ui;
+    ClientForm *m_form;
+    ResultsPane *m_results;
+    ExchangeClient *m_client;
+    AuthorizationCodeFlow *m_flow;
+    UrlOpener m_openUrl;
+};
+
+} // namespace workbench

@@ -1,0 +1,96 @@
+#include "ClientForm.h"
+
+#include "ui_ClientForm.h"
+
+namespace workbench {
+
+ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientForm)
+{
+    m_ui->setupUi(this);
+    connect(m_ui->revealSecretButton, &QToolButton::toggled, this, [this](bool reveal) {
+        m_ui->clientSecretEdit->setEchoMode(reveal ? QLineEdit::Normal : QLineEdit::Password);
+        m_ui->revealSecretButton->setText(reveal ? tr("Hide") : tr("Show"));
+    });
+    for (QLineEdit *edit : findChildren<QLineEdit *>())
+        connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);
+    connect(m_ui->extraParametersEdit, &QPlainTextEdit::textChanged, this,
+            &ClientForm::updateState);
+    connect(m_ui->authMethodCombo, &QComboBox::currentIndexChanged, this,
+            &ClientForm::updateState);
+    connect(m_ui->pkceCheck, &QCheckBox::toggled, this, &ClientForm::updateState);
+    connect(m_ui->pkceMethodCombo, &QComboBox::currentIndexChanged, this,
+            &ClientForm::updateState);
+    setConfig(ClientConfig{});
+}
+
+ClientForm::~ClientForm()
+{
+    delete m_ui;
+}
+
+ClientConfig ClientForm::config() const
+{
+    ClientConfig config;
+    config.authorizationEndpoint =
+        QUrl::fromUserInput(m_ui->authorizationEndpointEdit->text().trimmed());
+    config.tokenEndpoint = QUrl::fromUserInput(m_ui->tokenEndpointEdit->text().trimmed());
+    if (m_ui->authorizationEndpointEdit->text().trimmed().isEmpty())
+        config.authorizationEndpoint.clear();
+    if (m_ui->tokenEndpointEdit->text().trimmed().isEmpty())
+        config.tokenEndpoint.clear();
+    config.clientId = m_ui->clientIdEdit->text().trimmed();
+    config.clientSecret = m_ui->clientSecretEdit->text();
+    clientAuthMethodFromName(m_ui->authMethodCombo->currentText(), &config.authMethod);
+    config.scope = m_ui->scopeEdit->text().simplified();
+    config.redirectUri = QUrl(m_ui->redirectUriEdit->text().trimmed(), QUrl::StrictMode);
+    config.usePkce = m_ui->pkceCheck->isChecked();
+    config.pkceMethod = m_ui->pkceMethodCombo->currentText() == QLatin1String("plain")
+                            ? Pkce::Method::Plain
+                            : Pkce::Method::S256;
+    config.extraAuthorizationParameters =
+        parseParameterLines(m_ui->extraParametersEdit->toPlainText());
+    return config;
+}
+
+void ClientForm::setConfig(const ClientConfig &config)
+{
+    m_ui->authorizationEndpointEdit->setText(config.authorizationEndpoint.toString());
+    m_ui->tokenEndpointEdit->setText(config.tokenEndpoint.toString());
+    m_ui->clientIdEdit->setText(config.clientId);
+    m_ui->clientSecretEdit->setText(config.clientSecret);
+    m_ui->authMethodCombo->setCurrentText(clientAuthMethodName(config.authMethod));
+    m_ui->scopeEdit->setText(config.scope);
+    m_ui->redirectUriEdit->setText(config.redirectUri.toString());
+    m_ui->pkceCheck->setChecked(config.usePkce);
+    m_ui->pkceMethodCombo->setCurrentText(Pkce::methodName(config.pkceMethod));
+    m_ui->extraParametersEdit->setPlainText(
+        formatParameterLines(config.extraAuthorizationParameters));
+    updateState();
+}
+
+QStringList ClientForm::problems() const
+{
+    QStringList problems = config().validate();
+    parseParameterLines(m_ui->extraParametersEdit->toPlainText(), &problems);
+    return problems;
+}
+
+void ClientForm::updateState()
+{
+    const bool needsSecret = m_ui->authMethodCombo->currentText() != QLatin1String("none");
+    m_ui->clientSecretEdit->setEnabled(needsSecret);
+    m_ui->revealSecretButton->setEnabled(needsSecret);
+    m_ui->pkceMethodCombo->setEnabled(m_ui->pkceCheck->isChecked());
+
+    const ClientConfig current = config();
+    QStringList lines;
+    for (const QString &problem : problems())
+        lines << QStringLiteral("✗ ") + problem;
+    for (const QString &warning : current.warnings())
+        lines << QStringLiteral("⚠ ") + warning;
+    m_ui->problemsLabel->setText(lines.join(QLatin1Char('\n')));
+    m_ui->problemsLabel->setVisible(!lines.isEmpty());
+    emit edited();
+}
+
+} // namespace workbench

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "flows/ClientConfig.h"
+
+#include <QWidget>
+
+namespace Ui {
+class ClientForm;
+}
+
+namespace workbench {
+
+// The client and grant form: what the person types, turned into a ClientConfig.
+class ClientForm : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ClientForm(QWidget *parent = nullptr);
+    ~ClientForm() override;
+
+    ClientConfig config() const;
+    void setConfig(const ClientConfig &config);
+    // Problems that stop a flow, including unreadable extra parameter lines.
+    QStringList problems() const;
+
+signals:
+    void edited();
+
+private:
+    void updateState();
+
+    Ui::ClientForm *m_ui;
+};
+
+} // namespace workbench

@@ -1,0 +1,174 @@
+#include "ResultsPane.h"
+
+#include "ExchangeListModel.h"
+#include "http/BodyFormatter.h"
+#include "ui_ResultsPane.h"
+
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QGuiApplication>
+
+namespace workbench {
+
+ResultsPane::ResultsPane(QWidget *parent)
+    : QWidget(parent), m_ui(new Ui::ResultsPane), m_model(new ExchangeListModel(this))
+{
+    m_ui->setupUi(this);
+    m_ui->stepsView->setModel(m_model);
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    for (QPlainTextEdit *edit : {m_ui->requestText, m_ui->responseText, m_ui->formattedText})
+        edit->setFont(mono);
+    connect(m_ui->stepsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) { showStep(current.row()); });
+    auto copy = [](QPlainTextEdit *edit) {
+        return [edit] { QGuiApplication::clipboard()->setText(edit->toPlainText()); };
+    };
+    connect(m_ui->copyRequestButton, &QPushButton::clicked, this, copy(m_ui->requestText));
+    connect(m_ui->copyResponseButton, &QPushButton::clicked, this, copy(m_ui->responseText));
+    connect(m_ui->copyFormattedButton, &QPushButton::clicked, this, copy(m_ui->formattedText));
+    m_ui->splitter->setStretchFactor(1, 3);
+}
+
+ResultsPane::~ResultsPane()
+{
+    delete m_ui;
+}
+
+void ResultsPane::clear()
+{
+    m_model->clear();
+    m_warnings.clear();
+    m_header.clear();
+    m_ui->requestText->clear();
+    m_ui->responseText->clear();
+    m_ui->formattedText->clear();
+    renderHeader();
+}
+
+void ResultsPane::addExchange(const HttpExchange &exchange)
+{
+    m_model->append(exchange);
+    // Follow the flow: the newest step is the one the person wants to see.
+    selectStep(m_model->rowCount() - 1);
+}
+
+void ResultsPane::addRejection(const RejectedRequest &rejected)
+{
+    HttpExchange record;
+    record.kind = HttpExchange::Kind::LoopbackCallback;
+    record.label = tr("Refused on the listener (%1)").arg(rejected.reason);
+    record.wireRequest = rejected.received.isEmpty() ? QByteArray("(nothing received)")
+                                                     : rejected.received;
+    record.status = rejected.status;
+    m_model->append(record);
+}
+
+void ResultsPane::addWarning(const QString &warning)
+{
+    m_warnings << warning;
+    renderHeader();
+}
+
+void ResultsPane::showWaiting(const QUrl &redirectUri)
+{
+    m_header = tr("<b>Waiting for the browser</b> to come back to <code>%1</code> …<br>"
+                  "Log in and consent in the browser window; the app captures the redirect.")
+                   .arg(redirectUri.toString().toHtmlEscaped());
+    renderHeader();
+}
+
+void ResultsPane::showOutcome(const FlowOutcome &outcome)
+{
+    const QString colour = outcome.succeeded() ? QStringLiteral("#1a7f37")
+                                               : QStringLiteral("#b42318");
+    QString html = QStringLiteral("<b style=\"color:%1\">%2</b>")
+                       .arg(colour, outcome.summary.toHtmlEscaped());
+    for (const QString &detail : outcome.details) {
+        if (!detail.isEmpty())
+            html += QStringLiteral("<br>") + detail.toHtmlEscaped().replace(
+                                                  QLatin1Char('\n'), QStringLiteral("<br>"));
+    }
+    m_header = html;
+    renderHeader();
+}
+
+void ResultsPane::renderHeader()
+{
+    QString html = m_header;
+    for (const QString &warning : std::as_const(m_warnings))
+        html += QStringLiteral("<br><span style=\"color:#9a6700\">⚠ %1</span>")
+                    .arg(warning.toHtmlEscaped());
+    m_ui->outcomeLabel->setText(html);
+}
+
+QString ResultsPane::outcomeText() const
+{
+    return m_ui->outcomeLabel->text();
+}
+QString ResultsPane::requestText() const
+{
+    return m_ui->requestText->toPlainText();
+}
+QString ResultsPane::responseText() const
+{
+    return m_ui->responseText->toPlainText();
+}
+QString ResultsPane::formattedText() const
+{
+    return m_ui->formattedText->toPlainText();
+}
+
+void ResultsPane::selectStep(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    m_ui->stepsView->setCurrentIndex(m_model->index(row));
+    showStep(row);
+}
+
+void ResultsPane::showStep(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    const HttpExchange &exchange = m_model->at(row);
+    m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));
+
+    QString response;
+    if (exchange.kind == HttpExchange::Kind::BrowserNavigation)
+        response = tr("(The browser sent this request; its response went to the browser, not to "
+                      "the app.)");
+    else if (!exchange.hasResponse())
+        response = tr("(No HTTP response: %1)").arg(exchange.networkError);
+    else
+        response = QString::fromUtf8(exchange.rawResponse());
+    if (exchange.responseBodyTruncated)
+        response += tr("\n\n[body cut off at %1 bytes]").arg(exchange.responseBody.size());
+    for (const QString &tlsError : exchange.tlsErrors)
+        response += tr("\n[TLS] %1").arg(tlsError);
+    m_ui->responseText->setPlainText(response);
+
+    QString formatted;
+    if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
+        formatted = tr("Query parameters:\n");
+        for (const auto &field :
+             FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()))
+            formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
+    } else if (exchange.kind == HttpExchange::Kind::LoopbackCallback &&
+               !exchange.request.url.isEmpty()) {
+        const QByteArray carried = exchange.request.method == "POST"
+                                       ? exchange.request.body
+                                       : exchange.request.url.query(QUrl::FullyEncoded).toLatin1();
+        formatted = tr("Parameters received:\n");
+        for (const auto &field : FormEncoding::decode(carried))
+            formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
+    } else {
+        const auto body =
+            BodyFormatter::format(exchange.responseBody, exchange.responseHeader("Content-Type"));
+        formatted = body.kind == BodyFormatter::Kind::Empty ? tr("(empty body)") : body.text;
+        if (body.cut)
+            formatted += tr("\n[only the beginning is shown]");
+    }
+    m_ui->formattedText->setPlainText(formatted);
+}
+
+} // namespace workbench

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "flows/AuthorizationCodeFlow.h"
+#include "http/HttpExchange.h"
+#include "listener/CapturedRedirect.h"
+
+#include <QWidget>
+
+namespace Ui {
+class ResultsPane;
+}
+
+namespace workbench {
+
+class ExchangeListModel;
+
+// Shows a run: its outcome, the list of steps, and the selected step's raw request, raw
+// response and formatted body.
+class ResultsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ResultsPane(QWidget *parent = nullptr);
+    ~ResultsPane() override;
+
+    void clear();
+    void addExchange(const HttpExchange &exchange);
+    void addRejection(const RejectedRequest &rejected);
+    void addWarning(const QString &warning);
+    void showWaiting(const QUrl &redirectUri);
+    void showOutcome(const FlowOutcome &outcome);
+
+    ExchangeListModel *model() const { return m_model; }
+    QString outcomeText() const;
+    QString requestText() const;
+    QString responseText() const;
+    QString formattedText() const;
+    void selectStep(int row);
+
+private:
+    void showStep(int row);
+    void renderHeader();
+
+    Ui::ResultsPane *m_ui;
+    ExchangeListModel *m_model;
+    QString m_header;
+    QStringList m_warnings;
+};
+
+} // namespace workbench
