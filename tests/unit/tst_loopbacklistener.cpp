@@ -262,7 +262,7 @@ private slots:
     {
         LoopbackListener listener;
         LoopbackListener::Options options;
-        options.requestTimeoutMs = 400;
+        options.requestTimeoutMs = 1500;
         QVERIFY(listener.listen(options));
         QSignalSpy captured(&listener, &LoopbackListener::redirectCaptured);
         QSignalSpy rejected(&listener, &LoopbackListener::requestRejected);

@@ -1,0 +1,43 @@
+# Shared by scripts/run.sh and scripts/test.sh: installs missing Debian/Ubuntu packages.
+set -euo pipefail
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# install_packages PKG...: installs those not yet installed, with one apt-get update at most.
+install_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "==> installing: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}"
+    fi
+}
+
+# What building and running the app needs.
+BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libgl-dev
+    qtkeychain-qt6-dev libssl-dev fonts-dejavu-core)
+
+# What the test suite needs on top: a browser for the e2e tests, Node.js for the OpenID
+# provider, and the tools the packaging and keychain tests call.
+TEST_PACKAGES=(chromium desktop-file-utils dbus gnome-keyring xvfb xauth ca-certificates)
+
+ensure_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        install_packages nodejs npm
+    fi
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    if [ "$major" -lt 20 ]; then
+        echo "error: the e2e tests' OpenID provider (oidc-provider 9) needs Node.js 20 or later;" \
+             "this machine has $(node --version)." >&2
+        exit 1
+    fi
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Command two: install what the tests need, build, and run the whole suite
+# (unit, gui, e2e against a real OpenID provider and headless Chromium, packaging).
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/common.sh"
+cd "$here/.."
+
+install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_node
+echo "==> node $(node --version), npm $(npm --version)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+cmake --preset ci
+cmake --build --preset ci -j"$(nproc)"
+ctest --preset ci -j"$(nproc)" "$@"
