@@ -5,6 +5,8 @@
 #include "http/ExchangeClient.h"
 #include "listener/LoopbackListener.h"
 
+#include "E2eEnvironment.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,12 +21,6 @@ Q_DECLARE_METATYPE(workbench::FlowOutcome)
 Q_DECLARE_METATYPE(workbench::CapturedRedirect)
 
 namespace {
-QJsonObject lastJsonLine(const QByteArray &output)
-{
-    const QList<QByteArray> lines = output.trimmed().split('\n');
-    return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.last()).object();
-}
-
 QJsonObject jwtPayload(const QString &jwt)
 {
     const QStringList parts = jwt.split(QLatin1Char('.'));
@@ -52,16 +48,10 @@ class TestE2eAuthorizationCode : public QObject
         std::optional<Pkce> pkce;
     };
 
-    QString m_dir;
-    QString m_node;
-    QProcess m_provider;
-    QJsonObject m_info;
+    e2e::Environment m_env;
 
-    QJsonObject client(const QString &key) const
-    {
-        return m_info.value("clients").toObject().value(key).toObject();
-    }
-    QJsonObject discovery() const { return m_info.value("discovery").toObject(); }
+    QJsonObject client(const QString &key) const { return m_env.client(key); }
+    QJsonObject discovery() const { return m_env.discovery(); }
 
     ClientConfig configFor(const QString &key, ClientAuthMethod method, bool pkce) const
     {
@@ -83,11 +73,8 @@ class TestE2eAuthorizationCode : public QObject
         ExchangeClient client;
         AuthorizationCodeFlow flow(&client);
         QProcess browser;
-        browser.setWorkingDirectory(m_dir);
-        browser.setProcessChannelMode(QProcess::SeparateChannels);
-        connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [&](const QUrl &url) {
-            browser.start(m_node, {"browser-login.mjs", url.toString(QUrl::FullyEncoded)});
-        });
+        connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, this,
+                [&](const QUrl &url) { m_env.openInBrowser(browser, url); });
         connect(&flow, &AuthorizationCodeFlow::redirectCaptured, this,
                 [&](const CapturedRedirect &redirect) { run.redirects << redirect; });
         QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
@@ -99,14 +86,7 @@ class TestE2eAuthorizationCode : public QObject
             run.outcome = finished.first().first().value<FlowOutcome>();
         }
         // Keep the event loop running: the listener still has to write its page to the browser.
-        if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; }, 30000)) {
-            browser.kill();
-            browser.waitForFinished(5000);
-        }
-        const QByteArray errors = browser.readAllStandardError();
-        run.browser = lastJsonLine(browser.readAllStandardOutput());
-        if (run.browser.isEmpty())
-            run.browser.insert("error", QString::fromUtf8(errors));
+        run.browser = e2e::Environment::browserResult(browser);
         run.exchanges = flow.exchanges();
         run.state = flow.state();
         run.nonce = flow.nonce();
@@ -120,39 +100,12 @@ private slots:
     {
         qRegisterMetaType<FlowOutcome>();
         qRegisterMetaType<CapturedRedirect>();
-        m_dir = qEnvironmentVariable("WORKBENCH_E2E_DIR");
-        QVERIFY2(QFile::exists(m_dir + "/node_modules/oidc-provider/package.json"),
-                 "tests/e2e/node_modules is missing: run `npm ci` in tests/e2e "
-                 "(scripts/test.sh does this)");
-        const QString chromium = qEnvironmentVariable("CHROMIUM_PATH", "/usr/bin/chromium");
-        QVERIFY2(QFile::exists(chromium), "Chromium is missing: apt-get install chromium");
-        m_node = QStandardPaths::findExecutable("node");
-        QVERIFY2(!m_node.isEmpty(), "node is not on PATH");
-
-        m_provider.setWorkingDirectory(m_dir);
-        m_provider.setProcessChannelMode(QProcess::SeparateChannels);
-        m_provider.start(m_node, {"provider.mjs"});
-        QVERIFY(m_provider.waitForStarted(10000));
-        QByteArray line;
-        QElapsedTimer timer;
-        timer.start();
-        while (!line.contains('\n') && timer.elapsed() < 30000) {
-            if (m_provider.waitForReadyRead(500))
-                line += m_provider.readAllStandardOutput();
-            if (m_provider.state() == QProcess::NotRunning)
-                break;
-        }
-        m_info = QJsonDocument::fromJson(line.trimmed()).object();
-        QVERIFY2(!m_info.isEmpty(), m_provider.readAllStandardError().constData());
-        QVERIFY(m_info.value("issuer").toString().startsWith("http://127.0.0.1:"));
+        const QString problem = m_env.start();
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY(m_env.issuer().startsWith("http://127.0.0.1:"));
     }
 
-    void cleanupTestCase()
-    {
-        m_provider.closeWriteChannel();
-        if (!m_provider.waitForFinished(5000))
-            m_provider.kill();
-    }
+    void cleanupTestCase() { m_env.stop(); }
 
     void codeFlowSucceeds_data()
     {
@@ -191,7 +144,7 @@ private slots:
         const CapturedRedirect &redirect = run.redirects.first();
         QCOMPARE(redirect.stateCheck, CapturedRedirect::StateCheck::Matched);
         QCOMPARE(redirect.value("state"), QString::fromLatin1(run.state));
-        QCOMPARE(redirect.value("iss"), m_info.value("issuer").toString());
+        QCOMPARE(redirect.value("iss"), m_env.issuer());
         QVERIFY(!redirect.value("code").isEmpty());
 
         // Three recorded steps: the browser's request, the callback, the token exchange.
@@ -247,7 +200,7 @@ private slots:
         QVERIFY(tokens.value("expires_in").toInt() > 0);
         QVERIFY(tokens.value("scope").toString().split(' ').contains("openid"));
         const QJsonObject idToken = jwtPayload(tokens.value("id_token").toString());
-        QCOMPARE(idToken.value("iss").toString(), m_info.value("issuer").toString());
+        QCOMPARE(idToken.value("iss").toString(), m_env.issuer());
         QCOMPARE(idToken.value("aud").toString(), config.clientId);
         QCOMPARE(idToken.value("nonce").toString(), QString::fromLatin1(run.nonce));
         QCOMPARE(idToken.value("sub").toString(), QStringLiteral("alice"));

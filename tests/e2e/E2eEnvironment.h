@@ -1,0 +1,105 @@
+#pragma once
+
+// Test-only helpers for the end-to-end tests: starts the real oidc-provider (provider.mjs) and
+// plays the person at the browser (browser-login.mjs in headless Chromium).
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+#include <QUrl>
+
+namespace e2e {
+
+inline QJsonObject lastJsonLine(const QByteArray &output)
+{
+    const QList<QByteArray> lines = output.trimmed().split('\n');
+    return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.last()).object();
+}
+
+class Environment
+{
+public:
+    // Empty on success, otherwise what is missing and how to get it.
+    QString start()
+    {
+        m_dir = qEnvironmentVariable("WORKBENCH_E2E_DIR");
+        if (!QFile::exists(m_dir + "/node_modules/oidc-provider/package.json"))
+            return "tests/e2e/node_modules is missing: run `npm ci` in tests/e2e "
+                   "(scripts/test.sh does this)";
+        const QString chromium = qEnvironmentVariable("CHROMIUM_PATH", "/usr/bin/chromium");
+        if (!QFile::exists(chromium))
+            return "Chromium is missing: apt-get install chromium";
+        m_node = QStandardPaths::findExecutable("node");
+        if (m_node.isEmpty())
+            return "node is not on PATH";
+
+        m_provider.setWorkingDirectory(m_dir);
+        m_provider.setProcessChannelMode(QProcess::SeparateChannels);
+        m_provider.start(m_node, {"provider.mjs"});
+        if (!m_provider.waitForStarted(10000))
+            return "could not start node provider.mjs";
+        QByteArray line;
+        QElapsedTimer timer;
+        timer.start();
+        while (!line.contains('\n') && timer.elapsed() < 30000) {
+            if (m_provider.waitForReadyRead(500))
+                line += m_provider.readAllStandardOutput();
+            if (m_provider.state() == QProcess::NotRunning)
+                break;
+        }
+        m_info = QJsonDocument::fromJson(line.trimmed()).object();
+        if (m_info.isEmpty())
+            return "the provider did not start: " +
+                   QString::fromUtf8(m_provider.readAllStandardError());
+        return {};
+    }
+
+    void stop()
+    {
+        m_provider.closeWriteChannel(); // provider.mjs exits when its stdin ends
+        if (m_provider.state() != QProcess::NotRunning && !m_provider.waitForFinished(5000))
+            m_provider.kill();
+    }
+
+    QString issuer() const { return m_info.value("issuer").toString(); }
+    QJsonObject discovery() const { return m_info.value("discovery").toObject(); }
+    QJsonObject client(const QString &key) const
+    {
+        return m_info.value("clients").toObject().value(key).toObject();
+    }
+
+    // Starts browser-login.mjs on `url` in `browser` (not waited for).
+    void openInBrowser(QProcess &browser, const QUrl &url) const
+    {
+        browser.setWorkingDirectory(m_dir);
+        browser.setProcessChannelMode(QProcess::SeparateChannels);
+        browser.start(m_node, {"browser-login.mjs", url.toString(QUrl::FullyEncoded)});
+    }
+
+    // Waits, with the event loop running, for the browser script; returns its JSON report.
+    static QJsonObject browserResult(QProcess &browser, int timeoutMs = 30000)
+    {
+        if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; },
+                             timeoutMs)) {
+            browser.kill();
+            browser.waitForFinished(5000);
+        }
+        const QByteArray errors = browser.readAllStandardError();
+        QJsonObject result = lastJsonLine(browser.readAllStandardOutput());
+        if (result.isEmpty())
+            result.insert("error", QString::fromUtf8(errors));
+        return result;
+    }
+
+private:
+    QString m_dir;
+    QString m_node;
+    QProcess m_provider;
+    QJsonObject m_info;
+};
+
+} // namespace e2e

@@ -1,0 +1,110 @@
+// End to end through the real main window: a person's path. The form is typed into, Authorize is
+// clicked, headless Chromium logs in at the real oidc-provider, the app captures the redirect,
+// redeems the code and shows the exchange. With WORKBENCH_SCREENSHOT_DIR set it also saves the
+// window as the README's screenshot.
+#include "MainWindow.h"
+#include "flows/AuthorizationCodeFlow.h"
+#include "results/ExchangeListModel.h"
+#include "results/ResultsPane.h"
+
+#include "E2eEnvironment.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace workbench;
+
+class TestE2eGui : public QObject
+{
+    Q_OBJECT
+
+    e2e::Environment m_env;
+
+    template <typename T> static T *child(QWidget *root, const char *name)
+    {
+        T *widget = root->findChild<T *>(QString::fromLatin1(name));
+        if (!widget)
+            qFatal("no widget named %s", name);
+        return widget;
+    }
+    static void typeInto(QWidget *root, const char *name, const QString &text)
+    {
+        auto *edit = child<QLineEdit>(root, name);
+        edit->clear();
+        QTest::keyClicks(edit, text);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const QString problem = m_env.start();
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+    void cleanupTestCase() { m_env.stop(); }
+
+    void personRunsTheCodeFlow_data()
+    {
+        QTest::addColumn<QString>("clientKey");
+        QTest::addColumn<QString>("authMethod");
+        QTest::newRow("public client with PKCE") << "public" << "none";
+        QTest::newRow("confidential client, client_secret_basic")
+            << "confidentialBasic" << "client_secret_basic";
+    }
+    void personRunsTheCodeFlow()
+    {
+        QFETCH(QString, clientKey);
+        QFETCH(QString, authMethod);
+        MainWindow window;
+        QProcess browser;
+        window.setUrlOpener([&](const QUrl &url) {
+            m_env.openInBrowser(browser, url);
+            return true;
+        });
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        typeInto(&window, "authorizationEndpointEdit",
+                 m_env.discovery().value("authorization_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit", m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "clientIdEdit", m_env.client(clientKey).value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText(authMethod);
+        if (authMethod != "none")
+            typeInto(&window, "clientSecretEdit",
+                     m_env.client(clientKey).value("client_secret").toString());
+        typeInto(&window, "scopeEdit", "openid email");
+
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        QVERIFY(!authorize->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+
+        const QJsonObject seen = e2e::Environment::browserResult(browser);
+        QCOMPARE(seen.value("outcome").toString(), QStringLiteral("ok"));
+
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("exchanged for tokens"),
+                 qPrintable(results->outcomeText()));
+        QCOMPARE(results->model()->rowCount(), 3);
+        QVERIFY(results->requestText().startsWith("POST /token HTTP/1.1"));
+        QVERIFY(results->responseText().startsWith("HTTP/1.1 200"));
+        QVERIFY(results->formattedText().contains("\"id_token\""));
+        QVERIFY(results->formattedText().contains("\"token_type\": \"Bearer\""));
+
+        const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty() && authMethod == "none") {
+            QDir().mkpath(shots);
+            child<QTabWidget>(&window, "detailTabs")->setCurrentIndex(2);
+            QTest::qWait(100);
+            QVERIFY(window.grab().save(shots + "/code-flow-result.png"));
+        }
+    }
+};
+
+QTEST_MAIN(TestE2eGui)
+#include "tst_e2e_gui.moc"
