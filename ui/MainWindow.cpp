@@ -28,8 +28,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
     connect(m_ui->copyUrlButton, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(m_flow->authorizationUrl().toString(
-            QUrl::FullyEncoded));
+        QGuiApplication::clipboard()->setText(
+            m_flow->authorizationUrl().toString(QUrl::FullyEncoded));
         statusBar()->showMessage(tr("Authorization URL copied."), 3000);
     });
     auto *authorizeShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
@@ -37,10 +37,8 @@ MainWindow::MainWindow(QWidget *parent)
     auto *cancelShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     connect(cancelShortcut, &QShortcut::activated, this, &MainWindow::cancel);
 
-    connect(m_flow, &AuthorizationCodeFlow::exchangeRecorded, m_results,
-            &ResultsPane::addExchange);
-    connect(m_flow, &AuthorizationCodeFlow::requestRejected, m_results,
-            &ResultsPane::addRejection);
+    connect(m_flow, &AuthorizationCodeFlow::exchangeRecorded, m_results, &ResultsPane::addExchange);
+    connect(m_flow, &AuthorizationCodeFlow::requestRejected, m_results, &ResultsPane::addRejection);
     connect(m_flow, &AuthorizationCodeFlow::warningRaised, m_results, &ResultsPane::addWarning);
     connect(m_flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [this](const QUrl &url) {
         m_results->showWaiting(m_flow->redirectUri());
@@ -90,7 +88,8 @@ void MainWindow::authorize()
     const QStringList problems = m_form->problems();
     if (!problems.isEmpty()) {
         m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
-                                tr("The client configuration cannot start a flow."), problems,
+                                tr("The client configuration cannot start a flow."),
+                                problems,
                                 {}});
         return;
     }

@@ -66,8 +66,8 @@ void printExchange(const HttpExchange &exchange)
         out() << "(no HTTP response: " << exchange.networkError << ")\n";
     } else {
         out() << QString::fromUtf8(exchange.rawResponse()) << "\n";
-        const auto formatted = BodyFormatter::format(exchange.responseBody,
-                                                     exchange.responseHeader("Content-Type"));
+        const auto formatted =
+            BodyFormatter::format(exchange.responseBody, exchange.responseHeader("Content-Type"));
         if (formatted.kind == BodyFormatter::Kind::Json)
             out() << "--- body (formatted JSON) ---\n" << formatted.text << "\n";
     }
@@ -123,13 +123,13 @@ int authorize(const QStringList &arguments)
     config.clientId = parser.value(clientId);
     if (parser.isSet(secretEnv)) {
         if (!qEnvironmentVariableIsSet(qPrintable(parser.value(secretEnv))))
-            return usageError(QStringLiteral("environment variable %1 is not set")
-                                  .arg(parser.value(secretEnv)));
+            return usageError(
+                QStringLiteral("environment variable %1 is not set").arg(parser.value(secretEnv)));
         config.clientSecret = qEnvironmentVariable(qPrintable(parser.value(secretEnv)));
     }
     if (!clientAuthMethodFromName(parser.value(authMethod), &config.authMethod))
-        return usageError(QStringLiteral("unknown --auth-method \"%1\"")
-                              .arg(parser.value(authMethod)));
+        return usageError(
+            QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod)));
     config.scope = parser.value(scope);
     config.redirectUri = QUrl(parser.value(redirect));
     config.usePkce = !parser.isSet(noPkce);
@@ -155,8 +155,8 @@ int authorize(const QStringList &arguments)
         if (parser.isSet(browser)) {
             browserProcess.start(parser.value(browser), {url.toString(QUrl::FullyEncoded)});
         } else {
-            err() << "Open this URL in a browser:\n\n" << url.toString(QUrl::FullyEncoded)
-                  << "\n\n";
+            err() << "Open this URL in a browser:\n\n"
+                  << url.toString(QUrl::FullyEncoded) << "\n\n";
         }
         err().flush();
     });
@@ -175,8 +175,7 @@ int authorize(const QStringList &arguments)
                                      {"exchanges", exchanges}};
             out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
         } else {
-            out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary
-                  << "\n";
+            out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary << "\n";
             for (const QString &detail : outcome.details)
                 out() << "  " << detail << "\n";
         }
@@ -198,9 +197,9 @@ QString versionText()
 
 bool handles(const QStringList &arguments)
 {
-    return arguments.size() > 1 && (kCommands.contains(arguments.at(1)) ||
-                                     arguments.at(1) == QLatin1String("--version") ||
-                                     arguments.at(1) == QLatin1String("-v"));
+    return arguments.size() > 1 &&
+           (kCommands.contains(arguments.at(1)) || arguments.at(1) == QLatin1String("--version") ||
+            arguments.at(1) == QLatin1String("-v"));
 }
 
 int run(const QStringList &arguments)

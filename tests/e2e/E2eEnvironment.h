@@ -83,8 +83,7 @@ public:
     // Waits, with the event loop running, for the browser script; returns its JSON report.
     static QJsonObject browserResult(QProcess &browser, int timeoutMs = 30000)
     {
-        if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; },
-                             timeoutMs)) {
+        if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; }, timeoutMs)) {
             browser.kill();
             browser.waitForFinished(5000);
         }

@@ -26,8 +26,8 @@ QJsonObject jwtPayload(const QString &jwt)
     const QStringList parts = jwt.split(QLatin1Char('.'));
     if (parts.size() != 3)
         return {};
-    return QJsonDocument::fromJson(QByteArray::fromBase64(parts.at(1).toLatin1(),
-                                                          QByteArray::Base64UrlEncoding))
+    return QJsonDocument::fromJson(
+               QByteArray::fromBase64(parts.at(1).toLatin1(), QByteArray::Base64UrlEncoding))
         .object();
 }
 } // namespace
@@ -114,11 +114,12 @@ private slots:
         QTest::addColumn<bool>("pkce");
         QTest::newRow("confidential, client_secret_basic") << "confidentialBasic"
                                                            << "client_secret_basic" << false;
-        QTest::newRow("confidential, client_secret_basic, PKCE")
-            << "confidentialBasic" << "client_secret_basic" << true;
-        QTest::newRow("confidential, client_secret_post, PKCE")
-            << "confidentialPost" << "client_secret_post" << true;
-        QTest::newRow("public, PKCE S256") << "public" << "none" << true;
+        QTest::newRow("confidential, client_secret_basic, PKCE") << "confidentialBasic"
+                                                                 << "client_secret_basic" << true;
+        QTest::newRow("confidential, client_secret_post, PKCE") << "confidentialPost"
+                                                                << "client_secret_post" << true;
+        QTest::newRow("public, PKCE S256") << "public"
+                                           << "none" << true;
     }
     void codeFlowSucceeds()
     {
@@ -174,11 +175,11 @@ private slots:
             // The secret has ':', '+', '%' and spaces: the provider only accepted it because they
             // were form-encoded before base64.
             const QByteArray header = token.request.header("Authorization");
-            QCOMPARE(header, TokenRequest::basicAuthorizationValue(config.clientId,
-                                                                   config.clientSecret));
+            QCOMPARE(header,
+                     TokenRequest::basicAuthorizationValue(config.clientId, config.clientSecret));
             const QByteArray decoded = QByteArray::fromBase64(header.mid(6));
-            QVERIFY(decoded.contains("%3A") && decoded.contains("%2B") &&
-                    decoded.contains("%25") && decoded.contains('+'));
+            QVERIFY(decoded.contains("%3A") && decoded.contains("%2B") && decoded.contains("%25") &&
+                    decoded.contains('+'));
             QVERIFY(!FormEncoding::contains(sent, "client_secret"));
             break;
         }
@@ -208,8 +209,8 @@ private slots:
 
     void wrongClientSecretIsRecordedAsInvalidClient()
     {
-        ClientConfig config = configFor("confidentialBasic", ClientAuthMethod::ClientSecretBasic,
-                                        true);
+        ClientConfig config =
+            configFor("confidentialBasic", ClientAuthMethod::ClientSecretBasic, true);
         config.clientSecret = "not the secret";
         const Run run = runFlow(config);
         QCOMPARE(run.outcome.result, FlowOutcome::Result::TokenErrorResponse);

@@ -8,6 +8,7 @@
 #include "results/ResultsPane.h"
 
 #include "E2eEnvironment.h"
+#include "WidgetTest.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -18,26 +19,14 @@
 #include <QTest>
 
 using namespace workbench;
+using widgettest::child;
+using widgettest::typeInto;
 
 class TestE2eGui : public QObject
 {
     Q_OBJECT
 
     e2e::Environment m_env;
-
-    template <typename T> static T *child(QWidget *root, const char *name)
-    {
-        T *widget = root->findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no widget named %s", name);
-        return widget;
-    }
-    static void typeInto(QWidget *root, const char *name, const QString &text)
-    {
-        auto *edit = child<QLineEdit>(root, name);
-        edit->clear();
-        QTest::keyClicks(edit, text);
-    }
 
 private slots:
     void initTestCase()
@@ -51,9 +40,10 @@ private slots:
     {
         QTest::addColumn<QString>("clientKey");
         QTest::addColumn<QString>("authMethod");
-        QTest::newRow("public client with PKCE") << "public" << "none";
-        QTest::newRow("confidential client, client_secret_basic")
-            << "confidentialBasic" << "client_secret_basic";
+        QTest::newRow("public client with PKCE") << "public"
+                                                 << "none";
+        QTest::newRow("confidential client, client_secret_basic") << "confidentialBasic"
+                                                                  << "client_secret_basic";
     }
     void personRunsTheCodeFlow()
     {
@@ -71,7 +61,8 @@ private slots:
 
         typeInto(&window, "authorizationEndpointEdit",
                  m_env.discovery().value("authorization_endpoint").toString());
-        typeInto(&window, "tokenEndpointEdit", m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit",
+                 m_env.discovery().value("token_endpoint").toString());
         typeInto(&window, "clientIdEdit", m_env.client(clientKey).value("client_id").toString());
         child<QComboBox>(&window, "authMethodCombo")->setCurrentText(authMethod);
         if (authMethod != "none")

@@ -9,6 +9,7 @@
 #include "results/ResultsPane.h"
 
 #include "TestHttp.h"
+#include "WidgetTest.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -21,6 +22,8 @@
 #include <QTest>
 
 using namespace workbench;
+using widgettest::child;
+using widgettest::typeInto;
 using testhttp::CannedServer;
 using testhttp::jsonResponse;
 using testhttp::roundTrip;
@@ -28,21 +31,6 @@ using testhttp::roundTrip;
 class TestMainWindow : public QObject
 {
     Q_OBJECT
-
-    template <typename T> static T *child(QWidget *root, const char *name)
-    {
-        T *widget = root->findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no widget named %s", name);
-        return widget;
-    }
-
-    static void typeInto(QWidget *root, const char *name, const QString &text)
-    {
-        auto *edit = child<QLineEdit>(root, name);
-        edit->clear();
-        QTest::keyClicks(edit, text);
-    }
 
     void fillForm(MainWindow &window, const CannedServer &server)
     {
@@ -96,10 +84,10 @@ private slots:
         QVERIFY(window.flow()->listener()->isListening());
 
         // The browser comes back with a code.
-        const QByteArray page = roundTrip(
-            quint16(redirect.port()), "GET /callback?code=c0de&state=" +
-                                          FormEncoding::value(query, "state").toLatin1() +
-                                          " HTTP/1.1\r\n\r\n");
+        const QByteArray page =
+            roundTrip(quint16(redirect.port()), "GET /callback?code=c0de&state=" +
+                                                    FormEncoding::value(query, "state").toLatin1() +
+                                                    " HTTP/1.1\r\n\r\n");
         QVERIFY(page.contains("return to OAuth Workbench"));
         QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 10000);
         QVERIFY(!cancel->isEnabled());

@@ -95,8 +95,8 @@ private slots:
         const QByteArray ok = jsonResponse(200, R"({"access_token":"at"})");
         QTest::newRow("wrong state") << ok << QByteArray("code=c&state=forged")
                                      << int(FlowOutcome::Result::StateCheckFailed) << 2;
-        QTest::newRow("missing state") << ok << QByteArray("code=c")
-                                       << int(FlowOutcome::Result::StateCheckFailed) << 2;
+        QTest::newRow("missing state")
+            << ok << QByteArray("code=c") << int(FlowOutcome::Result::StateCheckFailed) << 2;
         QTest::newRow("error on redirect")
             << ok << QByteArray("error=access_denied&error_description=no&state=STATE")
             << int(FlowOutcome::Result::AuthorizationError) << 2;
@@ -106,14 +106,13 @@ private slots:
             << jsonResponse(400, R"({"error":"invalid_grant","error_description":"expired"})")
             << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::TokenErrorResponse)
             << 3;
-        QTest::newRow("error hidden in 200")
-            << jsonResponse(200, R"({"error":"invalid_request"})")
-            << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::TokenErrorResponse)
-            << 3;
+        QTest::newRow("error hidden in 200") << jsonResponse(200, R"({"error":"invalid_request"})")
+                                             << QByteArray("code=c&state=STATE")
+                                             << int(FlowOutcome::Result::TokenErrorResponse) << 3;
         QTest::newRow("html instead of json")
             << jsonResponse(200, "<html><body>Sign in</body></html>", "text/html")
-            << QByteArray("code=c&state=STATE")
-            << int(FlowOutcome::Result::UnreadableTokenResponse) << 3;
+            << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::UnreadableTokenResponse)
+            << 3;
         QTest::newRow("no access token")
             << jsonResponse(200, R"({"token_type":"Bearer"})") << QByteArray("code=c&state=STATE")
             << int(FlowOutcome::Result::UnreadableTokenResponse) << 3;

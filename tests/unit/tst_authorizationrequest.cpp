@@ -81,11 +81,14 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("expected");
         QTest::addColumn<int>("occurrences");
-        QTest::newRow("added") << FormFields{{"prompt", "consent"}} << "prompt" << "consent" << 1;
-        QTest::newRow("overrides built-in") << FormFields{{"response_type", "token"}}
-                                            << "response_type" << "token" << 1;
-        QTest::newRow("reserved characters") << FormFields{{"claims", "{\"a\":\"b&c\"}"}}
-                                             << "claims" << "{\"a\":\"b&c\"}" << 1;
+        QTest::newRow("added") << FormFields{{"prompt", "consent"}} << "prompt"
+                               << "consent" << 1;
+        QTest::newRow("overrides built-in")
+            << FormFields{{"response_type", "token"}} << "response_type"
+            << "token" << 1;
+        QTest::newRow("reserved characters")
+            << FormFields{{"claims", "{\"a\":\"b&c\"}"}} << "claims"
+            << "{\"a\":\"b&c\"}" << 1;
     }
     void extraParameters()
     {
@@ -111,16 +114,30 @@ private slots:
         QTest::addColumn<QString>("authMethod");
         QTest::addColumn<QString>("secret");
         QTest::addColumn<bool>("valid");
-        QTest::newRow("loopback ip") << "http://127.0.0.1/callback" << "client_secret_basic"
+        QTest::newRow("loopback ip") << "http://127.0.0.1/callback"
+                                     << "client_secret_basic"
                                      << "x" << true;
-        QTest::newRow("loopback with port") << "http://127.0.0.1:8400/cb" << "none" << "" << true;
-        QTest::newRow("localhost") << "http://localhost/cb" << "none" << "" << true;
-        QTest::newRow("ipv6 loopback") << "http://[::1]/cb" << "none" << "" << true;
-        QTest::newRow("not loopback") << "http://example.com/cb" << "none" << "" << false;
-        QTest::newRow("https loopback") << "https://127.0.0.1/cb" << "none" << "" << false;
-        QTest::newRow("custom scheme") << "com.example.app:/cb" << "none" << "" << false;
-        QTest::newRow("secret missing") << "http://127.0.0.1/cb" << "client_secret_post" << ""
-                                        << false;
+        QTest::newRow("loopback with port") << "http://127.0.0.1:8400/cb"
+                                            << "none"
+                                            << "" << true;
+        QTest::newRow("localhost") << "http://localhost/cb"
+                                   << "none"
+                                   << "" << true;
+        QTest::newRow("ipv6 loopback") << "http://[::1]/cb"
+                                       << "none"
+                                       << "" << true;
+        QTest::newRow("not loopback") << "http://example.com/cb"
+                                      << "none"
+                                      << "" << false;
+        QTest::newRow("https loopback") << "https://127.0.0.1/cb"
+                                        << "none"
+                                        << "" << false;
+        QTest::newRow("custom scheme") << "com.example.app:/cb"
+                                       << "none"
+                                       << "" << false;
+        QTest::newRow("secret missing") << "http://127.0.0.1/cb"
+                                        << "client_secret_post"
+                                        << "" << false;
     }
     void configValidation()
     {

@@ -13,12 +13,12 @@ private slots:
         QTest::addColumn<QString>("input");
         QTest::addColumn<QByteArray>("plus");
         QTest::addColumn<QByteArray>("percent");
-        QTest::newRow("unreserved") << "aZ09-._*" << QByteArray("aZ09-._*")
-                                    << QByteArray("aZ09-._*");
+        QTest::newRow("unreserved")
+            << "aZ09-._*" << QByteArray("aZ09-._*") << QByteArray("aZ09-._*");
         QTest::newRow("space") << "a b" << QByteArray("a+b") << QByteArray("a%20b");
         QTest::newRow("plus") << "a+b" << QByteArray("a%2Bb") << QByteArray("a%2Bb");
-        QTest::newRow("colon and percent") << "a:%" << QByteArray("a%3A%25")
-                                           << QByteArray("a%3A%25");
+        QTest::newRow("colon and percent")
+            << "a:%" << QByteArray("a%3A%25") << QByteArray("a%3A%25");
         QTest::newRow("tilde is encoded") << "~" << QByteArray("%7E") << QByteArray("%7E");
         QTest::newRow("utf-8") << QString::fromUtf8("é") << QByteArray("%C3%A9")
                                << QByteArray("%C3%A9");
@@ -40,17 +40,16 @@ private slots:
     {
         QTest::addColumn<QByteArray>("encoded");
         QTest::addColumn<FormFields>("fields");
-        QTest::newRow("pairs") << QByteArray("a=1&b=2")
-                               << FormFields{{"a", "1"}, {"b", "2"}};
+        QTest::newRow("pairs") << QByteArray("a=1&b=2") << FormFields{{"a", "1"}, {"b", "2"}};
         QTest::newRow("plus as space") << QByteArray("error_description=Invalid+client+id")
                                        << FormFields{{"error_description", "Invalid client id"}};
-        QTest::newRow("empty value and bare key") << QByteArray("a=&b")
-                                                  << FormFields{{"a", ""}, {"b", ""}};
+        QTest::newRow("empty value and bare key")
+            << QByteArray("a=&b") << FormFields{{"a", ""}, {"b", ""}};
         QTest::newRow("empty pieces skipped") << QByteArray("&&a=1&") << FormFields{{"a", "1"}};
         QTest::newRow("broken escape kept") << QByteArray("a=%zz%4") << FormFields{{"a", "%zz%4"}};
         QTest::newRow("equals in value") << QByteArray("a=b=c") << FormFields{{"a", "b=c"}};
-        QTest::newRow("repeated keys kept") << QByteArray("a=1&a=2")
-                                            << FormFields{{"a", "1"}, {"a", "2"}};
+        QTest::newRow("repeated keys kept")
+            << QByteArray("a=1&a=2") << FormFields{{"a", "1"}, {"a", "2"}};
     }
     void decode()
     {

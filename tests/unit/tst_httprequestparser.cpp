@@ -15,12 +15,13 @@ private slots:
         QTest::addColumn<QByteArray>("path");
         QTest::addColumn<QByteArray>("query");
         QTest::addColumn<QByteArray>("body");
-        QTest::newRow("get") << QByteArray("GET /callback?code=a&state=b HTTP/1.1\r\nHost: x\r\n\r\n")
+        QTest::newRow("get") << QByteArray(
+                                    "GET /callback?code=a&state=b HTTP/1.1\r\nHost: x\r\n\r\n")
                              << QByteArray("GET") << QByteArray("/callback")
                              << QByteArray("code=a&state=b") << QByteArray();
-        QTest::newRow("http/1.0 without headers") << QByteArray("GET / HTTP/1.0\r\n\r\n")
-                                                  << QByteArray("GET") << QByteArray("/")
-                                                  << QByteArray() << QByteArray();
+        QTest::newRow("http/1.0 without headers")
+            << QByteArray("GET / HTTP/1.0\r\n\r\n") << QByteArray("GET") << QByteArray("/")
+            << QByteArray() << QByteArray();
         QTest::newRow("form post")
             << QByteArray("POST /cb HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                           "Content-Length: 11\r\n\r\ncode=abc&x=")
@@ -65,15 +66,13 @@ private slots:
         QTest::newRow("http/3") << QByteArray("GET / HTTP/3.0\r\n\r\n") << 505;
         QTest::newRow("no version") << QByteArray("GET / FTP\r\n\r\n") << 400;
         QTest::newRow("bad method") << QByteArray("G(T / HTTP/1.1\r\n\r\n") << 400;
-        QTest::newRow("header without colon") << QByteArray("GET / HTTP/1.1\r\nHost\r\n\r\n")
-                                              << 400;
-        QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : x\r\n\r\n")
-                                            << 400;
-        QTest::newRow("folded header") << QByteArray("GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n")
-                                       << 400;
+        QTest::newRow("header without colon")
+            << QByteArray("GET / HTTP/1.1\r\nHost\r\n\r\n") << 400;
+        QTest::newRow("space before colon")
+            << QByteArray("GET / HTTP/1.1\r\nHost : x\r\n\r\n") << 400;
+        QTest::newRow("folded header") << QByteArray("GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n") << 400;
         QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\r\n\r\n") << 400;
-        QTest::newRow("control char in target") << QByteArray("GET /\x01 HTTP/1.1\r\n\r\n")
-                                                << 400;
+        QTest::newRow("control char in target") << QByteArray("GET /\x01 HTTP/1.1\r\n\r\n") << 400;
         QTest::newRow("negative length")
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n") << 400;
         QTest::newRow("non-numeric length")
@@ -81,12 +80,14 @@ private slots:
         QTest::newRow("conflicting lengths")
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
             << 400;
-        QTest::newRow("chunked")
-            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") << 501;
+        QTest::newRow("chunked") << QByteArray(
+                                        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                                 << 501;
         QTest::newRow("body too large")
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n") << 413;
         QTest::newRow("head too large")
-            << QByteArray("GET / HTTP/1.1\r\nX: ") + QByteArray(20000, 'a') + "\r\n\r\n" << 431;
+            << QByteArray("GET / HTTP/1.1\r\nX: ") + QByteArray(20000, 'a') + "\r\n\r\n"
+            << 431;
         QTest::newRow("endless head") << QByteArray(20000, 'A') << 431;
     }
     void malformedRequests()

@@ -94,9 +94,9 @@ private slots:
         QTest::newRow("missing") << QByteArray("s123") << QByteArray("code=c")
                                  << int(CapturedRedirect::StateCheck::Missing)
                                  << QByteArray("data-workbench-page=\"warning\"");
-        QTest::newRow("not checked") << QByteArray() << QByteArray("code=c")
-                                     << int(CapturedRedirect::StateCheck::NotChecked)
-                                     << QByteArray("data-workbench-page=\"ok\"");
+        QTest::newRow("not checked")
+            << QByteArray() << QByteArray("code=c") << int(CapturedRedirect::StateCheck::NotChecked)
+            << QByteArray("data-workbench-page=\"ok\"");
     }
     void stateChecks()
     {
@@ -162,10 +162,10 @@ private slots:
         listener.setExpectedState("st");
         QSignalSpy captured(&listener, &LoopbackListener::redirectCaptured);
         const QByteArray body = "code=c+d&state=st";
-        const QByteArray response = roundTrip(
-            listener.port(), "POST /callback HTTP/1.1\r\nContent-Type: "
-                             "application/x-www-form-urlencoded\r\nContent-Length: " +
-                                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const QByteArray response =
+            roundTrip(listener.port(), "POST /callback HTTP/1.1\r\nContent-Type: "
+                                       "application/x-www-form-urlencoded\r\nContent-Length: " +
+                                           QByteArray::number(body.size()) + "\r\n\r\n" + body);
         QCOMPARE(statusOf(response), 200);
         QCOMPARE(captured.size(), 1);
         const auto redirect = captured.first().first().value<CapturedRedirect>();
@@ -201,8 +201,8 @@ private slots:
         QCOMPARE(captured.size(), 0);
 
         // What the relay page's form posts: the fragment, form-encoded as one field.
-        const QByteArray body = "fragment=" + QUrl::toPercentEncoding(
-                                                  "access_token=at&token_type=Bearer&state=st");
+        const QByteArray body =
+            "fragment=" + QUrl::toPercentEncoding("access_token=at&token_type=Bearer&state=st");
         const QByteArray response = roundTrip(
             listener.port(), "POST " + LoopbackListener::fragmentRelayPath().toLatin1() +
                                  " HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -224,12 +224,12 @@ private slots:
         QTest::newRow("favicon is quiet") << get("/favicon.ico") << 404 << 0;
         QTest::newRow("other path") << get("/other?code=x") << 404 << 1;
         QTest::newRow("path prefix") << get("/callbackx?code=x") << 404 << 1;
-        QTest::newRow("wrong method") << QByteArray("DELETE /callback HTTP/1.1\r\n\r\n") << 405
-                                      << 1;
+        QTest::newRow("wrong method")
+            << QByteArray("DELETE /callback HTTP/1.1\r\n\r\n") << 405 << 1;
         QTest::newRow("garbage") << QByteArray("\x16\x03\x01 hello\r\n\r\n") << 400 << 1;
         QTest::newRow("oversized headers")
-            << QByteArray("GET /callback?code=x HTTP/1.1\r\nCookie: ") +
-                   QByteArray(40000, 'c') + "\r\n\r\n"
+            << QByteArray("GET /callback?code=x HTTP/1.1\r\nCookie: ") + QByteArray(40000, 'c') +
+                   "\r\n\r\n"
             << 431 << 1;
         QTest::newRow("huge body") << QByteArray("POST /callback HTTP/1.1\r\nContent-Type: "
                                                  "application/x-www-form-urlencoded\r\n"

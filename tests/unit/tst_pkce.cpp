@@ -56,8 +56,8 @@ private slots:
     {
         QTest::addColumn<QByteArray>("verifier");
         QTest::addColumn<bool>("valid");
-        QTest::newRow("rfc example") << QByteArray("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
-                                     << true;
+        QTest::newRow("rfc example")
+            << QByteArray("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") << true;
         QTest::newRow("42 chars") << QByteArray(42, 'a') << false;
         QTest::newRow("129 chars") << QByteArray(129, 'a') << false;
         QTest::newRow("tilde and dot") << QByteArray(43, '~').replace(0, 1, ".") << true;

@@ -24,14 +24,21 @@ private slots:
         QTest::addColumn<QString>("clientId");
         QTest::addColumn<QString>("secret");
         QTest::addColumn<QByteArray>("beforeBase64");
-        QTest::newRow("plain") << "client" << "secret" << QByteArray("client:secret");
-        QTest::newRow("colon in secret") << "client" << "a:b" << QByteArray("client:a%3Ab");
-        QTest::newRow("colon in id") << "my:client" << "x" << QByteArray("my%3Aclient:x");
-        QTest::newRow("plus") << "client" << "a+b" << QByteArray("client:a%2Bb");
-        QTest::newRow("percent") << "client" << "100%" << QByteArray("client:100%25");
-        QTest::newRow("space") << "client" << "a b" << QByteArray("client:a+b");
-        QTest::newRow("all of them") << "id with space" << "se:cr+et %value"
-                                     << QByteArray("id+with+space:se%3Acr%2Bet+%25value");
+        QTest::newRow("plain") << "client"
+                               << "secret" << QByteArray("client:secret");
+        QTest::newRow("colon in secret") << "client"
+                                         << "a:b" << QByteArray("client:a%3Ab");
+        QTest::newRow("colon in id") << "my:client"
+                                     << "x" << QByteArray("my%3Aclient:x");
+        QTest::newRow("plus") << "client"
+                              << "a+b" << QByteArray("client:a%2Bb");
+        QTest::newRow("percent") << "client"
+                                 << "100%" << QByteArray("client:100%25");
+        QTest::newRow("space") << "client"
+                               << "a b" << QByteArray("client:a+b");
+        QTest::newRow("all of them")
+            << "id with space"
+            << "se:cr+et %value" << QByteArray("id+with+space:se%3Acr%2Bet+%25value");
         QTest::newRow("unicode") << "client" << QString::fromUtf8("pässwörd")
                                  << QByteArray("client:p%C3%A4ssw%C3%B6rd");
     }

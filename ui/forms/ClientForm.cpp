@@ -15,11 +15,9 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);
     connect(m_ui->extraParametersEdit, &QPlainTextEdit::textChanged, this,
             &ClientForm::updateState);
-    connect(m_ui->authMethodCombo, &QComboBox::currentIndexChanged, this,
-            &ClientForm::updateState);
+    connect(m_ui->authMethodCombo, &QComboBox::currentIndexChanged, this, &ClientForm::updateState);
     connect(m_ui->pkceCheck, &QCheckBox::toggled, this, &ClientForm::updateState);
-    connect(m_ui->pkceMethodCombo, &QComboBox::currentIndexChanged, this,
-            &ClientForm::updateState);
+    connect(m_ui->pkceMethodCombo, &QComboBox::currentIndexChanged, this, &ClientForm::updateState);
     setConfig(ClientConfig{});
 }
 

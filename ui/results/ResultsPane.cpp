@@ -57,8 +57,8 @@ void ResultsPane::addRejection(const RejectedRequest &rejected)
     HttpExchange record;
     record.kind = HttpExchange::Kind::LoopbackCallback;
     record.label = tr("Refused on the listener (%1)").arg(rejected.reason);
-    record.wireRequest = rejected.received.isEmpty() ? QByteArray("(nothing received)")
-                                                     : rejected.received;
+    record.wireRequest =
+        rejected.received.isEmpty() ? QByteArray("(nothing received)") : rejected.received;
     record.status = rejected.status;
     m_model->append(record);
 }
@@ -79,14 +79,14 @@ void ResultsPane::showWaiting(const QUrl &redirectUri)
 
 void ResultsPane::showOutcome(const FlowOutcome &outcome)
 {
-    const QString colour = outcome.succeeded() ? QStringLiteral("#1a7f37")
-                                               : QStringLiteral("#b42318");
-    QString html = QStringLiteral("<b style=\"color:%1\">%2</b>")
-                       .arg(colour, outcome.summary.toHtmlEscaped());
+    const QString colour =
+        outcome.succeeded() ? QStringLiteral("#1a7f37") : QStringLiteral("#b42318");
+    QString html =
+        QStringLiteral("<b style=\"color:%1\">%2</b>").arg(colour, outcome.summary.toHtmlEscaped());
     for (const QString &detail : outcome.details) {
         if (!detail.isEmpty())
-            html += QStringLiteral("<br>") + detail.toHtmlEscaped().replace(
-                                                  QLatin1Char('\n'), QStringLiteral("<br>"));
+            html += QStringLiteral("<br>") +
+                    detail.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
     }
     m_header = html;
     renderHeader();

@@ -16,16 +16,26 @@ namespace workbench {
 QString FlowOutcome::resultName(Result result)
 {
     switch (result) {
-    case Result::Succeeded: return QStringLiteral("succeeded");
-    case Result::InvalidConfiguration: return QStringLiteral("invalid_configuration");
-    case Result::ListenerFailed: return QStringLiteral("listener_failed");
-    case Result::StateCheckFailed: return QStringLiteral("state_check_failed");
-    case Result::AuthorizationError: return QStringLiteral("authorization_error");
-    case Result::NoCodeInRedirect: return QStringLiteral("no_code_in_redirect");
-    case Result::TokenRequestFailed: return QStringLiteral("token_request_failed");
-    case Result::TokenErrorResponse: return QStringLiteral("token_error_response");
-    case Result::UnreadableTokenResponse: return QStringLiteral("unreadable_token_response");
-    case Result::Cancelled: return QStringLiteral("cancelled");
+    case Result::Succeeded:
+        return QStringLiteral("succeeded");
+    case Result::InvalidConfiguration:
+        return QStringLiteral("invalid_configuration");
+    case Result::ListenerFailed:
+        return QStringLiteral("listener_failed");
+    case Result::StateCheckFailed:
+        return QStringLiteral("state_check_failed");
+    case Result::AuthorizationError:
+        return QStringLiteral("authorization_error");
+    case Result::NoCodeInRedirect:
+        return QStringLiteral("no_code_in_redirect");
+    case Result::TokenRequestFailed:
+        return QStringLiteral("token_request_failed");
+    case Result::TokenErrorResponse:
+        return QStringLiteral("token_error_response");
+    case Result::UnreadableTokenResponse:
+        return QStringLiteral("unreadable_token_response");
+    case Result::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -53,7 +63,9 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     const QStringList problems = config.validate();
     if (!problems.isEmpty()) {
         finish({FlowOutcome::Result::InvalidConfiguration,
-                QStringLiteral("The client configuration cannot start a flow."), problems, {}});
+                QStringLiteral("The client configuration cannot start a flow."),
+                problems,
+                {}});
         return false;
     }
     for (const QString &warning : config.warnings())
@@ -64,8 +76,8 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     m_listener = new LoopbackListener(this);
     LoopbackListener::Options options;
     options.port = LoopbackAddress::requestedPort(config.redirectUri);
-    options.callbackPath = config.redirectUri.path().isEmpty() ? QStringLiteral("/")
-                                                              : config.redirectUri.path();
+    options.callbackPath =
+        config.redirectUri.path().isEmpty() ? QStringLiteral("/") : config.redirectUri.path();
     options.alsoIpv6 = config.redirectUri.host() != QLatin1String("127.0.0.1");
     if (!m_listener->listen(options)) {
         finish({FlowOutcome::Result::ListenerFailed,
@@ -188,16 +200,19 @@ void AuthorizationCodeFlow::onTokenResponse(const HttpExchange &exchange)
     if (ok && isJsonObject && !body.contains(QLatin1String("error")) &&
         body.value(QLatin1String("access_token")).isString()) {
         finish({FlowOutcome::Result::Succeeded,
-                QStringLiteral("The code was exchanged for tokens."), {}, body});
+                QStringLiteral("The code was exchanged for tokens."),
+                {},
+                body});
         return;
     }
     if (isJsonObject && body.contains(QLatin1String("error"))) {
         QStringList details;
         const QJsonValue error = body.value(QLatin1String("error"));
         details << QStringLiteral("error: ") +
-                       (error.isString() ? error.toString()
-                                         : QString::fromUtf8(QJsonDocument(error.toObject())
-                                                                 .toJson(QJsonDocument::Compact)));
+                       (error.isString()
+                            ? error.toString()
+                            : QString::fromUtf8(
+                                  QJsonDocument(error.toObject()).toJson(QJsonDocument::Compact)));
         for (const char *name : {"error_description", "error_uri"}) {
             const QString value = body.value(QLatin1String(name)).toString();
             if (!value.isEmpty())

@@ -64,11 +64,13 @@ QStringList ClientConfig::warnings() const
         notes << QStringLiteral("A public client without PKCE: anyone who intercepts the code can "
                                 "redeem it. Most servers require PKCE here.");
     if (redirectUri.host() == QLatin1String("localhost"))
-        notes << QStringLiteral("RFC 8252 §7.3 recommends 127.0.0.1 over \"localhost\"; some servers "
-                                "refuse localhost redirect URIs.");
+        notes << QStringLiteral(
+            "RFC 8252 §7.3 recommends 127.0.0.1 over \"localhost\"; some servers "
+            "refuse localhost redirect URIs.");
     if (authorizationEndpoint.scheme() == QLatin1String("http") &&
         !LoopbackAddress::isLoopbackHost(authorizationEndpoint.host()))
-        notes << QStringLiteral("The authorization endpoint uses plain http on a non-loopback host.");
+        notes << QStringLiteral(
+            "The authorization endpoint uses plain http on a non-loopback host.");
     if (tokenEndpoint.scheme() == QLatin1String("http") &&
         !LoopbackAddress::isLoopbackHost(tokenEndpoint.host()))
         notes << QStringLiteral("The token endpoint uses plain http on a non-loopback host: the "

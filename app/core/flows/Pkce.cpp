@@ -28,8 +28,8 @@ bool Pkce::isValidVerifier(const QByteArray &verifier)
     if (verifier.size() < 43 || verifier.size() > 128)
         return false;
     for (const char c : verifier) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == '_' || c == '~';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
         if (!ok)
             return false;
     }

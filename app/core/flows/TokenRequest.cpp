@@ -4,8 +4,8 @@ namespace workbench::TokenRequest {
 
 QByteArray basicAuthorizationValue(const QString &clientId, const QString &clientSecret)
 {
-    const QByteArray credentials = FormEncoding::encodeComponent(clientId) + ':' +
-                                   FormEncoding::encodeComponent(clientSecret);
+    const QByteArray credentials =
+        FormEncoding::encodeComponent(clientId) + ':' + FormEncoding::encodeComponent(clientSecret);
     return "Basic " + credentials.toBase64();
 }
 

@@ -10,11 +10,16 @@ namespace workbench::BodyFormatter {
 QString kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::Empty: return QStringLiteral("empty");
-    case Kind::Json: return QStringLiteral("JSON");
-    case Kind::Form: return QStringLiteral("form");
-    case Kind::Text: return QStringLiteral("text");
-    case Kind::Binary: return QStringLiteral("binary");
+    case Kind::Empty:
+        return QStringLiteral("empty");
+    case Kind::Json:
+        return QStringLiteral("JSON");
+    case Kind::Form:
+        return QStringLiteral("form");
+    case Kind::Text:
+        return QStringLiteral("text");
+    case Kind::Binary:
+        return QStringLiteral("binary");
     }
     return {};
 }

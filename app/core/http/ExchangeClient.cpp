@@ -18,8 +18,8 @@ static qint64 nowMs()
 
 PendingExchange::PendingExchange(QNetworkReply *reply, HttpExchange started, qint64 maxBodyBytes,
                                  QObject *parent)
-    : QObject(parent), m_reply(reply), m_exchange(std::move(started)),
-      m_maxBodyBytes(maxBodyBytes), m_startedMs(nowMs())
+    : QObject(parent), m_reply(reply), m_exchange(std::move(started)), m_maxBodyBytes(maxBodyBytes),
+      m_startedMs(nowMs())
 {
     reply->setParent(this);
     connect(reply, &QNetworkReply::readyRead, this, &PendingExchange::readBody);
@@ -78,9 +78,9 @@ void PendingExchange::complete()
         else
             m_exchange.networkError = m_reply->errorString();
     }
-    qCInfo(lcHttp).noquote() << m_exchange.request.method << m_exchange.request.url.toString(
-                                                                  QUrl::RemoveQuery)
-                             << "->" << m_exchange.status << "in" << m_exchange.elapsedMs << "ms"
+    qCInfo(lcHttp).noquote() << m_exchange.request.method
+                             << m_exchange.request.url.toString(QUrl::RemoveQuery) << "->"
+                             << m_exchange.status << "in" << m_exchange.elapsedMs << "ms"
                              << (m_exchange.networkError.isEmpty() ? QString()
                                                                    : m_exchange.networkError);
     emit finished(m_exchange);
@@ -127,9 +127,8 @@ PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString
             request.setRawHeader(header.first, header.second);
     }
 
-    QNetworkReply *reply =
-        m_network->sendCustomRequest(request, spec.method, spec.body.isEmpty() ? QByteArray()
-                                                                                 : spec.body);
+    QNetworkReply *reply = m_network->sendCustomRequest(
+        request, spec.method, spec.body.isEmpty() ? QByteArray() : spec.body);
     auto *pending = new PendingExchange(reply, exchange, m_maxBodyBytes, this);
     connect(pending, &PendingExchange::finished, this, &ExchangeClient::exchangeFinished);
     return pending;

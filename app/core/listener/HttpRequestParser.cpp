@@ -34,7 +34,9 @@ bool hasControlCharacters(const QByteArray &value, bool allowTab)
 }
 } // namespace
 
-HttpRequestParser::HttpRequestParser() : m_limits(Limits{}) {}
+HttpRequestParser::HttpRequestParser() : m_limits(Limits{})
+{
+}
 
 QByteArray HttpRequestParser::Request::path() const
 {
@@ -119,8 +121,7 @@ HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd)
     if (!isToken(m_request.method))
         return fail(400, QStringLiteral("The request method is not a valid token."));
     if (m_request.target.isEmpty() || m_request.target.at(0) != '/' ||
-        hasControlCharacters(m_request.target, false) ||
-        m_request.target.contains(' '))
+        hasControlCharacters(m_request.target, false) || m_request.target.contains(' '))
         return fail(400, QStringLiteral("The request target is not an origin-form path."));
     if (m_request.version != "HTTP/1.1" && m_request.version != "HTTP/1.0") {
         if (m_request.version.startsWith("HTTP/"))
@@ -154,8 +155,9 @@ HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd)
             if (haveLength && length != m_contentLength)
                 return fail(400, QStringLiteral("Conflicting Content-Length headers."));
             if (length > m_limits.maxBodyBytes)
-                return fail(413, QStringLiteral("The body is larger than %1 bytes.")
-                                     .arg(m_limits.maxBodyBytes));
+                return fail(
+                    413,
+                    QStringLiteral("The body is larger than %1 bytes.").arg(m_limits.maxBodyBytes));
             haveLength = true;
             m_contentLength = length;
         }

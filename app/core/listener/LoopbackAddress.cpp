@@ -28,7 +28,8 @@ bool isCapturable(const QUrl &redirectUri, QString *whyNot)
                                    "localhost.")
                         .arg(redirectUri.host()));
     if (redirectUri.hasFragment())
-        return fail(QStringLiteral("A redirect URI must not contain a fragment (RFC 6749 §3.1.2)."));
+        return fail(
+            QStringLiteral("A redirect URI must not contain a fragment (RFC 6749 §3.1.2)."));
     return true;
 }
 

@@ -15,18 +15,30 @@ namespace ListenerPages {
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
     }
 }
 
@@ -125,8 +137,8 @@ private:
             m_socket->readAll(); // ignore anything after the request we answered
             return;
         }
-        while (m_socket->bytesAvailable() > 0 && m_parser.status() ==
-                                                     HttpRequestParser::Status::NeedMore)
+        while (m_socket->bytesAvailable() > 0 &&
+               m_parser.status() == HttpRequestParser::Status::NeedMore)
             m_parser.feed(m_socket->read(64 * 1024));
 
         switch (m_parser.status()) {
@@ -182,7 +194,9 @@ private:
     bool m_answered = false;
 };
 
-LoopbackListener::LoopbackListener(QObject *parent) : QObject(parent) {}
+LoopbackListener::LoopbackListener(QObject *parent) : QObject(parent)
+{
+}
 
 LoopbackListener::~LoopbackListener() = default;
 
@@ -282,8 +296,9 @@ void LoopbackListener::acceptPending(QTcpServer *server)
     while (QTcpSocket *socket = server->nextPendingConnection()) {
         m_connections.removeAll(nullptr);
         if (m_connections.size() >= m_options.maxConnections) {
-            reject(503, QStringLiteral("Too many open connections (limit %1).")
-                            .arg(m_options.maxConnections),
+            reject(503,
+                   QStringLiteral("Too many open connections (limit %1).")
+                       .arg(m_options.maxConnections),
                    {}, socket->peerAddress());
             socket->abort();
             socket->deleteLater();
@@ -308,7 +323,8 @@ ListenerPages::Response LoopbackListener::route(const HttpRequestParser::Request
 
     if (path == fragmentRelayPath().toLatin1() && request.method == "POST") {
         const FormFields relayed = FormEncoding::decode(request.body);
-        const QByteArray fragment = FormEncoding::value(relayed, QStringLiteral("fragment")).toUtf8();
+        const QByteArray fragment =
+            FormEncoding::value(relayed, QStringLiteral("fragment")).toUtf8();
         return capture(request, peer, CapturedRedirect::ResponseMode::Fragment,
                        FormEncoding::decode(fragment));
     }
@@ -421,8 +437,8 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
 
     HttpExchange &exchange = redirect.exchange;
     exchange.kind = HttpExchange::Kind::LoopbackCallback;
-    exchange.label = QStringLiteral("Authorization response (%1)")
-                         .arg(CapturedRedirect::modeName(mode));
+    exchange.label =
+        QStringLiteral("Authorization response (%1)").arg(CapturedRedirect::modeName(mode));
     exchange.request.method = request.method;
     exchange.request.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()) +
                                 QString::fromLatin1(request.target));
@@ -436,8 +452,8 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     exchange.responseHeaders = response.headers;
     exchange.responseBody = response.body;
 
-    qCInfo(lcListener) << "captured a redirect via" << CapturedRedirect::modeName(mode)
-                       << "with" << parameters.size() << "parameters";
+    qCInfo(lcListener) << "captured a redirect via" << CapturedRedirect::modeName(mode) << "with"
+                       << parameters.size() << "parameters";
     emit redirectCaptured(redirect);
     return response;
 }

@@ -80,7 +80,8 @@ private:
     friend class ListenerConnection;
     void acceptPending(QTcpServer *server);
     // Answers one complete request.
-    ListenerPages::Response route(const HttpRequestParser::Request &request, const QHostAddress &peer);
+    ListenerPages::Response route(const HttpRequestParser::Request &request,
+                                  const QHostAddress &peer);
     ListenerPages::Response capture(const HttpRequestParser::Request &request,
                                     const QHostAddress &peer, CapturedRedirect::ResponseMode mode,
                                     const FormFields &parameters);
@@ -93,6 +94,5 @@ private:
     QByteArray m_expectedState;
     QString m_errorString;
 };
-
 
 } // namespace workbench
