@@ -13,3 +13,9 @@ echo "==> node $(node --version), npm $(npm --version)"
 cmake --preset ci
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci -j"$(nproc)" "$@"
+echo "==> ci preset passed; now the sanitizer build"
+
+# The same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).
+cmake --preset asan
+cmake --build --preset asan -j"$(nproc)"
+ctest --preset asan -j"$(nproc)" "$@"
