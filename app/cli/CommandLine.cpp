@@ -1,11 +1,14 @@
 #include "CommandLine.h"
 
+#include "diagnosis/Diagnoser.h"
+#include "diagnosis/RawInput.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "http/BodyFormatter.h"
 #include "http/ExchangeClient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -16,7 +19,7 @@
 namespace workbench::CommandLine {
 
 namespace {
-const QStringList kCommands{QStringLiteral("authorize")};
+const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("explain")};
 
 QTextStream &out()
 {
@@ -72,6 +75,88 @@ void printExchange(const HttpExchange &exchange)
             out() << "--- body (formatted JSON) ---\n" << formatted.text << "\n";
     }
     out().flush();
+}
+
+int explain(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Explains an error: what it means, its likely causes and how to fix it. "
+                       "FILE holds a raw HTTP response (status line, headers, blank line, body) "
+                       "or a redirect URL; '-' reads standard input."));
+    parser.addHelpOption();
+    parser.addPositionalArgument("explain", "The command.");
+    parser.addPositionalArgument("FILE", "The response or URL to explain, or - for stdin.");
+    const QCommandLineOption json("json", "Print the diagnosis as JSON.");
+    const QCommandLineOption endpoint(
+        "endpoint", "Which endpoint answered: token, authorization or resource.", "kind");
+    const QCommandLineOption grant("grant", "The grant_type that was sent, if any.", "type");
+    parser.addOptions({json, endpoint, grant});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet("help")) {
+        out() << parser.helpText();
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        return usageError(QStringLiteral("explain takes exactly one FILE (or - for stdin)"));
+
+    QByteArray data;
+    constexpr qint64 kMaxInput = 64 * 1024 * 1024;
+    if (positional.at(1) == QLatin1String("-")) {
+        QFile input;
+        if (!input.open(stdin, QIODevice::ReadOnly))
+            return usageError(QStringLiteral("cannot read standard input"));
+        data = input.read(kMaxInput + 1);
+    } else {
+        QFile input(positional.at(1));
+        if (!input.open(QIODevice::ReadOnly))
+            return usageError(
+                QStringLiteral("cannot open %1: %2").arg(positional.at(1), input.errorString()));
+        data = input.read(kMaxInput + 1);
+    }
+    if (data.size() > kMaxInput)
+        return usageError(QStringLiteral("the input is larger than 64 MiB"));
+
+    QString error;
+    std::optional<HttpExchange> exchange = RawInput::parse(data, &error);
+    if (!exchange)
+        return usageError(QStringLiteral("cannot read the input: ") + error);
+    DiagnosisContext context = DiagnosisContext::fromExchange(*exchange);
+    if (parser.isSet(endpoint)) {
+        const QString kind = parser.value(endpoint);
+        if (kind == QLatin1String("token"))
+            context.endpoint = DiagnosisContext::Endpoint::Token;
+        else if (kind == QLatin1String("authorization"))
+            context.endpoint = DiagnosisContext::Endpoint::Authorization;
+        else if (kind == QLatin1String("resource"))
+            context.endpoint = DiagnosisContext::Endpoint::Resource;
+        else
+            return usageError(QStringLiteral("unknown --endpoint \"%1\"").arg(kind));
+    }
+    if (parser.isSet(grant))
+        context.sentParameters.append({QStringLiteral("grant_type"), parser.value(grant)});
+
+    const QStringList kbErrors = KnowledgeBase::builtInLoadErrors();
+    if (!kbErrors.isEmpty()) {
+        err() << "oauth-workbench: the knowledge base is damaged:\n  " << kbErrors.join("\n  ")
+              << "\n";
+        return 3;
+    }
+    const std::optional<Diagnosis> diagnosis = Diagnoser().diagnose(*exchange, context);
+    if (parser.isSet(json)) {
+        const QJsonObject result =
+            diagnosis ? diagnosis->toJson()
+                      : QJsonObject{{"code", QJsonValue::Null}, {"title", "No problem found"}};
+        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    } else if (diagnosis) {
+        out() << diagnosis->toText();
+    } else {
+        out() << "No problem found: the response carries no error.\n";
+    }
+    out().flush();
+    return 0;
 }
 
 int authorize(const QStringList &arguments)
@@ -208,6 +293,7 @@ int run(const QStringList &arguments)
         arguments.at(1) == QLatin1String("-h")) {
         out() << versionText() << "\n\nUsage: oauth-workbench-cli <command> [options]\n\n"
               << "Commands:\n  authorize   run the authorization code flow (see authorize "
+                 "--help)\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  --version   print the version\n";
         out().flush();
         return arguments.size() < 2 ? 2 : 0;
@@ -219,6 +305,8 @@ int run(const QStringList &arguments)
     }
     if (arguments.at(1) == QLatin1String("authorize"))
         return authorize(arguments);
+    if (arguments.at(1) == QLatin1String("explain"))
+        return explain(arguments);
     return usageError(QStringLiteral("unknown command \"%1\"").arg(arguments.at(1)));
 }
 

@@ -32,8 +32,10 @@ PendingExchange::PendingExchange(QNetworkReply *reply, HttpExchange started, qin
 
 void PendingExchange::abort()
 {
-    if (!m_done)
+    if (!m_done) {
+        m_cancelled = true;
         m_reply->abort();
+    }
 }
 
 void PendingExchange::readBody()
@@ -77,6 +79,29 @@ void PendingExchange::complete()
             m_exchange.networkError.clear();
         else
             m_exchange.networkError = m_reply->errorString();
+    }
+    if (!m_exchange.networkError.isEmpty()) {
+        using T = HttpExchange::Transport;
+        switch (error) {
+        case QNetworkReply::ConnectionRefusedError:
+            m_exchange.transport = T::ConnectionRefused;
+            break;
+        case QNetworkReply::HostNotFoundError:
+            m_exchange.transport = T::HostNotFound;
+            break;
+        case QNetworkReply::TimeoutError:
+        case QNetworkReply::OperationCanceledError: // a transfer timeout, unless we aborted
+            m_exchange.transport = m_cancelled ? T::Other : T::Timeout;
+            if (m_cancelled)
+                m_exchange.networkError = QStringLiteral("Cancelled before the server answered.");
+            break;
+        case QNetworkReply::SslHandshakeFailedError:
+            m_exchange.transport = T::Tls;
+            break;
+        default:
+            m_exchange.transport = m_exchange.tlsErrors.isEmpty() ? T::Other : T::Tls;
+            break;
+        }
     }
     qCInfo(lcHttp).noquote() << m_exchange.request.method
                              << m_exchange.request.url.toString(QUrl::RemoveQuery) << "->"

@@ -32,6 +32,7 @@ private:
     qint64 m_maxBodyBytes;
     qint64 m_startedMs;
     bool m_done = false;
+    bool m_cancelled = false;
 };
 
 // Sends back-channel HTTP requests and records each as an HttpExchange. It is the only place in

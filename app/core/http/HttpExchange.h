@@ -51,6 +51,8 @@ struct HttpExchange
     QByteArray responseBody;
     bool responseBodyTruncated = false;
 
+    enum class Transport { Ok, ConnectionRefused, HostNotFound, Timeout, Tls, Other };
+    Transport transport = Transport::Ok;
     QString networkError; // empty when the transport worked
     QStringList tlsErrors;
 
