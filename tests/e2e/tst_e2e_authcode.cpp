@@ -1,5 +1,6 @@
 // End to end: the app's core against a real, certified OpenID provider (oidc-provider, started
 // here on loopback) and a real headless Chromium that logs in through the provider's pages.
+#include "diagnosis/Diagnoser.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
@@ -135,6 +136,10 @@ private slots:
                  qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n") + "\n" +
                             QJsonDocument(run.browser).toJson()));
 
+        // A successful flow has nothing to diagnose.
+        for (qsizetype i = 0; i < run.exchanges.size(); ++i)
+            QVERIFY(!Diagnoser().diagnose(run.exchanges, i).has_value());
+
         // The browser saw the app's page telling the person to go back.
         QCOMPARE(run.browser.value("outcome").toString(), QStringLiteral("ok"));
         QVERIFY(run.browser.value("text").toString().contains("return to OAuth Workbench"));
@@ -220,6 +225,13 @@ private slots:
         QCOMPARE(run.outcome.tokenResponse.value("error").toString(),
                  QStringLiteral("invalid_client"));
         QVERIFY(run.outcome.details.join('\n').contains("invalid_client"));
+        // The real provider's answer is diagnosed, with the Basic header it got decoded.
+        const auto diagnosis = Diagnoser().diagnose(run.exchanges, 2);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("invalid_client"));
+        QCOMPARE(diagnosis->entryId, QStringLiteral("oauth.invalid_client"));
+        QVERIFY(diagnosis->toText().contains("workbench-confidential-basic"));
+        QVERIFY(!Diagnoser().diagnose(run.exchanges, 1).has_value()); // the redirect was fine
     }
 
     void publicClientWithoutPkceIsRefusedOnTheRedirect()
@@ -232,6 +244,11 @@ private slots:
         QCOMPARE(run.browser.value("outcome").toString(), QStringLiteral("error"));
         // Nothing was sent to the token endpoint.
         QCOMPARE(run.exchanges.size(), 2);
+        const auto diagnosis = Diagnoser().diagnose(run.exchanges, 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("invalid_request"));
+        QVERIFY(diagnosis->notes.join('\n').contains("PKCE"));
+        QVERIFY(diagnosis->notes.join('\n').contains("front channel"));
     }
 };
 

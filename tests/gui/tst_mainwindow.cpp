@@ -22,11 +22,11 @@
 #include <QTest>
 
 using namespace workbench;
-using widgettest::child;
-using widgettest::typeInto;
 using testhttp::CannedServer;
 using testhttp::jsonResponse;
 using testhttp::roundTrip;
+using widgettest::child;
+using widgettest::typeInto;
 
 class TestMainWindow : public QObject
 {
@@ -48,7 +48,7 @@ private slots:
     void fillsTheFormAndRunsTheFlow()
     {
         CannedServer server(jsonResponse(
-            200, R"({"access_token":"at-123","token_type":"Bearer","expires_in":3600})"));
+            200, "{\"access_token\":\"at-123\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
         MainWindow window;
         QList<QUrl> opened;
         window.setUrlOpener([&opened](const QUrl &url) {
@@ -111,6 +111,50 @@ private slots:
         // The copy button puts the raw request on the clipboard.
         QTest::mouseClick(child<QPushButton>(&window, "copyRequestButton"), Qt::LeftButton);
         QCOMPARE(QGuiApplication::clipboard()->text(), results->requestText());
+    }
+
+    void tokenErrorIsDiagnosedBesideTheRawResponse()
+    {
+        CannedServer server(
+            jsonResponse(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Authorization "
+                              "code doesn't exist or is invalid for the client\"}"));
+        MainWindow window;
+        QList<QUrl> opened;
+        window.setUrlOpener([&opened](const QUrl &url) {
+            opened << url;
+            return true;
+        });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        fillForm(window, server);
+        QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
+        QCOMPARE(opened.size(), 1);
+        const FormFields query =
+            FormEncoding::decode(opened.first().query(QUrl::FullyEncoded).toLatin1());
+        const QUrl redirect(FormEncoding::value(query, "redirect_uri"));
+        roundTrip(quint16(redirect.port()), "GET /callback?code=c0de&state=" +
+                                                FormEncoding::value(query, "state").toLatin1() +
+                                                " HTTP/1.1\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&window, "authorizeButton")->isEnabled(),
+                                 10000);
+
+        ResultsPane *results = window.resultsPane();
+        // The header names the problem and its likeliest cause.
+        QVERIFY2(results->outcomeText().contains("Likely cause:"),
+                 qPrintable(results->outcomeText()));
+        QVERIFY(results->outcomeText().contains("unknown or belongs to another client"));
+        // The failing step is selected, its diagnosis shown first, the raw response beside it.
+        QCOMPARE(results->currentTab(), 0);
+        const QString diagnosis = results->diagnosisText();
+        QVERIFY(diagnosis.contains("Likely causes, likeliest first"));
+        QVERIFY(diagnosis.contains("10 minutes"));
+        QVERIFY(diagnosis.contains("How to fix it"));
+        QVERIFY(diagnosis.contains("RFC 6749"));
+        QVERIFY(results->responseText().startsWith("HTTP/1.1 400"));
+        QVERIFY(results->model()
+                    ->data(results->model()->index(2), Qt::DisplayRole)
+                    .toString()
+                    .startsWith(QStringLiteral("⚠")));
     }
 
     void invalidFormStartsNothing()

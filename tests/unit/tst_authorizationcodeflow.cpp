@@ -51,8 +51,8 @@ private slots:
 
     void succeedsAndRecordsEveryStep()
     {
-        CannedServer server(
-            jsonResponse(200, R"({"access_token":"at","token_type":"Bearer","expires_in":60})"));
+        CannedServer server(jsonResponse(
+            200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":60}"));
         ExchangeClient client;
         AuthorizationCodeFlow flow(&client);
         QSignalSpy urlReady(&flow, &AuthorizationCodeFlow::authorizationUrlReady);
@@ -92,7 +92,7 @@ private slots:
         QTest::addColumn<QByteArray>("redirectQuery"); // STATE is replaced by the flow's state
         QTest::addColumn<int>("result");
         QTest::addColumn<int>("exchanges");
-        const QByteArray ok = jsonResponse(200, R"({"access_token":"at"})");
+        const QByteArray ok = jsonResponse(200, "{\"access_token\":\"at\"}");
         QTest::newRow("wrong state") << ok << QByteArray("code=c&state=forged")
                                      << int(FlowOutcome::Result::StateCheckFailed) << 2;
         QTest::newRow("missing state")
@@ -103,10 +103,10 @@ private slots:
         QTest::newRow("no code") << ok << QByteArray("state=STATE&foo=bar")
                                  << int(FlowOutcome::Result::NoCodeInRedirect) << 2;
         QTest::newRow("token error")
-            << jsonResponse(400, R"({"error":"invalid_grant","error_description":"expired"})")
+            << jsonResponse(400, "{\"error\":\"invalid_grant\",\"error_description\":\"expired\"}")
             << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::TokenErrorResponse)
             << 3;
-        QTest::newRow("error hidden in 200") << jsonResponse(200, R"({"error":"invalid_request"})")
+        QTest::newRow("error hidden in 200") << jsonResponse(200, "{\"error\":\"invalid_request\"}")
                                              << QByteArray("code=c&state=STATE")
                                              << int(FlowOutcome::Result::TokenErrorResponse) << 3;
         QTest::newRow("html instead of json")
@@ -114,7 +114,7 @@ private slots:
             << QByteArray("code=c&state=STATE") << int(FlowOutcome::Result::UnreadableTokenResponse)
             << 3;
         QTest::newRow("no access token")
-            << jsonResponse(200, R"({"token_type":"Bearer"})") << QByteArray("code=c&state=STATE")
+            << jsonResponse(200, "{\"token_type\":\"Bearer\"}") << QByteArray("code=c&state=STATE")
             << int(FlowOutcome::Result::UnreadableTokenResponse) << 3;
         QTest::newRow("gateway 502 html")
             << jsonResponse(502, "<html>Bad gateway</html>", "text/html")

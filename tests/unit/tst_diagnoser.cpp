@@ -467,10 +467,10 @@ private slots:
                     .toText()
                     .contains("1 hour"));
         QVERIFY(
-            explain(
-                json(401, "{\"error\":\"insufficient_scope\",\"error_description\":\"The request "
-                          "requires higher privileges than provided by the access token\"}"),
-                E::Resource, "")
+            explain(json(401,
+                         "{\"error\":\"insufficient_scope\",\"error_description\":\"The request "
+                         "requires higher privileges than provided by the access token\"}"),
+                    E::Resource, "")
                 .toText()
                 .contains("read write v2"));
         const Diagnosis limited = explain(bare(429, "Retry-After: 30\r\n"), E::Resource, "");

@@ -29,7 +29,7 @@ private slots:
 
     void recordsWhatGoesOnTheWire()
     {
-        CannedServer server(jsonResponse(200, R"({"access_token":"at"})"));
+        CannedServer server(jsonResponse(200, "{\"access_token\":\"at\"}"));
         ExchangeClient client;
         HttpRequestSpec request;
         request.method = "POST";
@@ -41,7 +41,7 @@ private slots:
 
         QCOMPARE(exchange.status, 200);
         QCOMPARE(exchange.reasonPhrase, QByteArray("X"));
-        QCOMPARE(exchange.responseBody, QByteArray(R"({"access_token":"at"})"));
+        QCOMPARE(exchange.responseBody, QByteArray("{\"access_token\":\"at\"}"));
         QCOMPARE(exchange.responseHeader("content-type"), QByteArray("application/json"));
         QVERIFY(exchange.networkError.isEmpty());
         QVERIFY(exchange.elapsedMs >= 0);
@@ -71,7 +71,7 @@ private slots:
 
     void errorStatusIsAResponseNotAFailure()
     {
-        CannedServer server(jsonResponse(401, R"({"error":"invalid_client"})"));
+        CannedServer server(jsonResponse(401, "{\"error\":\"invalid_client\"}"));
         ExchangeClient client;
         HttpRequestSpec request;
         request.method = "POST";
@@ -80,7 +80,7 @@ private slots:
         const HttpExchange exchange = sendAndWait(client, request);
         QCOMPARE(exchange.status, 401);
         QVERIFY(exchange.networkError.isEmpty());
-        QCOMPARE(exchange.responseBody, QByteArray(R"({"error":"invalid_client"})"));
+        QCOMPARE(exchange.responseBody, QByteArray("{\"error\":\"invalid_client\"}"));
     }
 
     void redirectsAreNotFollowed()

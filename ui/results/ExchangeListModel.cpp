@@ -1,5 +1,7 @@
 #include "ExchangeListModel.h"
 
+#include "diagnosis/Diagnoser.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -31,12 +33,16 @@ QVariant ExchangeListModel::data(const QModelIndex &index, int role) const
     const HttpExchange &exchange = m_exchanges.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
-    case Qt::AccessibleTextRole:
-        return summary(exchange);
+    case Qt::AccessibleTextRole: {
+        const auto &diagnosis = m_diagnoses.at(index.row());
+        return diagnosis ? QStringLiteral("⚠ %1 — %2").arg(summary(exchange), diagnosis->title)
+                         : summary(exchange);
+    }
     case Qt::ToolTipRole:
         return QString::fromLatin1(exchange.requestLine());
     case Qt::ForegroundRole:
-        if ((!exchange.networkError.isEmpty() && !exchange.hasResponse()) || exchange.status >= 400)
+        if (m_diagnoses.at(index.row()) || exchange.status >= 400 ||
+            (!exchange.networkError.isEmpty() && !exchange.hasResponse()))
             return QBrush(QColor(0xb4, 0x23, 0x18));
         return {};
     default:
@@ -49,6 +55,9 @@ void ExchangeListModel::append(const HttpExchange &exchange)
     const int row = int(m_exchanges.size());
     beginInsertRows({}, row, row);
     m_exchanges.append(exchange);
+    m_diagnoses.append(exchange.label.isEmpty() && exchange.request.url.isEmpty()
+                           ? std::nullopt
+                           : Diagnoser().diagnose(m_exchanges, row));
     endInsertRows();
 }
 
@@ -56,7 +65,21 @@ void ExchangeListModel::clear()
 {
     beginResetModel();
     m_exchanges.clear();
+    m_diagnoses.clear();
     endResetModel();
+}
+
+} // namespace workbench
+
+namespace workbench {
+
+int ExchangeListModel::lastProblemRow() const
+{
+    for (int row = int(m_diagnoses.size()) - 1; row >= 0; --row) {
+        if (m_diagnoses.at(row))
+            return row;
+    }
+    return -1;
 }
 
 } // namespace workbench

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "diagnosis/Diagnosis.h"
 #include "http/HttpExchange.h"
+
+#include <optional>
 
 #include <QAbstractListModel>
 
@@ -19,10 +22,15 @@ public:
     void append(const HttpExchange &exchange);
     void clear();
     const HttpExchange &at(int row) const { return m_exchanges.at(row); }
+    // The diagnosis of a step, made when it was added, with the steps before it as context.
+    const std::optional<Diagnosis> &diagnosisAt(int row) const { return m_diagnoses.at(row); }
+    // The last step that shows a problem, or -1.
+    int lastProblemRow() const;
     static QString summary(const HttpExchange &exchange);
 
 private:
     QList<HttpExchange> m_exchanges;
+    QList<std::optional<Diagnosis>> m_diagnoses;
 };
 
 } // namespace workbench

@@ -42,14 +42,19 @@ void ResultsPane::clear()
     m_ui->requestText->clear();
     m_ui->responseText->clear();
     m_ui->formattedText->clear();
+    m_ui->diagnosisText->clear();
     renderHeader();
 }
 
 void ResultsPane::addExchange(const HttpExchange &exchange)
 {
     m_model->append(exchange);
-    // Follow the flow: the newest step is the one the person wants to see.
-    selectStep(m_model->rowCount() - 1);
+    // Follow the flow: the newest step is the one the person wants to see, and when it shows a
+    // problem, what it means comes first.
+    const int row = m_model->rowCount() - 1;
+    selectStep(row);
+    m_ui->detailTabs->setCurrentWidget(m_model->diagnosisAt(row) ? m_ui->diagnosisTab
+                                                                 : m_ui->formattedTab);
 }
 
 void ResultsPane::addRejection(const RejectedRequest &rejected)
@@ -88,8 +93,57 @@ void ResultsPane::showOutcome(const FlowOutcome &outcome)
             html += QStringLiteral("<br>") +
                     detail.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
     }
+    const int problem = m_model->lastProblemRow();
+    if (!outcome.succeeded() && problem >= 0) {
+        const Diagnosis &diagnosis = *m_model->diagnosisAt(problem);
+        html += QStringLiteral("<br><b>%1</b>").arg(diagnosis.title.toHtmlEscaped());
+        if (!diagnosis.causes.isEmpty())
+            html += QStringLiteral("<br>Likely cause: %1")
+                        .arg(diagnosis.causes.first().text.toHtmlEscaped());
+        html += QStringLiteral("<br><i>See the Diagnosis tab for causes and fixes.</i>");
+        selectStep(problem);
+        m_ui->detailTabs->setCurrentWidget(m_ui->diagnosisTab);
+    }
     m_header = html;
     renderHeader();
+}
+
+QString ResultsPane::diagnosisHtml(const Diagnosis &d)
+{
+    auto esc = [](const QString &text) { return text.toHtmlEscaped(); };
+    const QString colour = d.severity == QLatin1String("info")      ? QStringLiteral("#1f5fa8")
+                           : d.severity == QLatin1String("warning") ? QStringLiteral("#9a6700")
+                                                                    : QStringLiteral("#b42318");
+    QString html =
+        QStringLiteral("<h3 style=\"color:%1\">%2</h3><p><code>%3</code> · %4</p><p>%5</p>")
+            .arg(colour, esc(d.title), esc(d.code), esc(d.category), esc(d.meaning));
+    if (!d.notes.isEmpty()) {
+        html += QStringLiteral("<p><b>What the server said</b></p><ul>");
+        for (const QString &note : d.notes)
+            html += QStringLiteral("<li><code>%1</code></li>").arg(esc(note));
+        html += QStringLiteral("</ul>");
+    }
+    html += QStringLiteral("<p><b>Likely causes, likeliest first</b></p><ol>");
+    for (const auto &cause : d.causes) {
+        html +=
+            QStringLiteral("<li>%1%2")
+                .arg(cause.confirmed ? QStringLiteral("<b>[seen in this flow]</b> ") : QString(),
+                     esc(cause.text));
+        if (!cause.evidence.isEmpty())
+            html += QStringLiteral("<br><i>%1</i>").arg(esc(cause.evidence));
+        html += QStringLiteral("</li>");
+    }
+    html += QStringLiteral("</ol><p><b>How to fix it</b></p><ul>");
+    for (const QString &fix : d.fixes)
+        html += QStringLiteral("<li>%1</li>").arg(esc(fix));
+    html += QStringLiteral("</ul><p><b>References</b></p><ul>");
+    for (const auto &reference : d.references)
+        html += QStringLiteral("<li><a href=\"%1\">%2</a></li>")
+                    .arg(esc(reference.url), esc(reference.title));
+    html += QStringLiteral("</ul>");
+    if (!d.source.isEmpty())
+        html += QStringLiteral("<p><small>Provider facts from %1.</small></p>").arg(esc(d.source));
+    return html;
 }
 
 void ResultsPane::renderHeader()
@@ -117,6 +171,14 @@ QString ResultsPane::formattedText() const
 {
     return m_ui->formattedText->toPlainText();
 }
+QString ResultsPane::diagnosisText() const
+{
+    return m_ui->diagnosisText->toPlainText();
+}
+int ResultsPane::currentTab() const
+{
+    return m_ui->detailTabs->currentIndex();
+}
 
 void ResultsPane::selectStep(int row)
 {
@@ -131,6 +193,9 @@ void ResultsPane::showStep(int row)
     if (row < 0 || row >= m_model->rowCount())
         return;
     const HttpExchange &exchange = m_model->at(row);
+    const auto &diagnosis = m_model->diagnosisAt(row);
+    m_ui->diagnosisText->setHtml(diagnosis ? diagnosisHtml(*diagnosis)
+                                           : tr("<p>No problem found in this step.</p>"));
     m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));
 
     QString response;

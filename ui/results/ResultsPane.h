@@ -1,5 +1,6 @@
 #pragma once
 
+#include "diagnosis/Diagnosis.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "http/HttpExchange.h"
 #include "listener/CapturedRedirect.h"
@@ -35,11 +36,14 @@ public:
     QString requestText() const;
     QString responseText() const;
     QString formattedText() const;
+    QString diagnosisText() const;
+    int currentTab() const;
     void selectStep(int row);
 
 private:
     void showStep(int row);
     void renderHeader();
+    static QString diagnosisHtml(const Diagnosis &diagnosis);
 
     Ui::ResultsPane *m_ui;
     ExchangeListModel *m_model;
