@@ -26,8 +26,9 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
     fonts-dejavu-core)
 
 # What the test suite needs on top: a browser for the e2e tests (Node.js for the OpenID provider
-# comes from ensure_node) and the desktop-file validator the packaging test calls.
-TEST_PACKAGES=(chromium desktop-file-utils ca-certificates)
+# comes from ensure_node), the desktop-file validator the packaging test calls, and Clang with
+# its libFuzzer runtime for the fuzz targets.
+TEST_PACKAGES=(chromium desktop-file-utils ca-certificates clang libclang-rt-14-dev)
 
 ensure_node() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -19,3 +19,8 @@ echo "==> ci preset passed; now the sanitizer build"
 cmake --preset asan
 cmake --build --preset asan -j"$(nproc)"
 ctest --preset asan -j"$(nproc)" "$@"
+
+# A short libFuzzer campaign on each parser of untrusted input (Clang, ASan + UBSan).
+cmake --preset fuzz
+cmake --build --preset fuzz -j"$(nproc)"
+ctest --preset fuzz

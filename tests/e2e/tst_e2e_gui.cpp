@@ -36,6 +36,48 @@ private slots:
     }
     void cleanupTestCase() { m_env.stop(); }
 
+    void wrongSecretIsExplained()
+    {
+        MainWindow window;
+        QProcess browser;
+        window.setUrlOpener([&](const QUrl &url) {
+            m_env.openInBrowser(browser, url);
+            return true;
+        });
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "authorizationEndpointEdit",
+                 m_env.discovery().value("authorization_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit",
+                 m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "clientIdEdit",
+                 m_env.client("confidentialBasic").value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("client_secret_basic");
+        typeInto(&window, "clientSecretEdit", "not:the secret");
+        typeInto(&window, "scopeEdit", "openid");
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+        e2e::Environment::browserResult(browser);
+
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("Likely cause:"),
+                 qPrintable(results->outcomeText()));
+        QCOMPARE(results->currentTab(), 0); // the Diagnosis tab
+        const QString diagnosis = results->diagnosisText();
+        QVERIFY(diagnosis.contains("The server did not accept the client's credentials"));
+        QVERIFY(diagnosis.contains("workbench-confidential-basic"));
+        QVERIFY(diagnosis.contains("How to fix it"));
+        QVERIFY(results->responseText().startsWith("HTTP/1.1 401"));
+
+        const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QDir().mkpath(shots);
+            QVERIFY(window.grab().save(shots + "/diagnosis.png"));
+        }
+    }
+
     void personRunsTheCodeFlow_data()
     {
         QTest::addColumn<QString>("clientKey");

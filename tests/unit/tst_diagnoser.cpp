@@ -681,6 +681,17 @@ private slots:
                       json(401, "{\"error\":\"invalid_client\"}"));
         diagnosis = *Diagnoser().diagnose(run, 2);
         QCOMPARE(diagnosis.causes.first().id, QStringLiteral("multiple_auth_methods"));
+
+        // A correct header moves the encoding and "nothing sent" causes to the bottom.
+        run = codeRun({}, {{"grant_type", "authorization_code"}, {"code", "c"}},
+                      TokenRequest::basicAuthorizationValue("id", "se:cret x"),
+                      json(401, "{\"error\":\"invalid_client\"}"));
+        diagnosis = *Diagnoser().diagnose(run, 2);
+        QCOMPARE(diagnosis.causes.first().id, QStringLiteral("wrong_credentials"));
+        for (const auto &cause : diagnosis.causes) {
+            if (cause.id == "basic_not_form_encoded" || cause.id == "no_client_auth")
+                QVERIFY2(cause.weight < 0, qPrintable(cause.id));
+        }
     }
 
     void grantTypeSpellingIsSuggested()

@@ -169,6 +169,10 @@ void clientAuthenticationRules(const DiagnosisContext &ctx, Findings &findings)
                 findings.confirm("basic_not_form_encoded",
                                  "The decoded credentials hold characters (such as ':' or spaces) "
                                  "that form-encoding would have escaped.");
+            else
+                findings.weaken("basic_not_form_encoded",
+                                "The header's id and secret are form-encoded as they should be.");
+            findings.weaken("no_client_auth", "An Authorization header was sent.");
             const QString bodyId = FormEncoding::value(ctx.sentParameters, "client_id");
             if (!bodyId.isEmpty() && bodyId != decodedId)
                 findings.confirm(
