@@ -744,6 +744,36 @@ private slots:
         QVERIFY(diagnosis.causes.first().confirmed);
     }
 
+    void getOnTheTokenEndpoint()
+    {
+        auto run = codeRun({}, {{"grant_type", "authorization_code"}, {"code", "c"}}, {},
+                           bare(405, "Allow: POST\r\n"));
+        run[2].request.method = "GET";
+        const auto diagnosis = *Diagnoser().diagnose(run, 2);
+        QCOMPARE(diagnosis.entryId, QStringLiteral("http.405"));
+        QCOMPARE(diagnosis.causes.first().id, QStringLiteral("token_get"));
+        QVERIFY(diagnosis.causes.first().confirmed);
+    }
+
+    void truncatedBodyIsNoted()
+    {
+        const Diagnosis diagnosis =
+            explain("HTTP/1.1 400 X\r\nContent-Type: application/json\r\nContent-Length: "
+                    "500\r\n\r\n{\"error\":\"invalid_req",
+                    DiagnosisContext::Endpoint::Token, "");
+        QVERIFY(diagnosis.notes.join('\n').contains("cut off"));
+        QCOMPARE(diagnosis.entryId, QStringLiteral("http.400"));
+    }
+
+    void deviceDenial()
+    {
+        const Diagnosis diagnosis =
+            explain(json(400, "{\"error\":\"access_denied\"}"), DiagnosisContext::Endpoint::Token,
+                    "urn:ietf:params:oauth:grant-type:device_code");
+        QCOMPARE(diagnosis.entryId, QStringLiteral("device.access_denied"));
+        QVERIFY(diagnosis.fixes.join(' ').contains("Stop polling"));
+    }
+
     void errorHiddenInSuccess()
     {
         const auto diagnosis = explain(json(200, "{\"error\":\"invalid_request\"}"),
