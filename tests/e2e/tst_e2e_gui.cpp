@@ -28,6 +28,33 @@ class TestE2eGui : public QObject
 
     e2e::Environment m_env;
 
+    // Shows the window, fills the client form for one of the provider's clients as a person
+    // would, presses Authorize and waits until the flow is over. The browser is headless Chromium.
+    void runFlowInWindow(MainWindow &window, QProcess &browser, const QString &clientKey,
+                         const QString &authMethod, const QString &secret)
+    {
+        window.setUrlOpener([&](const QUrl &url) {
+            m_env.openInBrowser(browser, url);
+            return true;
+        });
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "authorizationEndpointEdit",
+                 m_env.discovery().value("authorization_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit",
+                 m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "clientIdEdit", m_env.client(clientKey).value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText(authMethod);
+        if (authMethod != "none")
+            typeInto(&window, "clientSecretEdit", secret);
+        typeInto(&window, "scopeEdit", "openid email");
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        QVERIFY(!authorize->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+    }
+
 private slots:
     void initTestCase()
     {
@@ -40,25 +67,10 @@ private slots:
     {
         MainWindow window;
         QProcess browser;
-        window.setUrlOpener([&](const QUrl &url) {
-            m_env.openInBrowser(browser, url);
-            return true;
-        });
-        window.resize(1280, 800);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        typeInto(&window, "authorizationEndpointEdit",
-                 m_env.discovery().value("authorization_endpoint").toString());
-        typeInto(&window, "tokenEndpointEdit",
-                 m_env.discovery().value("token_endpoint").toString());
-        typeInto(&window, "clientIdEdit",
-                 m_env.client("confidentialBasic").value("client_id").toString());
-        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("client_secret_basic");
-        typeInto(&window, "clientSecretEdit", "not:the secret");
-        typeInto(&window, "scopeEdit", "openid");
-        auto *authorize = child<QPushButton>(&window, "authorizeButton");
-        QTest::mouseClick(authorize, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+        runFlowInWindow(window, browser, "confidentialBasic", "client_secret_basic",
+                        "not:the secret");
+        if (QTest::currentTestFailed())
+            return;
         e2e::Environment::browserResult(browser);
 
         ResultsPane *results = window.resultsPane();
@@ -93,29 +105,10 @@ private slots:
         QFETCH(QString, authMethod);
         MainWindow window;
         QProcess browser;
-        window.setUrlOpener([&](const QUrl &url) {
-            m_env.openInBrowser(browser, url);
-            return true;
-        });
-        window.resize(1280, 800);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-
-        typeInto(&window, "authorizationEndpointEdit",
-                 m_env.discovery().value("authorization_endpoint").toString());
-        typeInto(&window, "tokenEndpointEdit",
-                 m_env.discovery().value("token_endpoint").toString());
-        typeInto(&window, "clientIdEdit", m_env.client(clientKey).value("client_id").toString());
-        child<QComboBox>(&window, "authMethodCombo")->setCurrentText(authMethod);
-        if (authMethod != "none")
-            typeInto(&window, "clientSecretEdit",
-                     m_env.client(clientKey).value("client_secret").toString());
-        typeInto(&window, "scopeEdit", "openid email");
-
-        auto *authorize = child<QPushButton>(&window, "authorizeButton");
-        QTest::mouseClick(authorize, Qt::LeftButton);
-        QVERIFY(!authorize->isEnabled());
-        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+        runFlowInWindow(window, browser, clientKey, authMethod,
+                        m_env.client(clientKey).value("client_secret").toString());
+        if (QTest::currentTestFailed())
+            return;
 
         const QJsonObject seen = e2e::Environment::browserResult(browser);
         QCOMPARE(seen.value("outcome").toString(), QStringLiteral("ok"));

@@ -44,6 +44,26 @@ class TestMainWindow : public QObject
         QTest::keyClicks(child<QPlainTextEdit>(&window, "extraParametersEdit"), "prompt=consent");
     }
 
+    // Instead of a browser: remember each URL the window asks to open.
+    static void recordOpenedUrls(MainWindow &window, QList<QUrl> *opened)
+    {
+        window.setUrlOpener([opened](const QUrl &url) {
+            opened->append(url);
+            return true;
+        });
+    }
+
+    // Plays the browser coming back: the redirect URI with a code and the request's state.
+    static QByteArray returnToApp(const QUrl &authorizationUrl, const QByteArray &code)
+    {
+        const FormFields query =
+            FormEncoding::decode(authorizationUrl.query(QUrl::FullyEncoded).toLatin1());
+        const QUrl redirect(FormEncoding::value(query, "redirect_uri"));
+        return roundTrip(quint16(redirect.port()),
+                         "GET /callback?code=" + code + "&state=" +
+                             FormEncoding::value(query, "state").toLatin1() + " HTTP/1.1\r\n\r\n");
+    }
+
 private slots:
     void fillsTheFormAndRunsTheFlow()
     {
@@ -51,10 +71,7 @@ private slots:
             200, "{\"access_token\":\"at-123\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
         MainWindow window;
         QList<QUrl> opened;
-        window.setUrlOpener([&opened](const QUrl &url) {
-            opened << url;
-            return true;
-        });
+        recordOpenedUrls(window, &opened);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         fillForm(window, server);
@@ -84,10 +101,7 @@ private slots:
         QVERIFY(window.flow()->listener()->isListening());
 
         // The browser comes back with a code.
-        const QByteArray page =
-            roundTrip(quint16(redirect.port()), "GET /callback?code=c0de&state=" +
-                                                    FormEncoding::value(query, "state").toLatin1() +
-                                                    " HTTP/1.1\r\n\r\n");
+        const QByteArray page = returnToApp(opened.first(), "c0de");
         QVERIFY(page.contains("return to OAuth Workbench"));
         QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 10000);
         QVERIFY(!cancel->isEnabled());
@@ -120,21 +134,13 @@ private slots:
                               "code doesn't exist or is invalid for the client\"}"));
         MainWindow window;
         QList<QUrl> opened;
-        window.setUrlOpener([&opened](const QUrl &url) {
-            opened << url;
-            return true;
-        });
+        recordOpenedUrls(window, &opened);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         fillForm(window, server);
         QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
         QCOMPARE(opened.size(), 1);
-        const FormFields query =
-            FormEncoding::decode(opened.first().query(QUrl::FullyEncoded).toLatin1());
-        const QUrl redirect(FormEncoding::value(query, "redirect_uri"));
-        roundTrip(quint16(redirect.port()), "GET /callback?code=c0de&state=" +
-                                                FormEncoding::value(query, "state").toLatin1() +
-                                                " HTTP/1.1\r\n\r\n");
+        returnToApp(opened.first(), "c0de");
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&window, "authorizeButton")->isEnabled(),
                                  10000);
 
@@ -160,16 +166,13 @@ private slots:
     void invalidFormStartsNothing()
     {
         MainWindow window;
-        int opened = 0;
-        window.setUrlOpener([&opened](const QUrl &) {
-            ++opened;
-            return true;
-        });
+        QList<QUrl> opened;
+        recordOpenedUrls(window, &opened);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         typeInto(&window, "redirectUriEdit", "https://app.example/callback");
         QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
-        QCOMPARE(opened, 0);
+        QVERIFY(opened.isEmpty());
         const QString outcome = window.resultsPane()->outcomeText();
         QVERIFY(outcome.contains("cannot start a flow"));
         QVERIFY(outcome.contains("authorization endpoint"));
@@ -181,17 +184,14 @@ private slots:
     {
         CannedServer server(jsonResponse(200, "{}"));
         MainWindow window;
-        int opened = 0;
-        window.setUrlOpener([&opened](const QUrl &) {
-            ++opened;
-            return true;
-        });
+        QList<QUrl> opened;
+        recordOpenedUrls(window, &opened);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         fillForm(window, server);
         QApplication::setActiveWindow(&window);
         QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
-        QCOMPARE(opened, 1);
+        QCOMPARE(opened.size(), 1);
         QVERIFY(window.flow()->listener()->isListening());
         QTest::keyClick(&window, Qt::Key_Escape);
         QCOMPARE(window.flow()->stage(), AuthorizationCodeFlow::Stage::Finished);

@@ -117,18 +117,16 @@ KnowledgeBase KnowledgeBase::fromJson(const QByteArray &json, QStringList *error
         entry.match.endpoints = stringList(match.value(QLatin1String("endpoint")));
         entry.match.grants = stringList(match.value(QLatin1String("grant")));
         entry.match.transports = stringList(match.value(QLatin1String("transport")));
-        for (const QString &shape : std::as_const(entry.match.shapes)) {
-            if (!knownShapes().contains(shape))
-                problems << where + QStringLiteral("unknown shape \"%1\"").arg(shape);
-        }
-        for (const QString &endpoint : std::as_const(entry.match.endpoints)) {
-            if (!knownEndpoints().contains(endpoint))
-                problems << where + QStringLiteral("unknown endpoint \"%1\"").arg(endpoint);
-        }
-        for (const QString &transport : std::as_const(entry.match.transports)) {
-            if (!knownTransports().contains(transport))
-                problems << where + QStringLiteral("unknown transport \"%1\"").arg(transport);
-        }
+        const auto checkKnown = [&](const QStringList &values, const QStringList &known,
+                                    const QString &what) {
+            for (const QString &value : values) {
+                if (!known.contains(value))
+                    problems << where + QStringLiteral("unknown %1 \"%2\"").arg(what, value);
+            }
+        };
+        checkKnown(entry.match.shapes, knownShapes(), QStringLiteral("shape"));
+        checkKnown(entry.match.endpoints, knownEndpoints(), QStringLiteral("endpoint"));
+        checkKnown(entry.match.transports, knownTransports(), QStringLiteral("transport"));
 
         for (const QJsonValue &cause : object.value(QLatin1String("causes")).toArray()) {
             const Cause parsed{cause.toObject().value(QLatin1String("id")).toString(),
@@ -204,46 +202,37 @@ const KnowledgeBase::Entry *KnowledgeBase::find(const QString &id) const
 
 QList<KnowledgeBase::Scored> KnowledgeBase::matching(const Facts &facts) const
 {
+    // Every condition an entry states must hold; each one that does adds its weight, so the
+    // entry that says the most about this response comes first.
+    struct Condition
+    {
+        bool stated;
+        bool holds;
+        int weight;
+    };
     QList<Scored> out;
     for (const Entry &entry : m_entries) {
         const Match &m = entry.match;
-        int score = 0;
-        if (!m.errors.isEmpty()) {
-            if (facts.error.isEmpty() || !m.errors.contains(facts.error))
+        const Condition conditions[] = {
+            {!m.errors.isEmpty(), !facts.error.isEmpty() && m.errors.contains(facts.error), 4},
+            {!m.statuses.isEmpty(), m.statuses.contains(facts.status), 2},
+            {!m.description.pattern().isEmpty(), m.description.match(facts.description).hasMatch(),
+             8},
+            {!m.shapes.isEmpty(), m.shapes.contains(facts.shape), 1},
+            {!m.endpoints.isEmpty(), m.endpoints.contains(facts.endpoint), 1},
+            {!m.grants.isEmpty(), m.grants.contains(facts.grant), 3},
+            {!m.transports.isEmpty(), m.transports.contains(facts.transport), 4},
+        };
+        int score = entry.priority;
+        bool matches = true;
+        for (const Condition &condition : conditions) {
+            if (!condition.stated)
                 continue;
-            score += 4;
+            matches = matches && condition.holds;
+            score += condition.weight;
         }
-        if (!m.statuses.isEmpty()) {
-            if (!m.statuses.contains(facts.status))
-                continue;
-            score += 2;
-        }
-        if (!m.description.pattern().isEmpty()) {
-            if (!m.description.match(facts.description).hasMatch())
-                continue;
-            score += 8;
-        }
-        if (!m.shapes.isEmpty()) {
-            if (!m.shapes.contains(facts.shape))
-                continue;
-            score += 1;
-        }
-        if (!m.endpoints.isEmpty()) {
-            if (!m.endpoints.contains(facts.endpoint))
-                continue;
-            score += 1;
-        }
-        if (!m.grants.isEmpty()) {
-            if (!m.grants.contains(facts.grant))
-                continue;
-            score += 3;
-        }
-        if (!m.transports.isEmpty()) {
-            if (!m.transports.contains(facts.transport))
-                continue;
-            score += 4;
-        }
-        out << Scored{&entry, score + entry.priority};
+        if (matches)
+            out << Scored{&entry, score};
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const Scored &a, const Scored &b) { return a.score > b.score; });
