@@ -111,6 +111,7 @@ private slots:
         QVERIFY(!exchange.hasResponse());
         QVERIFY(!exchange.networkError.isEmpty());
         QVERIFY(exchange.rawResponse().isEmpty());
+        QCOMPARE(exchange.transport, HttpExchange::Transport::ConnectionRefused);
     }
 
     void silentServerTimesOut()
@@ -124,6 +125,43 @@ private slots:
         const HttpExchange exchange = sendAndWait(client, request);
         QCOMPARE(exchange.status, 0);
         QVERIFY(!exchange.networkError.isEmpty());
+        QCOMPARE(exchange.transport, HttpExchange::Transport::Timeout);
+    }
+
+    void tlsFailureIsRecordedAsTls()
+    {
+        // A plain-text server behind an https:// URL: the TLS handshake cannot succeed.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        connect(&server, &QTcpServer::newConnection, &server, [&server] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            socket->disconnectFromHost();
+        });
+        ExchangeClient client;
+        HttpRequestSpec request;
+        request.url = QUrl(QStringLiteral("https://127.0.0.1:%1/token").arg(server.serverPort()));
+        const HttpExchange exchange = sendAndWait(client, request);
+        QCOMPARE(exchange.status, 0);
+        QVERIFY(!exchange.networkError.isEmpty());
+        QCOMPARE(exchange.transport, HttpExchange::Transport::Tls);
+    }
+
+    void cancelIsNotATimeout()
+    {
+        CannedServer server("");
+        server.setSilent(true);
+        ExchangeClient client;
+        HttpRequestSpec request;
+        request.url = server.url("/token");
+        PendingExchange *pending = client.send(request, QStringLiteral("test"));
+        QSignalSpy finished(pending, &PendingExchange::finished);
+        QTest::qWait(50);
+        pending->abort();
+        QVERIFY(finished.size() == 1 || finished.wait(5000));
+        const auto exchange = finished.first().first().value<HttpExchange>();
+        QCOMPARE(exchange.transport, HttpExchange::Transport::Other);
+        QVERIFY(exchange.networkError.contains("Cancelled"));
     }
 
     void hugeBodyIsCutAtTheLimit()
