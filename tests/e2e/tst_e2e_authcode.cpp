@@ -212,6 +212,37 @@ private slots:
         QCOMPARE(idToken.value("sub").toString(), QStringLiteral("alice"));
     }
 
+    void commandLineRunsTheSameFlow()
+    {
+        const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
+        QVERIFY2(QFile::exists(cli), "WORKBENCH_CLI must name oauth-workbench-cli");
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        const QString secret = client("confidentialBasic").value("client_secret").toString();
+        environment.insert("E2E_CLIENT_SECRET", secret);
+        process.setProcessEnvironment(environment);
+        process.start(
+            cli, {"authorize", "--json", "--authorization-endpoint",
+                  discovery().value("authorization_endpoint").toString(), "--token-endpoint",
+                  discovery().value("token_endpoint").toString(), "--client-id",
+                  client("confidentialBasic").value("client_id").toString(), "--client-secret-env",
+                  "E2E_CLIENT_SECRET", "--scope", "openid email", "--browser-command",
+                  qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
+        QVERIFY(process.waitForFinished(90000));
+        const QByteArray output = process.readAllStandardOutput();
+        QCOMPARE(process.exitCode(), 0);
+        const QJsonObject result = QJsonDocument::fromJson(output).object();
+        QCOMPARE(result.value("outcome").toString(), QStringLiteral("succeeded"));
+        QVERIFY(
+            !result.value("token_response").toObject().value("access_token").toString().isEmpty());
+        const QJsonArray exchanges = result.value("exchanges").toArray();
+        QCOMPARE(exchanges.size(), 3);
+        QVERIFY(exchanges.at(2).toObject().value("request").toString().startsWith("POST /token"));
+        QCOMPARE(exchanges.at(2).toObject().value("status").toInt(), 200);
+        // The secret was given through the environment, never on the command line.
+        QVERIFY(!process.arguments().join(' ').contains(secret));
+    }
+
     void wrongClientSecretIsRecordedAsInvalidClient()
     {
         ClientConfig config =
