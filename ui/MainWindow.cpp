@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "discovery/ProviderDiscovery.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "forms/ClientForm.h"
 #include "http/ExchangeClient.h"
@@ -16,6 +17,7 @@ namespace workbench {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_ui(new Ui::MainWindow), m_client(new ExchangeClient(this)),
       m_flow(new AuthorizationCodeFlow(m_client, this)),
+      m_discovery(new ProviderDiscovery(m_client, this)),
       m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
     m_ui->setupUi(this);
@@ -37,6 +39,38 @@ MainWindow::MainWindow(QWidget *parent)
     auto *cancelShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     connect(cancelShortcut, &QShortcut::activated, this, &MainWindow::cancel);
 
+    connect(m_form, &ClientForm::discoverRequested, this, &MainWindow::discover);
+    connect(m_discovery, &ProviderDiscovery::exchangeRecorded, m_results,
+            &ResultsPane::addExchange);
+    connect(m_discovery, &ProviderDiscovery::discovered, this,
+            [this](const ProviderMetadata &metadata, const QStringList &warnings) {
+                m_form->applyMetadata(metadata);
+                QStringList details{tr("issuer: %1").arg(metadata.issuer)};
+                const std::pair<const char *, QUrl> endpoints[] = {
+                    {"authorization_endpoint", metadata.authorizationEndpoint},
+                    {"token_endpoint", metadata.tokenEndpoint},
+                    {"userinfo_endpoint", metadata.userinfoEndpoint},
+                    {"jwks_uri", metadata.jwksUri},
+                    {"revocation_endpoint", metadata.revocationEndpoint},
+                    {"introspection_endpoint", metadata.introspectionEndpoint},
+                    {"device_authorization_endpoint", metadata.deviceAuthorizationEndpoint}};
+                for (const auto &[name, url] : endpoints) {
+                    if (!url.isEmpty())
+                        details << QStringLiteral("%1: %2").arg(QLatin1String(name),
+                                                                url.toString());
+                }
+                m_results->showResult(
+                    true, tr("Discovered the issuer's metadata; the endpoints are filled in."),
+                    details);
+                for (const QString &warning : warnings)
+                    m_results->addWarning(warning);
+                statusBar()->showMessage(tr("Discovery done."), 5000);
+            });
+    connect(m_discovery, &ProviderDiscovery::failed, this,
+            [this](const QString &summary, const QStringList &details) {
+                m_results->showResult(false, summary, details);
+                statusBar()->clearMessage();
+            });
     connect(m_flow, &AuthorizationCodeFlow::exchangeRecorded, m_results, &ResultsPane::addExchange);
     connect(m_flow, &AuthorizationCodeFlow::requestRejected, m_results, &ResultsPane::addRejection);
     connect(m_flow, &AuthorizationCodeFlow::warningRaised, m_results, &ResultsPane::addWarning);
@@ -95,6 +129,16 @@ void MainWindow::authorize()
     }
     setBusy(true);
     m_flow->start(m_form->config());
+}
+
+void MainWindow::discover(const QUrl &issuer)
+{
+    if (m_flow->stage() == AuthorizationCodeFlow::Stage::WaitingForRedirect ||
+        m_flow->stage() == AuthorizationCodeFlow::Stage::ExchangingCode)
+        return;
+    m_results->clear();
+    statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));
+    m_discovery->discover(issuer);
 }
 
 void MainWindow::cancel()

@@ -14,6 +14,7 @@ namespace workbench {
 class AuthorizationCodeFlow;
 class ClientForm;
 class ExchangeClient;
+class ProviderDiscovery;
 class ResultsPane;
 
 // The main window: the client form on the left, the results of the run on the right.
@@ -33,10 +34,12 @@ public:
     ClientForm *clientForm() const { return m_form; }
     ResultsPane *resultsPane() const { return m_results; }
     AuthorizationCodeFlow *flow() const { return m_flow; }
+    ProviderDiscovery *discovery() const { return m_discovery; }
 
 public slots:
     void authorize();
     void cancel();
+    void discover(const QUrl &issuer);
 
 private:
     void setBusy(bool busy);
@@ -46,6 +49,7 @@ private:
     ResultsPane *m_results;
     ExchangeClient *m_client;
     AuthorizationCodeFlow *m_flow;
+    ProviderDiscovery *m_discovery;
     UrlOpener m_openUrl;
 };
 

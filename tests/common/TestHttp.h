@@ -61,7 +61,9 @@ public:
                         return;
                     requests << buffer;
                     if (!m_silent) {
-                        socket->write(m_response);
+                        const QByteArray path =
+                            buffer.left(buffer.indexOf('\r')).split(' ').value(1);
+                        socket->write(m_routes.value(path, m_response));
                         socket->disconnectFromHost();
                     }
                 });
@@ -70,6 +72,11 @@ public:
         listen(QHostAddress::LocalHost, 0);
     }
     void setSilent(bool silent) { m_silent = silent; }
+    // Answers requests for exactly this path (query included) with their own response.
+    void route(const QByteArray &path, const QByteArray &response)
+    {
+        m_routes.insert(path, response);
+    }
     QUrl url(const QString &path) const
     {
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(serverPort()).arg(path));
@@ -79,6 +86,7 @@ public:
 private:
     QByteArray m_response;
     QHash<QTcpSocket *, QByteArray> m_buffers;
+    QHash<QByteArray, QByteArray> m_routes;
     bool m_silent = false;
 };
 

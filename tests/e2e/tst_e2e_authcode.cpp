@@ -1,6 +1,7 @@
 // End to end: the app's core against a real, certified OpenID provider (oidc-provider, started
 // here on loopback) and a real headless Chromium that logs in through the provider's pages.
 #include "diagnosis/Diagnoser.h"
+#include "discovery/ProviderDiscovery.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
@@ -20,6 +21,7 @@ using namespace workbench;
 
 Q_DECLARE_METATYPE(workbench::FlowOutcome)
 Q_DECLARE_METATYPE(workbench::CapturedRedirect)
+Q_DECLARE_METATYPE(workbench::ProviderMetadata)
 
 namespace {
 QJsonObject jwtPayload(const QString &jwt)
@@ -210,6 +212,32 @@ private slots:
         QCOMPARE(idToken.value("aud").toString(), config.clientId);
         QCOMPARE(idToken.value("nonce").toString(), QString::fromLatin1(run.nonce));
         QCOMPARE(idToken.value("sub").toString(), QStringLiteral("alice"));
+    }
+
+    void discoveryReadsTheProvidersMetadata()
+    {
+        qRegisterMetaType<ProviderMetadata>();
+        ExchangeClient client;
+        ProviderDiscovery discoverer(&client);
+        QSignalSpy discovered(&discoverer, &ProviderDiscovery::discovered);
+        discoverer.discover(QUrl(m_env.issuer()));
+        QVERIFY(discovered.wait(10000));
+        const auto metadata = discovered.first().at(0).value<ProviderMetadata>();
+        QCOMPARE(metadata.issuer, m_env.issuer());
+        QCOMPARE(metadata.authorizationEndpoint,
+                 QUrl(discovery().value("authorization_endpoint").toString()));
+        QCOMPARE(metadata.tokenEndpoint, QUrl(discovery().value("token_endpoint").toString()));
+        QCOMPARE(metadata.jwksUri, QUrl(discovery().value("jwks_uri").toString()));
+        QVERIFY(metadata.codeChallengeMethodsSupported.contains("S256"));
+        QVERIFY(metadata.issParameterSupported);
+        QVERIFY2(discovered.first().at(1).toStringList().isEmpty(),
+                 qPrintable(discovered.first().at(1).toStringList().join('\n')));
+
+        // A trailing slash is a different issuer: the warning says so.
+        discovered.clear();
+        discoverer.discover(QUrl(m_env.issuer() + "/"));
+        QVERIFY(discovered.wait(10000));
+        QVERIFY(discovered.first().at(1).toStringList().join(' ').contains("trailing slash"));
     }
 
     void commandLineRunsTheSameFlow()

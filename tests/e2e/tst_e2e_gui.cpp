@@ -31,7 +31,7 @@ class TestE2eGui : public QObject
     // Shows the window, fills the client form for one of the provider's clients as a person
     // would, presses Authorize and waits until the flow is over. The browser is headless Chromium.
     void runFlowInWindow(MainWindow &window, QProcess &browser, const QString &clientKey,
-                         const QString &authMethod, const QString &secret)
+                         const QString &authMethod, const QString &secret, bool discover = false)
     {
         window.setUrlOpener([&](const QUrl &url) {
             m_env.openInBrowser(browser, url);
@@ -40,10 +40,22 @@ class TestE2eGui : public QObject
         window.resize(1280, 800);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        typeInto(&window, "authorizationEndpointEdit",
-                 m_env.discovery().value("authorization_endpoint").toString());
-        typeInto(&window, "tokenEndpointEdit",
-                 m_env.discovery().value("token_endpoint").toString());
+        if (discover) {
+            // The person types only the issuer and lets discovery fill in the endpoints.
+            typeInto(&window, "issuerEdit", m_env.issuer());
+            QVERIFY(child<QPushButton>(&window, "discoverButton")->isEnabled());
+            QTest::mouseClick(child<QPushButton>(&window, "discoverButton"), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(&window, "tokenEndpointEdit")->text(),
+                                      m_env.discovery().value("token_endpoint").toString(), 10000);
+            QCOMPARE(child<QLineEdit>(&window, "authorizationEndpointEdit")->text(),
+                     m_env.discovery().value("authorization_endpoint").toString());
+            QVERIFY(window.resultsPane()->outcomeText().contains("Discovered"));
+        } else {
+            typeInto(&window, "authorizationEndpointEdit",
+                     m_env.discovery().value("authorization_endpoint").toString());
+            typeInto(&window, "tokenEndpointEdit",
+                     m_env.discovery().value("token_endpoint").toString());
+        }
         typeInto(&window, "clientIdEdit", m_env.client(clientKey).value("client_id").toString());
         child<QComboBox>(&window, "authMethodCombo")->setCurrentText(authMethod);
         if (authMethod != "none")
@@ -94,19 +106,21 @@ private slots:
     {
         QTest::addColumn<QString>("clientKey");
         QTest::addColumn<QString>("authMethod");
-        QTest::newRow("public client with PKCE") << "public"
-                                                 << "none";
+        QTest::addColumn<bool>("discover");
+        QTest::newRow("public client with PKCE, endpoints discovered") << "public"
+                                                                       << "none" << true;
         QTest::newRow("confidential client, client_secret_basic") << "confidentialBasic"
-                                                                  << "client_secret_basic";
+                                                                  << "client_secret_basic" << false;
     }
     void personRunsTheCodeFlow()
     {
         QFETCH(QString, clientKey);
         QFETCH(QString, authMethod);
+        QFETCH(bool, discover);
         MainWindow window;
         QProcess browser;
         runFlowInWindow(window, browser, clientKey, authMethod,
-                        m_env.client(clientKey).value("client_secret").toString());
+                        m_env.client(clientKey).value("client_secret").toString(), discover);
         if (QTest::currentTestFailed())
             return;
 

@@ -11,6 +11,13 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         m_ui->clientSecretEdit->setEchoMode(reveal ? QLineEdit::Normal : QLineEdit::Password);
         m_ui->revealSecretButton->setText(reveal ? tr("Hide") : tr("Show"));
     });
+    auto requestDiscovery = [this] {
+        const QString issuer = m_ui->issuerEdit->text().trimmed();
+        if (!issuer.isEmpty())
+            emit discoverRequested(QUrl(issuer, QUrl::StrictMode));
+    };
+    connect(m_ui->discoverButton, &QPushButton::clicked, this, requestDiscovery);
+    connect(m_ui->issuerEdit, &QLineEdit::returnPressed, this, requestDiscovery);
     for (QLineEdit *edit : findChildren<QLineEdit *>())
         connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);
     connect(m_ui->extraParametersEdit, &QPlainTextEdit::textChanged, this,
@@ -29,6 +36,8 @@ ClientForm::~ClientForm()
 ClientConfig ClientForm::config() const
 {
     ClientConfig config;
+    if (!m_ui->issuerEdit->text().trimmed().isEmpty())
+        config.issuer = QUrl(m_ui->issuerEdit->text().trimmed(), QUrl::StrictMode);
     config.authorizationEndpoint =
         QUrl::fromUserInput(m_ui->authorizationEndpointEdit->text().trimmed());
     config.tokenEndpoint = QUrl::fromUserInput(m_ui->tokenEndpointEdit->text().trimmed());
@@ -52,6 +61,7 @@ ClientConfig ClientForm::config() const
 
 void ClientForm::setConfig(const ClientConfig &config)
 {
+    m_ui->issuerEdit->setText(config.issuer.toString());
     m_ui->authorizationEndpointEdit->setText(config.authorizationEndpoint.toString());
     m_ui->tokenEndpointEdit->setText(config.tokenEndpoint.toString());
     m_ui->clientIdEdit->setText(config.clientId);
@@ -73,12 +83,22 @@ QStringList ClientForm::problems() const
     return problems;
 }
 
+void ClientForm::applyMetadata(const ProviderMetadata &metadata)
+{
+    if (metadata.authorizationEndpoint.isValid())
+        m_ui->authorizationEndpointEdit->setText(metadata.authorizationEndpoint.toString());
+    if (metadata.tokenEndpoint.isValid())
+        m_ui->tokenEndpointEdit->setText(metadata.tokenEndpoint.toString());
+    updateState();
+}
+
 void ClientForm::updateState()
 {
     const bool needsSecret = m_ui->authMethodCombo->currentText() != QLatin1String("none");
     m_ui->clientSecretEdit->setEnabled(needsSecret);
     m_ui->revealSecretButton->setEnabled(needsSecret);
     m_ui->pkceMethodCombo->setEnabled(m_ui->pkceCheck->isChecked());
+    m_ui->discoverButton->setEnabled(!m_ui->issuerEdit->text().trimmed().isEmpty());
 
     const ClientConfig current = config();
     QStringList lines;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "discovery/ProviderMetadata.h"
 #include "flows/ClientConfig.h"
 
 #include <QWidget>
@@ -22,9 +23,12 @@ public:
     void setConfig(const ClientConfig &config);
     // Problems that stop a flow, including unreadable extra parameter lines.
     QStringList problems() const;
+    // Fills the endpoints from discovered metadata.
+    void applyMetadata(const ProviderMetadata &metadata);
 
 signals:
     void edited();
+    void discoverRequested(const QUrl &issuer);
 
 private:
     void updateState();

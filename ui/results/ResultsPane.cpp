@@ -84,17 +84,21 @@ void ResultsPane::showWaiting(const QUrl &redirectUri)
 
 void ResultsPane::showOutcome(const FlowOutcome &outcome)
 {
-    const QString colour =
-        outcome.succeeded() ? QStringLiteral("#1a7f37") : QStringLiteral("#b42318");
+    showResult(outcome.succeeded(), outcome.summary, outcome.details);
+}
+
+void ResultsPane::showResult(bool succeeded, const QString &summary, const QStringList &details)
+{
+    const QString colour = succeeded ? QStringLiteral("#1a7f37") : QStringLiteral("#b42318");
     QString html =
-        QStringLiteral("<b style=\"color:%1\">%2</b>").arg(colour, outcome.summary.toHtmlEscaped());
-    for (const QString &detail : outcome.details) {
+        QStringLiteral("<b style=\"color:%1\">%2</b>").arg(colour, summary.toHtmlEscaped());
+    for (const QString &detail : details) {
         if (!detail.isEmpty())
             html += QStringLiteral("<br>") +
                     detail.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
     }
     const int problem = m_model->lastProblemRow();
-    if (!outcome.succeeded() && problem >= 0) {
+    if (!succeeded && problem >= 0) {
         const Diagnosis &diagnosis = *m_model->diagnosisAt(problem);
         html += QStringLiteral("<br><b>%1</b>").arg(diagnosis.title.toHtmlEscaped());
         if (!diagnosis.causes.isEmpty())

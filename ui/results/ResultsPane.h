@@ -30,6 +30,8 @@ public:
     void addWarning(const QString &warning);
     void showWaiting(const QUrl &redirectUri);
     void showOutcome(const FlowOutcome &outcome);
+    // A headline for anything that is not a flow (discovery, ...), with its details.
+    void showResult(bool succeeded, const QString &summary, const QStringList &details);
 
     ExchangeListModel *model() const { return m_model; }
     QString outcomeText() const;

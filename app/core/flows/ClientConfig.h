@@ -18,6 +18,7 @@ bool clientAuthMethodFromName(const QString &name, ClientAuthMethod *method);
 // Everything a person types into the client form for the authorization code flow.
 struct ClientConfig
 {
+    QUrl issuer; // optional; where discovery starts
     QUrl authorizationEndpoint;
     QUrl tokenEndpoint;
     QString clientId;

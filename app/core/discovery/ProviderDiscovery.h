@@ -1,0 +1,46 @@
+#pragma once
+
+#include "discovery/ProviderMetadata.h"
+#include "http/HttpExchange.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace workbench {
+
+class ExchangeClient;
+class PendingExchange;
+
+// Fetches an issuer's metadata: OpenID Connect Discovery first, then the RFC 8414 location.
+// Every request is recorded; the result is a ProviderMetadata with warnings, or a failure.
+class ProviderDiscovery : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProviderDiscovery(ExchangeClient *client, QObject *parent = nullptr);
+
+    // `issuerOrDocument` is an issuer URL, or the URL of a .well-known document itself.
+    void discover(const QUrl &issuerOrDocument);
+    void cancel();
+    bool isRunning() const { return !m_pending.isNull(); }
+
+    // Where the metadata of this issuer may live, in the order they are tried.
+    static QList<QUrl> candidateUrls(const QUrl &issuerOrDocument);
+
+signals:
+    void exchangeRecorded(const workbench::HttpExchange &exchange);
+    void discovered(const workbench::ProviderMetadata &metadata, const QStringList &warnings);
+    void failed(const QString &summary, const QStringList &details);
+
+private:
+    void tryNext();
+    void onResponse(const HttpExchange &exchange);
+
+    ExchangeClient *m_client;
+    QPointer<PendingExchange> m_pending;
+    QString m_enteredIssuer;
+    QList<QUrl> m_candidates;
+    QStringList m_problems;
+};
+
+} // namespace workbench
