@@ -135,11 +135,21 @@ private slots:
         QVERIFY(results->responseText().startsWith("HTTP/1.1 200"));
         QVERIFY(results->formattedText().contains("\"id_token\""));
         QVERIFY(results->formattedText().contains("\"token_type\": \"Bearer\""));
+        // The Tokens tab opens first: the ID token decoded and explained, the access token (opaque
+        // at this provider) said to be opaque.
+        QCOMPARE(results->currentTab(), 1);
+        const QString tokens = results->tokensText();
+        QVERIFY(tokens.contains("id_token"));
+        QVERIFY(tokens.contains("Issuer: who made the token"));
+        QVERIFY(tokens.contains(m_env.issuer()));
+        QVERIFY(tokens.contains("Echo of the nonce"));
+        QVERIFY(tokens.contains("The access token expires at"));
+        QVERIFY(tokens.contains("Opaque token"));
 
         const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
         if (!shots.isEmpty() && authMethod == "none") {
             QDir().mkpath(shots);
-            child<QTabWidget>(&window, "detailTabs")->setCurrentIndex(2);
+            child<QTabWidget>(&window, "detailTabs")->setCurrentIndex(1);
             QTest::qWait(100);
             QVERIFY(window.grab().save(shots + "/code-flow-result.png"));
         }

@@ -1,12 +1,14 @@
 #include "ResultsPane.h"
 
 #include "ExchangeListModel.h"
+#include "TokenView.h"
 #include "http/BodyFormatter.h"
 #include "ui_ResultsPane.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QGuiApplication>
+#include <QJsonDocument>
 
 namespace workbench {
 
@@ -43,6 +45,7 @@ void ResultsPane::clear()
     m_ui->responseText->clear();
     m_ui->formattedText->clear();
     m_ui->diagnosisText->clear();
+    m_ui->tokensText->clear();
     renderHeader();
 }
 
@@ -53,8 +56,9 @@ void ResultsPane::addExchange(const HttpExchange &exchange)
     // problem, what it means comes first.
     const int row = m_model->rowCount() - 1;
     selectStep(row);
-    m_ui->detailTabs->setCurrentWidget(m_model->diagnosisAt(row) ? m_ui->diagnosisTab
-                                                                 : m_ui->formattedTab);
+    m_ui->detailTabs->setCurrentWidget(m_model->diagnosisAt(row)      ? m_ui->diagnosisTab
+                                       : m_ui->tokensTab->isEnabled() ? m_ui->tokensTab
+                                                                      : m_ui->formattedTab);
 }
 
 void ResultsPane::addRejection(const RejectedRequest &rejected)
@@ -175,6 +179,10 @@ QString ResultsPane::formattedText() const
 {
     return m_ui->formattedText->toPlainText();
 }
+QString ResultsPane::tokensText() const
+{
+    return m_ui->tokensText->toPlainText();
+}
 QString ResultsPane::diagnosisText() const
 {
     return m_ui->diagnosisText->toPlainText();
@@ -200,6 +208,15 @@ void ResultsPane::showStep(int row)
     const auto &diagnosis = m_model->diagnosisAt(row);
     m_ui->diagnosisText->setHtml(diagnosis ? diagnosisHtml(*diagnosis)
                                            : tr("<p>No problem found in this step.</p>"));
+    const QString tokens =
+        exchange.kind == HttpExchange::Kind::BackChannel
+            ? TokenView::html(QJsonDocument::fromJson(exchange.responseBody).object(),
+                              exchange.startedAt.isValid()
+                                  ? exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs))
+                                  : QDateTime::currentDateTimeUtc())
+            : QString();
+    m_ui->tokensText->setHtml(tokens.isEmpty() ? tr("<p>No tokens in this step.</p>") : tokens);
+    m_ui->tokensTab->setEnabled(!tokens.isEmpty());
     m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));
 
     QString response;

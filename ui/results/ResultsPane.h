@@ -39,6 +39,7 @@ public:
     QString responseText() const;
     QString formattedText() const;
     QString diagnosisText() const;
+    QString tokensText() const;
     int currentTab() const;
     void selectStep(int row);
 

@@ -1,0 +1,105 @@
+#include "TokenView.h"
+
+#include "jose/Jwt.h"
+
+#include <QJsonDocument>
+
+namespace workbench::TokenView {
+
+namespace {
+QString esc(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
+QString pretty(const QJsonObject &object)
+{
+    return esc(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
+}
+
+QString tokenSection(const QString &name, const QString &token, const QDateTime &now)
+{
+    QString html = QStringLiteral("<h3>%1</h3>").arg(esc(name));
+    QString error;
+    const auto jwt = Jwt::decode(token.toLatin1(), &error, now);
+    if (!jwt) {
+        html +=
+            QStringLiteral("<p><i>%1</i> (%2 characters)</p>").arg(esc(error)).arg(token.size());
+        return html;
+    }
+    html += QStringLiteral("<p>JWT signed with <code>%1</code>%2. The signature is not checked "
+                           "here yet.</p>")
+                .arg(esc(jwt->algorithm()),
+                     jwt->keyId().isEmpty()
+                         ? QString()
+                         : QStringLiteral(", key <code>%1</code>").arg(esc(jwt->keyId())));
+    for (const QString &warning : jwt->warnings)
+        html += QStringLiteral("<p style=\"color:#b42318\">⚠ %1</p>").arg(esc(warning));
+    html += QStringLiteral("<table border=\"0\" cellspacing=\"0\" cellpadding=\"3\">"
+                           "<tr><th align=\"left\">Claim</th><th align=\"left\">Value</th>"
+                           "<th align=\"left\">Meaning</th></tr>");
+    for (const ClaimExplanation &claim : Jwt::explainClaims(jwt->claims, now)) {
+        QString meaning = esc(claim.meaning);
+        if (!claim.when.isEmpty())
+            meaning += QStringLiteral("<br><b>%1</b>").arg(esc(claim.when));
+        html += QStringLiteral("<tr><td valign=\"top\"><code>%1</code></td><td valign=\"top\">"
+                               "<code>%2</code></td><td valign=\"top\">%3</td></tr>")
+                    .arg(esc(claim.name), esc(claim.value.left(300)), meaning);
+    }
+    html +=
+        QStringLiteral("</table><p><b>Header</b></p><pre>%1</pre><p><b>Claims</b></p><pre>%2</pre>")
+            .arg(pretty(jwt->header), pretty(jwt->claims));
+    return html;
+}
+} // namespace
+
+QString html(const QJsonObject &body, const QDateTime &receivedAt, const QDateTime &now)
+{
+    QString out;
+    if (body.contains(QLatin1String("expires_in"))) {
+        const QJsonValue expiresIn = body.value(QLatin1String("expires_in"));
+        if (expiresIn.isDouble()) {
+            const QDateTime expiry = receivedAt.addSecs(qint64(expiresIn.toDouble())).toUTC();
+            out += QStringLiteral("<p>The access token expires at <b>%1 UTC</b> (%2 local), "
+                                  "%3.</p>")
+                       .arg(expiry.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                            expiry.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
+                            Jwt::relative(expiry, now, true));
+        } else {
+            out += QStringLiteral("<p style=\"color:#9a6700\">⚠ expires_in is not a number "
+                                  "(RFC 6749 §5.1 says seconds as a number).</p>");
+        }
+    }
+    if (body.contains(QLatin1String("token_type")) &&
+        body.value(QLatin1String("token_type"))
+                .toString()
+                .compare(QLatin1String("Bearer"), Qt::CaseInsensitive) != 0 &&
+        body.value(QLatin1String("token_type"))
+                .toString()
+                .compare(QLatin1String("DPoP"), Qt::CaseInsensitive) != 0)
+        out += QStringLiteral("<p style=\"color:#9a6700\">⚠ Unusual token_type \"%1\".</p>")
+                   .arg(esc(body.value(QLatin1String("token_type")).toString()));
+    bool anyToken = false;
+    for (const char *name : {"access_token", "id_token", "refresh_token"}) {
+        const QString token = body.value(QLatin1String(name)).toString();
+        if (token.isEmpty())
+            continue;
+        anyToken = true;
+        out += tokenSection(QLatin1String(name), token, now);
+    }
+    // Any other JWT in the response (logout tokens, issued_token_type results, ...).
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const QString key = it.key();
+        if (key == QLatin1String("access_token") || key == QLatin1String("id_token") ||
+            key == QLatin1String("refresh_token") || !it.value().isString())
+            continue;
+        if (Jwt::kindOf(it.value().toString().toLatin1()) == Jwt::Kind::Jws &&
+            Jwt::decode(it.value().toString().toLatin1(), nullptr, now)) {
+            anyToken = true;
+            out += tokenSection(key, it.value().toString(), now);
+        }
+    }
+    return anyToken ? out : QString();
+}
+
+} // namespace workbench::TokenView
