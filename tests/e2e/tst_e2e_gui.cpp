@@ -145,6 +145,7 @@ private slots:
         QVERIFY(tokens.contains("Echo of the nonce"));
         QVERIFY(tokens.contains("The access token expires at"));
         QVERIFY(tokens.contains("Opaque token"));
+        QVERIFY(tokens.contains("Scopes: granted as requested"));
 
         const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
         if (!shots.isEmpty() && authMethod == "none") {

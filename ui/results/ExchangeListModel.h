@@ -22,6 +22,7 @@ public:
     void append(const HttpExchange &exchange);
     void clear();
     const HttpExchange &at(int row) const { return m_exchanges.at(row); }
+    const QList<HttpExchange> &exchanges() const { return m_exchanges; }
     // The diagnosis of a step, made when it was added, with the steps before it as context.
     const std::optional<Diagnosis> &diagnosisAt(int row) const { return m_diagnoses.at(row); }
     // The last step that shows a problem, or -1.

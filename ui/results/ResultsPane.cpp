@@ -2,6 +2,7 @@
 
 #include "ExchangeListModel.h"
 #include "TokenView.h"
+#include "diagnosis/DiagnosisContext.h"
 #include "http/BodyFormatter.h"
 #include "ui_ResultsPane.h"
 
@@ -208,13 +209,24 @@ void ResultsPane::showStep(int row)
     const auto &diagnosis = m_model->diagnosisAt(row);
     m_ui->diagnosisText->setHtml(diagnosis ? diagnosisHtml(*diagnosis)
                                            : tr("<p>No problem found in this step.</p>"));
-    const QString tokens =
-        exchange.kind == HttpExchange::Kind::BackChannel
-            ? TokenView::html(QJsonDocument::fromJson(exchange.responseBody).object(),
-                              exchange.startedAt.isValid()
-                                  ? exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs))
-                                  : QDateTime::currentDateTimeUtc())
-            : QString();
+    QString tokens;
+    if (exchange.kind == HttpExchange::Kind::BackChannel && exchange.status >= 200 &&
+        exchange.status < 300) {
+        const DiagnosisContext context = DiagnosisContext::fromRun(m_model->exchanges(), row);
+        QString requested = FormEncoding::value(context.sentParameters, QStringLiteral("scope"));
+        if (requested.isEmpty())
+            requested = FormEncoding::value(context.authorizationRequest, QStringLiteral("scope"));
+        const bool publicClient =
+            exchange.request.header("Authorization").isEmpty() &&
+            !FormEncoding::contains(context.sentParameters, QStringLiteral("client_secret")) &&
+            !FormEncoding::contains(context.sentParameters, QStringLiteral("client_assertion"));
+        const QDateTime received =
+            exchange.startedAt.isValid()
+                ? exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs))
+                : QDateTime::currentDateTimeUtc();
+        tokens = TokenView::html(QJsonDocument::fromJson(exchange.responseBody).object(), received,
+                                 requested, publicClient);
+    }
     m_ui->tokensText->setHtml(tokens.isEmpty() ? tr("<p>No tokens in this step.</p>") : tokens);
     m_ui->tokensTab->setEnabled(!tokens.isEmpty());
     m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));

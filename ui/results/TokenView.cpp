@@ -1,6 +1,7 @@
 #include "TokenView.h"
 
 #include "jose/Jwt.h"
+#include "tokens/TokenResponse.h"
 
 #include <QJsonDocument>
 
@@ -53,9 +54,35 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
 }
 } // namespace
 
-QString html(const QJsonObject &body, const QDateTime &receivedAt, const QDateTime &now)
+QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString &requestedScope,
+             bool publicClient, const QDateTime &now)
 {
+    if (!body.contains(QLatin1String("access_token")) && !body.contains(QLatin1String("id_token")))
+        return {};
     QString out;
+    for (const QString &warning : TokenResponse::warnings(body, publicClient))
+        out += QStringLiteral("<p style=\"color:#9a6700\">⚠ %1</p>").arg(esc(warning));
+    const auto scopes = TokenResponse::compareScopes(requestedScope, body);
+    if (scopes.grantedOmitted)
+        out += QStringLiteral("<p>Scopes: the response names none, which means the ones "
+                              "requested (<code>%1</code>).</p>")
+                   .arg(esc(scopes.requested.join(QLatin1Char(' '))));
+    else if (scopes.dropped.isEmpty() && scopes.added.isEmpty())
+        out += QStringLiteral("<p>Scopes: granted as requested (<code>%1</code>).</p>")
+                   .arg(esc(scopes.granted.join(QLatin1Char(' '))));
+    else
+        out += QStringLiteral("<p>Scopes granted: <code>%1</code>%2%3</p>")
+                   .arg(esc(scopes.granted.join(QLatin1Char(' '))),
+                        scopes.dropped.isEmpty()
+                            ? QString()
+                            : QStringLiteral("<br><span style=\"color:#b42318\">Dropped by the "
+                                             "server: <code>%1</code></span>")
+                                  .arg(esc(scopes.dropped.join(QLatin1Char(' ')))),
+                        scopes.added.isEmpty()
+                            ? QString()
+                            : QStringLiteral("<br><span style=\"color:#9a6700\">Added by the "
+                                             "server: <code>%1</code></span>")
+                                  .arg(esc(scopes.added.join(QLatin1Char(' ')))));
     if (body.contains(QLatin1String("expires_in"))) {
         const QJsonValue expiresIn = body.value(QLatin1String("expires_in"));
         if (expiresIn.isDouble()) {
@@ -65,20 +92,8 @@ QString html(const QJsonObject &body, const QDateTime &receivedAt, const QDateTi
                        .arg(expiry.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                             expiry.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
                             Jwt::relative(expiry, now, true));
-        } else {
-            out += QStringLiteral("<p style=\"color:#9a6700\">⚠ expires_in is not a number "
-                                  "(RFC 6749 §5.1 says seconds as a number).</p>");
         }
     }
-    if (body.contains(QLatin1String("token_type")) &&
-        body.value(QLatin1String("token_type"))
-                .toString()
-                .compare(QLatin1String("Bearer"), Qt::CaseInsensitive) != 0 &&
-        body.value(QLatin1String("token_type"))
-                .toString()
-                .compare(QLatin1String("DPoP"), Qt::CaseInsensitive) != 0)
-        out += QStringLiteral("<p style=\"color:#9a6700\">⚠ Unusual token_type \"%1\".</p>")
-                   .arg(esc(body.value(QLatin1String("token_type")).toString()));
     bool anyToken = false;
     for (const char *name : {"access_token", "id_token", "refresh_token"}) {
         const QString token = body.value(QLatin1String(name)).toString();
