@@ -385,13 +385,15 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
     const bool knownCode =
         !used.isEmpty() && (!used.first()->match.errors.isEmpty() ||
                             !used.first()->match.description.pattern().isEmpty());
-    if (!signal.error.isEmpty() && !knownCode) {
+    if (used.isEmpty() || (!signal.error.isEmpty() && !knownCode)) {
         for (const KnowledgeBase::Entry *entry : std::as_const(used))
             diagnosis.relatedEntryIds << entry->id;
         diagnosis.entryId = QStringLiteral("unrecognized");
         diagnosis.category = QStringLiteral("unknown");
         diagnosis.severity = QStringLiteral("error");
-        diagnosis.title = QStringLiteral("Unrecognized error code \"%1\"").arg(signal.error);
+        diagnosis.title = signal.error.isEmpty()
+                              ? QStringLiteral("An error this app has no guidance for")
+                              : QStringLiteral("Unrecognized error code \"%1\"").arg(signal.error);
         diagnosis.meaning = QStringLiteral("This is not a standard OAuth error code; the server's "
                                            "own words below are the best lead.");
         diagnosis.causes << Diagnosis::Cause{QStringLiteral("provider_specific"),
@@ -404,23 +406,6 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
         diagnosis.fixes << QStringLiteral("Look the code up in the provider's documentation; "
                                           "error_uri, when sent, links to it.");
         mergeEntries(diagnosis, used, nullptr);
-    } else if (used.isEmpty()) {
-        diagnosis.entryId = QStringLiteral("unrecognized");
-        diagnosis.category = QStringLiteral("unknown");
-        diagnosis.severity = QStringLiteral("error");
-        diagnosis.title = signal.error.isEmpty()
-                              ? QStringLiteral("An error this app has no guidance for")
-                              : QStringLiteral("Unrecognized error code \"%1\"").arg(signal.error);
-        diagnosis.meaning = QStringLiteral("The server's own words below are the best lead: "
-                                           "this code is not a standard one.");
-        diagnosis.causes << Diagnosis::Cause{QStringLiteral("provider_specific"),
-                                             QStringLiteral("A provider-specific error; its "
-                                                            "documentation explains it."),
-                                             {},
-                                             false,
-                                             0};
-        diagnosis.fixes << QStringLiteral("Look the code up in the provider's documentation; "
-                                          "error_uri, when sent, links to it.");
     } else {
         const KnowledgeBase::Entry &primary = *used.first();
         diagnosis.entryId = primary.id;
