@@ -128,6 +128,8 @@ private slots:
         QCOMPARE(captured.size(), 1);
         const auto redirect = captured.first().first().value<CapturedRedirect>();
         QCOMPARE(redirect.mode, CapturedRedirect::ResponseMode::Query);
+        // What the results pane and the diagnosis read back from the record is what was captured.
+        QCOMPARE(CapturedRedirect::parametersOf(redirect.exchange), redirect.parameters);
         QCOMPARE(redirect.value("iss"), QStringLiteral("http://as"));
         QVERIFY(redirect.peer.isLoopback());
         const HttpExchange &exchange = redirect.exchange;
@@ -170,6 +172,8 @@ private slots:
         QCOMPARE(captured.size(), 1);
         const auto redirect = captured.first().first().value<CapturedRedirect>();
         QCOMPARE(redirect.mode, CapturedRedirect::ResponseMode::FormPost);
+        // What the results pane and the diagnosis read back from the record is what was captured.
+        QCOMPARE(CapturedRedirect::parametersOf(redirect.exchange), redirect.parameters);
         QCOMPARE(redirect.value("code"), QStringLiteral("c d"));
         QCOMPARE(redirect.stateCheck, CapturedRedirect::StateCheck::Matched);
     }
@@ -212,6 +216,8 @@ private slots:
         QCOMPARE(captured.size(), 1);
         const auto redirect = captured.first().first().value<CapturedRedirect>();
         QCOMPARE(redirect.mode, CapturedRedirect::ResponseMode::Fragment);
+        // What the results pane and the diagnosis read back from the record is what was captured.
+        QCOMPARE(CapturedRedirect::parametersOf(redirect.exchange), redirect.parameters);
         QCOMPARE(redirect.value("access_token"), QStringLiteral("at"));
         QCOMPARE(redirect.stateCheck, CapturedRedirect::StateCheck::Matched);
     }

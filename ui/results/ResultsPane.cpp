@@ -253,11 +253,8 @@ void ResultsPane::showStep(int row)
             formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
     } else if (exchange.kind == HttpExchange::Kind::LoopbackCallback &&
                !exchange.request.url.isEmpty()) {
-        const QByteArray carried = exchange.request.method == "POST"
-                                       ? exchange.request.body
-                                       : exchange.request.url.query(QUrl::FullyEncoded).toLatin1();
         formatted = tr("Parameters received:\n");
-        for (const auto &field : FormEncoding::decode(carried))
+        for (const auto &field : CapturedRedirect::parametersOf(exchange))
             formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
     } else {
         const auto body =

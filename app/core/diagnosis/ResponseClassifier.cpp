@@ -1,5 +1,6 @@
 #include "ResponseClassifier.h"
 
+#include "listener/CapturedRedirect.h"
 #include "util/FormEncoding.h"
 
 #include <QJsonArray>
@@ -369,12 +370,7 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
 ErrorSignal classify(const HttpExchange &exchange)
 {
     if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !exchange.request.url.isEmpty()) {
-        FormFields fields =
-            exchange.request.method == "POST"
-                ? FormEncoding::decode(exchange.request.body)
-                : FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1());
-        if (fields.size() == 1 && fields.first().first == QLatin1String("fragment"))
-            fields = FormEncoding::decode(fields.first().second.toUtf8());
+        const FormFields fields = CapturedRedirect::parametersOf(exchange);
         ErrorSignal signal;
         if (FormEncoding::contains(fields, QStringLiteral("error"))) {
             signal.shape = ErrorSignal::Shape::RedirectError;

@@ -15,6 +15,17 @@ QString CapturedRedirect::modeName(ResponseMode mode)
     return {};
 }
 
+FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
+{
+    FormFields fields =
+        callback.request.method == "POST"
+            ? FormEncoding::decode(callback.request.body)
+            : FormEncoding::decode(callback.request.url.query(QUrl::FullyEncoded).toLatin1());
+    if (fields.size() == 1 && fields.first().first == QLatin1String("fragment"))
+        fields = FormEncoding::decode(fields.first().second.toUtf8());
+    return fields;
+}
+
 QString CapturedRedirect::stateCheckDescription(StateCheck check)
 {
     switch (check) {

@@ -31,6 +31,9 @@ struct CapturedRedirect
         return stateCheck == StateCheck::Matched || stateCheck == StateCheck::NotChecked;
     }
     static QString modeName(ResponseMode mode);
+    // The authorization response parameters a recorded callback exchange carried: its query, its
+    // form_post body, or the fragment the relay page posted back.
+    static FormFields parametersOf(const HttpExchange &callback);
     static QString stateCheckDescription(StateCheck check);
 };
 
