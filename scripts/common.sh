@@ -22,7 +22,7 @@ install_packages() {
 
 # What building and running the app needs.
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libgl-dev libssl3
+    qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libgl-dev libssl-dev
     fonts-dejavu-core)
 
 # What the test suite needs on top: a browser for the e2e tests (Node.js for the OpenID provider

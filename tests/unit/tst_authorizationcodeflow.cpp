@@ -5,6 +5,7 @@
 #include "listener/LoopbackListener.h"
 
 #include "TestHttp.h"
+#include "TestJose.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -191,6 +192,59 @@ private slots:
         QCOMPARE(finished.first().first().value<FlowOutcome>().result,
                  FlowOutcome::Result::Cancelled);
         QVERIFY(!flow.listener()->isListening());
+    }
+
+    // The ID token in the response is validated against the JWKS before the flow reports.
+    void idTokenIsValidated_data()
+    {
+        QTest::addColumn<bool>("rightNonce");
+        QTest::newRow("valid") << true;
+        QTest::newRow("nonce of another request") << false;
+    }
+    void idTokenIsValidated()
+    {
+        QFETCH(bool, rightNonce);
+        const testjose::TestKey key = testjose::makeKey("PS256", "key-1");
+        CannedServer server(jsonResponse(404, "{}"));
+        server.route("/jwks", jsonResponse(200, testjose::jwks({key})));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QSignalSpy stages(&flow, &AuthorizationCodeFlow::stageChanged);
+        ClientConfig config = configFor(server);
+        config.issuer = QUrl("https://as.example");
+        config.jwksUri = server.url("/jwks");
+        QVERIFY(flow.start(config));
+
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QJsonObject claims{
+            {"iss", "https://as.example"},
+            {"sub", "alice"},
+            {"aud", "cid"},
+            {"exp", double(now + 300)},
+            {"iat", double(now)},
+            {"nonce", rightNonce ? QString::fromLatin1(flow.nonce()) : QStringLiteral("stale")},
+            {"at_hash", QString::fromLatin1(IdTokenValidator::halfHash("at", "PS256"))}};
+        server.route("/token", jsonResponse(200, "{\"access_token\":\"at\",\"id_token\":\"" +
+                                                     testjose::sign(key, claims) + "\"}"));
+        redirectWith(flow, "code=c&state=" + flow.state());
+        const FlowOutcome outcome = waitForOutcome(finished);
+
+        QCOMPARE(outcome.idTokenChecks.size(), 12);
+        QCOMPARE(outcome.result, rightNonce ? FlowOutcome::Result::Succeeded
+                                            : FlowOutcome::Result::IdTokenRejected);
+        QVERIFY(!outcome.tokenResponse.isEmpty()); // the tokens stay visible either way
+        if (!rightNonce)
+            QVERIFY2(outcome.details.join('\n').contains("nonce: nonce is \"stale\""),
+                     qPrintable(outcome.details.join('\n')));
+        // Four steps: browser, callback, token request, JWKS.
+        QCOMPARE(flow.exchanges().size(), 4);
+        QCOMPARE(flow.exchanges().at(3).request.url, config.jwksUri);
+        bool validating = false;
+        for (const auto &stage : stages)
+            validating |= stage.first().value<AuthorizationCodeFlow::Stage>() ==
+                          AuthorizationCodeFlow::Stage::ValidatingIdToken;
+        QVERIFY(validating);
     }
 };
 

@@ -54,6 +54,8 @@ std::optional<ProviderMetadata> ProviderMetadata::fromJson(const QByteArray &jso
     metadata.tokenEndpointAuthMethodsSupported =
         strings(object, "token_endpoint_auth_methods_supported");
     metadata.codeChallengeMethodsSupported = strings(object, "code_challenge_methods_supported");
+    metadata.idTokenSigningAlgValuesSupported =
+        strings(object, "id_token_signing_alg_values_supported");
     metadata.issParameterSupported =
         object.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
 
@@ -99,6 +101,11 @@ QStringList ProviderMetadata::warningsFor(const QString &enteredIssuer) const
     else if (!codeChallengeMethodsSupported.contains(QLatin1String("S256")))
         warnings << QStringLiteral("The server does not list S256 in "
                                    "code_challenge_methods_supported.");
+    for (const QString &alg : idTokenSigningAlgValuesSupported) {
+        if (alg.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
+            warnings << QStringLiteral("id_token_signing_alg_values_supported lists \"none\": "
+                                       "the app rejects unsigned ID tokens all the same.");
+    }
     for (const QUrl &endpoint : {authorizationEndpoint, tokenEndpoint, jwksUri}) {
         if (endpoint.scheme() == QLatin1String("http") &&
             !LoopbackAddress::isLoopbackHost(endpoint.host()))

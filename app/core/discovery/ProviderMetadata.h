@@ -25,6 +25,7 @@ struct ProviderMetadata
     QStringList grantTypesSupported;
     QStringList tokenEndpointAuthMethodsSupported;
     QStringList codeChallengeMethodsSupported;
+    QStringList idTokenSigningAlgValuesSupported;
     bool issParameterSupported = false; // authorization_response_iss_parameter_supported
     QJsonObject document;
 

@@ -4,10 +4,13 @@
 #include "http/ExchangeClient.h"
 #include "listener/LoopbackAddress.h"
 #include "listener/LoopbackListener.h"
+#include "tokens/IdTokenVerifier.h"
 #include "util/SecureRandom.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
+
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcFlow, "workbench.flow")
 
@@ -34,6 +37,8 @@ QString FlowOutcome::resultName(Result result)
         return QStringLiteral("token_error_response");
     case Result::UnreadableTokenResponse:
         return QStringLiteral("unreadable_token_response");
+    case Result::IdTokenRejected:
+        return QStringLiteral("id_token_rejected");
     case Result::Cancelled:
         return QStringLiteral("cancelled");
     }
@@ -41,8 +46,14 @@ QString FlowOutcome::resultName(Result result)
 }
 
 AuthorizationCodeFlow::AuthorizationCodeFlow(ExchangeClient *client, QObject *parent)
-    : QObject(parent), m_client(client)
+    : QObject(parent), m_client(client), m_verifier(new IdTokenVerifier(client, this))
 {
+}
+
+bool AuthorizationCodeFlow::running() const
+{
+    return m_stage == Stage::WaitingForRedirect || m_stage == Stage::ExchangingCode ||
+           m_stage == Stage::ValidatingIdToken;
 }
 
 AuthorizationCodeFlow::~AuthorizationCodeFlow()
@@ -53,9 +64,10 @@ AuthorizationCodeFlow::~AuthorizationCodeFlow()
 
 bool AuthorizationCodeFlow::start(const ClientConfig &config)
 {
-    if (m_stage == Stage::WaitingForRedirect || m_stage == Stage::ExchangingCode)
+    if (running())
         cancel();
     m_config = config;
+    m_code.clear();
     m_exchanges.clear();
     m_pkce.reset();
     m_authorizationUrl.clear();
@@ -121,10 +133,12 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
 
 void AuthorizationCodeFlow::cancel()
 {
-    if (m_stage != Stage::WaitingForRedirect && m_stage != Stage::ExchangingCode)
+    if (!running())
         return;
     if (m_pending)
         m_pending->abort();
+    m_verifier->cancel();
+    disconnect(m_verifierRecording);
     finish({FlowOutcome::Result::Cancelled, QStringLiteral("The flow was cancelled."), {}, {}});
 }
 
@@ -172,6 +186,7 @@ void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)
     }
 
     setStage(Stage::ExchangingCode);
+    m_code = code.toUtf8();
     const HttpRequestSpec request = TokenRequest::authorizationCode(
         m_config, code, m_redirectUri, m_pkce ? m_pkce->verifier : QByteArray());
     m_pending = m_client->send(request, QStringLiteral("Token request (authorization_code)"));
@@ -199,10 +214,20 @@ void AuthorizationCodeFlow::onTokenResponse(const HttpExchange &exchange)
 
     if (ok && isJsonObject && !body.contains(QLatin1String("error")) &&
         body.value(QLatin1String("access_token")).isString()) {
-        finish({FlowOutcome::Result::Succeeded,
-                QStringLiteral("The code was exchanged for tokens."),
-                {},
-                body});
+        FlowOutcome outcome{FlowOutcome::Result::Succeeded,
+                            QStringLiteral("The code was exchanged for tokens."),
+                            {},
+                            body};
+        outcome.tokensReceivedAt = exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs));
+        if (body.value(QLatin1String("id_token")).isString()) {
+            validateIdToken(outcome);
+            return;
+        }
+        if (m_config.wantsOpenId())
+            emit warningRaised(QStringLiteral("The scope asked for openid, but the token response "
+                                              "has no id_token: the server treated the request as "
+                                              "plain OAuth."));
+        finish(outcome);
         return;
     }
     if (isJsonObject && body.contains(QLatin1String("error"))) {
@@ -239,6 +264,48 @@ void AuthorizationCodeFlow::onTokenResponse(const HttpExchange &exchange)
                  QString::fromLatin1(exchange.responseHeader("Content-Type")),
              isJsonObject ? QString() : parseError.errorString()},
             body});
+}
+
+void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
+{
+    setStage(Stage::ValidatingIdToken);
+    IdTokenExpectations expected;
+    expected.issuer = m_config.issuerIdentifier();
+    expected.clientId = m_config.clientId;
+    expected.clientSecret = m_config.clientSecret.toUtf8();
+    if (m_config.wantsOpenId())
+        expected.nonce = m_nonce; // the authorization request carried it
+    expected.accessToken = outcome.tokenResponse.value(QLatin1String("access_token")).toString().toUtf8();
+    expected.code = m_code;
+    expected.allowedAlgorithms = m_config.idTokenSigningAlgorithms;
+    // One connection per validation; it goes away with its first result, and a result for a
+    // validation that was cancelled (a newer one runs) is ignored.
+    const quint64 validation = ++m_validation;
+    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
+                                  &AuthorizationCodeFlow::record);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_verifier, &IdTokenVerifier::finished, this,
+                          [this, outcome, connection,
+                           validation](const QList<TokenCheck> &checks) mutable {
+                              disconnect(*connection);
+                              if (m_stage != Stage::ValidatingIdToken || validation != m_validation)
+                                  return;
+                              disconnect(m_verifierRecording);
+                              outcome.idTokenChecks = checks;
+                              if (!IdTokenValidator::accepted(checks)) {
+                                  outcome.result = FlowOutcome::Result::IdTokenRejected;
+                                  outcome.summary = QStringLiteral(
+                                      "Tokens arrived, but the ID token failed validation.");
+                                  for (const TokenCheck &check : checks) {
+                                      if (check.status == TokenCheck::Status::Failed)
+                                          outcome.details << check.name + QStringLiteral(": ") +
+                                                                 check.detail;
+                                  }
+                              }
+                              finish(outcome);
+                          });
+    m_verifier->verify(outcome.tokenResponse.value(QLatin1String("id_token")).toString().toUtf8(),
+                       expected, m_config.jwksUri);
 }
 
 void AuthorizationCodeFlow::record(const HttpExchange &exchange)

@@ -5,6 +5,7 @@
 #include "flows/Pkce.h"
 #include "http/HttpExchange.h"
 #include "listener/CapturedRedirect.h"
+#include "tokens/IdTokenValidator.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -14,6 +15,7 @@
 namespace workbench {
 
 class ExchangeClient;
+class IdTokenVerifier;
 class LoopbackListener;
 class PendingExchange;
 
@@ -30,12 +32,23 @@ struct FlowOutcome
         TokenRequestFailed, // transport failure: refused, timeout, TLS
         TokenErrorResponse, // the token endpoint answered with an error
         UnreadableTokenResponse,
+        IdTokenRejected, // tokens arrived, but the ID token failed validation
         Cancelled,
     };
     Result result = Result::Succeeded;
     QString summary;
     QStringList details;
     QJsonObject tokenResponse;
+    QDateTime tokensReceivedAt;
+    QList<TokenCheck> idTokenChecks; // empty when no ID token came back
+
+    FlowOutcome() = default;
+    FlowOutcome(Result result, QString summary, QStringList details = {},
+                QJsonObject tokenResponse = {})
+        : result(result), summary(std::move(summary)), details(std::move(details)),
+          tokenResponse(std::move(tokenResponse))
+    {
+    }
 
     bool succeeded() const { return result == Result::Succeeded; }
     static QString resultName(Result result);
@@ -48,7 +61,7 @@ class AuthorizationCodeFlow : public QObject
 {
     Q_OBJECT
 public:
-    enum class Stage { Idle, WaitingForRedirect, ExchangingCode, Finished };
+    enum class Stage { Idle, WaitingForRedirect, ExchangingCode, ValidatingIdToken, Finished };
 
     explicit AuthorizationCodeFlow(ExchangeClient *client, QObject *parent = nullptr);
     ~AuthorizationCodeFlow() override;
@@ -66,6 +79,7 @@ public:
     std::optional<Pkce> pkce() const { return m_pkce; }
     LoopbackListener *listener() const { return m_listener; }
     const QList<HttpExchange> &exchanges() const { return m_exchanges; }
+    IdTokenVerifier *idTokenVerifier() const { return m_verifier; }
 
 signals:
     void authorizationUrlReady(const QUrl &url);
@@ -79,11 +93,17 @@ signals:
 private:
     void onRedirect(const CapturedRedirect &redirect);
     void onTokenResponse(const HttpExchange &exchange);
+    void validateIdToken(FlowOutcome outcome);
+    bool running() const;
     void record(const HttpExchange &exchange);
     void finish(FlowOutcome outcome);
     void setStage(Stage stage);
 
     ExchangeClient *m_client;
+    IdTokenVerifier *m_verifier;
+    QByteArray m_code;
+    quint64 m_validation = 0;
+    QMetaObject::Connection m_verifierRecording;
     LoopbackListener *m_listener = nullptr;
     QPointer<PendingExchange> m_pending;
     ClientConfig m_config;

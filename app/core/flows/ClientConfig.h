@@ -32,11 +32,20 @@ struct ClientConfig
     FormFields extraAuthorizationParameters;
     FormFields extraTokenParameters;
 
+    // For what follows the flow: ID token validation and the follow-up actions on tokens.
+    QUrl jwksUri;
+    QUrl userinfoEndpoint;
+    QUrl introspectionEndpoint; // RFC 7662
+    QUrl revocationEndpoint;    // RFC 7009
+    QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
+
     // Problems that stop a flow from starting; empty when the configuration is usable.
     QStringList validate() const;
     // Things that work but deserve a warning (plain PKCE, no PKCE on a public client, ...).
     QStringList warnings() const;
     bool wantsOpenId() const;
+    // The issuer identifier ID tokens must carry, exactly as entered or discovered.
+    QString issuerIdentifier() const { return issuer.toString(); }
 };
 
 // Parses "name=value" lines (blank lines and lines starting with '#' ignored).

@@ -52,4 +52,24 @@ HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &cod
     return formPost(config.tokenEndpoint, form, request.headers);
 }
 
+HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshToken)
+{
+    FormFields form{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                    {QStringLiteral("refresh_token"), QString::fromUtf8(refreshToken)}};
+    HttpRequestSpec request;
+    authenticateClient(config, &request, &form);
+    return formPost(config.tokenEndpoint, form, request.headers);
+}
+
+HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
+                           const QByteArray &token, const QString &tokenTypeHint)
+{
+    FormFields form{{QStringLiteral("token"), QString::fromUtf8(token)}};
+    if (!tokenTypeHint.isEmpty())
+        form.append({QStringLiteral("token_type_hint"), tokenTypeHint});
+    HttpRequestSpec request;
+    authenticateClient(config, &request, &form);
+    return formPost(endpoint, form, request.headers);
+}
+
 } // namespace workbench::TokenRequest

@@ -17,6 +17,14 @@ void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, Fo
 HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &code,
                                   const QUrl &redirectUri, const QByteArray &codeVerifier);
 
+// grant_type=refresh_token (RFC 6749 §6), with the client's credentials.
+HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshToken);
+
+// A token sent to an introspection (RFC 7662 §2.1) or revocation (RFC 7009 §2.1) endpoint, with
+// the client's credentials and a token_type_hint.
+HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
+                           const QByteArray &token, const QString &tokenTypeHint);
+
 // A form POST with the usual headers; the body is encoded from `form`.
 HttpRequestSpec formPost(const QUrl &endpoint, const FormFields &form, HttpHeaders headers = {});
 

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "jose/Jwk.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace workbench {
+
+// One check on a token, as the results pane lists it.
+struct TokenCheck
+{
+    enum class Status { Passed, Failed, Warning, Skipped };
+    QString name;   // "signature", "iss", "aud", ...
+    Status status = Status::Passed;
+    QString detail; // what was compared, or why it failed
+    QString fix;    // what to do about a failure; empty when passed
+
+    static QString statusName(Status status);
+};
+
+// What the client knows and expects when it receives an ID token (OIDC Core §3.1.3.7).
+struct IdTokenExpectations
+{
+    QString issuer;              // from discovery or the issuer field; empty: unknown
+    QString clientId;
+    QByteArray clientSecret;     // for HS* ID tokens
+    QByteArray nonce;            // the nonce sent; empty when none was sent (refresh, ...)
+    QByteArray accessToken;      // for at_hash
+    QByteArray code;             // for c_hash
+    QStringList allowedAlgorithms; // id_token_signing_alg_values_supported; empty: any supported
+    QString expectedSubject;     // after a refresh: the sub of the first ID token (§12.2)
+    qint64 allowedSkewSeconds = 120;
+};
+
+// Where the issuer's keys came from, for the signature check's detail.
+struct KeySource
+{
+    const JwkSet *keys = nullptr; // null when none could be had
+    QString origin;               // "jwks_uri http://… fetched 12:00:01", …
+    QString problem;              // why there are no keys (no jwks_uri, fetch failed, …)
+};
+
+namespace IdTokenValidator {
+// Every check, in the order OIDC Core §3.1.3.7 gives them; never empty.
+QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
+                           const KeySource &keys,
+                           const QDateTime &now = QDateTime::currentDateTimeUtc());
+bool accepted(const QList<TokenCheck> &checks); // no check failed
+QString firstFailure(const QList<TokenCheck> &checks);
+// at_hash / c_hash (OIDC Core §3.1.3.6): the left half of the value's digest, base64url.
+QByteArray halfHash(const QByteArray &value, const QString &alg, const QString &crv = {});
+} // namespace IdTokenValidator
+
+} // namespace workbench

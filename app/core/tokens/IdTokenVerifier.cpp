@@ -1,0 +1,118 @@
+#include "IdTokenVerifier.h"
+
+#include "http/ExchangeClient.h"
+#include "jose/JwsVerifier.h"
+#include "jose/Jwt.h"
+
+namespace workbench {
+
+IdTokenVerifier::IdTokenVerifier(ExchangeClient *client, QObject *parent)
+    : QObject(parent), m_client(client)
+{
+}
+
+IdTokenVerifier::~IdTokenVerifier()
+{
+    if (m_pending)
+        m_pending->abort();
+}
+
+void IdTokenVerifier::cancel()
+{
+    if (m_pending) {
+        m_pending->disconnect(this);
+        m_pending->abort();
+        m_pending.clear();
+    }
+}
+
+void IdTokenVerifier::verify(const QByteArray &idToken, const IdTokenExpectations &expected,
+                             const QUrl &jwksUri)
+{
+    cancel();
+    m_token = idToken;
+    m_expected = expected;
+    m_jwksUri = jwksUri;
+
+    // Only an asymmetric algorithm needs the issuer's keys.
+    QString error;
+    const auto decoded = Jwt::decode(idToken, &error);
+    const QString alg = decoded ? decoded->algorithm() : QString();
+    if (!decoded || JwsVerifier::keyTypeFor(alg).isEmpty() || JwsVerifier::isSymmetric(alg)) {
+        complete({});
+        return;
+    }
+    if (!jwksUri.isValid() || jwksUri.isEmpty()) {
+        complete({nullptr, {}, QStringLiteral("no JWKS URI is configured")});
+        return;
+    }
+    const auto cached = m_cache.constFind(jwksUri);
+    if (cached == m_cache.constEnd()) {
+        fetch(QStringLiteral("fetched"));
+        return;
+    }
+    const QString kid = decoded->keyId();
+    if (cached->fetchedAt.secsTo(QDateTime::currentDateTimeUtc()) > m_cacheLifetimeSeconds) {
+        fetch(QStringLiteral("fetched again (the cached copy was older than %1 s)")
+                  .arg(m_cacheLifetimeSeconds));
+        return;
+    }
+    if (!kid.isEmpty() && !cached->keys.hasKeyId(kid)) {
+        fetch(QStringLiteral("fetched again: the cached set had no kid \"%1\"").arg(kid));
+        return;
+    }
+    complete({&cached->keys,
+              QStringLiteral("keys cached from %1 at %2")
+                  .arg(jwksUri.toString(), cached->fetchedAt.toLocalTime().toString(Qt::ISODate)),
+              {}});
+}
+
+void IdTokenVerifier::fetch(const QString &why)
+{
+    m_fetchReason = why;
+    ++m_fetchCount;
+    HttpRequestSpec request;
+    request.method = "GET";
+    request.url = m_jwksUri;
+    request.setHeader("Accept", "application/jwk-set+json, application/json");
+    m_pending = m_client->send(request, QStringLiteral("JWKS (issuer's signing keys)"));
+    connect(m_pending, &PendingExchange::finished, this, &IdTokenVerifier::onFetched);
+}
+
+void IdTokenVerifier::onFetched(const HttpExchange &exchange)
+{
+    m_pending.clear();
+    emit exchangeRecorded(exchange);
+    const QString where = m_jwksUri.toString();
+    if (!exchange.hasResponse()) {
+        complete({nullptr, {},
+                  QStringLiteral("the JWKS could not be fetched from %1: %2")
+                      .arg(where, exchange.networkError)});
+        return;
+    }
+    if (exchange.status != 200) {
+        complete({nullptr, {},
+                  QStringLiteral("the JWKS URI %1 answered HTTP %2").arg(where).arg(exchange.status)});
+        return;
+    }
+    QString error;
+    const auto keys = JwkSet::fromJson(exchange.responseBody, &error);
+    if (!keys) {
+        complete({nullptr, {},
+                  QStringLiteral("the document at %1 is %2").arg(where, error)});
+        return;
+    }
+    CachedKeys &cached = m_cache[m_jwksUri];
+    cached.keys = *keys;
+    cached.fetchedAt = QDateTime::currentDateTimeUtc();
+    complete({&cached.keys,
+              QStringLiteral("keys %1 from %2").arg(m_fetchReason, where),
+              {}});
+}
+
+void IdTokenVerifier::complete(const KeySource &source)
+{
+    emit finished(IdTokenValidator::validate(m_token, m_expected, source));
+}
+
+} // namespace workbench

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "http/HttpExchange.h"
+#include "jose/Jwk.h"
+#include "tokens/IdTokenValidator.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+namespace workbench {
+
+class ExchangeClient;
+class PendingExchange;
+
+// Validates ID tokens against the issuer's JWKS: fetches jwks_uri (each fetch recorded as an
+// exchange), keeps the keys for the session, and fetches them again when a token names a kid the
+// cached set does not hold (the provider rotated its keys).
+class IdTokenVerifier : public QObject
+{
+    Q_OBJECT
+public:
+    explicit IdTokenVerifier(ExchangeClient *client, QObject *parent = nullptr);
+    ~IdTokenVerifier() override;
+
+    // Emits finished() once, possibly before returning (no fetch needed). A new call cancels a
+    // verification still waiting for its keys.
+    void verify(const QByteArray &idToken, const IdTokenExpectations &expected,
+                const QUrl &jwksUri);
+    bool busy() const { return !m_pending.isNull(); }
+    // Drops a verification waiting for its keys; finished() is not emitted for it.
+    void cancel();
+    // Cached keys are used for this long before they are fetched again.
+    void setCacheLifetimeSeconds(int seconds) { m_cacheLifetimeSeconds = seconds; }
+    int fetchCount() const { return m_fetchCount; }
+
+signals:
+    void exchangeRecorded(const workbench::HttpExchange &exchange);
+    void finished(const QList<workbench::TokenCheck> &checks);
+
+private:
+    struct CachedKeys
+    {
+        JwkSet keys;
+        QDateTime fetchedAt;
+    };
+    void fetch(const QString &why);
+    void onFetched(const HttpExchange &exchange);
+    void complete(const KeySource &source);
+
+    ExchangeClient *m_client;
+    QPointer<PendingExchange> m_pending;
+    QHash<QUrl, CachedKeys> m_cache;
+    int m_cacheLifetimeSeconds = 600;
+    int m_fetchCount = 0;
+
+    QByteArray m_token;
+    IdTokenExpectations m_expected;
+    QUrl m_jwksUri;
+    QString m_fetchReason;
+};
+
+} // namespace workbench

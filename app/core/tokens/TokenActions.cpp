@@ -1,0 +1,398 @@
+#include "TokenActions.h"
+
+#include "flows/TokenRequest.h"
+#include "http/ExchangeClient.h"
+#include "jose/Jwt.h"
+#include "tokens/IdTokenVerifier.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+
+#include <memory>
+
+namespace workbench {
+
+namespace {
+// A short, stable label for a token that does not give it away: two labels are equal exactly
+// when (in practice) the tokens are.
+QString fingerprint(const QByteArray &token)
+{
+    return QStringLiteral("#") +
+           QString::fromLatin1(
+               QCryptographicHash::hash(token, QCryptographicHash::Sha256).left(4).toHex());
+}
+
+QString hintFor(TokenActions::Target target)
+{
+    return target == TokenActions::Target::RefreshToken ? QStringLiteral("refresh_token")
+                                                        : QStringLiteral("access_token");
+}
+
+QStringList errorDetails(const HttpExchange &exchange, const QJsonObject &body)
+{
+    QStringList details;
+    if (!exchange.hasResponse())
+        return {exchange.networkError};
+    details << QStringLiteral("HTTP %1").arg(exchange.status);
+    for (const char *name : {"error", "error_description", "error_uri"}) {
+        const QJsonValue value = body.value(QLatin1String(name));
+        if (value.isString())
+            details << QString::fromLatin1(name) + QStringLiteral(": ") + value.toString();
+    }
+    const QByteArray challenge = exchange.responseHeader("WWW-Authenticate");
+    if (!challenge.isEmpty())
+        details << QStringLiteral("WWW-Authenticate: ") + QString::fromUtf8(challenge);
+    return details;
+}
+} // namespace
+
+TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &receivedAt,
+                                const TokenSet &previous)
+{
+    TokenSet set = previous;
+    const auto take = [&](const char *name, QByteArray *into) {
+        const QString value = response.value(QLatin1String(name)).toString();
+        if (!value.isEmpty())
+            *into = value.toUtf8();
+    };
+    take("access_token", &set.accessToken);
+    take("refresh_token", &set.refreshToken);
+    take("id_token", &set.idToken);
+    if (response.contains(QLatin1String("token_type")))
+        set.tokenType = response.value(QLatin1String("token_type")).toString();
+    const QJsonValue expiresIn = response.value(QLatin1String("expires_in"));
+    const qint64 seconds = expiresIn.isString() ? expiresIn.toString().toLongLong()
+                                                : qint64(expiresIn.toDouble(-1));
+    if (response.contains(QLatin1String("access_token")))
+        set.accessTokenExpiresAt = seconds > 0 ? receivedAt.addSecs(seconds) : QDateTime();
+    if (set.subject.isEmpty() && !set.idToken.isEmpty()) {
+        QString error;
+        if (const auto jwt = Jwt::decode(set.idToken, &error))
+            set.subject = jwt->claims.value(QLatin1String("sub")).toString();
+    }
+    return set;
+}
+
+TokenActions::TokenActions(ExchangeClient *client, IdTokenVerifier *verifier, QObject *parent)
+    : QObject(parent), m_client(client), m_verifier(verifier)
+{
+}
+
+TokenActions::~TokenActions()
+{
+    if (m_pending)
+        m_pending->abort();
+}
+
+void TokenActions::setSession(const ClientConfig &config, const TokenSet &tokens)
+{
+    m_config = config;
+    m_tokens = tokens;
+    emit tokensChanged(m_tokens);
+}
+
+void TokenActions::clear()
+{
+    if (m_pending) {
+        m_pending->disconnect(this);
+        m_pending->abort();
+    }
+    m_validating = false;
+    m_tokens = {};
+    emit tokensChanged(m_tokens);
+}
+
+QString TokenActions::actionName(Action action)
+{
+    switch (action) {
+    case Action::Refresh:
+        return QStringLiteral("Refresh");
+    case Action::UserInfo:
+        return QStringLiteral("UserInfo");
+    case Action::Introspect:
+        return QStringLiteral("Introspection");
+    case Action::Revoke:
+        return QStringLiteral("Revocation");
+    }
+    return {};
+}
+
+QString TokenActions::unavailableReason(Action action, Target target) const
+{
+    if (busy())
+        return tr("Another request on the tokens is still running.");
+    const QByteArray &token =
+        target == Target::RefreshToken ? m_tokens.refreshToken : m_tokens.accessToken;
+    switch (action) {
+    case Action::Refresh:
+        if (m_config.tokenEndpoint.isEmpty())
+            return tr("No token endpoint is configured.");
+        if (m_tokens.refreshToken.isEmpty())
+            return tr("No refresh token: the server issued none. Many servers only issue one for "
+                      "the offline_access scope, or when the client may use the refresh_token "
+                      "grant.");
+        return {};
+    case Action::UserInfo:
+        if (m_config.userinfoEndpoint.isEmpty())
+            return tr("No UserInfo endpoint is configured (discovery fills it in).");
+        if (m_tokens.accessToken.isEmpty())
+            return tr("No access token.");
+        return {};
+    case Action::Introspect:
+    case Action::Revoke:
+        if ((action == Action::Introspect ? m_config.introspectionEndpoint
+                                          : m_config.revocationEndpoint)
+                .isEmpty())
+            return action == Action::Introspect
+                       ? tr("No introspection endpoint is configured (discovery fills it in when "
+                            "the server has one).")
+                       : tr("No revocation endpoint is configured (discovery fills it in when the "
+                            "server has one).");
+        if (token.isEmpty())
+            return target == Target::RefreshToken ? tr("No refresh token.") : tr("No access token.");
+        return {};
+    }
+    return {};
+}
+
+bool TokenActions::run(Action action, Target target)
+{
+    if (!unavailableReason(action, target).isEmpty())
+        return false;
+    const QByteArray &token =
+        target == Target::RefreshToken ? m_tokens.refreshToken : m_tokens.accessToken;
+    HttpRequestSpec request;
+    QString label;
+    switch (action) {
+    case Action::Refresh:
+        request = TokenRequest::refresh(m_config, m_tokens.refreshToken);
+        label = tr("Token request (refresh_token)");
+        break;
+    case Action::UserInfo: {
+        request.method = "GET";
+        request.url = m_config.userinfoEndpoint;
+        const QByteArray scheme =
+            m_tokens.tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0 ? "DPoP"
+                                                                                       : "Bearer";
+        request.setHeader("Authorization", scheme + ' ' + m_tokens.accessToken);
+        request.setHeader("Accept", "application/json, application/jwt");
+        label = tr("UserInfo request");
+        break;
+    }
+    case Action::Introspect:
+        request = TokenRequest::aboutToken(m_config.introspectionEndpoint, m_config, token,
+                                           hintFor(target));
+        label = tr("Introspection (%1)").arg(hintFor(target));
+        break;
+    case Action::Revoke:
+        request = TokenRequest::aboutToken(m_config.revocationEndpoint, m_config, token,
+                                           hintFor(target));
+        label = tr("Revocation (%1)").arg(hintFor(target));
+        break;
+    }
+    m_pending = m_client->send(request, label);
+    connect(m_pending, &PendingExchange::finished, this,
+            [this, action, target](const HttpExchange &exchange) {
+                m_pending.clear();
+                onResponse(action, target, exchange);
+            });
+    return true;
+}
+
+void TokenActions::onResponse(Action action, Target target, const HttpExchange &exchange)
+{
+    emit exchangeRecorded(exchange);
+    Outcome outcome;
+    outcome.action = action;
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(exchange.responseBody, &parseError);
+    const QJsonObject body = document.object();
+    outcome.body = body;
+    const bool ok = exchange.status >= 200 && exchange.status < 300;
+    const bool json = parseError.error == QJsonParseError::NoError && document.isObject();
+    const QString name = actionName(action);
+
+    if (!exchange.hasResponse() || !ok || (json && body.contains(QLatin1String("error")))) {
+        outcome.summary = !exchange.hasResponse()
+                              ? tr("%1 got no HTTP response.").arg(name)
+                              : tr("%1 failed: the server answered HTTP %2%3.")
+                                    .arg(name)
+                                    .arg(exchange.status)
+                                    .arg(body.value(QLatin1String("error")).isString()
+                                             ? QStringLiteral(" with \"%1\"")
+                                                   .arg(body.value(QLatin1String("error"))
+                                                            .toString())
+                                             : QString());
+        outcome.details = errorDetails(exchange, body);
+        emit finished(outcome);
+        return;
+    }
+
+    switch (action) {
+    case Action::Refresh:
+        if (!json || !body.value(QLatin1String("access_token")).isString()) {
+            outcome.summary = tr("The refresh response has no access_token.");
+            outcome.details << (json ? tr("The JSON object lacks access_token.")
+                                     : tr("The body is not a JSON object: %1")
+                                           .arg(parseError.errorString()));
+            emit finished(outcome);
+            return;
+        }
+        onRefreshed(exchange, body, outcome);
+        return;
+    case Action::UserInfo: {
+        const QByteArray type = exchange.responseHeader("Content-Type").toLower();
+        if (type.startsWith("application/jwt")) {
+            outcome.succeeded = true;
+            outcome.summary = tr("UserInfo answered with a JWT (signed or encrypted claims).");
+            outcome.details << tr("The Tokens tab decodes it when it is signed.");
+            break;
+        }
+        if (!json) {
+            outcome.summary = tr("The UserInfo response is not a JSON object.");
+            outcome.details << QStringLiteral("Content-Type: ") + QString::fromLatin1(type)
+                            << parseError.errorString();
+            break;
+        }
+        const QString sub = body.value(QLatin1String("sub")).toString();
+        if (sub.isEmpty()) {
+            outcome.summary = tr("The UserInfo response has no sub.");
+            outcome.details << tr("OIDC Core §5.3.2: sub must always be returned.");
+        } else if (!m_tokens.subject.isEmpty() && sub != m_tokens.subject) {
+            outcome.summary = tr("UserInfo is about another user: its sub differs from the ID "
+                                 "token's.");
+            outcome.details << tr("UserInfo sub: %1; ID token sub: %2").arg(sub, m_tokens.subject)
+                            << tr("OIDC Core §5.3.4: the response must not be used.");
+        } else {
+            outcome.succeeded = true;
+            outcome.summary = tr("UserInfo returned %n claim(s).", nullptr, int(body.size()));
+            if (!m_tokens.subject.isEmpty())
+                outcome.details << tr("sub matches the ID token's (%1).").arg(sub);
+            for (auto it = body.begin(); it != body.end(); ++it) {
+                if (it.key() != QLatin1String("sub"))
+                    outcome.details << it.key() + QStringLiteral(": ") +
+                                           (it.value().isString()
+                                                ? it.value().toString()
+                                                : QString::fromUtf8(QJsonDocument::fromVariant(
+                                                                        it.value().toVariant())
+                                                                        .toJson(QJsonDocument::Compact)));
+            }
+        }
+        break;
+    }
+    case Action::Introspect: {
+        if (!json || !body.value(QLatin1String("active")).isBool()) {
+            outcome.summary = tr("The introspection response has no boolean \"active\".");
+            outcome.details << tr("RFC 7662 §2.2 requires it.");
+            break;
+        }
+        outcome.succeeded = true;
+        const bool active = body.value(QLatin1String("active")).toBool();
+        outcome.summary = active ? tr("The %1 is active.").arg(hintFor(target))
+                                 : tr("The %1 is not active: expired, revoked, or unknown to "
+                                      "this server.")
+                                       .arg(hintFor(target));
+        for (const char *field : {"scope", "client_id", "sub", "token_type", "aud", "iss"}) {
+            const QJsonValue value = body.value(QLatin1String(field));
+            if (value.isString())
+                outcome.details << QString::fromLatin1(field) + QStringLiteral(": ") +
+                                       value.toString();
+        }
+        for (const char *field : {"exp", "iat", "nbf"}) {
+            const QJsonValue value = body.value(QLatin1String(field));
+            if (value.isDouble()) {
+                const QDateTime at =
+                    QDateTime::fromSecsSinceEpoch(qint64(value.toDouble()), Qt::UTC);
+                outcome.details << QStringLiteral("%1: %2 (%3)").arg(
+                    QLatin1String(field), at.toString(Qt::ISODate),
+                    Jwt::relative(at, QDateTime::currentDateTimeUtc(),
+                                  qstrcmp(field, "exp") == 0));
+            }
+        }
+        break;
+    }
+    case Action::Revoke:
+        outcome.succeeded = true;
+        outcome.summary = tr("The server accepted the revocation of the %1 (%2).")
+                              .arg(hintFor(target),
+                                   fingerprint(target == Target::RefreshToken
+                                                   ? m_tokens.refreshToken
+                                                   : m_tokens.accessToken));
+        outcome.details << tr("RFC 7009 §2.2: the answer is 200 even for a token the server did "
+                              "not know. Introspect the token to see that it is no longer "
+                              "active.");
+        break;
+    }
+    emit finished(outcome);
+}
+
+void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &body,
+                               Outcome outcome)
+{
+    const QDateTime received = exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs));
+    const TokenSet before = m_tokens;
+    TokenSet after = TokenSet::fromResponse(body, received, before);
+    outcome.succeeded = true;
+    outcome.summary = tr("The refresh token was exchanged for a new access token.");
+    const QString newRefresh = body.value(QLatin1String("refresh_token")).toString();
+    if (newRefresh.isEmpty())
+        outcome.details << tr("Refresh token not rotated: the response has no refresh_token, so "
+                              "the old one (%1) stays in use.")
+                               .arg(fingerprint(before.refreshToken));
+    else if (newRefresh.toUtf8() == before.refreshToken)
+        outcome.details << tr("Refresh token not rotated: the same one (%1) came back.")
+                               .arg(fingerprint(before.refreshToken));
+    else
+        outcome.details << tr("Refresh token rotated: old %1 → new %2. The old one should no "
+                              "longer work; a server that detects its reuse may revoke the whole "
+                              "grant.")
+                               .arg(fingerprint(before.refreshToken), fingerprint(after.refreshToken));
+    outcome.details << tr("Access token: old %1 → new %2")
+                           .arg(fingerprint(before.accessToken), fingerprint(after.accessToken));
+
+    const QString idToken = body.value(QLatin1String("id_token")).toString();
+    if (idToken.isEmpty()) {
+        m_tokens = after;
+        emit tokensChanged(m_tokens);
+        emit finished(outcome);
+        return;
+    }
+    // OIDC Core §12.2: a refreshed ID token is validated like the first, about the same user,
+    // and carries no nonce requirement.
+    IdTokenExpectations expected;
+    expected.issuer = m_config.issuerIdentifier();
+    expected.clientId = m_config.clientId;
+    expected.clientSecret = m_config.clientSecret.toUtf8();
+    expected.accessToken = after.accessToken;
+    expected.allowedAlgorithms = m_config.idTokenSigningAlgorithms;
+    expected.expectedSubject = before.subject;
+    m_validating = true;
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    auto recorded = std::make_shared<QMetaObject::Connection>();
+    *recorded = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
+                        &TokenActions::exchangeRecorded);
+    *connection = connect(m_verifier, &IdTokenVerifier::finished, this,
+                          [this, outcome, after, connection,
+                           recorded](const QList<TokenCheck> &checks) mutable {
+                              disconnect(*connection);
+                              disconnect(*recorded);
+                              if (!m_validating)
+                                  return; // cleared meanwhile
+                              m_validating = false;
+                              outcome.idTokenChecks = checks;
+                              if (!IdTokenValidator::accepted(checks)) {
+                                  outcome.succeeded = false;
+                                  outcome.summary = tr("New tokens arrived, but the refreshed ID "
+                                                       "token failed validation.");
+                                  outcome.details.prepend(IdTokenValidator::firstFailure(checks));
+                              } else {
+                                  outcome.details << tr("The new ID token passed every check.");
+                              }
+                              m_tokens = after;
+                              emit tokensChanged(m_tokens);
+                              emit finished(outcome);
+                          });
+    m_verifier->verify(idToken.toUtf8(), expected, m_config.jwksUri);
+}
+
+} // namespace workbench
