@@ -5,6 +5,8 @@
 #include "forms/ClientForm.h"
 #include "http/ExchangeClient.h"
 #include "results/ResultsPane.h"
+#include "tokens/IdTokenVerifier.h"
+#include "tokens/TokenActions.h"
 #include "ui_MainWindow.h"
 
 #include <QClipboard>
@@ -18,6 +20,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_ui(new Ui::MainWindow), m_client(new ExchangeClient(this)),
       m_flow(new AuthorizationCodeFlow(m_client, this)),
       m_discovery(new ProviderDiscovery(m_client, this)),
+      m_actions(new TokenActions(m_client, m_flow->idTokenVerifier(), this)),
       m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
     m_ui->setupUi(this);
@@ -26,6 +29,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_results = new ResultsPane(m_ui->resultsGroup);
     m_ui->resultsGroupLayout->addWidget(m_results);
     m_ui->mainSplitter->setStretchFactor(1, 2);
+    m_results->setTokenActions(m_actions);
 
     connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
@@ -96,6 +100,13 @@ MainWindow::MainWindow(QWidget *parent)
                 }
             });
     connect(m_flow, &AuthorizationCodeFlow::finished, this, [this](const FlowOutcome &outcome) {
+        // The tokens stay usable for the follow-up actions, even when the ID token failed: the
+        // person may want to introspect or revoke them.
+        if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
+            (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
+            m_actions->setSession(m_flow->config(),
+                                  TokenSet::fromResponse(outcome.tokenResponse,
+                                                         outcome.tokensReceivedAt));
         m_results->showOutcome(outcome);
         statusBar()->showMessage(outcome.summary, 10000);
         setBusy(false);
@@ -119,6 +130,7 @@ void MainWindow::authorize()
         m_flow->stage() == AuthorizationCodeFlow::Stage::ExchangingCode)
         return;
     m_results->clear();
+    m_actions->clear();
     const QStringList problems = m_form->problems();
     if (!problems.isEmpty()) {
         m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,

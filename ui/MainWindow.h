@@ -16,6 +16,7 @@ class ClientForm;
 class ExchangeClient;
 class ProviderDiscovery;
 class ResultsPane;
+class TokenActions;
 
 // The main window: the client form on the left, the results of the run on the right.
 class MainWindow : public QMainWindow
@@ -35,6 +36,7 @@ public:
     ResultsPane *resultsPane() const { return m_results; }
     AuthorizationCodeFlow *flow() const { return m_flow; }
     ProviderDiscovery *discovery() const { return m_discovery; }
+    TokenActions *tokenActions() const { return m_actions; }
 
 public slots:
     void authorize();
@@ -50,6 +52,7 @@ private:
     ExchangeClient *m_client;
     AuthorizationCodeFlow *m_flow;
     ProviderDiscovery *m_discovery;
+    TokenActions *m_actions;
     UrlOpener m_openUrl;
 };
 

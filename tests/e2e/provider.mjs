@@ -1,7 +1,15 @@
 // Starts a real, certified OpenID provider (oidc-provider) on 127.0.0.1 with an ephemeral port
 // for the end-to-end tests, and prints one JSON line describing it. Test use only.
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
+
+// Signing keys made for this run: the app must validate ID tokens against the JWKS it fetches.
+const signingKeys = [
+  ['rsa-e2e', generateKeyPairSync('rsa', { modulusLength: 2048 })],
+  ['ec-e2e', generateKeyPairSync('ec', { namedCurve: 'P-256' })],
+  ['ed-e2e', generateKeyPairSync('ed25519')],
+].map(([kid, pair]) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid, use: 'sig' }));
 
 export const clients = {
   confidentialBasic: {
@@ -19,6 +27,28 @@ export const clients = {
     client_id: 'workbench-public',
     token_endpoint_auth_method: 'none',
   },
+  // One client per ID token signing algorithm the e2e tests validate.
+  publicEs256: {
+    client_id: 'workbench-public-es256',
+    token_endpoint_auth_method: 'none',
+    id_token_signed_response_alg: 'ES256',
+  },
+  publicPs256: {
+    client_id: 'workbench-public-ps256',
+    token_endpoint_auth_method: 'none',
+    id_token_signed_response_alg: 'PS256',
+  },
+  publicEdDsa: {
+    client_id: 'workbench-public-eddsa',
+    token_endpoint_auth_method: 'none',
+    id_token_signed_response_alg: 'EdDSA',
+  },
+  confidentialHs256: {
+    client_id: 'workbench-confidential-hs256',
+    client_secret: 'an-hs256-secret-that-is-longer-than-32-bytes',
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: 'HS256',
+  },
 };
 
 const server = http.createServer();
@@ -35,7 +65,16 @@ server.listen(0, '127.0.0.1', async () => {
       response_types: ['code'],
     })),
     cookies: { keys: ['workbench-e2e-cookie-key'] },
-    features: { devInteractions: { enabled: true } },
+    jwks: { keys: signingKeys },
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'] },
+    features: {
+      devInteractions: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+    },
+    // Every client that may use the refresh_token grant gets a refresh token, rotated on use.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: () => true,
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     findAccount: async (_ctx, sub) => ({

@@ -6,6 +6,8 @@
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
 #include "listener/LoopbackListener.h"
+#include "tokens/IdTokenVerifier.h"
+#include "tokens/TokenActions.h"
 
 #include "E2eEnvironment.h"
 
@@ -68,6 +70,40 @@ class TestE2eAuthorizationCode : public QObject
         config.redirectUri = QUrl("http://127.0.0.1/callback"); // port chosen at start
         config.usePkce = pkce;
         return config;
+    }
+
+    // The same, with everything discovery gives: issuer, JWKS and the other endpoints.
+    ClientConfig discoveredConfigFor(const QString &key, ClientAuthMethod method) const
+    {
+        ClientConfig config = configFor(key, method, true);
+        config.issuer = QUrl(m_env.issuer());
+        config.jwksUri = QUrl(discovery().value("jwks_uri").toString());
+        config.userinfoEndpoint = QUrl(discovery().value("userinfo_endpoint").toString());
+        config.introspectionEndpoint = QUrl(discovery().value("introspection_endpoint").toString());
+        config.revocationEndpoint = QUrl(discovery().value("revocation_endpoint").toString());
+        for (const QJsonValue &alg : discovery().value("id_token_signing_alg_values_supported").toArray())
+            config.idTokenSigningAlgorithms << alg.toString();
+        return config;
+    }
+
+    static TokenCheck checkNamed(const QList<TokenCheck> &checks, const QString &name)
+    {
+        for (const TokenCheck &check : checks) {
+            if (check.name == name)
+                return check;
+        }
+        return {name, TokenCheck::Status::Failed, "(check missing)", {}};
+    }
+
+    static TokenActions::Outcome runAction(TokenActions &actions, TokenActions::Action action,
+                                           TokenActions::Target target = TokenActions::Target::AccessToken)
+    {
+        QSignalSpy finished(&actions, &TokenActions::finished);
+        if (!actions.run(action, target))
+            return {action, false, actions.unavailableReason(action, target), {}, {}, {}};
+        if (!finished.wait(20000))
+            return {action, false, "timed out", {}, {}, {}};
+        return finished.first().first().value<TokenActions::Outcome>();
     }
 
     Run runFlow(const ClientConfig &config)
@@ -212,6 +248,127 @@ private slots:
         QCOMPARE(idToken.value("aud").toString(), config.clientId);
         QCOMPARE(idToken.value("nonce").toString(), QString::fromLatin1(run.nonce));
         QCOMPARE(idToken.value("sub").toString(), QStringLiteral("alice"));
+    }
+
+    // The ID token of each signing algorithm the provider offers is validated against the JWKS
+    // it publishes (or, for HS256, the client secret): every check of OIDC Core 3.1.3.7 passes.
+    void idTokenIsValidatedAgainstTheProvidersKeys_data()
+    {
+        QTest::addColumn<QString>("clientKey");
+        QTest::addColumn<QString>("alg");
+        QTest::addColumn<QString>("keyId");
+        QTest::newRow("RS256") << "public" << "RS256" << "rsa-e2e";
+        QTest::newRow("PS256") << "publicPs256" << "PS256" << "rsa-e2e";
+        QTest::newRow("ES256") << "publicEs256" << "ES256" << "ec-e2e";
+        QTest::newRow("EdDSA") << "publicEdDsa" << "EdDSA" << "ed-e2e";
+        QTest::newRow("HS256 with the client secret") << "confidentialHs256" << "HS256" << "";
+    }
+    void idTokenIsValidatedAgainstTheProvidersKeys()
+    {
+        QFETCH(QString, clientKey);
+        QFETCH(QString, alg);
+        QFETCH(QString, keyId);
+        const bool symmetric = alg.startsWith("HS");
+        const ClientConfig config = discoveredConfigFor(
+            clientKey, symmetric ? ClientAuthMethod::ClientSecretBasic : ClientAuthMethod::None);
+        const Run run = runFlow(config);
+        QVERIFY2(run.outcome.succeeded(),
+                 qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n")));
+        const QList<TokenCheck> &checks = run.outcome.idTokenChecks;
+        QCOMPARE(checks.size(), 12);
+        QCOMPARE(checkNamed(checks, "alg").detail, alg);
+        const TokenCheck signature = checkNamed(checks, "signature");
+        QCOMPARE(signature.status, TokenCheck::Status::Passed);
+        if (symmetric)
+            QVERIFY(signature.detail.contains("client secret"));
+        else
+            QVERIFY2(signature.detail.contains("key " + keyId), qPrintable(signature.detail));
+        for (const char *name : {"iss", "sub", "aud", "exp", "iat", "nonce"})
+            QVERIFY2(checkNamed(checks, name).status == TokenCheck::Status::Passed,
+                     qPrintable(QString(name) + ": " + checkNamed(checks, name).detail));
+        // This provider puts at_hash only in front-channel ID tokens; absent, it is skipped.
+        QCOMPARE(checkNamed(checks, "at_hash").status, TokenCheck::Status::Skipped);
+        // The JWKS was fetched (and recorded) only when a key was needed.
+        QCOMPARE(run.exchanges.size(), symmetric ? 3 : 4);
+        if (!symmetric)
+            QCOMPARE(run.exchanges.last().request.url, config.jwksUri);
+    }
+
+    // Refresh with rotation, UserInfo, introspection and revocation against the provider, each
+    // recorded; then the rotated-away refresh token is refused and diagnosed.
+    void followUpActionsOnTheTokens()
+    {
+        qRegisterMetaType<TokenActions::Outcome>();
+        const ClientConfig config =
+            discoveredConfigFor("confidentialBasic", ClientAuthMethod::ClientSecretBasic);
+        const Run run = runFlow(config);
+        QVERIFY2(run.outcome.succeeded(), qPrintable(run.outcome.summary));
+        const TokenSet first =
+            TokenSet::fromResponse(run.outcome.tokenResponse, run.outcome.tokensReceivedAt);
+        QVERIFY(!first.refreshToken.isEmpty());
+        QCOMPARE(first.subject, QStringLiteral("alice"));
+        QVERIFY(first.accessTokenExpiresAt > QDateTime::currentDateTimeUtc());
+
+        ExchangeClient client;
+        IdTokenVerifier verifier(&client);
+        TokenActions actions(&client, &verifier);
+        QList<HttpExchange> recorded;
+        connect(&actions, &TokenActions::exchangeRecorded, this,
+                [&](const HttpExchange &exchange) { recorded << exchange; });
+        actions.setSession(config, first);
+
+        // Refresh: new tokens, the refresh token rotated, the new ID token validated.
+        auto outcome = runAction(actions, TokenActions::Action::Refresh);
+        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
+        QVERIFY(outcome.details.join("\n").contains("Refresh token rotated"));
+        QVERIFY(actions.tokens().refreshToken != first.refreshToken);
+        QVERIFY(actions.tokens().accessToken != first.accessToken);
+        QCOMPARE(outcome.idTokenChecks.size(), 12);
+        QVERIFY(IdTokenValidator::accepted(outcome.idTokenChecks));
+        // The provider repeats the original nonce, which a refreshed ID token may do.
+        QCOMPARE(checkNamed(outcome.idTokenChecks, "nonce").status, TokenCheck::Status::Passed);
+        QCOMPARE(recorded.first().status, 200);
+        QCOMPARE(FormEncoding::value(FormEncoding::decode(recorded.first().request.body),
+                                     "grant_type"),
+                 QStringLiteral("refresh_token"));
+
+        // UserInfo with the new access token.
+        outcome = runAction(actions, TokenActions::Action::UserInfo);
+        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
+        QVERIFY(outcome.details.join("\n").contains("sub matches"));
+        QVERIFY(outcome.details.join("\n").contains("email: alice@example.test"));
+        QVERIFY(recorded.last().request.header("Authorization") ==
+                "Bearer " + actions.tokens().accessToken);
+
+        // Introspection of both tokens, authenticated as the client.
+        outcome = runAction(actions, TokenActions::Action::Introspect);
+        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join("\n")));
+        QVERIFY(outcome.summary.contains("access_token is active"));
+        QVERIFY(outcome.details.contains("client_id: workbench-confidential-basic"));
+        QVERIFY(recorded.last().request.header("Authorization").startsWith("Basic "));
+        outcome = runAction(actions, TokenActions::Action::Introspect,
+                            TokenActions::Target::RefreshToken);
+        QVERIFY(outcome.summary.contains("refresh_token is active"));
+
+        // Revocation, then introspection shows the token is gone.
+        outcome = runAction(actions, TokenActions::Action::Revoke);
+        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join("\n")));
+        QCOMPARE(recorded.last().status, 200);
+        outcome = runAction(actions, TokenActions::Action::Introspect);
+        QVERIFY2(outcome.summary.contains("access_token is not active"), qPrintable(outcome.summary));
+
+        // The refresh token the rotation replaced no longer works, and the diagnosis says why.
+        TokenSet stale = actions.tokens();
+        stale.refreshToken = first.refreshToken;
+        actions.setSession(config, stale);
+        outcome = runAction(actions, TokenActions::Action::Refresh);
+        QVERIFY(!outcome.succeeded);
+        QVERIFY2(outcome.summary.contains("invalid_grant"), qPrintable(outcome.summary));
+        const auto diagnosis = Diagnoser().diagnose(recorded, recorded.size() - 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("invalid_grant"));
+        QVERIFY2(diagnosis->entryId.startsWith("oauth.invalid_grant"), qPrintable(diagnosis->entryId));
+        QVERIFY(diagnosis->toText().toLower().contains("refresh"));
     }
 
     void discoveryReadsTheProvidersMetadata()

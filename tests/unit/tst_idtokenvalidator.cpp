@@ -261,6 +261,21 @@ private slots:
                  Status::Passed);
     }
 
+    void refreshedTokenMayOmitTheNonce()
+    {
+        IdTokenExpectations expected = expectations();
+        expected.nonceOptional = true;
+        QJsonObject claims = goodClaims();
+        QCOMPARE(find(check(testjose::sign(m_rsa, claims), expected), "nonce").status,
+                 Status::Passed);
+        claims["nonce"] = "another";
+        QCOMPARE(find(check(testjose::sign(m_rsa, claims), expected), "nonce").status,
+                 Status::Failed);
+        claims.remove("nonce");
+        QCOMPARE(find(check(testjose::sign(m_rsa, claims), expected), "nonce").status,
+                 Status::Skipped);
+    }
+
     void refreshedTokenMustBeAboutTheSameUser()
     {
         IdTokenExpectations expected = expectations();

@@ -17,6 +17,13 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
             emit discoverRequested(QUrl(issuer, QUrl::StrictMode));
     };
     connect(m_ui->discoverButton, &QPushButton::clicked, this, requestDiscovery);
+    connect(m_ui->moreEndpointsButton, &QToolButton::toggled, this, [this](bool open) {
+        m_ui->moreEndpoints->setVisible(open);
+        m_ui->moreEndpointsButton->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    });
+    m_ui->moreEndpoints->setVisible(false);
+    // The algorithms came with the discovered issuer; another issuer typed in voids them.
+    connect(m_ui->issuerEdit, &QLineEdit::textEdited, this, [this] { m_idTokenAlgorithms.clear(); });
     connect(m_ui->issuerEdit, &QLineEdit::returnPressed, this, requestDiscovery);
     for (QLineEdit *edit : findChildren<QLineEdit *>())
         connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);
@@ -45,6 +52,15 @@ ClientConfig ClientForm::config() const
         config.authorizationEndpoint.clear();
     if (m_ui->tokenEndpointEdit->text().trimmed().isEmpty())
         config.tokenEndpoint.clear();
+    const auto optionalUrl = [](const QLineEdit *edit) {
+        const QString text = edit->text().trimmed();
+        return text.isEmpty() ? QUrl() : QUrl::fromUserInput(text);
+    };
+    config.jwksUri = optionalUrl(m_ui->jwksUriEdit);
+    config.userinfoEndpoint = optionalUrl(m_ui->userinfoEndpointEdit);
+    config.introspectionEndpoint = optionalUrl(m_ui->introspectionEndpointEdit);
+    config.revocationEndpoint = optionalUrl(m_ui->revocationEndpointEdit);
+    config.idTokenSigningAlgorithms = m_idTokenAlgorithms;
     config.clientId = m_ui->clientIdEdit->text().trimmed();
     config.clientSecret = m_ui->clientSecretEdit->text();
     clientAuthMethodFromName(m_ui->authMethodCombo->currentText(), &config.authMethod);
@@ -64,6 +80,11 @@ void ClientForm::setConfig(const ClientConfig &config)
     m_ui->issuerEdit->setText(config.issuer.toString());
     m_ui->authorizationEndpointEdit->setText(config.authorizationEndpoint.toString());
     m_ui->tokenEndpointEdit->setText(config.tokenEndpoint.toString());
+    m_ui->jwksUriEdit->setText(config.jwksUri.toString());
+    m_ui->userinfoEndpointEdit->setText(config.userinfoEndpoint.toString());
+    m_ui->introspectionEndpointEdit->setText(config.introspectionEndpoint.toString());
+    m_ui->revocationEndpointEdit->setText(config.revocationEndpoint.toString());
+    m_idTokenAlgorithms = config.idTokenSigningAlgorithms;
     m_ui->clientIdEdit->setText(config.clientId);
     m_ui->clientSecretEdit->setText(config.clientSecret);
     m_ui->authMethodCombo->setCurrentText(clientAuthMethodName(config.authMethod));
@@ -89,6 +110,14 @@ void ClientForm::applyMetadata(const ProviderMetadata &metadata)
         m_ui->authorizationEndpointEdit->setText(metadata.authorizationEndpoint.toString());
     if (metadata.tokenEndpoint.isValid())
         m_ui->tokenEndpointEdit->setText(metadata.tokenEndpoint.toString());
+    // ID tokens are compared with the issuer exactly as the metadata writes it.
+    if (!metadata.issuer.isEmpty())
+        m_ui->issuerEdit->setText(metadata.issuer);
+    m_ui->jwksUriEdit->setText(metadata.jwksUri.toString());
+    m_ui->userinfoEndpointEdit->setText(metadata.userinfoEndpoint.toString());
+    m_ui->introspectionEndpointEdit->setText(metadata.introspectionEndpoint.toString());
+    m_ui->revocationEndpointEdit->setText(metadata.revocationEndpoint.toString());
+    m_idTokenAlgorithms = metadata.idTokenSigningAlgValuesSupported;
     updateState();
 }
 

@@ -34,6 +34,7 @@ private:
     void updateState();
 
     Ui::ClientForm *m_ui;
+    QStringList m_idTokenAlgorithms; // from discovery
 };
 
 } // namespace workbench

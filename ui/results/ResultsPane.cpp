@@ -10,13 +10,28 @@
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QJsonDocument>
+#include <QTimer>
 
 namespace workbench {
 
 ResultsPane::ResultsPane(QWidget *parent)
-    : QWidget(parent), m_ui(new Ui::ResultsPane), m_model(new ExchangeListModel(this))
+    : QWidget(parent), m_ui(new Ui::ResultsPane), m_model(new ExchangeListModel(this)),
+      m_countdown(new QTimer(this))
 {
     m_ui->setupUi(this);
+    m_countdown->setInterval(1000);
+    connect(m_countdown, &QTimer::timeout, this, &ResultsPane::updateSessionBar);
+    connect(m_ui->refreshButton, &QPushButton::clicked, this,
+            [this] { runAction(TokenActions::Action::Refresh); });
+    connect(m_ui->userInfoButton, &QPushButton::clicked, this,
+            [this] { runAction(TokenActions::Action::UserInfo); });
+    connect(m_ui->introspectButton, &QPushButton::clicked, this,
+            [this] { runAction(TokenActions::Action::Introspect); });
+    connect(m_ui->revokeButton, &QPushButton::clicked, this,
+            [this] { runAction(TokenActions::Action::Revoke); });
+    connect(m_ui->targetCombo, &QComboBox::currentIndexChanged, this,
+            &ResultsPane::updateSessionBar);
+    updateSessionBar();
     m_ui->stepsView->setModel(m_model);
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     for (QPlainTextEdit *edit : {m_ui->requestText, m_ui->responseText, m_ui->formattedText})
@@ -42,6 +57,7 @@ void ResultsPane::clear()
     m_model->clear();
     m_warnings.clear();
     m_header.clear();
+    m_idTokenChecks.clear();
     m_ui->requestText->clear();
     m_ui->responseText->clear();
     m_ui->formattedText->clear();
@@ -90,6 +106,125 @@ void ResultsPane::showWaiting(const QUrl &redirectUri)
 void ResultsPane::showOutcome(const FlowOutcome &outcome)
 {
     showResult(outcome.succeeded(), outcome.summary, outcome.details);
+    if (outcome.idTokenChecks.isEmpty())
+        return;
+    const QString idToken = outcome.tokenResponse.value(QLatin1String("id_token")).toString();
+    addIdTokenChecks(idToken, outcome.idTokenChecks);
+    // Show the token step with its checks: that is where the answer is.
+    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+        if (m_model->at(row).responseBody.contains(idToken.toUtf8())) {
+            selectStep(row);
+            m_ui->detailTabs->setCurrentWidget(m_ui->tokensTab);
+            break;
+        }
+    }
+}
+
+void ResultsPane::addIdTokenChecks(const QString &idToken, const QList<TokenCheck> &checks)
+{
+    m_idTokenChecks.insert(idToken, checks);
+    const QModelIndex current = m_ui->stepsView->currentIndex();
+    if (current.isValid())
+        showStep(current.row());
+}
+
+void ResultsPane::setTokenActions(TokenActions *actions)
+{
+    m_actions = actions;
+    connect(actions, &TokenActions::exchangeRecorded, this, &ResultsPane::addExchange);
+    connect(actions, &TokenActions::tokensChanged, this, &ResultsPane::updateSessionBar);
+    connect(actions, &TokenActions::finished, this, [this](const TokenActions::Outcome &outcome) {
+        m_warnings.clear();
+        if (!outcome.idTokenChecks.isEmpty())
+            addIdTokenChecks(outcome.body.value(QLatin1String("id_token")).toString(),
+                             outcome.idTokenChecks);
+        showResult(outcome.succeeded, outcome.summary, outcome.details);
+        updateSessionBar();
+    });
+    updateSessionBar();
+}
+
+void ResultsPane::runAction(TokenActions::Action action)
+{
+    if (!m_actions)
+        return;
+    const auto target = m_ui->targetCombo->currentIndex() == 1
+                            ? TokenActions::Target::RefreshToken
+                            : TokenActions::Target::AccessToken;
+    const TokenActions::Target used =
+        action == TokenActions::Action::Introspect || action == TokenActions::Action::Revoke
+            ? target
+            : TokenActions::Target::AccessToken;
+    if (m_actions->run(action, used)) {
+        m_header = tr("<b>%1</b> request sent…").arg(TokenActions::actionName(action));
+        renderHeader();
+    }
+    updateSessionBar();
+}
+
+namespace {
+QString clock(qint64 seconds)
+{
+    seconds = qAbs(seconds);
+    const QString minutesSeconds = QStringLiteral("%1:%2")
+                                       .arg((seconds / 60) % 60, seconds >= 3600 ? 2 : 1, 10,
+                                            QLatin1Char('0'))
+                                       .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return seconds >= 3600 ? QStringLiteral("%1:%2").arg(seconds / 3600).arg(minutesSeconds)
+                           : minutesSeconds;
+}
+} // namespace
+
+void ResultsPane::updateSessionBar()
+{
+    const TokenSet tokens = m_actions ? m_actions->tokens() : TokenSet();
+    m_ui->sessionBar->setVisible(m_actions && !tokens.isEmpty());
+    if (!m_actions || tokens.isEmpty()) {
+        m_countdown->stop();
+        m_ui->countdownLabel->setText(tr("No tokens yet."));
+        return;
+    }
+    QString text;
+    if (tokens.accessTokenExpiresAt.isValid()) {
+        const qint64 left = QDateTime::currentDateTimeUtc().secsTo(tokens.accessTokenExpiresAt);
+        text = left > 0
+                   ? tr("Access token expires in <b>%1</b> (at %2)")
+                         .arg(clock(left),
+                              tokens.accessTokenExpiresAt.toLocalTime().toString(
+                                  QStringLiteral("HH:mm:ss")))
+                   : tr("<span style=\"color:#b42318\">Access token <b>expired %1 ago</b></span>")
+                         .arg(clock(left));
+        if (!m_countdown->isActive())
+            m_countdown->start();
+    } else if (!tokens.accessToken.isEmpty()) {
+        text = tr("Access token held; the server did not say when it expires");
+        m_countdown->stop();
+    }
+    text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token")
+                                          : tr(" · refresh token held");
+    m_ui->countdownLabel->setText(text);
+
+    const auto target = m_ui->targetCombo->currentIndex() == 1
+                            ? TokenActions::Target::RefreshToken
+                            : TokenActions::Target::AccessToken;
+    const std::pair<QPushButton *, TokenActions::Action> buttons[] = {
+        {m_ui->refreshButton, TokenActions::Action::Refresh},
+        {m_ui->userInfoButton, TokenActions::Action::UserInfo},
+        {m_ui->introspectButton, TokenActions::Action::Introspect},
+        {m_ui->revokeButton, TokenActions::Action::Revoke}};
+    for (const auto &[button, action] : buttons) {
+        const bool targeted = action == TokenActions::Action::Introspect ||
+                              action == TokenActions::Action::Revoke;
+        const QString why = m_actions->unavailableReason(
+            action, targeted ? target : TokenActions::Target::AccessToken);
+        button->setEnabled(why.isEmpty());
+        button->setToolTip(why.isEmpty() ? button->accessibleDescription() : why);
+    }
+}
+
+QString ResultsPane::countdownText() const
+{
+    return m_ui->countdownLabel->text();
 }
 
 void ResultsPane::showResult(bool succeeded, const QString &summary, const QStringList &details)
@@ -224,8 +359,10 @@ void ResultsPane::showStep(int row)
             exchange.startedAt.isValid()
                 ? exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs))
                 : QDateTime::currentDateTimeUtc();
-        tokens = TokenView::html(QJsonDocument::fromJson(exchange.responseBody).object(), received,
-                                 requested, publicClient);
+        const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
+        tokens = TokenView::html(
+            body, received, requested, publicClient,
+            m_idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
     }
     m_ui->tokensText->setHtml(tokens.isEmpty() ? tr("<p>No tokens in this step.</p>") : tokens);
     m_ui->tokensTab->setEnabled(!tokens.isEmpty());

@@ -4,8 +4,13 @@
 #include "flows/AuthorizationCodeFlow.h"
 #include "http/HttpExchange.h"
 #include "listener/CapturedRedirect.h"
+#include "tokens/TokenActions.h"
+
+#include <QHash>
 
 #include <QWidget>
+
+class QTimer;
 
 namespace Ui {
 class ResultsPane;
@@ -33,7 +38,14 @@ public:
     // A headline for anything that is not a flow (discovery, ...), with its details.
     void showResult(bool succeeded, const QString &summary, const QStringList &details);
 
+    // The follow-up actions on the session's tokens: the pane's buttons run them, and their
+    // exchanges and results appear here like the flow's.
+    void setTokenActions(TokenActions *actions);
+    // Validation results for an ID token; shown wherever that token appears.
+    void addIdTokenChecks(const QString &idToken, const QList<TokenCheck> &checks);
+
     ExchangeListModel *model() const { return m_model; }
+    QString countdownText() const;
     QString outcomeText() const;
     QString requestText() const;
     QString responseText() const;
@@ -45,6 +57,8 @@ public:
 
 private:
     void showStep(int row);
+    void updateSessionBar();
+    void runAction(TokenActions::Action action);
     void renderHeader();
     static QString diagnosisHtml(const Diagnosis &diagnosis);
 
@@ -52,6 +66,9 @@ private:
     ExchangeListModel *m_model;
     QString m_header;
     QStringList m_warnings;
+    QHash<QString, QList<TokenCheck>> m_idTokenChecks;
+    TokenActions *m_actions = nullptr;
+    QTimer *m_countdown;
 };
 
 } // namespace workbench

@@ -18,7 +18,8 @@ QString pretty(const QJsonObject &object)
     return esc(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
 }
 
-QString tokenSection(const QString &name, const QString &token, const QDateTime &now)
+QString tokenSection(const QString &name, const QString &token, const QDateTime &now,
+                     const QList<TokenCheck> &checks = {})
 {
     QString html = QStringLiteral("<h3>%1</h3>").arg(esc(name));
     QString error;
@@ -28,12 +29,20 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
             QStringLiteral("<p><i>%1</i> (%2 characters)</p>").arg(esc(error)).arg(token.size());
         return html;
     }
-    html += QStringLiteral("<p>JWT signed with <code>%1</code>%2. The signature is not checked "
-                           "here yet.</p>")
-                .arg(esc(jwt->algorithm()),
-                     jwt->keyId().isEmpty()
-                         ? QString()
-                         : QStringLiteral(", key <code>%1</code>").arg(esc(jwt->keyId())));
+    const QString signedWith =
+        QStringLiteral("JWT signed with <code>%1</code>%2.")
+            .arg(esc(jwt->algorithm()),
+                 jwt->keyId().isEmpty()
+                     ? QString()
+                     : QStringLiteral(", key <code>%1</code>").arg(esc(jwt->keyId())));
+    if (!checks.isEmpty())
+        html += QStringLiteral("<p>%1</p>%2").arg(signedWith, checksHtml(checks));
+    else if (name == QLatin1String("id_token"))
+        html += QStringLiteral("<p>%1 Not validated in this step.</p>").arg(signedWith);
+    else
+        html += QStringLiteral("<p>%1 Its signature is for the API that receives it to check; "
+                               "the app decodes it only.</p>")
+                    .arg(signedWith);
     for (const QString &warning : jwt->warnings)
         html += QStringLiteral("<p style=\"color:#b42318\">⚠ %1</p>").arg(esc(warning));
     html += QStringLiteral("<table border=\"0\" cellspacing=\"0\" cellpadding=\"3\">"
@@ -54,8 +63,51 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
 }
 } // namespace
 
+QString checksHtml(const QList<TokenCheck> &checks)
+{
+    const bool accepted = IdTokenValidator::accepted(checks);
+    QString html = QStringLiteral("<p><b style=\"color:%1\">%2</b></p>")
+                       .arg(accepted ? QStringLiteral("#1a7f37") : QStringLiteral("#b42318"),
+                            accepted ? QStringLiteral("ID token valid (OIDC Core §3.1.3.7)")
+                                     : QStringLiteral("ID token REJECTED: %1")
+                                           .arg(esc(IdTokenValidator::firstFailure(checks))));
+    html += QStringLiteral("<table border=\"0\" cellspacing=\"0\" cellpadding=\"3\">"
+                           "<tr><th align=\"left\">Check</th><th align=\"left\">Result</th>"
+                           "<th align=\"left\">Detail</th></tr>");
+    for (const TokenCheck &check : checks) {
+        QString mark;
+        QString colour;
+        switch (check.status) {
+        case TokenCheck::Status::Passed:
+            mark = QStringLiteral("✓ passed");
+            colour = QStringLiteral("#1a7f37");
+            break;
+        case TokenCheck::Status::Failed:
+            mark = QStringLiteral("✗ failed");
+            colour = QStringLiteral("#b42318");
+            break;
+        case TokenCheck::Status::Warning:
+            mark = QStringLiteral("⚠ warning");
+            colour = QStringLiteral("#9a6700");
+            break;
+        case TokenCheck::Status::Skipped:
+            mark = QStringLiteral("– skipped");
+            colour = QStringLiteral("#57606a");
+            break;
+        }
+        QString detail = esc(check.detail);
+        if (!check.fix.isEmpty() && check.status != TokenCheck::Status::Passed)
+            detail += QStringLiteral("<br><i>Fix: %1</i>").arg(esc(check.fix));
+        html += QStringLiteral("<tr><td valign=\"top\"><code>%1</code></td>"
+                               "<td valign=\"top\" style=\"color:%2\">%3</td>"
+                               "<td valign=\"top\">%4</td></tr>")
+                    .arg(esc(check.name), colour, mark, detail);
+    }
+    return html + QStringLiteral("</table>");
+}
+
 QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString &requestedScope,
-             bool publicClient, const QDateTime &now)
+             bool publicClient, const QList<TokenCheck> &idTokenChecks, const QDateTime &now)
 {
     if (!body.contains(QLatin1String("access_token")) && !body.contains(QLatin1String("id_token")))
         return {};
@@ -100,7 +152,8 @@ QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString
         if (token.isEmpty())
             continue;
         anyToken = true;
-        out += tokenSection(QLatin1String(name), token, now);
+        out += tokenSection(QLatin1String(name), token, now,
+                            qstrcmp(name, "id_token") == 0 ? idTokenChecks : QList<TokenCheck>());
     }
     // Any other JWT in the response (logout tokens, issued_token_type results, ...).
     for (auto it = body.begin(); it != body.end(); ++it) {

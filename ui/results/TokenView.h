@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tokens/IdTokenValidator.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -9,7 +11,11 @@ namespace workbench::TokenView {
 // JWT decoded (header, claims explained, warnings); opaque tokens are said to be opaque.
 // Empty when the body holds no token.
 // `requestedScope` and `publicClient` come from the flow, for the scope and refresh checks.
+// `idTokenChecks`, when the ID token was validated, are shown as a passed/failed table.
 QString html(const QJsonObject &tokenResponse, const QDateTime &receivedAt,
              const QString &requestedScope, bool publicClient,
+             const QList<TokenCheck> &idTokenChecks = {},
              const QDateTime &now = QDateTime::currentDateTimeUtc());
+// The checks alone, as an HTML table.
+QString checksHtml(const QList<TokenCheck> &checks);
 } // namespace workbench::TokenView

@@ -309,6 +309,9 @@ QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations 
                             ? QStringLiteral("no nonce was sent, none came back")
                             : QStringLiteral("the token carries nonce \"%1\" though none was sent")
                                   .arg(nonce.toString()));
+    else if (!nonce.isString() && expected.nonceOptional)
+        checks << check("nonce", Status::Skipped,
+                        QStringLiteral("absent, as a refreshed ID token may be"));
     else if (!nonce.isString())
         checks << check("nonce", Status::Failed,
                         QStringLiteral("a nonce was sent, the ID token has none"),

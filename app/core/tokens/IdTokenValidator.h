@@ -27,7 +27,8 @@ struct IdTokenExpectations
     QString issuer;              // from discovery or the issuer field; empty: unknown
     QString clientId;
     QByteArray clientSecret;     // for HS* ID tokens
-    QByteArray nonce;            // the nonce sent; empty when none was sent (refresh, ...)
+    QByteArray nonce;            // the nonce sent; empty when none was sent
+    bool nonceOptional = false;  // after a refresh: may be absent, must match when present
     QByteArray accessToken;      // for at_hash
     QByteArray code;             // for c_hash
     QStringList allowedAlgorithms; // id_token_signing_alg_values_supported; empty: any supported

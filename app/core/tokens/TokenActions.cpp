@@ -67,8 +67,10 @@ TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &re
         set.accessTokenExpiresAt = seconds > 0 ? receivedAt.addSecs(seconds) : QDateTime();
     if (set.subject.isEmpty() && !set.idToken.isEmpty()) {
         QString error;
-        if (const auto jwt = Jwt::decode(set.idToken, &error))
+        if (const auto jwt = Jwt::decode(set.idToken, &error)) {
             set.subject = jwt->claims.value(QLatin1String("sub")).toString();
+            set.nonce = jwt->claims.value(QLatin1String("nonce")).toString().toUtf8();
+        }
     }
     return set;
 }
@@ -357,8 +359,8 @@ void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &
         emit finished(outcome);
         return;
     }
-    // OIDC Core §12.2: a refreshed ID token is validated like the first, about the same user,
-    // and carries no nonce requirement.
+    // OIDC Core §12.2 (with its errata): a refreshed ID token is validated like the first, is
+    // about the same user, and carries either no nonce or the original one.
     IdTokenExpectations expected;
     expected.issuer = m_config.issuerIdentifier();
     expected.clientId = m_config.clientId;
@@ -366,6 +368,8 @@ void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &
     expected.accessToken = after.accessToken;
     expected.allowedAlgorithms = m_config.idTokenSigningAlgorithms;
     expected.expectedSubject = before.subject;
+    expected.nonce = before.nonce;
+    expected.nonceOptional = true;
     m_validating = true;
     auto connection = std::make_shared<QMetaObject::Connection>();
     auto recorded = std::make_shared<QMetaObject::Connection>();

@@ -24,6 +24,7 @@ struct TokenSet
     QString tokenType;
     QDateTime accessTokenExpiresAt; // invalid when the server did not say
     QString subject;                // sub of the first ID token: later ones must match
+    QByteArray nonce;               // nonce of the first ID token: a later one may only repeat it
 
     // Takes the tokens from a token endpoint answer; fields it lacks keep `previous`'s values
     // (a refresh response without refresh_token means: keep using the old one).
