@@ -171,6 +171,12 @@ int authorize(const QStringList &arguments)
                                           "url");
     const QCommandLineOption tokenEndpoint("token-endpoint", "Token endpoint URL.", "url");
     const QCommandLineOption clientId("client-id", "Client identifier.", "id");
+    const QCommandLineOption issuer("issuer",
+                                    "Issuer identifier the ID token's iss must equal exactly.",
+                                    "url");
+    const QCommandLineOption jwksUri("jwks-uri",
+                                     "The issuer's JWKS URI, to check the ID token's signature.",
+                                     "url");
     const QCommandLineOption secretEnv("client-secret-env",
                                        "Read the client secret from this environment variable "
                                        "(never pass secrets as arguments: others can see them).",
@@ -193,7 +199,8 @@ int authorize(const QStringList &arguments)
     const QCommandLineOption json("json", "Print the result as one JSON document.");
     const QCommandLineOption timeout("timeout", "Seconds to wait for the redirect.", "seconds",
                                      "300");
-    parser.addOptions({authEndpoint, tokenEndpoint, clientId, secretEnv, authMethod, scope,
+    parser.addOptions({authEndpoint, tokenEndpoint, clientId, issuer, jwksUri, secretEnv,
+                       authMethod, scope,
                        redirect, noPkce, plainPkce, param, browser, json, timeout});
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -206,6 +213,10 @@ int authorize(const QStringList &arguments)
     config.authorizationEndpoint = QUrl(parser.value(authEndpoint));
     config.tokenEndpoint = QUrl(parser.value(tokenEndpoint));
     config.clientId = parser.value(clientId);
+    if (parser.isSet(issuer))
+        config.issuer = QUrl(parser.value(issuer));
+    if (parser.isSet(jwksUri))
+        config.jwksUri = QUrl(parser.value(jwksUri));
     if (parser.isSet(secretEnv)) {
         if (!qEnvironmentVariableIsSet(qPrintable(parser.value(secretEnv))))
             return usageError(
@@ -253,16 +264,29 @@ int authorize(const QStringList &arguments)
             QJsonArray exchanges;
             for (const HttpExchange &exchange : flow.exchanges())
                 exchanges.append(exchangeToJson(exchange));
+            QJsonArray checks;
+            for (const TokenCheck &check : outcome.idTokenChecks)
+                checks.append(QJsonObject{{"name", check.name},
+                                          {"status", TokenCheck::statusName(check.status)},
+                                          {"detail", check.detail},
+                                          {"fix", check.fix}});
             const QJsonObject result{{"outcome", FlowOutcome::resultName(outcome.result)},
                                      {"summary", outcome.summary},
                                      {"details", QJsonArray::fromStringList(outcome.details)},
                                      {"token_response", outcome.tokenResponse},
+                                     {"id_token_checks", checks},
                                      {"exchanges", exchanges}};
             out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
         } else {
             out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary << "\n";
             for (const QString &detail : outcome.details)
                 out() << "  " << detail << "\n";
+            if (!outcome.idTokenChecks.isEmpty())
+                out() << "ID token checks:\n";
+            for (const TokenCheck &check : outcome.idTokenChecks)
+                out() << QStringLiteral("  %1 %2: %3\n")
+                             .arg(TokenCheck::statusName(check.status), -8)
+                             .arg(check.name, check.detail);
         }
         out().flush();
         QCoreApplication::exit(exitCode);

@@ -410,7 +410,9 @@ private slots:
             cli, {"authorize", "--json", "--authorization-endpoint",
                   discovery().value("authorization_endpoint").toString(), "--token-endpoint",
                   discovery().value("token_endpoint").toString(), "--client-id",
-                  client("confidentialBasic").value("client_id").toString(), "--client-secret-env",
+                  client("confidentialBasic").value("client_id").toString(), "--issuer",
+                  m_env.issuer(), "--jwks-uri", discovery().value("jwks_uri").toString(),
+                  "--client-secret-env",
                   "E2E_CLIENT_SECRET", "--scope", "openid email", "--browser-command",
                   qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
         QVERIFY(process.waitForFinished(90000));
@@ -421,8 +423,17 @@ private slots:
         QVERIFY(
             !result.value("token_response").toObject().value("access_token").toString().isEmpty());
         const QJsonArray exchanges = result.value("exchanges").toArray();
-        QCOMPARE(exchanges.size(), 3);
+        QCOMPARE(exchanges.size(), 4); // browser, callback, token request, JWKS
         QVERIFY(exchanges.at(2).toObject().value("request").toString().startsWith("POST /token"));
+        QVERIFY(exchanges.at(3).toObject().value("request").toString().startsWith("GET /jwks"));
+        const QJsonArray checks = result.value("id_token_checks").toArray();
+        QCOMPARE(checks.size(), 12);
+        for (const QJsonValue &check : checks) {
+            const QString name = check.toObject().value("name").toString();
+            const QString status = check.toObject().value("status").toString();
+            QVERIFY2(status == (name == "azp" || name.endsWith("_hash") ? "skipped" : "passed"),
+                     qPrintable(name + " " + status));
+        }
         QCOMPARE(exchanges.at(2).toObject().value("status").toInt(), 200);
         // The secret was given through the environment, never on the command line.
         QVERIFY(!process.arguments().join(' ').contains(secret));

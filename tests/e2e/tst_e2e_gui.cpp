@@ -130,7 +130,8 @@ private slots:
         ResultsPane *results = window.resultsPane();
         QVERIFY2(results->outcomeText().contains("exchanged for tokens"),
                  qPrintable(results->outcomeText()));
-        QCOMPARE(results->model()->rowCount(), 3);
+        // Discovery gave the JWKS URI, so the ID token was validated and the keys fetched.
+        QCOMPARE(results->model()->rowCount(), discover ? 4 : 3);
         QVERIFY(results->requestText().startsWith("POST /token HTTP/1.1"));
         QVERIFY(results->responseText().startsWith("HTTP/1.1 200"));
         QVERIFY(results->formattedText().contains("\"id_token\""));
@@ -146,6 +147,18 @@ private slots:
         QVERIFY(tokens.contains("The access token expires at"));
         QVERIFY(tokens.contains("Opaque token"));
         QVERIFY(tokens.contains("Scopes: granted as requested"));
+        if (discover) {
+            QVERIFY2(tokens.contains("ID token valid"), qPrintable(tokens));
+            QVERIFY(tokens.contains("✓ passed"));
+            QVERIFY(!tokens.contains("✗ failed"));
+        } else {
+            // No JWKS URI: the signature is not verified, and the tab says so.
+            QVERIFY(tokens.contains("not verified: no JWKS URI"));
+        }
+        // The session bar counts down the access token's life.
+        QVERIFY2(results->countdownText().contains("Access token expires in"),
+                 qPrintable(results->countdownText()));
+        QVERIFY(child<QWidget>(&window, "sessionBar")->isVisible());
 
         const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
         if (!shots.isEmpty() && authMethod == "none") {
@@ -154,6 +167,49 @@ private slots:
             QTest::qWait(100);
             QVERIFY(window.grab().save(shots + "/code-flow-result.png"));
         }
+    }
+
+    // After the flow, the person uses the session bar: UserInfo, Refresh (rotation shown),
+    // Introspect and Revoke, each appearing as a step with its result in the header.
+    void personUsesTheTokens()
+    {
+        MainWindow window;
+        QProcess browser;
+        runFlowInWindow(window, browser, "confidentialBasic", "client_secret_basic",
+                        m_env.client("confidentialBasic").value("client_secret").toString(), true);
+        if (QTest::currentTestFailed())
+            return;
+        e2e::Environment::browserResult(browser);
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("exchanged for tokens"),
+                 qPrintable(results->outcomeText()));
+        const int stepsAfterFlow = results->model()->rowCount();
+
+        const auto click = [&](const char *button, const QString &expected) {
+            auto *widget = child<QPushButton>(&window, button);
+            QVERIFY2(widget->isEnabled(), qPrintable(widget->toolTip()));
+            QTest::mouseClick(widget, Qt::LeftButton);
+            QTRY_VERIFY2_WITH_TIMEOUT(results->outcomeText().contains(expected),
+                                      qPrintable(results->outcomeText()), 20000);
+        };
+        click("userInfoButton", "UserInfo returned");
+        QVERIFY(results->outcomeText().contains("alice@example.test"));
+        QVERIFY(results->requestText().startsWith("GET /me HTTP/1.1"));
+        QVERIFY(results->requestText().contains("Authorization: Bearer "));
+
+        click("refreshButton", "Refresh token rotated");
+        // The refresh response's tokens are on the Tokens tab, with the new ID token validated.
+        QTRY_VERIFY(results->tokensText().contains("ID token valid"));
+
+        child<QComboBox>(&window, "targetCombo")->setCurrentIndex(1); // refresh token
+        click("introspectButton", "refresh_token is active");
+        child<QComboBox>(&window, "targetCombo")->setCurrentIndex(0);
+        click("revokeButton", "accepted the revocation");
+        click("introspectButton", "access_token is not active");
+
+        // UserInfo, refresh (+ its JWKS lookup, cached), two introspections and a revocation.
+        QVERIFY(results->model()->rowCount() >= stepsAfterFlow + 5);
+
     }
 };
 

@@ -7,6 +7,7 @@
 #include "listener/LoopbackListener.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
+#include "tokens/TokenActions.h"
 
 #include "TestHttp.h"
 #include "WidgetTest.h"
@@ -198,6 +199,48 @@ private slots:
         QVERIFY(!window.flow()->listener()->isListening());
         QVERIFY(window.resultsPane()->outcomeText().contains("cancelled"));
         QVERIFY(child<QPushButton>(&window, "authorizeButton")->isEnabled());
+    }
+
+    // The session bar: hidden without tokens; with tokens, a live countdown and buttons that
+    // say why they are off.
+    void sessionBarShowsTokensAndWhyActionsAreOff()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *bar = child<QWidget>(&window, "sessionBar");
+        QVERIFY(!bar->isVisible());
+
+        TokenSet tokens;
+        tokens.accessToken = "at";
+        tokens.accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(125);
+        ClientConfig config;
+        config.revocationEndpoint = QUrl("http://127.0.0.1:9/revoke");
+        window.tokenActions()->setSession(config, tokens);
+        QVERIFY(bar->isVisible());
+        const QString first = window.resultsPane()->countdownText();
+        QVERIFY2(first.contains("Access token expires in <b>2:0"), qPrintable(first));
+        QVERIFY(first.contains("no refresh token"));
+        // It counts down while the window is open.
+        QTRY_VERIFY_WITH_TIMEOUT(window.resultsPane()->countdownText() != first, 3000);
+
+        auto *refresh = child<QPushButton>(&window, "refreshButton");
+        QVERIFY(!refresh->isEnabled());
+        QVERIFY(refresh->toolTip().contains("No token endpoint"));
+        QVERIFY(!child<QPushButton>(&window, "userInfoButton")->isEnabled());
+        QVERIFY(child<QPushButton>(&window, "revokeButton")->isEnabled());
+        QVERIFY(child<QPushButton>(&window, "revokeButton")->toolTip().contains("RFC 7009"));
+        child<QComboBox>(&window, "targetCombo")->setCurrentIndex(1); // refresh token: none held
+        QVERIFY(!child<QPushButton>(&window, "revokeButton")->isEnabled());
+        QVERIFY(child<QPushButton>(&window, "revokeButton")->toolTip().contains("No refresh token"));
+
+        tokens.accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(-61);
+        window.tokenActions()->setSession(config, tokens);
+        QVERIFY(window.resultsPane()->countdownText().contains("expired 1:0"));
+
+        // A new run starts with no tokens.
+        window.tokenActions()->clear();
+        QVERIFY(!bar->isVisible());
     }
 
     void secretIsMaskedUntilRevealed()

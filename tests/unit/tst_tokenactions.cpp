@@ -1,5 +1,6 @@
 // TokenActions against a canned server: what each follow-up request sends and how its answer is
 // read. tests/e2e checks the same actions against oidc-provider.
+#include "diagnosis/Diagnoser.h"
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
 #include "tokens/IdTokenVerifier.h"
@@ -215,9 +216,16 @@ private slots:
 
         config.revocationEndpoint = server.url("/revoke-unsupported");
         actions.setSession(config, tokens());
+        QSignalSpy recorded(&actions, &TokenActions::exchangeRecorded);
         outcome = runAction(actions, Action::Revoke);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("unsupported_token_type"));
+        // The refusal is diagnosed like any other step.
+        const auto diagnosis =
+            Diagnoser().diagnose({recorded.first().first().value<HttpExchange>()}, 0);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->entryId, QStringLiteral("oauth.unsupported_token_type"));
+        QVERIFY(diagnosis->toText().contains("Revoke the refresh token instead"));
     }
 
     void unavailableActionsSayWhy()
