@@ -1,0 +1,678 @@
+#include "SandboxProvider.h"
+
+#include "listener/LoopbackAddress.h"
+#include "listener/LoopbackListener.h"
+#include "sandbox/SandboxTriggers.h"
+#include "tokens/IdTokenValidator.h"
+#include "util/SecureRandom.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+namespace workbench {
+
+namespace {
+const QStringList kKnownScopes{QStringLiteral("openid"), QStringLiteral("profile"),
+                               QStringLiteral("email"), QStringLiteral("offline_access")};
+
+QString value(const FormFields &fields, const char *name)
+{
+    return FormEncoding::value(fields, QString::fromLatin1(name));
+}
+
+bool hasScope(const QString &scope, const char *name)
+{
+    return scope.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(QLatin1String(name));
+}
+
+QString esc(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+} // namespace
+
+SandboxProvider::SandboxProvider(QObject *parent)
+    : QObject(parent), m_server(new QTcpServer(this)),
+      m_clients{{QString::fromLatin1(kPublicClientId), {}},
+                {QString::fromLatin1(kConfidentialClientId),
+                 QString::fromLatin1(kConfidentialSecret)}}
+{
+    connect(m_server, &QTcpServer::newConnection, this, &SandboxProvider::onConnection);
+}
+
+SandboxProvider::~SandboxProvider() = default;
+
+bool SandboxProvider::start()
+{
+    if (m_server->isListening())
+        return true;
+    if (!m_key.isValid())
+        m_key = SigningKey::generate(QStringLiteral("RS256"),
+                                     QStringLiteral("sandbox-") +
+                                         QString::fromLatin1(SecureRandom::urlSafeToken(6)));
+    if (!m_key.isValid()) {
+        m_error = tr("OpenSSL could not make a signing key.");
+        return false;
+    }
+    if (!m_server->listen(QHostAddress::LocalHost, 0)) {
+        m_error = m_server->errorString();
+        return false;
+    }
+    return true;
+}
+
+void SandboxProvider::stop()
+{
+    m_server->close();
+}
+
+bool SandboxProvider::isRunning() const
+{
+    return m_server->isListening();
+}
+
+QHostAddress SandboxProvider::boundAddress() const
+{
+    return m_server->serverAddress();
+}
+
+QString SandboxProvider::issuer() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_server->serverPort());
+}
+
+QUrl SandboxProvider::endpoint(const QString &path) const
+{
+    return QUrl(issuer() + path);
+}
+
+ClientConfig SandboxProvider::clientConfig(bool confidential) const
+{
+    ClientConfig config;
+    config.issuer = QUrl(issuer());
+    config.authorizationEndpoint = endpoint(QStringLiteral("/authorize"));
+    config.tokenEndpoint = endpoint(QStringLiteral("/token"));
+    config.jwksUri = endpoint(QStringLiteral("/jwks"));
+    config.userinfoEndpoint = endpoint(QStringLiteral("/userinfo"));
+    config.introspectionEndpoint = endpoint(QStringLiteral("/introspect"));
+    config.revocationEndpoint = endpoint(QStringLiteral("/revoke"));
+    config.idTokenSigningAlgorithms = {m_key.algorithm()};
+    config.clientId = QString::fromLatin1(confidential ? kConfidentialClientId : kPublicClientId);
+    config.clientSecret = confidential ? QString::fromLatin1(kConfidentialSecret) : QString();
+    config.authMethod =
+        confidential ? ClientAuthMethod::ClientSecretBasic : ClientAuthMethod::None;
+    config.scope = QStringLiteral("openid profile email offline_access");
+    config.usePkce = true;
+    return config;
+}
+
+void SandboxProvider::onConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        auto parser = std::make_shared<HttpRequestParser>();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        // A request must arrive whole within 10 s.
+        QTimer::singleShot(10000, socket, [socket] { socket->abort(); });
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, parser] {
+            if (parser->status() != HttpRequestParser::Status::NeedMore) {
+                socket->readAll();
+                return;
+            }
+            switch (parser->feed(socket->readAll())) {
+            case HttpRequestParser::Status::NeedMore:
+                return;
+            case HttpRequestParser::Status::Failed: {
+                ListenerPages::Response response = ListenerPages::page(
+                    parser->errorStatus(), "text/plain; charset=utf-8",
+                    parser->errorReason().toUtf8());
+                socket->write(response.serialize());
+                socket->disconnectFromHost();
+                return;
+            }
+            case HttpRequestParser::Status::Complete:
+                handle(socket, parser->request());
+                return;
+            }
+        });
+    }
+}
+
+void SandboxProvider::handle(QTcpSocket *socket, const HttpRequestParser::Request &request)
+{
+    const Response response = route(request);
+    ListenerPages::Response out;
+    out.status = response.status;
+    out.headers = response.headers;
+    out.body = response.body;
+    socket->write(out.serialize());
+    socket->disconnectFromHost();
+    emit requestHandled(request.method, request.path(), response.status);
+}
+
+SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Request &request)
+{
+    const QByteArray path = request.path();
+    const QByteArray method = request.method;
+    const FormFields query = FormEncoding::decode(request.query());
+    const FormFields form = FormEncoding::decode(request.body);
+    if (path == "/.well-known/openid-configuration" && method == "GET")
+        return discovery();
+    if (path == "/jwks" && method == "GET")
+        return json(200, QJsonObject{{"keys", QJsonArray{m_key.publicJwk()}}});
+    if (path == "/authorize" && method == "GET")
+        return authorize(query);
+    if (path == "/authorize" && method == "POST")
+        return decide(form);
+    if (path == "/token") {
+        if (method != "POST")
+            return oauthError(405, QStringLiteral("invalid_request"),
+                              QStringLiteral("The token endpoint takes POST only"),
+                              {{"Allow", "POST"}});
+        return token(request, form);
+    }
+    if (path == "/userinfo" && (method == "GET" || method == "POST"))
+        return userInfo(request);
+    if (path == "/introspect" && method == "POST")
+        return introspect(request, form);
+    if (path == "/revoke" && method == "POST")
+        return revoke(request, form);
+    return oauthError(404, QStringLiteral("not_found"),
+                      QStringLiteral("The sandbox has no %1 %2")
+                          .arg(QString::fromLatin1(method), QString::fromLatin1(path)));
+}
+
+SandboxProvider::Response SandboxProvider::discovery() const
+{
+    const auto url = [this](const char *path) { return endpoint(QString::fromLatin1(path)).toString(); };
+    return json(
+        200,
+        QJsonObject{
+            {"issuer", issuer()},
+            {"authorization_endpoint", url("/authorize")},
+            {"token_endpoint", url("/token")},
+            {"userinfo_endpoint", url("/userinfo")},
+            {"jwks_uri", url("/jwks")},
+            {"introspection_endpoint", url("/introspect")},
+            {"revocation_endpoint", url("/revoke")},
+            {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
+            {"response_types_supported", QJsonArray{"code"}},
+            {"response_modes_supported", QJsonArray{"query"}},
+            {"grant_types_supported",
+             QJsonArray{"authorization_code", "refresh_token", "client_credentials"}},
+            {"code_challenge_methods_supported", QJsonArray{"S256"}},
+            {"token_endpoint_auth_methods_supported",
+             QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
+            {"id_token_signing_alg_values_supported", QJsonArray{m_key.algorithm()}},
+            {"subject_types_supported", QJsonArray{"public"}},
+            {"claims_supported",
+             QJsonArray{"sub", "name", "preferred_username", "email", "email_verified"}},
+            {"authorization_response_iss_parameter_supported", true}});
+}
+
+SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
+{
+    const QString clientId = value(query, "client_id");
+    const QString redirectUri = value(query, "redirect_uri");
+    bool knownClient = false;
+    bool publicClient = false;
+    for (const Client &client : m_clients) {
+        if (client.id == clientId) {
+            knownClient = true;
+            publicClient = client.secret.isEmpty();
+        }
+    }
+    // Without a known client and a loopback redirect URI nothing may be redirected (RFC 6749
+    // §4.1.2.1): the person gets a page.
+    if (!knownClient)
+        return page(400, tr("Unknown client"),
+                    tr("<p>The sandbox knows the clients <code>%1</code> and <code>%2</code>; "
+                       "<code>%3</code> is neither.</p>")
+                        .arg(QString::fromLatin1(kPublicClientId),
+                             QString::fromLatin1(kConfidentialClientId), esc(clientId)));
+    const QUrl redirect(redirectUri, QUrl::StrictMode);
+    if (!redirect.isValid() || redirect.scheme() != QLatin1String("http") ||
+        !LoopbackAddress::isLoopbackHost(redirect.host()))
+        return page(400, tr("redirect_uri not allowed"),
+                    tr("<p>The sandbox redirects only to loopback addresses "
+                       "(<code>http://127.0.0.1:PORT/...</code>); it got <code>%1</code>.</p>")
+                        .arg(esc(redirectUri)));
+
+    const QString state = value(query, "state");
+    const auto fail = [&](const QString &error, const QString &description) {
+        FormFields parameters{{QStringLiteral("error"), error},
+                              {QStringLiteral("error_description"), description}};
+        if (!state.isEmpty())
+            parameters.append({QStringLiteral("state"), state});
+        parameters.append({QStringLiteral("iss"), issuer()});
+        return redirectTo(redirectUri, parameters);
+    };
+    const QString scope = value(query, "scope");
+    if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize))
+        return fail(trigger->redirectError, trigger->redirectDescription);
+    if (value(query, "response_type") != QLatin1String("code"))
+        return fail(QStringLiteral("unsupported_response_type"),
+                    QStringLiteral("response_type must be code"));
+    const QString challenge = value(query, "code_challenge");
+    const QString method = value(query, "code_challenge_method");
+    if (!challenge.isEmpty() && !method.isEmpty() && method != QLatin1String("S256"))
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("code_challenge_method must be S256"));
+    if (!challenge.isEmpty() && method.isEmpty())
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("code_challenge_method must be S256 (it defaults to plain "
+                                   "when left out)"));
+    if (publicClient && challenge.isEmpty())
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("PKCE is required for public clients: code_challenge is "
+                                   "missing"));
+    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!kKnownScopes.contains(item) && !item.startsWith(QLatin1String("sandbox:")))
+            return fail(QStringLiteral("invalid_scope"),
+                        QStringLiteral("Unknown scope: %1").arg(item));
+    }
+
+    const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
+    m_pending.insert(id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge,
+                          QDateTime::currentDateTimeUtc()});
+    QString scopes;
+    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        scopes += QStringLiteral("<li><code>%1</code></li>").arg(esc(item));
+    return page(
+        200, tr("Sign in to the sandbox"),
+        tr("<p>This is OAuth Workbench's built-in test provider. Any user name works; the "
+           "password is ignored.</p>"
+           "<p><b>%1</b> asks for:</p><ul>%2</ul>"
+           "<form method=\"post\" action=\"/authorize\">"
+           "<input type=\"hidden\" name=\"request\" value=\"%3\">"
+           "<p><label>User name <input name=\"login\" value=\"demo\" autofocus></label></p>"
+           "<p><label>Password <input type=\"password\" name=\"password\" "
+           "placeholder=\"anything\"></label></p>"
+           "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow"
+           "</button> <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></p>"
+           "</form>")
+            .arg(esc(clientId), scopes, id));
+}
+
+SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
+{
+    const auto pending = m_pending.constFind(value(form, "request"));
+    if (pending == m_pending.constEnd())
+        return page(400, tr("Unknown sign-in"),
+                    tr("<p>This sign-in request is unknown or was already answered. Start the "
+                       "flow again from the app.</p>"));
+    const PendingAuthorization request = *pending;
+    m_pending.erase(pending);
+    FormFields parameters;
+    if (value(form, "decision") == QLatin1String("deny")) {
+        parameters = {{QStringLiteral("error"), QStringLiteral("access_denied")},
+                      {QStringLiteral("error_description"),
+                       QStringLiteral("The user denied the request")}};
+    } else {
+        const QString code = QString::fromLatin1(SecureRandom::urlSafeToken(32));
+        QString subject = value(form, "login").trimmed();
+        if (subject.isEmpty())
+            subject = QStringLiteral("demo");
+        m_codes.insert(code, {request, subject, QDateTime::currentDateTimeUtc(), false, {}});
+        parameters = {{QStringLiteral("code"), code}};
+    }
+    if (!request.state.isEmpty())
+        parameters.append({QStringLiteral("state"), request.state});
+    parameters.append({QStringLiteral("iss"), issuer()});
+    return redirectTo(request.redirectUri, parameters);
+}
+
+const SandboxProvider::Client *SandboxProvider::authenticate(
+    const HttpRequestParser::Request &request, const FormFields &form, Response *error) const
+{
+    const QByteArray authorization = request.header("Authorization");
+    QString id;
+    QString secret;
+    bool hasSecret = false;
+    const bool basic = authorization.startsWith("Basic ");
+    if (basic) {
+        const QByteArray decoded = QByteArray::fromBase64(authorization.mid(6).trimmed());
+        const qsizetype colon = decoded.indexOf(':');
+        if (colon < 0) {
+            *error = oauthError(401, QStringLiteral("invalid_client"),
+                                QStringLiteral("The Basic credentials have no ':'"),
+                                {{"WWW-Authenticate", "Basic realm=\"sandbox\""}});
+            return nullptr;
+        }
+        // RFC 6749 §2.3.1: each half is form-encoded.
+        id = FormEncoding::decodeComponent(decoded.left(colon));
+        secret = FormEncoding::decodeComponent(decoded.mid(colon + 1));
+        hasSecret = true;
+        if (FormEncoding::contains(form, QStringLiteral("client_secret"))) {
+            *error = oauthError(400, QStringLiteral("invalid_request"),
+                                QStringLiteral("The client authenticated twice (Basic header "
+                                               "and client_secret)"));
+            return nullptr;
+        }
+    } else {
+        id = value(form, "client_id");
+        hasSecret = FormEncoding::contains(form, QStringLiteral("client_secret"));
+        secret = value(form, "client_secret");
+    }
+    const HttpHeaders challenge =
+        basic ? HttpHeaders{{"WWW-Authenticate", "Basic realm=\"sandbox\""}} : HttpHeaders{};
+    for (const Client &client : m_clients) {
+        if (client.id != id)
+            continue;
+        if (client.secret.isEmpty() && !hasSecret)
+            return &client;
+        if (!client.secret.isEmpty() && hasSecret && client.secret == secret)
+            return &client;
+        *error = oauthError(401, QStringLiteral("invalid_client"),
+                            client.secret.isEmpty()
+                                ? QStringLiteral("This is a public client: it sends no secret")
+                                : !hasSecret ? QStringLiteral("Client authentication is missing")
+                                             : QStringLiteral("Client authentication failed"),
+                            challenge);
+        return nullptr;
+    }
+    *error = oauthError(401, QStringLiteral("invalid_client"),
+                        id.isEmpty() ? QStringLiteral("No client_id and no Basic credentials")
+                                     : QStringLiteral("Unknown client"),
+                        challenge);
+    return nullptr;
+}
+
+SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Request &request,
+                                                 const FormFields &form)
+{
+    const QString grantType = value(form, "grant_type");
+    // The scope the request works under, for the error triggers.
+    QString scope = value(form, "scope");
+    const auto code = m_codes.find(value(form, "code"));
+    const auto refresh = m_tokens.find(value(form, "refresh_token"));
+    if (grantType == QLatin1String("authorization_code") && code != m_codes.end())
+        scope = code->request.scope;
+    else if (grantType == QLatin1String("refresh_token") && refresh != m_tokens.end())
+        scope = refresh->scope;
+    if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, SandboxTrigger::Where::Token))
+        return {trigger->status, trigger->headers, trigger->body};
+
+    if (!request.header("Content-Type").toLower().startsWith("application/x-www-form-urlencoded"))
+        return oauthError(400, QStringLiteral("invalid_request"),
+                          QStringLiteral("The body must be application/x-www-form-urlencoded"));
+    Response error;
+    const Client *client = authenticate(request, form, &error);
+    if (!client)
+        return error;
+    if (grantType.isEmpty())
+        return oauthError(400, QStringLiteral("invalid_request"),
+                          QStringLiteral("grant_type is missing"));
+
+    if (grantType == QLatin1String("authorization_code")) {
+        if (code == m_codes.end())
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("Unknown authorization code"));
+        if (code->used) {
+            for (const QString &issued : std::as_const(code->issuedTokens)) {
+                if (m_tokens.contains(issued))
+                    m_tokens[issued].revoked = true;
+            }
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("The authorization code was already used; the tokens "
+                                             "issued with it are now revoked"));
+        }
+        if (code->issuedAt.secsTo(QDateTime::currentDateTimeUtc()) > m_codeLifetime)
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("Expired authorization code (codes live %1 s)")
+                                  .arg(m_codeLifetime));
+        if (code->request.clientId != client->id)
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("The code was issued to another client"));
+        if (value(form, "redirect_uri") != code->request.redirectUri)
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("redirect_uri does not match the one of the "
+                                             "authorization request"));
+        const QString verifier = value(form, "code_verifier");
+        if (!code->request.codeChallenge.isEmpty()) {
+            if (verifier.isEmpty())
+                return oauthError(400, QStringLiteral("invalid_grant"),
+                                  QStringLiteral("code_verifier is missing (PKCE)"));
+            const QByteArray computed =
+                QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                    .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+            if (computed != code->request.codeChallenge.toLatin1())
+                return oauthError(400, QStringLiteral("invalid_grant"),
+                                  QStringLiteral("PKCE verification failed: the code_verifier "
+                                                 "does not match the code_challenge"));
+        } else if (!verifier.isEmpty()) {
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("code_verifier sent, but the authorization request "
+                                             "had no code_challenge"));
+        }
+        code->used = true;
+        m_grants.append({client->id, code->subject, code->request.scope, code->request.nonce,
+                         code->issuedAt, false});
+        Response response = issueTokens(int(m_grants.size() - 1), client->id,
+                                        code->request.scope, code->request.nonce, true);
+        const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+        code->issuedTokens << body.value(QLatin1String("access_token")).toString()
+                           << body.value(QLatin1String("refresh_token")).toString();
+        return response;
+    }
+    if (grantType == QLatin1String("refresh_token")) {
+        if (refresh == m_tokens.end() || refresh->kind != IssuedToken::Kind::Refresh ||
+            refresh->revoked || m_grants.at(refresh->grant).revoked)
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("Invalid refresh token"));
+        if (refresh->clientId != client->id)
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("The refresh token was issued to another client"));
+        if (refresh->rotated) {
+            // Reuse of a rotated refresh token: someone holds a copy. Revoke the whole grant.
+            m_grants[refresh->grant].revoked = true;
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("The refresh token was already used (it rotates on "
+                                             "each use); the grant is now revoked"));
+        }
+        refresh->rotated = true;
+        const Grant &grant = m_grants.at(refresh->grant);
+        return issueTokens(refresh->grant, client->id, grant.scope, grant.nonce, true);
+    }
+    if (grantType == QLatin1String("client_credentials")) {
+        if (client->secret.isEmpty())
+            return oauthError(400, QStringLiteral("unauthorized_client"),
+                              QStringLiteral("Public clients may not use client_credentials"));
+        QStringList allowed;
+        for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
+                allowed << item;
+        }
+        m_grants.append({client->id, client->id, allowed.join(QLatin1Char(' ')), {},
+                         QDateTime::currentDateTimeUtc(), false});
+        return issueTokens(int(m_grants.size() - 1), client->id, allowed.join(QLatin1Char(' ')),
+                           {}, false);
+    }
+    return oauthError(400, QStringLiteral("unsupported_grant_type"),
+                      QStringLiteral("The sandbox does not support grant_type %1").arg(grantType));
+}
+
+SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QString &clientId,
+                                                       const QString &scope, const QString &nonce,
+                                                       bool withRefresh)
+{
+    const Grant &grant = m_grants.at(grantIndex);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 iat = now.toSecsSinceEpoch();
+    const QByteArray accessToken =
+        m_key.sign(QJsonObject{{"iss", issuer()},
+                               {"sub", grant.subject},
+                               {"aud", "sandbox-api"},
+                               {"client_id", clientId},
+                               {"scope", scope},
+                               {"iat", double(iat)},
+                               {"exp", double(iat + m_accessLifetime)},
+                               {"jti", QString::fromLatin1(SecureRandom::urlSafeToken(12))}},
+                   QStringLiteral("at+jwt"));
+    m_tokens.insert(QString::fromLatin1(accessToken),
+                    {IssuedToken::Kind::Access, grantIndex, clientId, scope,
+                     now.addSecs(m_accessLifetime), false, false});
+    QJsonObject body{{"access_token", QString::fromLatin1(accessToken)},
+                     {"token_type", "Bearer"},
+                     {"expires_in", m_accessLifetime},
+                     {"scope", scope}};
+    if (hasScope(scope, "openid") && grant.subject != clientId) {
+        QJsonObject claims{{"iss", issuer()},
+                           {"sub", grant.subject},
+                           {"aud", clientId},
+                           {"iat", double(iat)},
+                           {"exp", double(iat + 600)},
+                           {"auth_time", double(grant.authTime.toSecsSinceEpoch())},
+                           {"at_hash", QString::fromLatin1(IdTokenValidator::halfHash(
+                                           accessToken, m_key.algorithm()))}};
+        if (!nonce.isEmpty())
+            claims.insert("nonce", nonce);
+        body.insert("id_token", QString::fromLatin1(m_key.sign(claims)));
+    }
+    if (withRefresh) {
+        const QString refreshToken = QString::fromLatin1(SecureRandom::urlSafeToken(32));
+        m_tokens.insert(refreshToken,
+                        {IssuedToken::Kind::Refresh, grantIndex, clientId, scope, {}, false, false});
+        body.insert("refresh_token", refreshToken);
+    }
+    return json(200, body);
+}
+
+SandboxProvider::Response SandboxProvider::userInfo(const HttpRequestParser::Request &request)
+{
+    const QByteArray authorization = request.header("Authorization");
+    if (!authorization.startsWith("Bearer "))
+        return {401, {{"WWW-Authenticate", "Bearer realm=\"sandbox\""}}, {}};
+    const auto token = m_tokens.constFind(QString::fromLatin1(authorization.mid(7).trimmed()));
+    if (token == m_tokens.constEnd() || token->kind != IssuedToken::Kind::Access ||
+        token->revoked || m_grants.at(token->grant).revoked ||
+        token->expiresAt < QDateTime::currentDateTimeUtc())
+        return {401,
+                {{"WWW-Authenticate",
+                  "Bearer realm=\"sandbox\", error=\"invalid_token\", error_description=\"The "
+                  "access token is unknown, expired or revoked\""}},
+                {}};
+    if (const SandboxTrigger *trigger =
+            SandboxTriggers::find(token->scope, SandboxTrigger::Where::UserInfo))
+        return {trigger->status, trigger->headers, trigger->body};
+    if (!hasScope(token->scope, "openid"))
+        return {403,
+                {{"WWW-Authenticate",
+                  "Bearer realm=\"sandbox\", error=\"insufficient_scope\", scope=\"openid\""}},
+                {}};
+    const QString subject = m_grants.at(token->grant).subject;
+    QJsonObject claims{{"sub", subject}};
+    if (hasScope(token->scope, "profile")) {
+        claims.insert("name", QStringLiteral("Sandbox user %1").arg(subject));
+        claims.insert("preferred_username", subject);
+    }
+    if (hasScope(token->scope, "email")) {
+        claims.insert("email", subject + QStringLiteral("@sandbox.test"));
+        claims.insert("email_verified", true);
+    }
+    return json(200, claims);
+}
+
+SandboxProvider::Response SandboxProvider::introspect(const HttpRequestParser::Request &request,
+                                                      const FormFields &form)
+{
+    Response error;
+    const Client *client = authenticate(request, form, &error);
+    if (!client)
+        return error;
+    const auto token = m_tokens.constFind(value(form, "token"));
+    const bool active = token != m_tokens.constEnd() && !token->revoked && !token->rotated &&
+                        !m_grants.at(token->grant).revoked && token->clientId == client->id &&
+                        (!token->expiresAt.isValid() ||
+                         token->expiresAt > QDateTime::currentDateTimeUtc());
+    if (!active)
+        return json(200, QJsonObject{{"active", false}});
+    QJsonObject body{{"active", true},
+                     {"scope", token->scope},
+                     {"client_id", token->clientId},
+                     {"sub", m_grants.at(token->grant).subject},
+                     {"iss", issuer()},
+                     {"token_type", token->kind == IssuedToken::Kind::Access
+                                        ? QStringLiteral("Bearer")
+                                        : QStringLiteral("refresh_token")}};
+    if (token->expiresAt.isValid())
+        body.insert("exp", double(token->expiresAt.toSecsSinceEpoch()));
+    return json(200, body);
+}
+
+SandboxProvider::Response SandboxProvider::revoke(const HttpRequestParser::Request &request,
+                                                  const FormFields &form)
+{
+    Response error;
+    const Client *client = authenticate(request, form, &error);
+    if (!client)
+        return error;
+    if (!FormEncoding::contains(form, QStringLiteral("token")))
+        return oauthError(400, QStringLiteral("invalid_request"),
+                          QStringLiteral("token is missing"));
+    const auto token = m_tokens.find(value(form, "token"));
+    // RFC 7009 §2.2: unknown tokens get 200 as well.
+    if (token != m_tokens.end() && token->clientId == client->id) {
+        token->revoked = true;
+        if (token->kind == IssuedToken::Kind::Refresh)
+            m_grants[token->grant].revoked = true; // and the access tokens of the grant
+    }
+    return {200, {{"Cache-Control", "no-store"}}, {}};
+}
+
+SandboxProvider::Response SandboxProvider::json(int status, const QJsonObject &object,
+                                                HttpHeaders extra)
+{
+    HttpHeaders headers{{"Content-Type", "application/json"},
+                        {"Cache-Control", "no-store"},
+                        {"Pragma", "no-cache"}};
+    headers.append(extra);
+    return {status, headers, QJsonDocument(object).toJson(QJsonDocument::Compact)};
+}
+
+SandboxProvider::Response SandboxProvider::oauthError(int status, const QString &error,
+                                                      const QString &description,
+                                                      HttpHeaders extra)
+{
+    return json(status, QJsonObject{{"error", error}, {"error_description", description}},
+                std::move(extra));
+}
+
+SandboxProvider::Response SandboxProvider::page(int status, const QString &title,
+                                                const QString &bodyHtml)
+{
+    const QString html =
+        QStringLiteral("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                       "<title>%1</title><style>body{font-family:sans-serif;max-width:32em;"
+                       "margin:3em auto;line-height:1.4}code{background:#f3f3f3;padding:0 .2em}"
+                       "button{padding:.4em 1em}</style></head><body data-sandbox-page>"
+                       "<h1>%1</h1>%2<p><small>OAuth Workbench sandbox · %3</small></p>"
+                       "</body></html>")
+            .arg(esc(title), bodyHtml, tr("runs inside the app, on 127.0.0.1 only"));
+    return {status,
+            {{"Content-Type", "text/html; charset=utf-8"},
+             {"Cache-Control", "no-store"},
+             {"Content-Security-Policy",
+              "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"},
+             {"Referrer-Policy", "no-referrer"}},
+            html.toUtf8()};
+}
+
+SandboxProvider::Response SandboxProvider::redirectTo(const QString &redirectUri,
+                                                      const FormFields &parameters)
+{
+    const QByteArray separator = redirectUri.contains(QLatin1Char('?')) ? "&" : "?";
+    return {302,
+            {{"Location", redirectUri.toUtf8() + separator + FormEncoding::encode(parameters)},
+             {"Cache-Control", "no-store"},
+             {"Referrer-Policy", "no-referrer"}},
+            {}};
+}
+
+} // namespace workbench

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "flows/ClientConfig.h"
+#include "jose/JwsSigner.h"
+#include "listener/HttpRequestParser.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace workbench {
+
+// The built-in sandbox: a small OpenID provider on 127.0.0.1 (ephemeral port), in the app's own
+// process, so a flow works the moment the app starts, with no account anywhere. It serves
+// discovery, JWKS (a key made at start), a login and consent page, the token endpoint
+// (authorization code with PKCE, refresh with rotation, client credentials), UserInfo,
+// introspection and revocation, and signs JWT ID and access tokens. Scopes "sandbox:NAME" make
+// it answer with the errors in SandboxTriggers.
+class SandboxProvider : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr const char *kPublicClientId = "sandbox-public";
+    static constexpr const char *kConfidentialClientId = "sandbox-confidential";
+    static constexpr const char *kConfidentialSecret = "sandbox-secret";
+
+    explicit SandboxProvider(QObject *parent = nullptr);
+    ~SandboxProvider() override;
+
+    // Listens on 127.0.0.1 with a free port; false (see errorString()) when it cannot.
+    bool start();
+    void stop();
+    bool isRunning() const;
+    QString errorString() const { return m_error; }
+    QHostAddress boundAddress() const;
+
+    QString issuer() const;
+    QUrl endpoint(const QString &path) const;
+    // The form filled in for the public client (PKCE) or the confidential one.
+    ClientConfig clientConfig(bool confidential = false) const;
+
+    // Lifetimes, shortened by tests.
+    void setCodeLifetimeSeconds(int seconds) { m_codeLifetime = seconds; }
+    void setAccessTokenLifetimeSeconds(int seconds) { m_accessLifetime = seconds; }
+
+signals:
+    void requestHandled(const QByteArray &method, const QByteArray &path, int status);
+
+private:
+    struct Response
+    {
+        int status = 200;
+        HttpHeaders headers;
+        QByteArray body;
+    };
+    struct Client
+    {
+        QString id;
+        QString secret; // empty: public
+    };
+    struct PendingAuthorization
+    {
+        QString clientId, redirectUri, scope, state, nonce, codeChallenge;
+        QDateTime createdAt;
+    };
+    struct Code
+    {
+        PendingAuthorization request;
+        QString subject;
+        QDateTime issuedAt;
+        bool used = false;
+        QStringList issuedTokens; // revoked if the code is replayed
+    };
+    struct Grant
+    {
+        QString clientId, subject, scope, nonce;
+        QDateTime authTime;
+        bool revoked = false;
+    };
+    struct IssuedToken
+    {
+        enum class Kind { Access, Refresh } kind = Kind::Access;
+        int grant = -1; // index into m_grants
+        QString clientId, scope;
+        QDateTime expiresAt; // invalid: no expiry (refresh)
+        bool revoked = false;
+        bool rotated = false; // a refresh token that was already exchanged
+    };
+
+    void onConnection();
+    void handle(QTcpSocket *socket, const HttpRequestParser::Request &request);
+    Response route(const HttpRequestParser::Request &request);
+    Response discovery() const;
+    Response authorize(const FormFields &query);
+    Response decide(const FormFields &form);
+    Response token(const HttpRequestParser::Request &request, const FormFields &form);
+    Response userInfo(const HttpRequestParser::Request &request);
+    Response introspect(const HttpRequestParser::Request &request, const FormFields &form);
+    Response revoke(const HttpRequestParser::Request &request, const FormFields &form);
+
+    // Client authentication at the token, introspection and revocation endpoints: the client, or
+    // the error response to send.
+    const Client *authenticate(const HttpRequestParser::Request &request, const FormFields &form,
+                               Response *error) const;
+    Response issueTokens(int grant, const QString &clientId, const QString &scope,
+                         const QString &nonce, bool withRefresh);
+    static Response json(int status, const QJsonObject &object, HttpHeaders extra = {});
+    static Response oauthError(int status, const QString &error, const QString &description,
+                               HttpHeaders extra = {});
+    static Response page(int status, const QString &title, const QString &bodyHtml);
+    static Response redirectTo(const QString &redirectUri, const FormFields &parameters);
+
+    QTcpServer *m_server;
+    SigningKey m_key;
+    QString m_error;
+    QList<Client> m_clients;
+    QHash<QString, PendingAuthorization> m_pending;
+    QHash<QString, Code> m_codes;
+    QList<Grant> m_grants;
+    QHash<QString, IssuedToken> m_tokens;
+    int m_codeLifetime = 60;
+    int m_accessLifetime = 3600;
+};
+
+} // namespace workbench

@@ -1,0 +1,347 @@
+// The built-in sandbox provider, driven through the app's own core: discovery, the code flow with
+// PKCE, ID token validation, the follow-up actions, and every error trigger with the diagnosis the
+// app gives it. The person at the browser is played by a small scripted HTTP client here;
+// tests/e2e/tst_e2e_sandbox.cpp does the same flow in a real headless Chromium.
+#include "diagnosis/Diagnoser.h"
+#include "discovery/ProviderDiscovery.h"
+#include "flows/AuthorizationCodeFlow.h"
+#include "flows/TokenRequest.h"
+#include "http/ExchangeClient.h"
+#include "sandbox/SandboxProvider.h"
+#include "sandbox/SandboxTriggers.h"
+#include "tokens/IdTokenVerifier.h"
+#include "tokens/TokenActions.h"
+
+#include "TestHttp.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace workbench;
+
+Q_DECLARE_METATYPE(workbench::FlowOutcome)
+Q_DECLARE_METATYPE(workbench::ProviderMetadata)
+
+namespace {
+struct Page
+{
+    int status = 0;
+    QByteArray location;
+    QByteArray body;
+};
+
+Page fetch(QNetworkAccessManager &network, const QUrl &url, const QByteArray &form = {})
+{
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    QNetworkReply *reply = nullptr;
+    if (form.isNull()) {
+        reply = network.get(request);
+    } else {
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+        reply = network.post(request, form);
+    }
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    Page page{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+              reply->rawHeader("Location"), reply->readAll()};
+    reply->deleteLater();
+    return page;
+}
+
+// Plays the person: opens the authorization URL, signs in on the sandbox's page (or denies),
+// and follows the redirect back to the app's listener. Returns the page the app showed.
+Page signIn(const QUrl &authorizationUrl, const QString &decision = "approve")
+{
+    QNetworkAccessManager network;
+    Page page = fetch(network, authorizationUrl);
+    if (page.status == 200) {
+        const QRegularExpressionMatch request =
+            QRegularExpression("name=\"request\" value=\"([^\"]+)\"").match(QString::fromUtf8(page.body));
+        if (!request.hasMatch())
+            return page;
+        page = fetch(network, authorizationUrl.resolved(QUrl("/authorize")),
+                     "request=" + request.captured(1).toLatin1() +
+                         "&login=demo&password=x&decision=" + decision.toLatin1());
+    }
+    if (page.status != 302)
+        return page;
+    return fetch(network, QUrl(QString::fromUtf8(page.location)));
+}
+
+const TokenCheck *checkNamed(const QList<TokenCheck> &checks, const QString &name)
+{
+    for (const TokenCheck &check : checks) {
+        if (check.name == name)
+            return &check;
+    }
+    return nullptr;
+}
+} // namespace
+
+class TestSandbox : public QObject
+{
+    Q_OBJECT
+
+    SandboxProvider m_sandbox;
+
+    struct Run
+    {
+        FlowOutcome outcome;
+        QList<HttpExchange> exchanges;
+        Page browser;
+    };
+
+    Run runFlow(const ClientConfig &config, const QString &decision = "approve")
+    {
+        Run run;
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        if (!flow.start(config))
+            return {finished.first().first().value<FlowOutcome>(), {}, {}};
+        run.browser = signIn(flow.authorizationUrl(), decision);
+        if (finished.isEmpty() && !finished.wait(10000))
+            return {{FlowOutcome::Result::Cancelled, "timed out"}, flow.exchanges(), run.browser};
+        run.outcome = finished.first().first().value<FlowOutcome>();
+        run.exchanges = flow.exchanges();
+        return run;
+    }
+
+    static TokenActions::Outcome runAction(TokenActions &actions, TokenActions::Action action,
+                                           TokenActions::Target target = TokenActions::Target::AccessToken)
+    {
+        QSignalSpy finished(&actions, &TokenActions::finished);
+        if (!actions.run(action, target))
+            return {action, false, actions.unavailableReason(action, target), {}, {}, {}};
+        if (!finished.wait(10000))
+            return {action, false, "timed out", {}, {}, {}};
+        return finished.first().first().value<TokenActions::Outcome>();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qRegisterMetaType<FlowOutcome>();
+        qRegisterMetaType<ProviderMetadata>();
+        qRegisterMetaType<TokenActions::Outcome>();
+        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+        // Loopback only, on a port the system chose.
+        QCOMPARE(m_sandbox.boundAddress(), QHostAddress(QHostAddress::LocalHost));
+        QVERIFY(m_sandbox.issuer().startsWith("http://127.0.0.1:"));
+    }
+
+    void discoveryFindsEveryEndpoint()
+    {
+        ExchangeClient client;
+        ProviderDiscovery discovery(&client);
+        QSignalSpy discovered(&discovery, &ProviderDiscovery::discovered);
+        discovery.discover(QUrl(m_sandbox.issuer()));
+        QVERIFY(discovered.wait(5000));
+        const auto metadata = discovered.first().at(0).value<ProviderMetadata>();
+        QCOMPARE(metadata.issuer, m_sandbox.issuer());
+        const ClientConfig config = m_sandbox.clientConfig();
+        QCOMPARE(metadata.authorizationEndpoint, config.authorizationEndpoint);
+        QCOMPARE(metadata.tokenEndpoint, config.tokenEndpoint);
+        QCOMPARE(metadata.jwksUri, config.jwksUri);
+        QCOMPARE(metadata.userinfoEndpoint, config.userinfoEndpoint);
+        QCOMPARE(metadata.introspectionEndpoint, config.introspectionEndpoint);
+        QCOMPARE(metadata.revocationEndpoint, config.revocationEndpoint);
+        QCOMPARE(metadata.idTokenSigningAlgValuesSupported, QStringList{"RS256"});
+        QVERIFY2(discovered.first().at(1).toStringList().isEmpty(),
+                 qPrintable(discovered.first().at(1).toStringList().join('\n')));
+    }
+
+    void publicClientCodeFlowWithPkce()
+    {
+        const Run run = runFlow(m_sandbox.clientConfig(false));
+        QVERIFY2(run.outcome.succeeded(),
+                 qPrintable(run.outcome.summary + "\n" + run.outcome.details.join('\n')));
+        QVERIFY(run.browser.body.contains("return to OAuth Workbench"));
+        // Every ID token check passes, at_hash included (the sandbox sets it).
+        QCOMPARE(run.outcome.idTokenChecks.size(), 12);
+        for (const char *name : {"signature", "iss", "aud", "exp", "iat", "nonce", "at_hash"})
+            QVERIFY2(checkNamed(run.outcome.idTokenChecks, name)->status == TokenCheck::Status::Passed,
+                     name);
+        // The access token is a JWT (RFC 9068) and a refresh token came too.
+        QVERIFY(run.outcome.tokenResponse.value("access_token").toString().count('.') == 2);
+        QVERIFY(!run.outcome.tokenResponse.value("refresh_token").toString().isEmpty());
+        for (qsizetype i = 0; i < run.exchanges.size(); ++i)
+            QVERIFY(!Diagnoser().diagnose(run.exchanges, i).has_value());
+    }
+
+    void deniedConsentComesBackAsAccessDenied()
+    {
+        const Run run = runFlow(m_sandbox.clientConfig(false), "deny");
+        QCOMPARE(run.outcome.result, FlowOutcome::Result::AuthorizationError);
+        const auto diagnosis = Diagnoser().diagnose(run.exchanges, 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->entryId, QStringLiteral("oauth.access_denied"));
+    }
+
+    void confidentialClientAndTheFollowUpActions()
+    {
+        const ClientConfig config = m_sandbox.clientConfig(true);
+        const Run run = runFlow(config);
+        QVERIFY2(run.outcome.succeeded(), qPrintable(run.outcome.summary));
+        ExchangeClient client;
+        IdTokenVerifier verifier(&client);
+        TokenActions actions(&client, &verifier);
+        QList<HttpExchange> recorded;
+        connect(&actions, &TokenActions::exchangeRecorded, this,
+                [&](const HttpExchange &exchange) { recorded << exchange; });
+        const TokenSet first =
+            TokenSet::fromResponse(run.outcome.tokenResponse, run.outcome.tokensReceivedAt);
+        actions.setSession(config, first);
+
+        auto outcome = runAction(actions, TokenActions::Action::UserInfo);
+        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
+        QVERIFY(outcome.details.join('\n').contains("email: demo@sandbox.test"));
+        outcome = runAction(actions, TokenActions::Action::Refresh);
+        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join('\n')));
+        QVERIFY(outcome.details.join('\n').contains("Refresh token rotated"));
+        QVERIFY(IdTokenValidator::accepted(outcome.idTokenChecks));
+        outcome = runAction(actions, TokenActions::Action::Introspect, TokenActions::Target::RefreshToken);
+        QVERIFY(outcome.summary.contains("refresh_token is active"));
+        outcome = runAction(actions, TokenActions::Action::Revoke);
+        QVERIFY(outcome.succeeded);
+        outcome = runAction(actions, TokenActions::Action::Introspect);
+        QVERIFY(outcome.summary.contains("not active"));
+
+        // The rotated-away refresh token: refused, and the whole grant revoked with it.
+        TokenSet stale = actions.tokens();
+        stale.refreshToken = first.refreshToken;
+        actions.setSession(config, stale);
+        outcome = runAction(actions, TokenActions::Action::Refresh);
+        QVERIFY(!outcome.succeeded);
+        QVERIFY(outcome.details.join('\n').contains("already used"));
+        QCOMPARE(Diagnoser().diagnose(recorded, recorded.size() - 1)->entryId,
+                 QStringLiteral("oauth.invalid_grant.refresh"));
+        actions.setSession(config, actions.tokens());
+        outcome = runAction(actions, TokenActions::Action::Introspect, TokenActions::Target::RefreshToken);
+        QVERIFY(outcome.summary.contains("not active"));
+    }
+
+    void wrongSecretAndWrongVerifierAreRefused()
+    {
+        ClientConfig config = m_sandbox.clientConfig(true);
+        config.clientSecret = "wrong";
+        Run run = runFlow(config);
+        QCOMPARE(run.outcome.result, FlowOutcome::Result::TokenErrorResponse);
+        QCOMPARE(run.exchanges.at(2).status, 401);
+        QCOMPARE(Diagnoser().diagnose(run.exchanges, 2)->entryId, QStringLiteral("oauth.invalid_client"));
+    }
+
+    void clientCredentials()
+    {
+        const ClientConfig config = m_sandbox.clientConfig(true);
+        ExchangeClient client;
+        FormFields form{{"grant_type", "client_credentials"}, {"scope", "openid email"}};
+        HttpRequestSpec request;
+        TokenRequest::authenticateClient(config, &request, &form);
+        QSignalSpy done(&client, &ExchangeClient::exchangeFinished);
+        client.send(TokenRequest::formPost(config.tokenEndpoint, form, request.headers), "cc");
+        QVERIFY(done.wait(5000));
+        const auto exchange = done.first().first().value<HttpExchange>();
+        QCOMPARE(exchange.status, 200);
+        const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
+        QVERIFY(body.contains("access_token"));
+        QVERIFY(!body.contains("id_token")); // no user, no ID token
+        QVERIFY(!body.contains("refresh_token"));
+        QCOMPARE(body.value("scope").toString(), QStringLiteral("email"));
+    }
+
+    void garbageOnTheSandboxPortIsRefused()
+    {
+        const quint16 port = quint16(QUrl(m_sandbox.issuer()).port());
+        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "\x16\x03\x01 not http\r\n\r\n")), 400);
+        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "GET /nowhere HTTP/1.1\r\n\r\n")), 404);
+        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "GET /token HTTP/1.1\r\n\r\n")), 405);
+        // The sandbox still works afterwards.
+        QVERIFY(runFlow(m_sandbox.clientConfig(false)).outcome.succeeded());
+    }
+
+    // Every trigger in the table, fired through the real flow; the diagnosis the app shows
+    // leads with the knowledge base entry the table promises.
+    void everyTriggerIsDiagnosed_data()
+    {
+        QTest::addColumn<int>("index");
+        for (qsizetype i = 0; i < SandboxTriggers::all().size(); ++i)
+            QTest::newRow(qPrintable(SandboxTriggers::all().at(i).name)) << int(i);
+    }
+    void everyTriggerIsDiagnosed()
+    {
+        QFETCH(int, index);
+        const SandboxTrigger &trigger = SandboxTriggers::all().at(index);
+        ClientConfig config = m_sandbox.clientConfig(true);
+        config.scope = "openid email " + trigger.scope();
+        const Run run = runFlow(config);
+        std::optional<Diagnosis> diagnosis;
+        switch (trigger.where) {
+        case SandboxTrigger::Where::Authorize:
+            QCOMPARE(run.outcome.result, FlowOutcome::Result::AuthorizationError);
+            diagnosis = Diagnoser().diagnose(run.exchanges, 1);
+            break;
+        case SandboxTrigger::Where::Token:
+            QVERIFY2(!run.outcome.succeeded(), qPrintable(run.outcome.summary));
+            QCOMPARE(run.exchanges.at(2).status, trigger.status);
+            diagnosis = Diagnoser().diagnose(run.exchanges, 2);
+            break;
+        case SandboxTrigger::Where::UserInfo: {
+            QVERIFY2(run.outcome.succeeded(), qPrintable(run.outcome.summary));
+            ExchangeClient client;
+            IdTokenVerifier verifier(&client);
+            TokenActions actions(&client, &verifier);
+            QList<HttpExchange> recorded;
+            connect(&actions, &TokenActions::exchangeRecorded, this,
+                    [&](const HttpExchange &exchange) { recorded << exchange; });
+            actions.setSession(config, TokenSet::fromResponse(run.outcome.tokenResponse,
+                                                              run.outcome.tokensReceivedAt));
+            QVERIFY(!runAction(actions, TokenActions::Action::UserInfo).succeeded);
+            diagnosis = Diagnoser().diagnose(recorded, 0);
+            break;
+        }
+        }
+        QVERIFY2(diagnosis.has_value(), "the step must be diagnosed");
+        QCOMPARE(diagnosis->entryId, trigger.expectedEntry);
+    }
+
+    void triggerTableIsComplete()
+    {
+        const QString table = SandboxTriggers::markdownTable();
+        for (const SandboxTrigger &trigger : SandboxTriggers::all()) {
+            QVERIFY(table.contains("`" + trigger.scope() + "`"));
+            QVERIFY(!trigger.description.isEmpty());
+        }
+        // Each family the issue names is there: redirect errors, gateway and nested bodies,
+        // 429 with Retry-After, 503.
+        QVERIFY(SandboxTriggers::find("sandbox:rate_limited", SandboxTrigger::Where::Token));
+        QVERIFY(SandboxTriggers::find("sandbox:gateway_unauthorized", SandboxTrigger::Where::Token));
+        QVERIFY(SandboxTriggers::find("sandbox:nested_error", SandboxTrigger::Where::Token));
+        QVERIFY(SandboxTriggers::find("sandbox:temporarily_unavailable_503", SandboxTrigger::Where::Token));
+        QVERIFY(SandboxTriggers::find("openid sandbox:access_denied", SandboxTrigger::Where::Authorize));
+        QVERIFY(!SandboxTriggers::find("openid sandbox:access_denied", SandboxTrigger::Where::Token));
+    }
+
+    void stopsWhenAsked()
+    {
+        SandboxProvider sandbox;
+        QVERIFY(sandbox.start());
+        const quint16 port = quint16(QUrl(sandbox.issuer()).port());
+        sandbox.stop();
+        QVERIFY(!sandbox.isRunning());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(!socket.waitForConnected(1000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSandbox)
+#include "tst_sandbox.moc"
