@@ -5,6 +5,8 @@
 #include "forms/ClientForm.h"
 #include "http/ExchangeClient.h"
 #include "results/ResultsPane.h"
+#include "sandbox/SandboxProvider.h"
+#include "sandbox/SandboxTriggersDialog.h"
 #include "tokens/IdTokenVerifier.h"
 #include "tokens/TokenActions.h"
 #include "ui_MainWindow.h"
@@ -30,6 +32,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_ui->resultsGroupLayout->addWidget(m_results);
     m_ui->mainSplitter->setStretchFactor(1, 2);
     m_results->setTokenActions(m_actions);
+    connect(m_ui->actionSandboxPublic, &QAction::triggered, this, [this] { useSandbox(false); });
+    connect(m_ui->actionSandboxConfidential, &QAction::triggered, this,
+            [this] { useSandbox(true); });
+    connect(m_ui->actionSandboxTriggers, &QAction::triggered, this,
+            &MainWindow::showSandboxTriggers);
+    connect(m_ui->sandboxNote, &QLabel::linkActivated, this, &MainWindow::showSandboxTriggers);
+    // The note about the sandbox goes once the person points the form elsewhere.
+    connect(m_form, &ClientForm::edited, this, [this] {
+        m_ui->sandboxNote->setVisible(m_sandbox && m_sandbox->isRunning() &&
+                                      m_form->config().authorizationEndpoint.toString().startsWith(
+                                          m_sandbox->issuer()));
+    });
 
     connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
@@ -151,6 +165,43 @@ void MainWindow::discover(const QUrl &issuer)
     m_results->clear();
     statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));
     m_discovery->discover(issuer);
+}
+
+bool MainWindow::useSandbox(bool confidential)
+{
+    if (!m_sandbox)
+        m_sandbox = new SandboxProvider(this); // stops with the window
+    if (!m_sandbox->start()) {
+        m_results->showResult(false, tr("The built-in sandbox could not start."),
+                              {m_sandbox->errorString()});
+        return false;
+    }
+    m_form->setConfig(m_sandbox->clientConfig(confidential));
+    m_ui->sandboxNote->setText(
+        tr("Using the built-in <b>sandbox</b> at <code>%1</code> (this app, 127.0.0.1 only): "
+           "press <b>Authorize</b> and sign in with any name. To see an error and its diagnosis, "
+           "add a scope from the <a href=\"#triggers\">error triggers</a>.")
+            .arg(m_sandbox->issuer().toHtmlEscaped()));
+    m_ui->sandboxNote->setVisible(true);
+    statusBar()->showMessage(tr("Sandbox running at %1").arg(m_sandbox->issuer()), 5000);
+    return true;
+}
+
+void MainWindow::showSandboxTriggers()
+{
+    auto *dialog = new SandboxTriggersDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SandboxTriggersDialog::scopeChosen, this, [this](const QString &scope) {
+        ClientConfig config = m_form->config();
+        QStringList scopes;
+        for (const QString &item : config.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!item.startsWith(QLatin1String("sandbox:")))
+                scopes << item;
+        }
+        scopes << scope;
+        m_form->setScope(scopes.join(QLatin1Char(' ')));
+    });
+    dialog->open();
 }
 
 void MainWindow::cancel()

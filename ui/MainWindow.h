@@ -17,6 +17,7 @@ class ExchangeClient;
 class ProviderDiscovery;
 class ResultsPane;
 class TokenActions;
+class SandboxProvider;
 
 // The main window: the client form on the left, the results of the run on the right.
 class MainWindow : public QMainWindow
@@ -37,11 +38,17 @@ public:
     AuthorizationCodeFlow *flow() const { return m_flow; }
     ProviderDiscovery *discovery() const { return m_discovery; }
     TokenActions *tokenActions() const { return m_actions; }
+    // The built-in sandbox; null until it is first chosen.
+    SandboxProvider *sandbox() const { return m_sandbox; }
 
 public slots:
     void authorize();
     void cancel();
     void discover(const QUrl &issuer);
+    // Starts the built-in sandbox provider (if it is not running) and fills the form with one of
+    // its clients. False, with the reason shown, when it cannot start.
+    bool useSandbox(bool confidential = false);
+    void showSandboxTriggers();
 
 private:
     void setBusy(bool busy);
@@ -53,6 +60,7 @@ private:
     AuthorizationCodeFlow *m_flow;
     ProviderDiscovery *m_discovery;
     TokenActions *m_actions;
+    SandboxProvider *m_sandbox = nullptr;
     UrlOpener m_openUrl;
 };
 

@@ -43,11 +43,15 @@ int main(int argc, char *argv[])
         "screenshot", "Save a picture of the main window to FILE once it is shown, then quit.",
         "file");
     const QCommandLineOption quitAfter("quit-after", "Quit after this many milliseconds.", "ms");
-    parser.addOptions({screenshot, quitAfter});
+    const QCommandLineOption noSandbox("no-sandbox",
+                                       "Open on an empty form instead of the built-in sandbox.");
+    parser.addOptions({screenshot, quitAfter, noSandbox});
     parser.process(app);
 
     workbench::MainWindow window;
-    window.setConfig(starterConfig());
+    // The default profile is the built-in sandbox: a flow works with no account anywhere.
+    if (parser.isSet(noSandbox) || !window.useSandbox())
+        window.setConfig(starterConfig());
     window.show();
 
     if (parser.isSet(screenshot)) {

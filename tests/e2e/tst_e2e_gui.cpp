@@ -6,6 +6,8 @@
 #include "flows/AuthorizationCodeFlow.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
+#include "sandbox/SandboxTriggersDialog.h"
+#include "sandbox/SandboxTriggersModel.h"
 
 #include "E2eEnvironment.h"
 #include "WidgetTest.h"
@@ -13,6 +15,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTabWidget>
@@ -210,6 +213,65 @@ private slots:
         // UserInfo, refresh (+ its JWKS lookup, cached), two introspections and a revocation.
         QVERIFY(results->model()->rowCount() >= stepsAfterFlow + 5);
 
+    }
+
+    // The app's default: the built-in sandbox. The person only presses Authorize and signs in
+    // in a real Chromium; then adds an error trigger from the dialog and sees its diagnosis.
+    void sandboxWorksOutOfTheBox()
+    {
+        MainWindow window;
+        QVERIFY(window.useSandbox());
+        QProcess browser;
+        window.setUrlOpener([&](const QUrl &url) {
+            m_env.openInBrowser(browser, url);
+            return true;
+        });
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(child<QLabel>(&window, "sandboxNote")->isVisible());
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+        const QJsonObject seen = e2e::Environment::browserResult(browser);
+        QCOMPARE(seen.value("outcome").toString(), QStringLiteral("ok"));
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("exchanged for tokens"),
+                 qPrintable(results->outcomeText()));
+        QVERIFY(results->tokensText().contains("ID token valid"));
+        QVERIFY(results->countdownText().contains("refresh token held"));
+
+        // An error on demand: the trigger is chosen in the dialog, the flow runs again.
+        window.showSandboxTriggers();
+        auto *dialog = window.findChild<SandboxTriggersDialog *>();
+        QVERIFY(dialog);
+        int row = -1;
+        for (int i = 0; i < dialog->model()->rowCount(); ++i) {
+            if (dialog->model()->scopeAt(i) == "sandbox:invalid_grant")
+                row = i;
+        }
+        QVERIFY(row >= 0);
+        dialog->selectRow(row);
+        QTest::mouseClick(dialog->findChild<QPushButton *>("addScopeButton"), Qt::LeftButton);
+        QVERIFY(child<QLineEdit>(&window, "scopeEdit")->text().endsWith(" sandbox:invalid_grant"));
+        QProcess secondBrowser;
+        window.setUrlOpener([&](const QUrl &url) {
+            m_env.openInBrowser(secondBrowser, url);
+            return true;
+        });
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+        e2e::Environment::browserResult(secondBrowser);
+        QVERIFY2(results->outcomeText().contains("Likely cause:"), qPrintable(results->outcomeText()));
+        QCOMPARE(results->currentTab(), 0);
+        QVERIFY(results->diagnosisText().contains("provider.marketplace.code_invalid") ||
+                results->diagnosisText().contains("invalid_grant"));
+
+        const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QDir().mkpath(shots);
+            QVERIFY(window.grab().save(shots + "/sandbox-trigger.png"));
+        }
     }
 };
 

@@ -8,6 +8,10 @@
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 #include "tokens/TokenActions.h"
+#include "sandbox/SandboxProvider.h"
+#include "sandbox/SandboxTriggers.h"
+#include "sandbox/SandboxTriggersDialog.h"
+#include "sandbox/SandboxTriggersModel.h"
 
 #include "TestHttp.h"
 #include "WidgetTest.h"
@@ -16,6 +20,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -241,6 +246,45 @@ private slots:
         // A new run starts with no tokens.
         window.tokenActions()->clear();
         QVERIFY(!bar->isVisible());
+    }
+
+    void sandboxFillsTheFormAndTriggersAddScopes()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.useSandbox(true));
+        const QString issuer = window.sandbox()->issuer();
+        QCOMPARE(child<QLineEdit>(&window, "issuerEdit")->text(), issuer);
+        QCOMPARE(child<QLineEdit>(&window, "tokenEndpointEdit")->text(), issuer + "/token");
+        QCOMPARE(child<QLineEdit>(&window, "jwksUriEdit")->text(), issuer + "/jwks");
+        QCOMPARE(child<QLineEdit>(&window, "clientIdEdit")->text(), QStringLiteral("sandbox-confidential"));
+        QCOMPARE(child<QComboBox>(&window, "authMethodCombo")->currentText(),
+                 QStringLiteral("client_secret_basic"));
+        QVERIFY(window.clientForm()->problems().isEmpty());
+        auto *note = child<QLabel>(&window, "sandboxNote");
+        QVERIFY(note->isVisible());
+        QVERIFY(note->text().contains(issuer));
+
+        // Two triggers chosen one after the other: the second replaces the first.
+        for (const QString trigger : {"sandbox:invalid_client", "sandbox:rate_limited"}) {
+            window.showSandboxTriggers();
+            auto *dialog = window.findChild<SandboxTriggersDialog *>();
+            QVERIFY(dialog);
+            QCOMPARE(dialog->model()->rowCount(), int(SandboxTriggers::all().size()));
+            for (int row = 0; row < dialog->model()->rowCount(); ++row) {
+                if (dialog->model()->scopeAt(row) == trigger)
+                    dialog->selectRow(row);
+            }
+            QTest::mouseClick(dialog->findChild<QPushButton *>("addScopeButton"), Qt::LeftButton);
+            QTRY_VERIFY(!window.findChild<SandboxTriggersDialog *>());
+        }
+        QCOMPARE(child<QLineEdit>(&window, "scopeEdit")->text(),
+                 QStringLiteral("openid profile email offline_access sandbox:rate_limited"));
+
+        // Pointing the form at another server hides the note.
+        typeInto(&window, "authorizationEndpointEdit", "https://id.example.com/authorize");
+        QVERIFY(!note->isVisible());
     }
 
     void secretIsMaskedUntilRevealed()

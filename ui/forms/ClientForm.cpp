@@ -121,6 +121,11 @@ void ClientForm::applyMetadata(const ProviderMetadata &metadata)
     updateState();
 }
 
+void ClientForm::setScope(const QString &scope)
+{
+    m_ui->scopeEdit->setText(scope);
+}
+
 void ClientForm::updateState()
 {
     const bool needsSecret = m_ui->authMethodCombo->currentText() != QLatin1String("none");

@@ -25,6 +25,7 @@ public:
     QStringList problems() const;
     // Fills the endpoints from discovered metadata.
     void applyMetadata(const ProviderMetadata &metadata);
+    void setScope(const QString &scope);
 
 signals:
     void edited();

@@ -659,7 +659,7 @@ SandboxProvider::Response SandboxProvider::page(int status, const QString &title
             {{"Content-Type", "text/html; charset=utf-8"},
              {"Cache-Control", "no-store"},
              {"Content-Security-Policy",
-              "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"},
+              "default-src 'none'; style-src 'unsafe-inline'"},
              {"Referrer-Policy", "no-referrer"}},
             html.toUtf8()};
 }
