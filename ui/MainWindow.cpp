@@ -40,9 +40,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_ui->sandboxNote, &QLabel::linkActivated, this, &MainWindow::showSandboxTriggers);
     // The note about the sandbox goes once the person points the form elsewhere.
     connect(m_form, &ClientForm::edited, this, [this] {
-        m_ui->sandboxNote->setVisible(m_sandbox && m_sandbox->isRunning() &&
-                                      m_form->config().authorizationEndpoint.toString().startsWith(
-                                          m_sandbox->issuer()));
+        m_ui->sandboxNote->setVisible(
+            m_sandbox && m_sandbox->isRunning() &&
+            m_form->config().authorizationEndpoint.toString().startsWith(m_sandbox->issuer()));
     });
 
     connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
@@ -118,9 +118,9 @@ MainWindow::MainWindow(QWidget *parent)
         // person may want to introspect or revoke them.
         if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
             (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
-            m_actions->setSession(m_flow->config(),
-                                  TokenSet::fromResponse(outcome.tokenResponse,
-                                                         outcome.tokensReceivedAt));
+            m_actions->setSession(
+                m_flow->config(),
+                TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt));
         m_results->showOutcome(outcome);
         statusBar()->showMessage(outcome.summary, 10000);
         setBusy(false);

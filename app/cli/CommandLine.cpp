@@ -5,6 +5,8 @@
 #include "flows/AuthorizationCodeFlow.h"
 #include "http/BodyFormatter.h"
 #include "http/ExchangeClient.h"
+#include "sandbox/SandboxProvider.h"
+#include "sandbox/SandboxTriggers.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -19,7 +21,8 @@
 namespace workbench::CommandLine {
 
 namespace {
-const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("explain")};
+const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("explain"),
+                            QStringLiteral("sandbox")};
 
 QTextStream &out()
 {
@@ -32,10 +35,10 @@ QTextStream &err()
     return stream;
 }
 
-int usageError(const QString &message)
+int usageError(const QString &message, const QString &command = QStringLiteral("authorize"))
 {
     err() << "oauth-workbench: " << message << "\n"
-          << "Run 'oauth-workbench-cli authorize --help' for the options.\n";
+          << "Run 'oauth-workbench-cli " << command << " --help' for the options.\n";
     err().flush();
     return 2;
 }
@@ -93,36 +96,41 @@ int explain(const QStringList &arguments)
     const QCommandLineOption grant("grant", "The grant_type that was sent, if any.", "type");
     parser.addOptions({json, endpoint, grant});
     if (!parser.parse(arguments))
-        return usageError(parser.errorText());
+        return usageError(parser.errorText(), QStringLiteral("explain"));
     if (parser.isSet("help")) {
         out() << parser.helpText();
         return 0;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
-        return usageError(QStringLiteral("explain takes exactly one FILE (or - for stdin)"));
+        return usageError(QStringLiteral("explain takes exactly one FILE (or - for stdin)"),
+                          QStringLiteral("explain"));
 
     QByteArray data;
     constexpr qint64 kMaxInput = 64 * 1024 * 1024;
     if (positional.at(1) == QLatin1String("-")) {
         QFile input;
         if (!input.open(stdin, QIODevice::ReadOnly))
-            return usageError(QStringLiteral("cannot read standard input"));
+            return usageError(QStringLiteral("cannot read standard input"),
+                              QStringLiteral("explain"));
         data = input.read(kMaxInput + 1);
     } else {
         QFile input(positional.at(1));
         if (!input.open(QIODevice::ReadOnly))
             return usageError(
-                QStringLiteral("cannot open %1: %2").arg(positional.at(1), input.errorString()));
+                QStringLiteral("cannot open %1: %2").arg(positional.at(1), input.errorString()),
+                QStringLiteral("explain"));
         data = input.read(kMaxInput + 1);
     }
     if (data.size() > kMaxInput)
-        return usageError(QStringLiteral("the input is larger than 64 MiB"));
+        return usageError(QStringLiteral("the input is larger than 64 MiB"),
+                          QStringLiteral("explain"));
 
     QString error;
     std::optional<HttpExchange> exchange = RawInput::parse(data, &error);
     if (!exchange)
-        return usageError(QStringLiteral("cannot read the input: ") + error);
+        return usageError(QStringLiteral("cannot read the input: ") + error,
+                          QStringLiteral("explain"));
     DiagnosisContext context = DiagnosisContext::fromExchange(*exchange);
     if (parser.isSet(endpoint)) {
         const QString kind = parser.value(endpoint);
@@ -133,7 +141,8 @@ int explain(const QStringList &arguments)
         else if (kind == QLatin1String("resource"))
             context.endpoint = DiagnosisContext::Endpoint::Resource;
         else
-            return usageError(QStringLiteral("unknown --endpoint \"%1\"").arg(kind));
+            return usageError(QStringLiteral("unknown --endpoint \"%1\"").arg(kind),
+                              QStringLiteral("explain"));
     }
     if (parser.isSet(grant))
         context.sentParameters.append({QStringLiteral("grant_type"), parser.value(grant)});
@@ -171,12 +180,10 @@ int authorize(const QStringList &arguments)
                                           "url");
     const QCommandLineOption tokenEndpoint("token-endpoint", "Token endpoint URL.", "url");
     const QCommandLineOption clientId("client-id", "Client identifier.", "id");
-    const QCommandLineOption issuer("issuer",
-                                    "Issuer identifier the ID token's iss must equal exactly.",
-                                    "url");
-    const QCommandLineOption jwksUri("jwks-uri",
-                                     "The issuer's JWKS URI, to check the ID token's signature.",
-                                     "url");
+    const QCommandLineOption issuer(
+        "issuer", "Issuer identifier the ID token's iss must equal exactly.", "url");
+    const QCommandLineOption jwksUri(
+        "jwks-uri", "The issuer's JWKS URI, to check the ID token's signature.", "url");
     const QCommandLineOption secretEnv("client-secret-env",
                                        "Read the client secret from this environment variable "
                                        "(never pass secrets as arguments: others can see them).",
@@ -200,8 +207,8 @@ int authorize(const QStringList &arguments)
     const QCommandLineOption timeout("timeout", "Seconds to wait for the redirect.", "seconds",
                                      "300");
     parser.addOptions({authEndpoint, tokenEndpoint, clientId, issuer, jwksUri, secretEnv,
-                       authMethod, scope,
-                       redirect, noPkce, plainPkce, param, browser, json, timeout});
+                       authMethod, scope, redirect, noPkce, plainPkce, param, browser, json,
+                       timeout});
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet("help")) {
@@ -297,6 +304,42 @@ int authorize(const QStringList &arguments)
     QCoreApplication::exec();
     return exitCode;
 }
+
+int sandbox(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs the built-in sandbox OpenID provider on 127.0.0.1 until interrupted, "
+                       "for other tools to use; prints its issuer and clients."));
+    parser.addHelpOption();
+    parser.addPositionalArgument("sandbox", "The command.");
+    const QCommandLineOption triggers("triggers",
+                                      "Print the error triggers as a Markdown table and exit.");
+    parser.addOption(triggers);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("sandbox"));
+    if (parser.isSet("help")) {
+        out() << parser.helpText();
+        return 0;
+    }
+    if (parser.isSet(triggers)) {
+        out() << SandboxTriggers::markdownTable();
+        out().flush();
+        return 0;
+    }
+    SandboxProvider provider;
+    if (!provider.start()) {
+        err() << "error: the sandbox could not start: " << provider.errorString() << "\n";
+        return 1;
+    }
+    out() << "issuer: " << provider.issuer() << "\n"
+          << "discovery: " << provider.issuer() << "/.well-known/openid-configuration\n"
+          << "public client: " << SandboxProvider::kPublicClientId << " (PKCE)\n"
+          << "confidential client: " << SandboxProvider::kConfidentialClientId << " / secret "
+          << SandboxProvider::kConfidentialSecret << "\n";
+    out().flush();
+    return QCoreApplication::exec();
+}
 } // namespace
 
 QString versionText()
@@ -318,7 +361,8 @@ int run(const QStringList &arguments)
         out() << versionText() << "\n\nUsage: oauth-workbench-cli <command> [options]\n\n"
               << "Commands:\n  authorize   run the authorization code flow (see authorize "
                  "--help)\n  explain     explain an error response or redirect (see explain "
-                 "--help)\n  --version   print the version\n";
+                 "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
+                 "  --version   print the version\n";
         out().flush();
         return arguments.size() < 2 ? 2 : 0;
     }
@@ -331,6 +375,8 @@ int run(const QStringList &arguments)
         return authorize(arguments);
     if (arguments.at(1) == QLatin1String("explain"))
         return explain(arguments);
+    if (arguments.at(1) == QLatin1String("sandbox"))
+        return sandbox(arguments);
     return usageError(QStringLiteral("unknown command \"%1\"").arg(arguments.at(1)));
 }
 

@@ -64,8 +64,10 @@ inline TestKey makeKey(const QString &alg, const QString &kid, int rsaBits = 204
         raw = EVP_EC_gen(curve);
         jwk["kty"] = "EC";
         jwk["crv"] = QString::fromLatin1(curve);
-        jwk["x"] = QString::fromLatin1(b64(bnParam(raw, OSSL_PKEY_PARAM_EC_PUB_X, key.ecFieldBytes)));
-        jwk["y"] = QString::fromLatin1(b64(bnParam(raw, OSSL_PKEY_PARAM_EC_PUB_Y, key.ecFieldBytes)));
+        jwk["x"] =
+            QString::fromLatin1(b64(bnParam(raw, OSSL_PKEY_PARAM_EC_PUB_X, key.ecFieldBytes)));
+        jwk["y"] =
+            QString::fromLatin1(b64(bnParam(raw, OSSL_PKEY_PARAM_EC_PUB_Y, key.ecFieldBytes)));
     } else {
         const bool ed448 = alg == "Ed448";
         raw = EVP_PKEY_Q_keygen(nullptr, nullptr, ed448 ? "ED448" : "ED25519");

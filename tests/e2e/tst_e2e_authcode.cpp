@@ -81,7 +81,8 @@ class TestE2eAuthorizationCode : public QObject
         config.userinfoEndpoint = QUrl(discovery().value("userinfo_endpoint").toString());
         config.introspectionEndpoint = QUrl(discovery().value("introspection_endpoint").toString());
         config.revocationEndpoint = QUrl(discovery().value("revocation_endpoint").toString());
-        for (const QJsonValue &alg : discovery().value("id_token_signing_alg_values_supported").toArray())
+        for (const QJsonValue &alg :
+             discovery().value("id_token_signing_alg_values_supported").toArray())
             config.idTokenSigningAlgorithms << alg.toString();
         return config;
     }
@@ -95,8 +96,9 @@ class TestE2eAuthorizationCode : public QObject
         return {name, TokenCheck::Status::Failed, "(check missing)", {}};
     }
 
-    static TokenActions::Outcome runAction(TokenActions &actions, TokenActions::Action action,
-                                           TokenActions::Target target = TokenActions::Target::AccessToken)
+    static TokenActions::Outcome
+    runAction(TokenActions &actions, TokenActions::Action action,
+              TokenActions::Target target = TokenActions::Target::AccessToken)
     {
         QSignalSpy finished(&actions, &TokenActions::finished);
         if (!actions.run(action, target))
@@ -257,11 +259,21 @@ private slots:
         QTest::addColumn<QString>("clientKey");
         QTest::addColumn<QString>("alg");
         QTest::addColumn<QString>("keyId");
-        QTest::newRow("RS256") << "public" << "RS256" << "rsa-e2e";
-        QTest::newRow("PS256") << "publicPs256" << "PS256" << "rsa-e2e";
-        QTest::newRow("ES256") << "publicEs256" << "ES256" << "ec-e2e";
-        QTest::newRow("EdDSA") << "publicEdDsa" << "EdDSA" << "ed-e2e";
-        QTest::newRow("HS256 with the client secret") << "confidentialHs256" << "HS256" << "";
+        QTest::newRow("RS256") << "public"
+                               << "RS256"
+                               << "rsa-e2e";
+        QTest::newRow("PS256") << "publicPs256"
+                               << "PS256"
+                               << "rsa-e2e";
+        QTest::newRow("ES256") << "publicEs256"
+                               << "ES256"
+                               << "ec-e2e";
+        QTest::newRow("EdDSA") << "publicEdDsa"
+                               << "EdDSA"
+                               << "ed-e2e";
+        QTest::newRow("HS256 with the client secret") << "confidentialHs256"
+                                                      << "HS256"
+                                                      << "";
     }
     void idTokenIsValidatedAgainstTheProvidersKeys()
     {
@@ -319,7 +331,8 @@ private slots:
 
         // Refresh: new tokens, the refresh token rotated, the new ID token validated.
         auto outcome = runAction(actions, TokenActions::Action::Refresh);
-        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
+        QVERIFY2(outcome.succeeded,
+                 qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
         QVERIFY(outcome.details.join("\n").contains("Refresh token rotated"));
         QVERIFY(actions.tokens().refreshToken != first.refreshToken);
         QVERIFY(actions.tokens().accessToken != first.accessToken);
@@ -328,13 +341,14 @@ private slots:
         // The provider repeats the original nonce, which a refreshed ID token may do.
         QCOMPARE(checkNamed(outcome.idTokenChecks, "nonce").status, TokenCheck::Status::Passed);
         QCOMPARE(recorded.first().status, 200);
-        QCOMPARE(FormEncoding::value(FormEncoding::decode(recorded.first().request.body),
-                                     "grant_type"),
-                 QStringLiteral("refresh_token"));
+        QCOMPARE(
+            FormEncoding::value(FormEncoding::decode(recorded.first().request.body), "grant_type"),
+            QStringLiteral("refresh_token"));
 
         // UserInfo with the new access token.
         outcome = runAction(actions, TokenActions::Action::UserInfo);
-        QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
+        QVERIFY2(outcome.succeeded,
+                 qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
         QVERIFY(outcome.details.join("\n").contains("sub matches"));
         QVERIFY(outcome.details.join("\n").contains("email: alice@example.test"));
         QVERIFY(recorded.last().request.header("Authorization") ==
@@ -355,7 +369,8 @@ private slots:
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join("\n")));
         QCOMPARE(recorded.last().status, 200);
         outcome = runAction(actions, TokenActions::Action::Introspect);
-        QVERIFY2(outcome.summary.contains("access_token is not active"), qPrintable(outcome.summary));
+        QVERIFY2(outcome.summary.contains("access_token is not active"),
+                 qPrintable(outcome.summary));
 
         // The refresh token the rotation replaced no longer works, and the diagnosis says why.
         TokenSet stale = actions.tokens();
@@ -367,7 +382,8 @@ private slots:
         const auto diagnosis = Diagnoser().diagnose(recorded, recorded.size() - 1);
         QVERIFY(diagnosis.has_value());
         QCOMPARE(diagnosis->code, QStringLiteral("invalid_grant"));
-        QVERIFY2(diagnosis->entryId.startsWith("oauth.invalid_grant"), qPrintable(diagnosis->entryId));
+        QVERIFY2(diagnosis->entryId.startsWith("oauth.invalid_grant"),
+                 qPrintable(diagnosis->entryId));
         QVERIFY(diagnosis->toText().toLower().contains("refresh"));
     }
 
@@ -406,15 +422,15 @@ private slots:
         const QString secret = client("confidentialBasic").value("client_secret").toString();
         environment.insert("E2E_CLIENT_SECRET", secret);
         process.setProcessEnvironment(environment);
-        process.start(
-            cli, {"authorize", "--json", "--authorization-endpoint",
-                  discovery().value("authorization_endpoint").toString(), "--token-endpoint",
-                  discovery().value("token_endpoint").toString(), "--client-id",
-                  client("confidentialBasic").value("client_id").toString(), "--issuer",
-                  m_env.issuer(), "--jwks-uri", discovery().value("jwks_uri").toString(),
-                  "--client-secret-env",
-                  "E2E_CLIENT_SECRET", "--scope", "openid email", "--browser-command",
-                  qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
+        process.start(cli,
+                      {"authorize", "--json", "--authorization-endpoint",
+                       discovery().value("authorization_endpoint").toString(), "--token-endpoint",
+                       discovery().value("token_endpoint").toString(), "--client-id",
+                       client("confidentialBasic").value("client_id").toString(), "--issuer",
+                       m_env.issuer(), "--jwks-uri", discovery().value("jwks_uri").toString(),
+                       "--client-secret-env", "E2E_CLIENT_SECRET", "--scope", "openid email",
+                       "--browser-command",
+                       qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
         QVERIFY(process.waitForFinished(90000));
         const QByteArray output = process.readAllStandardOutput();
         QCOMPARE(process.exitCode(), 0);

@@ -212,7 +212,6 @@ private slots:
 
         // UserInfo, refresh (+ its JWKS lookup, cached), two introspections and a revocation.
         QVERIFY(results->model()->rowCount() >= stepsAfterFlow + 5);
-
     }
 
     // The app's default: the built-in sandbox. The person only presses Authorize and signs in
@@ -262,7 +261,8 @@ private slots:
         QTest::mouseClick(authorize, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
         e2e::Environment::browserResult(secondBrowser);
-        QVERIFY2(results->outcomeText().contains("Likely cause:"), qPrintable(results->outcomeText()));
+        QVERIFY2(results->outcomeText().contains("Likely cause:"),
+                 qPrintable(results->outcomeText()));
         QCOMPARE(results->currentTab(), 0);
         QVERIFY(results->diagnosisText().contains("provider.marketplace.code_invalid") ||
                 results->diagnosisText().contains("invalid_grant"));

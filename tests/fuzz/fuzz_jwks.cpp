@@ -15,7 +15,8 @@ QByteArray tokenFor(const char *alg, const QByteArray &signature)
         return part.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     };
     return encode(QByteArray("{\"alg\":\"") + alg + "\",\"kid\":\"k\"}") + '.' +
-           encode("{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"c\",\"exp\":1800000300,\"iat\":1800000000}") +
+           encode("{\"iss\":\"i\",\"sub\":\"s\",\"aud\":\"c\",\"exp\":1800000300,\"iat\":"
+                  "1800000000}") +
            '.' + encode(signature);
 }
 } // namespace

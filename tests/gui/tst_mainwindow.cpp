@@ -7,11 +7,11 @@
 #include "listener/LoopbackListener.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
-#include "tokens/TokenActions.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggers.h"
 #include "sandbox/SandboxTriggersDialog.h"
 #include "sandbox/SandboxTriggersModel.h"
+#include "tokens/TokenActions.h"
 
 #include "TestHttp.h"
 #include "WidgetTest.h"
@@ -237,7 +237,8 @@ private slots:
         QVERIFY(child<QPushButton>(&window, "revokeButton")->toolTip().contains("RFC 7009"));
         child<QComboBox>(&window, "targetCombo")->setCurrentIndex(1); // refresh token: none held
         QVERIFY(!child<QPushButton>(&window, "revokeButton")->isEnabled());
-        QVERIFY(child<QPushButton>(&window, "revokeButton")->toolTip().contains("No refresh token"));
+        QVERIFY(
+            child<QPushButton>(&window, "revokeButton")->toolTip().contains("No refresh token"));
 
         tokens.accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(-61);
         window.tokenActions()->setSession(config, tokens);
@@ -258,7 +259,8 @@ private slots:
         QCOMPARE(child<QLineEdit>(&window, "issuerEdit")->text(), issuer);
         QCOMPARE(child<QLineEdit>(&window, "tokenEndpointEdit")->text(), issuer + "/token");
         QCOMPARE(child<QLineEdit>(&window, "jwksUriEdit")->text(), issuer + "/jwks");
-        QCOMPARE(child<QLineEdit>(&window, "clientIdEdit")->text(), QStringLiteral("sandbox-confidential"));
+        QCOMPARE(child<QLineEdit>(&window, "clientIdEdit")->text(),
+                 QStringLiteral("sandbox-confidential"));
         QCOMPARE(child<QComboBox>(&window, "authMethodCombo")->currentText(),
                  QStringLiteral("client_secret_basic"));
         QVERIFY(window.clientForm()->problems().isEmpty());

@@ -82,8 +82,8 @@ private slots:
         for (const testjose::TestKey *key : {&m_rsa, &m_ec}) {
             const auto checks = check(testjose::sign(*key, goodClaims()));
             QVERIFY2(IdTokenValidator::accepted(checks), qPrintable(dump(checks)));
-            const QStringList names{"format", "alg", "signature", "iss", "sub", "aud",
-                                    "azp", "exp", "iat", "nonce", "at_hash", "c_hash"};
+            const QStringList names{"format", "alg", "signature", "iss",   "sub",     "aud",
+                                    "azp",    "exp", "iat",       "nonce", "at_hash", "c_hash"};
             QCOMPARE(checks.size(), names.size());
             for (qsizetype i = 0; i < names.size(); ++i)
                 QCOMPARE(checks.at(i).name, names.at(i));
@@ -105,28 +105,36 @@ private slots:
         QTest::addColumn<QString>("failedCheck");
         QTest::addColumn<QString>("detailPart");
         const double now = double(kNow.toSecsSinceEpoch());
-        QTest::newRow("expired") << "exp" << QJsonValue(now - 600) << "exp" << "expired";
-        QTest::newRow("no exp") << "exp" << QJsonValue() << "exp" << "no numeric exp";
+        QTest::newRow("expired") << "exp" << QJsonValue(now - 600) << "exp"
+                                 << "expired";
+        QTest::newRow("no exp") << "exp" << QJsonValue() << "exp"
+                                << "no numeric exp";
         QTest::newRow("exp as string") << "exp" << QJsonValue("1800000300") << "exp"
                                        << "no numeric exp";
         QTest::newRow("wrong audience") << "aud" << QJsonValue("other-client") << "aud"
                                         << "\"my-client\" is not in it";
         QTest::newRow("audience list without us")
-            << "aud" << QJsonValue(QJsonArray{"a", "b"}) << "aud" << "a, b";
+            << "aud" << QJsonValue(QJsonArray{"a", "b"}) << "aud"
+            << "a, b";
         QTest::newRow("other issuer") << "iss" << QJsonValue("https://evil.test") << "iss"
                                       << "https://evil.test";
         QTest::newRow("issuer with trailing slash")
-            << "iss" << QJsonValue("https://issuer.test/") << "iss" << "issuer.test/";
+            << "iss" << QJsonValue("https://issuer.test/") << "iss"
+            << "issuer.test/";
         QTest::newRow("nonce of another request") << "nonce" << QJsonValue("other") << "nonce"
                                                   << "\"other\"";
-        QTest::newRow("nonce missing") << "nonce" << QJsonValue() << "nonce" << "has none";
-        QTest::newRow("at_hash of another token") << "at_hash" << QJsonValue("AAAAAAAAAAAAAAAAAAAAAA")
-                                                  << "at_hash" << "0vyTvQ0n196su7qZ-xCxNQ";
-        QTest::newRow("c_hash of another code") << "c_hash" << QJsonValue("AAAAAAAAAAAAAAAAAAAAAA")
-                                                << "c_hash" << "Pw5Dt8kkf5a_uRBJv9bvSQ";
+        QTest::newRow("nonce missing") << "nonce" << QJsonValue() << "nonce"
+                                       << "has none";
+        QTest::newRow("at_hash of another token")
+            << "at_hash" << QJsonValue("AAAAAAAAAAAAAAAAAAAAAA") << "at_hash"
+            << "0vyTvQ0n196su7qZ-xCxNQ";
+        QTest::newRow("c_hash of another code")
+            << "c_hash" << QJsonValue("AAAAAAAAAAAAAAAAAAAAAA") << "c_hash"
+            << "Pw5Dt8kkf5a_uRBJv9bvSQ";
         QTest::newRow("issued in the future") << "iat" << QJsonValue(now + 3600) << "iat"
                                               << "future";
-        QTest::newRow("no sub") << "sub" << QJsonValue() << "sub" << "no sub";
+        QTest::newRow("no sub") << "sub" << QJsonValue() << "sub"
+                                << "no sub";
         QTest::newRow("azp of another client") << "azp" << QJsonValue("someone-else") << "azp"
                                                << "someone-else";
     }
@@ -169,9 +177,9 @@ private slots:
         QJsonObject forged = goodClaims();
         forged["sub"] = "mallory";
         const QList<QByteArray> parts = token.split('.');
-        const QByteArray tampered = parts.at(0) + '.' +
-                                    testjose::b64(QJsonDocument(forged).toJson(QJsonDocument::Compact)) +
-                                    '.' + parts.at(2);
+        const QByteArray tampered =
+            parts.at(0) + '.' +
+            testjose::b64(QJsonDocument(forged).toJson(QJsonDocument::Compact)) + '.' + parts.at(2);
         auto checks = check(tampered);
         QCOMPARE(find(checks, "signature").status, Status::Failed);
         QVERIFY(find(checks, "signature").detail.contains("does not match"));
@@ -198,7 +206,8 @@ private slots:
 
     void algNoneIsRejectedLoudly()
     {
-        const QByteArray token = testjose::signingInput(QJsonObject{{"alg", "none"}}, goodClaims()) + '.';
+        const QByteArray token =
+            testjose::signingInput(QJsonObject{{"alg", "none"}}, goodClaims()) + '.';
         const auto checks = check(token);
         QVERIFY(!IdTokenValidator::accepted(checks));
         QCOMPARE(find(checks, "alg").status, Status::Failed);
@@ -306,12 +315,15 @@ private slots:
     void halfHashVectors()
     {
         // Computed independently (Python hashlib) for these exact inputs.
-        QCOMPARE(IdTokenValidator::halfHash(kAccessToken, "RS256"), QByteArray("0vyTvQ0n196su7qZ-xCxNQ"));
+        QCOMPARE(IdTokenValidator::halfHash(kAccessToken, "RS256"),
+                 QByteArray("0vyTvQ0n196su7qZ-xCxNQ"));
         QCOMPARE(IdTokenValidator::halfHash(kCode, "ES256"), QByteArray("Pw5Dt8kkf5a_uRBJv9bvSQ"));
         QCOMPARE(IdTokenValidator::halfHash(kAccessToken, "EdDSA"),
                  QByteArray("5fCA1sWn_KLw-N8HYtp3dU_vRK7_MZnwbAGzPsJKCYw"));
-        QCOMPARE(IdTokenValidator::halfHash(kAccessToken, "Ed448"),
-                 QByteArray("t-G2Fa29uU_87xaglLPwzDIp3b2z3T1FVfAhxgS0BqxFT92QcC7RHI7bismBL3e3WMDXLSaG2J_8"));
+        QCOMPARE(
+            IdTokenValidator::halfHash(kAccessToken, "Ed448"),
+            QByteArray(
+                "t-G2Fa29uU_87xaglLPwzDIp3b2z3T1FVfAhxgS0BqxFT92QcC7RHI7bismBL3e3WMDXLSaG2J_8"));
         QVERIFY(IdTokenValidator::halfHash(kAccessToken, "XX1").isEmpty());
     }
 };

@@ -21,8 +21,11 @@ namespace {
 QJsonObject claims()
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    return {{"iss", "https://issuer.test"}, {"sub", "alice"},         {"aud", "cid"},
-            {"exp", double(now + 300)},     {"iat", double(now - 1)}};
+    return {{"iss", "https://issuer.test"},
+            {"sub", "alice"},
+            {"aud", "cid"},
+            {"exp", double(now + 300)},
+            {"iat", double(now - 1)}};
 }
 IdTokenExpectations expected()
 {
@@ -118,9 +121,9 @@ private slots:
         CannedServer server(jsonResponse(500, "{}"));
         ExchangeClient client;
         IdTokenVerifier verifier(&client);
-        const auto checks = verify(
-            verifier, testjose::signHmac("HS256", expected().clientSecret, claims()),
-            server.url("/jwks"));
+        const auto checks =
+            verify(verifier, testjose::signHmac("HS256", expected().clientSecret, claims()),
+                   server.url("/jwks"));
         QCOMPARE(signatureOf(checks).status, Status::Passed);
         QCOMPARE(verifier.fetchCount(), 0);
         QVERIFY(server.requests.isEmpty());
@@ -131,10 +134,9 @@ private slots:
         QTest::addColumn<QByteArray>("response");
         QTest::addColumn<QString>("detailPart");
         QTest::newRow("html login page")
-            << jsonResponse(200, "<html><body>Sign in</body></html>", "text/html")
-            << "is not JSON";
-        QTest::newRow("not a key set") << jsonResponse(200, "{\"issuer\":\"x\"}")
-                                       << "\"keys\" array";
+            << jsonResponse(200, "<html><body>Sign in</body></html>", "text/html") << "is not JSON";
+        QTest::newRow("not a key set")
+            << jsonResponse(200, "{\"issuer\":\"x\"}") << "\"keys\" array";
         QTest::newRow("not found") << jsonResponse(404, "{}") << "answered HTTP 404";
     }
     void fetchFailuresAreExplained()

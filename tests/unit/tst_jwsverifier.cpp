@@ -21,7 +21,8 @@ QByteArray flipLastSignatureByte(QByteArray token)
 {
     // Change a byte of the signature itself, not only base64 padding bits.
     const qsizetype dot = token.lastIndexOf('.');
-    QByteArray signature = QByteArray::fromBase64(token.mid(dot + 1), QByteArray::Base64UrlEncoding);
+    QByteArray signature =
+        QByteArray::fromBase64(token.mid(dot + 1), QByteArray::Base64UrlEncoding);
     signature[signature.size() / 2] = char(signature.at(signature.size() / 2) ^ 0x01);
     return token.left(dot + 1) + testjose::b64(signature);
 }
@@ -62,8 +63,8 @@ private slots:
         QJsonObject forged = kClaims;
         forged["sub"] = "mallory";
         const QByteArray forgedInput = testjose::signingInput(
-            QJsonDocument::fromJson(QByteArray::fromBase64(token.split('.').at(0),
-                                                           QByteArray::Base64UrlEncoding))
+            QJsonDocument::fromJson(
+                QByteArray::fromBase64(token.split('.').at(0), QByteArray::Base64UrlEncoding))
                 .object(),
             forged);
         const QByteArray forgedToken = forgedInput + '.' + token.split('.').at(2);
@@ -96,7 +97,8 @@ private slots:
         QVERIFY(!none.valid);
         QVERIFY(none.reason.contains("none is set"));
         // As an "oct" JWK, too.
-        const Jwk oct{QJsonObject{{"kty", "oct"}, {"k", QString::fromLatin1(testjose::b64(secret))}}};
+        const Jwk oct{
+            QJsonObject{{"kty", "oct"}, {"k", QString::fromLatin1(testjose::b64(secret))}}};
         QVERIFY(JwsVerifier::verify(decoded(token), oct).valid);
     }
 
@@ -170,7 +172,8 @@ private slots:
         QVERIFY(!result.valid);
         QVERIFY(result.reason.contains("\"n\""));
         // An unsupported algorithm.
-        const QByteArray odd = testjose::signingInput(QJsonObject{{"alg", "XS999"}}, kClaims) + ".AA";
+        const QByteArray odd =
+            testjose::signingInput(QJsonObject{{"alg", "XS999"}}, kClaims) + ".AA";
         QVERIFY(!JwsVerifier::verify(decoded(odd), Jwk{ec.publicJwk}).valid);
     }
 
@@ -206,7 +209,7 @@ private slots:
         QCOMPARE(set->candidatesFor("rsa", "RS256").size(), 1);
         QCOMPARE(set->candidatesFor("rsa", "PS256").size(), 0); // the key says alg RS256
         QCOMPARE(set->candidatesFor("enc", "RS256").size(), 0); // an encryption key
-        QCOMPARE(set->candidatesFor("", "ES256").size(), 2);   // no kid: every EC signing key
+        QCOMPARE(set->candidatesFor("", "ES256").size(), 2);    // no kid: every EC signing key
         QCOMPARE(set->candidatesFor("ec", "RS256").size(), 0);
         QCOMPARE(Jwk{rsa.publicJwk}.describe(), QStringLiteral("RSA 2048"));
         QCOMPARE(Jwk{ec.publicJwk}.describe(), QStringLiteral("EC P-256"));

@@ -64,7 +64,8 @@ Page signIn(const QUrl &authorizationUrl, const QString &decision = "approve")
     Page page = fetch(network, authorizationUrl);
     if (page.status == 200) {
         const QRegularExpressionMatch request =
-            QRegularExpression("name=\"request\" value=\"([^\"]+)\"").match(QString::fromUtf8(page.body));
+            QRegularExpression("name=\"request\" value=\"([^\"]+)\"")
+                .match(QString::fromUtf8(page.body));
         if (!request.hasMatch())
             return page;
         page = fetch(network, authorizationUrl.resolved(QUrl("/authorize")),
@@ -115,8 +116,9 @@ class TestSandbox : public QObject
         return run;
     }
 
-    static TokenActions::Outcome runAction(TokenActions &actions, TokenActions::Action action,
-                                           TokenActions::Target target = TokenActions::Target::AccessToken)
+    static TokenActions::Outcome
+    runAction(TokenActions &actions, TokenActions::Action action,
+              TokenActions::Target target = TokenActions::Target::AccessToken)
     {
         QSignalSpy finished(&actions, &TokenActions::finished);
         if (!actions.run(action, target))
@@ -168,7 +170,8 @@ private slots:
         // Every ID token check passes, at_hash included (the sandbox sets it).
         QCOMPARE(run.outcome.idTokenChecks.size(), 12);
         for (const char *name : {"signature", "iss", "aud", "exp", "iat", "nonce", "at_hash"})
-            QVERIFY2(checkNamed(run.outcome.idTokenChecks, name)->status == TokenCheck::Status::Passed,
+            QVERIFY2(checkNamed(run.outcome.idTokenChecks, name)->status ==
+                         TokenCheck::Status::Passed,
                      name);
         // The access token is a JWT (RFC 9068) and a refresh token came too.
         QVERIFY(run.outcome.tokenResponse.value("access_token").toString().count('.') == 2);
@@ -208,7 +211,8 @@ private slots:
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join('\n')));
         QVERIFY(outcome.details.join('\n').contains("Refresh token rotated"));
         QVERIFY(IdTokenValidator::accepted(outcome.idTokenChecks));
-        outcome = runAction(actions, TokenActions::Action::Introspect, TokenActions::Target::RefreshToken);
+        outcome = runAction(actions, TokenActions::Action::Introspect,
+                            TokenActions::Target::RefreshToken);
         QVERIFY(outcome.summary.contains("refresh_token is active"));
         outcome = runAction(actions, TokenActions::Action::Revoke);
         QVERIFY(outcome.succeeded);
@@ -225,7 +229,8 @@ private slots:
         QCOMPARE(Diagnoser().diagnose(recorded, recorded.size() - 1)->entryId,
                  QStringLiteral("oauth.invalid_grant.refresh"));
         actions.setSession(config, actions.tokens());
-        outcome = runAction(actions, TokenActions::Action::Introspect, TokenActions::Target::RefreshToken);
+        outcome = runAction(actions, TokenActions::Action::Introspect,
+                            TokenActions::Target::RefreshToken);
         QVERIFY(outcome.summary.contains("not active"));
     }
 
@@ -236,7 +241,8 @@ private slots:
         Run run = runFlow(config);
         QCOMPARE(run.outcome.result, FlowOutcome::Result::TokenErrorResponse);
         QCOMPARE(run.exchanges.at(2).status, 401);
-        QCOMPARE(Diagnoser().diagnose(run.exchanges, 2)->entryId, QStringLiteral("oauth.invalid_client"));
+        QCOMPARE(Diagnoser().diagnose(run.exchanges, 2)->entryId,
+                 QStringLiteral("oauth.invalid_client"));
     }
 
     void clientCredentials()
@@ -261,8 +267,10 @@ private slots:
     void garbageOnTheSandboxPortIsRefused()
     {
         const quint16 port = quint16(QUrl(m_sandbox.issuer()).port());
-        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "\x16\x03\x01 not http\r\n\r\n")), 400);
-        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "GET /nowhere HTTP/1.1\r\n\r\n")), 404);
+        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "\x16\x03\x01 not http\r\n\r\n")),
+                 400);
+        QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "GET /nowhere HTTP/1.1\r\n\r\n")),
+                 404);
         QCOMPARE(testhttp::statusOf(testhttp::roundTrip(port, "GET /token HTTP/1.1\r\n\r\n")), 405);
         // The sandbox still works afterwards.
         QVERIFY(runFlow(m_sandbox.clientConfig(false)).outcome.succeeded());
@@ -323,11 +331,15 @@ private slots:
         // Each family the issue names is there: redirect errors, gateway and nested bodies,
         // 429 with Retry-After, 503.
         QVERIFY(SandboxTriggers::find("sandbox:rate_limited", SandboxTrigger::Where::Token));
-        QVERIFY(SandboxTriggers::find("sandbox:gateway_unauthorized", SandboxTrigger::Where::Token));
+        QVERIFY(
+            SandboxTriggers::find("sandbox:gateway_unauthorized", SandboxTrigger::Where::Token));
         QVERIFY(SandboxTriggers::find("sandbox:nested_error", SandboxTrigger::Where::Token));
-        QVERIFY(SandboxTriggers::find("sandbox:temporarily_unavailable_503", SandboxTrigger::Where::Token));
-        QVERIFY(SandboxTriggers::find("openid sandbox:access_denied", SandboxTrigger::Where::Authorize));
-        QVERIFY(!SandboxTriggers::find("openid sandbox:access_denied", SandboxTrigger::Where::Token));
+        QVERIFY(SandboxTriggers::find("sandbox:temporarily_unavailable_503",
+                                      SandboxTrigger::Where::Token));
+        QVERIFY(SandboxTriggers::find("openid sandbox:access_denied",
+                                      SandboxTrigger::Where::Authorize));
+        QVERIFY(
+            !SandboxTriggers::find("openid sandbox:access_denied", SandboxTrigger::Where::Token));
     }
 
     void stopsWhenAsked()

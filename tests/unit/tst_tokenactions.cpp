@@ -50,7 +50,8 @@ class TestTokenActions : public QObject
     {
         QSignalSpy finished(&actions, &TokenActions::finished);
         if (!actions.run(action, target))
-            return {action, false, "did not start: " + actions.unavailableReason(action, target), {}, {}, {}};
+            return {action, false, "did not start: " + actions.unavailableReason(action, target),
+                    {},     {},    {}};
         if (!finished.wait(10000))
             return {action, false, "timed out", {}, {}, {}};
         return finished.first().first().value<TokenActions::Outcome>();
@@ -64,10 +65,12 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("rotation");
         QTest::addColumn<QByteArray>("refreshAfter");
-        QTest::newRow("rotated") << QByteArray("{\"access_token\":\"new-access\",\"refresh_token\":\"new-refresh\",\"expires_in\":60}")
+        QTest::newRow("rotated") << QByteArray("{\"access_token\":\"new-access\",\"refresh_token\":"
+                                               "\"new-refresh\",\"expires_in\":60}")
                                  << "Refresh token rotated: old #" << QByteArray("new-refresh");
-        QTest::newRow("same one back") << QByteArray("{\"access_token\":\"new-access\",\"refresh_token\":\"old-refresh\"}")
-                                       << "the same one" << QByteArray("old-refresh");
+        QTest::newRow("same one back")
+            << QByteArray("{\"access_token\":\"new-access\",\"refresh_token\":\"old-refresh\"}")
+            << "the same one" << QByteArray("old-refresh");
         QTest::newRow("none returned") << QByteArray("{\"access_token\":\"new-access\"}")
                                        << "no refresh_token" << QByteArray("old-refresh");
     }
@@ -86,7 +89,8 @@ private slots:
 
         const auto outcome = runAction(actions, Action::Refresh);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
-        QVERIFY2(outcome.details.join('\n').contains(rotation), qPrintable(outcome.details.join('\n')));
+        QVERIFY2(outcome.details.join('\n').contains(rotation),
+                 qPrintable(outcome.details.join('\n')));
         QVERIFY(!outcome.details.join('\n').contains("old-refresh")); // fingerprints, not tokens
         QCOMPARE(actions.tokens().accessToken, QByteArray("new-access"));
         QCOMPARE(actions.tokens().refreshToken, refreshAfter);
@@ -104,10 +108,13 @@ private slots:
     {
         const testjose::TestKey key = testjose::makeKey("ES256", "k");
         const qint64 now = QDateTime::currentSecsSinceEpoch();
-        QJsonObject claims{{"iss", "https://issuer.test"}, {"sub", "mallory"}, {"aud", "cid"},
-                           {"exp", double(now + 60)},      {"iat", double(now)}};
-        CannedServer server(jsonResponse(
-            200, "{\"access_token\":\"new\",\"id_token\":\"" + testjose::sign(key, claims) + "\"}"));
+        QJsonObject claims{{"iss", "https://issuer.test"},
+                           {"sub", "mallory"},
+                           {"aud", "cid"},
+                           {"exp", double(now + 60)},
+                           {"iat", double(now)}};
+        CannedServer server(jsonResponse(200, "{\"access_token\":\"new\",\"id_token\":\"" +
+                                                  testjose::sign(key, claims) + "\"}"));
         server.route("/jwks", jsonResponse(200, testjose::jwks({key})));
         ExchangeClient client;
         IdTokenVerifier verifier(&client);
@@ -152,8 +159,9 @@ private slots:
 
     void userInfoRefusal()
     {
-        CannedServer server("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n"
-                            "Content-Length: 0\r\nConnection: close\r\n\r\n");
+        CannedServer server(
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n"
+            "Content-Length: 0\r\nConnection: close\r\n\r\n");
         ExchangeClient client;
         IdTokenVerifier verifier(&client);
         TokenActions actions(&client, &verifier);
@@ -161,7 +169,8 @@ private slots:
         const auto outcome = runAction(actions, Action::UserInfo);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("HTTP 401"));
-        QVERIFY(outcome.details.join('\n').contains("WWW-Authenticate: Bearer error=\"invalid_token\""));
+        QVERIFY(outcome.details.join('\n').contains(
+            "WWW-Authenticate: Bearer error=\"invalid_token\""));
     }
 
     void introspection_data()
@@ -169,11 +178,12 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<bool>("succeeded");
         QTest::addColumn<QString>("summary");
-        QTest::newRow("active") << QByteArray("{\"active\":true,\"scope\":\"openid\",\"exp\":4102444800}")
+        QTest::newRow("active") << QByteArray(
+                                       "{\"active\":true,\"scope\":\"openid\",\"exp\":4102444800}")
                                 << true << "is active";
         QTest::newRow("inactive") << QByteArray("{\"active\":false}") << true << "not active";
-        QTest::newRow("no active member") << QByteArray("{\"scope\":\"openid\"}") << false
-                                          << "no boolean";
+        QTest::newRow("no active member")
+            << QByteArray("{\"scope\":\"openid\"}") << false << "no boolean";
         QTest::newRow("html") << QByteArray("<html>login</html>") << false << "no boolean";
     }
     void introspection()
@@ -246,7 +256,8 @@ private slots:
         config.revocationEndpoint = QUrl("http://127.0.0.1:1/revoke");
         actions.setSession(config, onlyAccess);
         QVERIFY(actions.unavailableReason(Action::Refresh).contains("No refresh token"));
-        QVERIFY(actions.unavailableReason(Action::Revoke, Target::RefreshToken).contains("No refresh token"));
+        QVERIFY(actions.unavailableReason(Action::Revoke, Target::RefreshToken)
+                    .contains("No refresh token"));
         QVERIFY(actions.unavailableReason(Action::Revoke).isEmpty());
         QVERIFY(!actions.run(Action::Refresh));
         QVERIFY(finished.isEmpty());
@@ -268,9 +279,11 @@ private slots:
     void tokenSetFromResponse()
     {
         const QDateTime received = QDateTime::fromSecsSinceEpoch(1'000'000, Qt::UTC);
-        const TokenSet first = TokenSet::fromResponse(
-            {{"access_token", "a1"}, {"refresh_token", "r1"}, {"expires_in", "3600"}, {"token_type", "Bearer"}},
-            received);
+        const TokenSet first = TokenSet::fromResponse({{"access_token", "a1"},
+                                                       {"refresh_token", "r1"},
+                                                       {"expires_in", "3600"},
+                                                       {"token_type", "Bearer"}},
+                                                      received);
         QCOMPARE(first.accessTokenExpiresAt, received.addSecs(3600));
         const TokenSet second = TokenSet::fromResponse({{"access_token", "a2"}}, received, first);
         QCOMPARE(second.accessToken, QByteArray("a2"));

@@ -23,7 +23,8 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
     });
     m_ui->moreEndpoints->setVisible(false);
     // The algorithms came with the discovered issuer; another issuer typed in voids them.
-    connect(m_ui->issuerEdit, &QLineEdit::textEdited, this, [this] { m_idTokenAlgorithms.clear(); });
+    connect(m_ui->issuerEdit, &QLineEdit::textEdited, this,
+            [this] { m_idTokenAlgorithms.clear(); });
     connect(m_ui->issuerEdit, &QLineEdit::returnPressed, this, requestDiscovery);
     for (QLineEdit *edit : findChildren<QLineEdit *>())
         connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);

@@ -148,9 +148,8 @@ void ResultsPane::runAction(TokenActions::Action action)
 {
     if (!m_actions)
         return;
-    const auto target = m_ui->targetCombo->currentIndex() == 1
-                            ? TokenActions::Target::RefreshToken
-                            : TokenActions::Target::AccessToken;
+    const auto target = m_ui->targetCombo->currentIndex() == 1 ? TokenActions::Target::RefreshToken
+                                                               : TokenActions::Target::AccessToken;
     const TokenActions::Target used =
         action == TokenActions::Action::Introspect || action == TokenActions::Action::Revoke
             ? target
@@ -166,10 +165,10 @@ namespace {
 QString clock(qint64 seconds)
 {
     seconds = qAbs(seconds);
-    const QString minutesSeconds = QStringLiteral("%1:%2")
-                                       .arg((seconds / 60) % 60, seconds >= 3600 ? 2 : 1, 10,
-                                            QLatin1Char('0'))
-                                       .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    const QString minutesSeconds =
+        QStringLiteral("%1:%2")
+            .arg((seconds / 60) % 60, seconds >= 3600 ? 2 : 1, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
     return seconds >= 3600 ? QStringLiteral("%1:%2").arg(seconds / 3600).arg(minutesSeconds)
                            : minutesSeconds;
 }
@@ -189,9 +188,8 @@ void ResultsPane::updateSessionBar()
         const qint64 left = QDateTime::currentDateTimeUtc().secsTo(tokens.accessTokenExpiresAt);
         text = left > 0
                    ? tr("Access token expires in <b>%1</b> (at %2)")
-                         .arg(clock(left),
-                              tokens.accessTokenExpiresAt.toLocalTime().toString(
-                                  QStringLiteral("HH:mm:ss")))
+                         .arg(clock(left), tokens.accessTokenExpiresAt.toLocalTime().toString(
+                                               QStringLiteral("HH:mm:ss")))
                    : tr("<span style=\"color:#b42318\">Access token <b>expired %1 ago</b></span>")
                          .arg(clock(left));
         if (!m_countdown->isActive())
@@ -200,21 +198,19 @@ void ResultsPane::updateSessionBar()
         text = tr("Access token held; the server did not say when it expires");
         m_countdown->stop();
     }
-    text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token")
-                                          : tr(" · refresh token held");
+    text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token") : tr(" · refresh token held");
     m_ui->countdownLabel->setText(text);
 
-    const auto target = m_ui->targetCombo->currentIndex() == 1
-                            ? TokenActions::Target::RefreshToken
-                            : TokenActions::Target::AccessToken;
+    const auto target = m_ui->targetCombo->currentIndex() == 1 ? TokenActions::Target::RefreshToken
+                                                               : TokenActions::Target::AccessToken;
     const std::pair<QPushButton *, TokenActions::Action> buttons[] = {
         {m_ui->refreshButton, TokenActions::Action::Refresh},
         {m_ui->userInfoButton, TokenActions::Action::UserInfo},
         {m_ui->introspectButton, TokenActions::Action::Introspect},
         {m_ui->revokeButton, TokenActions::Action::Revoke}};
     for (const auto &[button, action] : buttons) {
-        const bool targeted = action == TokenActions::Action::Introspect ||
-                              action == TokenActions::Action::Revoke;
+        const bool targeted =
+            action == TokenActions::Action::Introspect || action == TokenActions::Action::Revoke;
         const QString why = m_actions->unavailableReason(
             action, targeted ? target : TokenActions::Target::AccessToken);
         button->setEnabled(why.isEmpty());

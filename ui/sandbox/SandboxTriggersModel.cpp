@@ -34,8 +34,7 @@ QVariant SandboxTriggersModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant SandboxTriggersModel::headerData(int section, Qt::Orientation orientation,
-                                          int role) const
+QVariant SandboxTriggersModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};

@@ -275,7 +275,8 @@ void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
     expected.clientSecret = m_config.clientSecret.toUtf8();
     if (m_config.wantsOpenId())
         expected.nonce = m_nonce; // the authorization request carried it
-    expected.accessToken = outcome.tokenResponse.value(QLatin1String("access_token")).toString().toUtf8();
+    expected.accessToken =
+        outcome.tokenResponse.value(QLatin1String("access_token")).toString().toUtf8();
     expected.code = m_code;
     expected.allowedAlgorithms = m_config.idTokenSigningAlgorithms;
     // One connection per validation; it goes away with its first result, and a result for a
@@ -284,26 +285,25 @@ void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
     m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
                                   &AuthorizationCodeFlow::record);
     auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_verifier, &IdTokenVerifier::finished, this,
-                          [this, outcome, connection,
-                           validation](const QList<TokenCheck> &checks) mutable {
-                              disconnect(*connection);
-                              if (m_stage != Stage::ValidatingIdToken || validation != m_validation)
-                                  return;
-                              disconnect(m_verifierRecording);
-                              outcome.idTokenChecks = checks;
-                              if (!IdTokenValidator::accepted(checks)) {
-                                  outcome.result = FlowOutcome::Result::IdTokenRejected;
-                                  outcome.summary = QStringLiteral(
-                                      "Tokens arrived, but the ID token failed validation.");
-                                  for (const TokenCheck &check : checks) {
-                                      if (check.status == TokenCheck::Status::Failed)
-                                          outcome.details << check.name + QStringLiteral(": ") +
-                                                                 check.detail;
-                                  }
-                              }
-                              finish(outcome);
-                          });
+    *connection =
+        connect(m_verifier, &IdTokenVerifier::finished, this,
+                [this, outcome, connection, validation](const QList<TokenCheck> &checks) mutable {
+                    disconnect(*connection);
+                    if (m_stage != Stage::ValidatingIdToken || validation != m_validation)
+                        return;
+                    disconnect(m_verifierRecording);
+                    outcome.idTokenChecks = checks;
+                    if (!IdTokenValidator::accepted(checks)) {
+                        outcome.result = FlowOutcome::Result::IdTokenRejected;
+                        outcome.summary =
+                            QStringLiteral("Tokens arrived, but the ID token failed validation.");
+                        for (const TokenCheck &check : checks) {
+                            if (check.status == TokenCheck::Status::Failed)
+                                outcome.details << check.name + QStringLiteral(": ") + check.detail;
+                        }
+                    }
+                    finish(outcome);
+                });
     m_verifier->verify(outcome.tokenResponse.value(QLatin1String("id_token")).toString().toUtf8(),
                        expected, m_config.jwksUri);
 }

@@ -35,8 +35,8 @@ struct ClientConfig
     // For what follows the flow: ID token validation and the follow-up actions on tokens.
     QUrl jwksUri;
     QUrl userinfoEndpoint;
-    QUrl introspectionEndpoint; // RFC 7662
-    QUrl revocationEndpoint;    // RFC 7009
+    QUrl introspectionEndpoint;           // RFC 7662
+    QUrl revocationEndpoint;              // RFC 7009
     QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
 
     // Problems that stop a flow from starting; empty when the configuration is usable.

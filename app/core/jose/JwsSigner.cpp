@@ -90,8 +90,7 @@ QByteArray SigningKey::sign(const QJsonObject &claims, const QString &typ) const
             return {};
         QByteArray raw(64, '\0');
         BN_bn2binpad(ECDSA_SIG_get0_r(sig), reinterpret_cast<unsigned char *>(raw.data()), 32);
-        BN_bn2binpad(ECDSA_SIG_get0_s(sig), reinterpret_cast<unsigned char *>(raw.data()) + 32,
-                     32);
+        BN_bn2binpad(ECDSA_SIG_get0_s(sig), reinterpret_cast<unsigned char *>(raw.data()) + 32, 32);
         ECDSA_SIG_free(sig);
         signature = raw;
     }

@@ -25,8 +25,7 @@ struct Deleter
     void operator()(BIGNUM *p) const { BN_free(p); }
     void operator()(ECDSA_SIG *p) const { ECDSA_SIG_free(p); }
 };
-template <typename T>
-using Owned = std::unique_ptr<T, Deleter>;
+template <typename T> using Owned = std::unique_ptr<T, Deleter>;
 
 QByteArray member(const Jwk &key, const char *name)
 {
@@ -98,10 +97,10 @@ Owned<EVP_PKEY> rsaKey(const Jwk &key, QString *problem)
         *problem = QStringLiteral("the RSA key lacks \"n\" or \"e\"");
         return nullptr;
     }
-    Owned<BIGNUM> bnN(BN_bin2bn(reinterpret_cast<const unsigned char *>(n.constData()),
-                                int(n.size()), nullptr));
-    Owned<BIGNUM> bnE(BN_bin2bn(reinterpret_cast<const unsigned char *>(e.constData()),
-                                int(e.size()), nullptr));
+    Owned<BIGNUM> bnN(
+        BN_bin2bn(reinterpret_cast<const unsigned char *>(n.constData()), int(n.size()), nullptr));
+    Owned<BIGNUM> bnE(
+        BN_bin2bn(reinterpret_cast<const unsigned char *>(e.constData()), int(e.size()), nullptr));
     Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
     if (!bnN || !bnE || !builder ||
         !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bnN.get()) ||
@@ -128,10 +127,10 @@ Owned<EVP_PKEY> ecKey(const Jwk &key, const Curve &curve, QString *problem)
     const QByteArray point = QByteArray(1, '\x04') + x + y; // uncompressed SEC1 point
     Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
     if (!builder ||
-        !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME,
-                                         curve.groupName, 0) ||
-        !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY,
-                                          point.constData(), size_t(point.size()))) {
+        !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.groupName,
+                                         0) ||
+        !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.constData(),
+                                          size_t(point.size()))) {
         *problem = openSslError();
         return nullptr;
     }
@@ -141,8 +140,8 @@ Owned<EVP_PKEY> ecKey(const Jwk &key, const Curve &curve, QString *problem)
         Owned<EVP_PKEY_CTX> check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
         if (!check || EVP_PKEY_public_check(check.get()) != 1) {
             ERR_clear_error();
-            *problem = QStringLiteral("the EC key's point is not on %1")
-                           .arg(QLatin1String(curve.jwkName));
+            *problem =
+                QStringLiteral("the EC key's point is not on %1").arg(QLatin1String(curve.jwkName));
             return nullptr;
         }
     }
@@ -202,11 +201,11 @@ Result failure(const QString &reason)
 
 QStringList supportedAlgorithms()
 {
-    return {QStringLiteral("RS256"), QStringLiteral("RS384"), QStringLiteral("RS512"),
-            QStringLiteral("PS256"), QStringLiteral("PS384"), QStringLiteral("PS512"),
-            QStringLiteral("ES256"), QStringLiteral("ES384"), QStringLiteral("ES512"),
+    return {QStringLiteral("RS256"), QStringLiteral("RS384"),   QStringLiteral("RS512"),
+            QStringLiteral("PS256"), QStringLiteral("PS384"),   QStringLiteral("PS512"),
+            QStringLiteral("ES256"), QStringLiteral("ES384"),   QStringLiteral("ES512"),
             QStringLiteral("EdDSA"), QStringLiteral("Ed25519"), QStringLiteral("Ed448"),
-            QStringLiteral("HS256"), QStringLiteral("HS384"), QStringLiteral("HS512")};
+            QStringLiteral("HS256"), QStringLiteral("HS384"),   QStringLiteral("HS512")};
 }
 
 bool isSupported(const QString &alg)
@@ -243,8 +242,8 @@ Result verify(const DecodedJwt &jws, const Jwk &key)
         return failure(QStringLiteral("the algorithm \"%1\" is not supported").arg(alg));
     if (isSymmetric(alg)) {
         if (key.kty() != QLatin1String("oct"))
-            return failure(QStringLiteral("%1 needs a shared secret, not a %2 key")
-                               .arg(alg, key.kty()));
+            return failure(
+                QStringLiteral("%1 needs a shared secret, not a %2 key").arg(alg, key.kty()));
         return verifyWithSecret(jws, member(key, "k"));
     }
     if (key.kty() != keyTypeFor(alg))
@@ -264,9 +263,10 @@ Result verify(const DecodedJwt &jws, const Jwk &key)
             return failure(QStringLiteral("unknown EC curve \"%1\"").arg(key.crv()));
         if (alg != QLatin1String(curve->alg))
             return failure(QStringLiteral("%1 signatures use %2, but key %3 is on %4")
-                               .arg(alg, QLatin1String(alg == QLatin1String("ES256")   ? "P-256"
-                                                       : alg == QLatin1String("ES384") ? "P-384"
-                                                                                       : "P-521"),
+                               .arg(alg,
+                                    QLatin1String(alg == QLatin1String("ES256")   ? "P-256"
+                                                  : alg == QLatin1String("ES384") ? "P-384"
+                                                                                  : "P-521"),
                                     key.kid(), key.crv()));
         pkey = ecKey(key, *curve, &problem);
         md = digestFor(alg);
@@ -299,10 +299,11 @@ Result verify(const DecodedJwt &jws, const Jwk &key)
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
          EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1))
         return failure(openSslError());
-    const int verified = EVP_DigestVerify(
-        ctx.get(), reinterpret_cast<const unsigned char *>(signature.constData()),
-        size_t(signature.size()), reinterpret_cast<const unsigned char *>(jws.signingInput.constData()),
-        size_t(jws.signingInput.size()));
+    const int verified =
+        EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(signature.constData()),
+                         size_t(signature.size()),
+                         reinterpret_cast<const unsigned char *>(jws.signingInput.constData()),
+                         size_t(jws.signingInput.size()));
     ERR_clear_error();
     if (verified != 1)
         return failure(QStringLiteral("the signature does not match key %1 (%2): the token was "
@@ -319,8 +320,8 @@ Result verifyWithSecret(const DecodedJwt &jws, const QByteArray &secret)
     if (!md)
         return failure(QStringLiteral("\"%1\" is not an HMAC algorithm").arg(alg));
     if (secret.isEmpty())
-        return failure(QStringLiteral("%1 is checked with the client secret, and none is set")
-                           .arg(alg));
+        return failure(
+            QStringLiteral("%1 is checked with the client secret, and none is set").arg(alg));
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (!HMAC(md, secret.constData(), int(secret.size()),

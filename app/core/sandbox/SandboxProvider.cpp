@@ -39,10 +39,10 @@ QString esc(const QString &text)
 } // namespace
 
 SandboxProvider::SandboxProvider(QObject *parent)
-    : QObject(parent), m_server(new QTcpServer(this)),
-      m_clients{{QString::fromLatin1(kPublicClientId), {}},
-                {QString::fromLatin1(kConfidentialClientId),
-                 QString::fromLatin1(kConfidentialSecret)}}
+    : QObject(parent),
+      m_server(new QTcpServer(this)), m_clients{{QString::fromLatin1(kPublicClientId), {}},
+                                                {QString::fromLatin1(kConfidentialClientId),
+                                                 QString::fromLatin1(kConfidentialSecret)}}
 {
     connect(m_server, &QTcpServer::newConnection, this, &SandboxProvider::onConnection);
 }
@@ -106,8 +106,7 @@ ClientConfig SandboxProvider::clientConfig(bool confidential) const
     config.idTokenSigningAlgorithms = {m_key.algorithm()};
     config.clientId = QString::fromLatin1(confidential ? kConfidentialClientId : kPublicClientId);
     config.clientSecret = confidential ? QString::fromLatin1(kConfidentialSecret) : QString();
-    config.authMethod =
-        confidential ? ClientAuthMethod::ClientSecretBasic : ClientAuthMethod::None;
+    config.authMethod = confidential ? ClientAuthMethod::ClientSecretBasic : ClientAuthMethod::None;
     config.scope = QStringLiteral("openid profile email offline_access");
     config.usePkce = true;
     return config;
@@ -129,9 +128,9 @@ void SandboxProvider::onConnection()
             case HttpRequestParser::Status::NeedMore:
                 return;
             case HttpRequestParser::Status::Failed: {
-                ListenerPages::Response response = ListenerPages::page(
-                    parser->errorStatus(), "text/plain; charset=utf-8",
-                    parser->errorReason().toUtf8());
+                ListenerPages::Response response =
+                    ListenerPages::page(parser->errorStatus(), "text/plain; charset=utf-8",
+                                        parser->errorReason().toUtf8());
                 socket->write(response.serialize());
                 socket->disconnectFromHost();
                 return;
@@ -190,30 +189,30 @@ SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Reques
 
 SandboxProvider::Response SandboxProvider::discovery() const
 {
-    const auto url = [this](const char *path) { return endpoint(QString::fromLatin1(path)).toString(); };
+    const auto url = [this](const char *path) {
+        return endpoint(QString::fromLatin1(path)).toString();
+    };
     return json(
-        200,
-        QJsonObject{
-            {"issuer", issuer()},
-            {"authorization_endpoint", url("/authorize")},
-            {"token_endpoint", url("/token")},
-            {"userinfo_endpoint", url("/userinfo")},
-            {"jwks_uri", url("/jwks")},
-            {"introspection_endpoint", url("/introspect")},
-            {"revocation_endpoint", url("/revoke")},
-            {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
-            {"response_types_supported", QJsonArray{"code"}},
-            {"response_modes_supported", QJsonArray{"query"}},
-            {"grant_types_supported",
-             QJsonArray{"authorization_code", "refresh_token", "client_credentials"}},
-            {"code_challenge_methods_supported", QJsonArray{"S256"}},
-            {"token_endpoint_auth_methods_supported",
-             QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
-            {"id_token_signing_alg_values_supported", QJsonArray{m_key.algorithm()}},
-            {"subject_types_supported", QJsonArray{"public"}},
-            {"claims_supported",
-             QJsonArray{"sub", "name", "preferred_username", "email", "email_verified"}},
-            {"authorization_response_iss_parameter_supported", true}});
+        200, QJsonObject{{"issuer", issuer()},
+                         {"authorization_endpoint", url("/authorize")},
+                         {"token_endpoint", url("/token")},
+                         {"userinfo_endpoint", url("/userinfo")},
+                         {"jwks_uri", url("/jwks")},
+                         {"introspection_endpoint", url("/introspect")},
+                         {"revocation_endpoint", url("/revoke")},
+                         {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
+                         {"response_types_supported", QJsonArray{"code"}},
+                         {"response_modes_supported", QJsonArray{"query"}},
+                         {"grant_types_supported",
+                          QJsonArray{"authorization_code", "refresh_token", "client_credentials"}},
+                         {"code_challenge_methods_supported", QJsonArray{"S256"}},
+                         {"token_endpoint_auth_methods_supported",
+                          QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
+                         {"id_token_signing_alg_values_supported", QJsonArray{m_key.algorithm()}},
+                         {"subject_types_supported", QJsonArray{"public"}},
+                         {"claims_supported", QJsonArray{"sub", "name", "preferred_username",
+                                                         "email", "email_verified"}},
+                         {"authorization_response_iss_parameter_supported", true}});
 }
 
 SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
@@ -254,7 +253,8 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
         return redirectTo(redirectUri, parameters);
     };
     const QString scope = value(query, "scope");
-    if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize))
+    if (const SandboxTrigger *trigger =
+            SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize))
         return fail(trigger->redirectError, trigger->redirectDescription);
     if (value(query, "response_type") != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
@@ -311,9 +311,9 @@ SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
     m_pending.erase(pending);
     FormFields parameters;
     if (value(form, "decision") == QLatin1String("deny")) {
-        parameters = {{QStringLiteral("error"), QStringLiteral("access_denied")},
-                      {QStringLiteral("error_description"),
-                       QStringLiteral("The user denied the request")}};
+        parameters = {
+            {QStringLiteral("error"), QStringLiteral("access_denied")},
+            {QStringLiteral("error_description"), QStringLiteral("The user denied the request")}};
     } else {
         const QString code = QString::fromLatin1(SecureRandom::urlSafeToken(32));
         QString subject = value(form, "login").trimmed();
@@ -328,8 +328,9 @@ SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
     return redirectTo(request.redirectUri, parameters);
 }
 
-const SandboxProvider::Client *SandboxProvider::authenticate(
-    const HttpRequestParser::Request &request, const FormFields &form, Response *error) const
+const SandboxProvider::Client *
+SandboxProvider::authenticate(const HttpRequestParser::Request &request, const FormFields &form,
+                              Response *error) const
 {
     const QByteArray authorization = request.header("Authorization");
     QString id;
@@ -372,8 +373,8 @@ const SandboxProvider::Client *SandboxProvider::authenticate(
         *error = oauthError(401, QStringLiteral("invalid_client"),
                             client.secret.isEmpty()
                                 ? QStringLiteral("This is a public client: it sends no secret")
-                                : !hasSecret ? QStringLiteral("Client authentication is missing")
-                                             : QStringLiteral("Client authentication failed"),
+                            : !hasSecret ? QStringLiteral("Client authentication is missing")
+                                         : QStringLiteral("Client authentication failed"),
                             challenge);
         return nullptr;
     }
@@ -424,9 +425,9 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
                                              "issued with it are now revoked"));
         }
         if (code->issuedAt.secsTo(QDateTime::currentDateTimeUtc()) > m_codeLifetime)
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("Expired authorization code (codes live %1 s)")
-                                  .arg(m_codeLifetime));
+            return oauthError(
+                400, QStringLiteral("invalid_grant"),
+                QStringLiteral("Expired authorization code (codes live %1 s)").arg(m_codeLifetime));
         if (code->request.clientId != client->id)
             return oauthError(400, QStringLiteral("invalid_grant"),
                               QStringLiteral("The code was issued to another client"));
@@ -454,8 +455,8 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
         code->used = true;
         m_grants.append({client->id, code->subject, code->request.scope, code->request.nonce,
                          code->issuedAt, false});
-        Response response = issueTokens(int(m_grants.size() - 1), client->id,
-                                        code->request.scope, code->request.nonce, true);
+        Response response = issueTokens(int(m_grants.size() - 1), client->id, code->request.scope,
+                                        code->request.nonce, true);
         const QJsonObject body = QJsonDocument::fromJson(response.body).object();
         code->issuedTokens << body.value(QLatin1String("access_token")).toString()
                            << body.value(QLatin1String("refresh_token")).toString();
@@ -489,10 +490,14 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
             if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
                 allowed << item;
         }
-        m_grants.append({client->id, client->id, allowed.join(QLatin1Char(' ')), {},
-                         QDateTime::currentDateTimeUtc(), false});
-        return issueTokens(int(m_grants.size() - 1), client->id, allowed.join(QLatin1Char(' ')),
-                           {}, false);
+        m_grants.append({client->id,
+                         client->id,
+                         allowed.join(QLatin1Char(' ')),
+                         {},
+                         QDateTime::currentDateTimeUtc(),
+                         false});
+        return issueTokens(int(m_grants.size() - 1), client->id, allowed.join(QLatin1Char(' ')), {},
+                           false);
     }
     return oauthError(400, QStringLiteral("unsupported_grant_type"),
                       QStringLiteral("The sandbox does not support grant_type %1").arg(grantType));
@@ -537,8 +542,9 @@ SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QSt
     }
     if (withRefresh) {
         const QString refreshToken = QString::fromLatin1(SecureRandom::urlSafeToken(32));
-        m_tokens.insert(refreshToken,
-                        {IssuedToken::Kind::Refresh, grantIndex, clientId, scope, {}, false, false});
+        m_tokens.insert(
+            refreshToken,
+            {IssuedToken::Kind::Refresh, grantIndex, clientId, scope, {}, false, false});
         body.insert("refresh_token", refreshToken);
     }
     return json(200, body);
@@ -587,10 +593,10 @@ SandboxProvider::Response SandboxProvider::introspect(const HttpRequestParser::R
     if (!client)
         return error;
     const auto token = m_tokens.constFind(value(form, "token"));
-    const bool active = token != m_tokens.constEnd() && !token->revoked && !token->rotated &&
-                        !m_grants.at(token->grant).revoked && token->clientId == client->id &&
-                        (!token->expiresAt.isValid() ||
-                         token->expiresAt > QDateTime::currentDateTimeUtc());
+    const bool active =
+        token != m_tokens.constEnd() && !token->revoked && !token->rotated &&
+        !m_grants.at(token->grant).revoked && token->clientId == client->id &&
+        (!token->expiresAt.isValid() || token->expiresAt > QDateTime::currentDateTimeUtc());
     if (!active)
         return json(200, QJsonObject{{"active", false}});
     QJsonObject body{{"active", true},
@@ -637,8 +643,7 @@ SandboxProvider::Response SandboxProvider::json(int status, const QJsonObject &o
 }
 
 SandboxProvider::Response SandboxProvider::oauthError(int status, const QString &error,
-                                                      const QString &description,
-                                                      HttpHeaders extra)
+                                                      const QString &description, HttpHeaders extra)
 {
     return json(status, QJsonObject{{"error", error}, {"error_description", description}},
                 std::move(extra));
@@ -658,8 +663,7 @@ SandboxProvider::Response SandboxProvider::page(int status, const QString &title
     return {status,
             {{"Content-Type", "text/html; charset=utf-8"},
              {"Cache-Control", "no-store"},
-             {"Content-Security-Policy",
-              "default-src 'none'; style-src 'unsafe-inline'"},
+             {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"},
              {"Referrer-Policy", "no-referrer"}},
             html.toUtf8()};
 }

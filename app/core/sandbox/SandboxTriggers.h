@@ -18,9 +18,9 @@ struct SandboxTrigger
         UserInfo,  // the UserInfo endpoint refuses the access token
     };
 
-    QString name;        // the scope is "sandbox:" + name
+    QString name; // the scope is "sandbox:" + name
     Where where = Where::Token;
-    QString description; // what it shows, for the table in the app and the README
+    QString description;   // what it shows, for the table in the app and the README
     QString expectedEntry; // the knowledge base entry the diagnosis leads with
 
     // For Authorize: the redirect's error parameters. Otherwise: the raw answer.

@@ -38,7 +38,8 @@ TokenCheck check(const char *name, Status status, const QString &detail, const Q
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 {
-    return a.size() == b.size() && CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
+    return a.size() == b.size() &&
+           CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
 }
 
 QString when(qint64 seconds, const QDateTime &now, bool isExpiry)
@@ -76,20 +77,19 @@ TokenCheck signatureCheck(const DecodedJwt &jwt, const IdTokenExpectations &expe
         const QString missing =
             kid.isEmpty() ? QStringLiteral("the JWKS has no %1 key for %2")
                                 .arg(JwsVerifier::keyTypeFor(alg), alg)
-                          : source.keys->hasKeyId(kid)
-                                ? QStringLiteral("the key \"%1\" in the JWKS does not fit %2 "
-                                                 "(its kty, use or alg says otherwise)")
-                                      .arg(kid, alg)
-                                : QStringLiteral("no key with kid \"%1\" in the JWKS (%2 keys: %3)")
-                                      .arg(kid)
-                                      .arg(source.keys->keys.size())
-                                      .arg([&] {
-                                          QStringList ids;
-                                          for (const Jwk &key : source.keys->keys)
-                                              ids << (key.kid().isEmpty() ? QStringLiteral("-")
-                                                                          : key.kid());
-                                          return ids.join(QStringLiteral(", "));
-                                      }());
+            : source.keys->hasKeyId(kid)
+                ? QStringLiteral("the key \"%1\" in the JWKS does not fit %2 "
+                                 "(its kty, use or alg says otherwise)")
+                      .arg(kid, alg)
+                : QStringLiteral("no key with kid \"%1\" in the JWKS (%2 keys: %3)")
+                      .arg(kid)
+                      .arg(source.keys->keys.size())
+                      .arg([&] {
+                          QStringList ids;
+                          for (const Jwk &key : source.keys->keys)
+                              ids << (key.kid().isEmpty() ? QStringLiteral("-") : key.kid());
+                          return ids.join(QStringLiteral(", "));
+                      }());
         return check("signature", Status::Failed, missing + QStringLiteral("; ") + source.origin,
                      QStringLiteral("The token was signed by a key the issuer does not publish: "
                                     "check that the JWKS URI belongs to this issuer, or that the "
@@ -179,11 +179,12 @@ QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations 
                                        "default) at the provider."));
         algUsable = false;
     } else if (!JwsVerifier::isSupported(alg)) {
-        checks << check("alg", Status::Failed,
-                        QStringLiteral("\"%1\" is not an algorithm the app can verify (%2)")
-                            .arg(alg, JwsVerifier::supportedAlgorithms().join(QStringLiteral(", "))),
-                        QStringLiteral("Register the client with a common algorithm such as "
-                                       "RS256 or ES256."));
+        checks << check(
+            "alg", Status::Failed,
+            QStringLiteral("\"%1\" is not an algorithm the app can verify (%2)")
+                .arg(alg, JwsVerifier::supportedAlgorithms().join(QStringLiteral(", "))),
+            QStringLiteral("Register the client with a common algorithm such as "
+                           "RS256 or ES256."));
         algUsable = false;
     } else if (!expected.allowedAlgorithms.isEmpty() && !expected.allowedAlgorithms.contains(alg)) {
         checks << check("alg", Status::Failed,
@@ -262,11 +263,11 @@ QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations 
                                QStringLiteral("The token was issued to another party; do not "
                                               "use it.")));
     else if (audiences.size() > 1)
-        checks << check("azp", Status::Warning,
-                        QStringLiteral("aud names %1 parties and there is no azp")
-                            .arg(audiences.size()),
-                        QStringLiteral("With several audiences the client should see an azp "
-                                       "naming itself (OIDC Core §3.1.3.7, point 4)."));
+        checks << check(
+            "azp", Status::Warning,
+            QStringLiteral("aud names %1 parties and there is no azp").arg(audiences.size()),
+            QStringLiteral("With several audiences the client should see an azp "
+                           "naming itself (OIDC Core §3.1.3.7, point 4)."));
     else
         checks << check("azp", Status::Skipped, QStringLiteral("not present (single audience)"));
 
@@ -333,9 +334,9 @@ QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations 
             return check(name, Status::Skipped,
                          QStringLiteral("not present (optional in the code flow)"));
         if (value.isEmpty())
-            return check(name, Status::Skipped,
-                         QStringLiteral("present, but the %1 is not known here")
-                             .arg(QLatin1String(what)));
+            return check(
+                name, Status::Skipped,
+                QStringLiteral("present, but the %1 is not known here").arg(QLatin1String(what)));
         const QByteArray computed = halfHash(value, alg, QString());
         if (computed.isEmpty())
             return check(name, Status::Skipped,

@@ -13,7 +13,7 @@ namespace workbench {
 struct TokenCheck
 {
     enum class Status { Passed, Failed, Warning, Skipped };
-    QString name;   // "signature", "iss", "aud", ...
+    QString name; // "signature", "iss", "aud", ...
     Status status = Status::Passed;
     QString detail; // what was compared, or why it failed
     QString fix;    // what to do about a failure; empty when passed
@@ -24,15 +24,15 @@ struct TokenCheck
 // What the client knows and expects when it receives an ID token (OIDC Core §3.1.3.7).
 struct IdTokenExpectations
 {
-    QString issuer;              // from discovery or the issuer field; empty: unknown
+    QString issuer; // from discovery or the issuer field; empty: unknown
     QString clientId;
-    QByteArray clientSecret;     // for HS* ID tokens
-    QByteArray nonce;            // the nonce sent; empty when none was sent
-    bool nonceOptional = false;  // after a refresh: may be absent, must match when present
-    QByteArray accessToken;      // for at_hash
-    QByteArray code;             // for c_hash
+    QByteArray clientSecret;       // for HS* ID tokens
+    QByteArray nonce;              // the nonce sent; empty when none was sent
+    bool nonceOptional = false;    // after a refresh: may be absent, must match when present
+    QByteArray accessToken;        // for at_hash
+    QByteArray code;               // for c_hash
     QStringList allowedAlgorithms; // id_token_signing_alg_values_supported; empty: any supported
-    QString expectedSubject;     // after a refresh: the sub of the first ID token (§12.2)
+    QString expectedSubject;       // after a refresh: the sub of the first ID token (§12.2)
     qint64 allowedSkewSeconds = 120;
 };
 

@@ -85,29 +85,29 @@ void IdTokenVerifier::onFetched(const HttpExchange &exchange)
     emit exchangeRecorded(exchange);
     const QString where = m_jwksUri.toString();
     if (!exchange.hasResponse()) {
-        complete({nullptr, {},
+        complete({nullptr,
+                  {},
                   QStringLiteral("the JWKS could not be fetched from %1: %2")
                       .arg(where, exchange.networkError)});
         return;
     }
     if (exchange.status != 200) {
-        complete({nullptr, {},
-                  QStringLiteral("the JWKS URI %1 answered HTTP %2").arg(where).arg(exchange.status)});
+        complete(
+            {nullptr,
+             {},
+             QStringLiteral("the JWKS URI %1 answered HTTP %2").arg(where).arg(exchange.status)});
         return;
     }
     QString error;
     const auto keys = JwkSet::fromJson(exchange.responseBody, &error);
     if (!keys) {
-        complete({nullptr, {},
-                  QStringLiteral("the document at %1 is %2").arg(where, error)});
+        complete({nullptr, {}, QStringLiteral("the document at %1 is %2").arg(where, error)});
         return;
     }
     CachedKeys &cached = m_cache[m_jwksUri];
     cached.keys = *keys;
     cached.fetchedAt = QDateTime::currentDateTimeUtc();
-    complete({&cached.keys,
-              QStringLiteral("keys %1 from %2").arg(m_fetchReason, where),
-              {}});
+    complete({&cached.keys, QStringLiteral("keys %1 from %2").arg(m_fetchReason, where), {}});
 }
 
 void IdTokenVerifier::complete(const KeySource &source)

@@ -61,8 +61,8 @@ TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &re
     if (response.contains(QLatin1String("token_type")))
         set.tokenType = response.value(QLatin1String("token_type")).toString();
     const QJsonValue expiresIn = response.value(QLatin1String("expires_in"));
-    const qint64 seconds = expiresIn.isString() ? expiresIn.toString().toLongLong()
-                                                : qint64(expiresIn.toDouble(-1));
+    const qint64 seconds =
+        expiresIn.isString() ? expiresIn.toString().toLongLong() : qint64(expiresIn.toDouble(-1));
     if (response.contains(QLatin1String("access_token")))
         set.accessTokenExpiresAt = seconds > 0 ? receivedAt.addSecs(seconds) : QDateTime();
     if (set.subject.isEmpty() && !set.idToken.isEmpty()) {
@@ -151,7 +151,8 @@ QString TokenActions::unavailableReason(Action action, Target target) const
                        : tr("No revocation endpoint is configured (discovery fills it in when the "
                             "server has one).");
         if (token.isEmpty())
-            return target == Target::RefreshToken ? tr("No refresh token.") : tr("No access token.");
+            return target == Target::RefreshToken ? tr("No refresh token.")
+                                                  : tr("No access token.");
         return {};
     }
     return {};
@@ -175,7 +176,7 @@ bool TokenActions::run(Action action, Target target)
         request.url = m_config.userinfoEndpoint;
         const QByteArray scheme =
             m_tokens.tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0 ? "DPoP"
-                                                                                       : "Bearer";
+                                                                                        : "Bearer";
         request.setHeader("Authorization", scheme + ' ' + m_tokens.accessToken);
         request.setHeader("Accept", "application/json, application/jwt");
         label = tr("UserInfo request");
@@ -187,8 +188,8 @@ bool TokenActions::run(Action action, Target target)
         label = tr("Introspection (%1)").arg(hintFor(target));
         break;
     case Action::Revoke:
-        request = TokenRequest::aboutToken(m_config.revocationEndpoint, m_config, token,
-                                           hintFor(target));
+        request =
+            TokenRequest::aboutToken(m_config.revocationEndpoint, m_config, token, hintFor(target));
         label = tr("Revocation (%1)").arg(hintFor(target));
         break;
     }
@@ -215,16 +216,16 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
     const QString name = actionName(action);
 
     if (!exchange.hasResponse() || !ok || (json && body.contains(QLatin1String("error")))) {
-        outcome.summary = !exchange.hasResponse()
-                              ? tr("%1 got no HTTP response.").arg(name)
-                              : tr("%1 failed: the server answered HTTP %2%3.")
-                                    .arg(name)
-                                    .arg(exchange.status)
-                                    .arg(body.value(QLatin1String("error")).isString()
-                                             ? QStringLiteral(" with \"%1\"")
-                                                   .arg(body.value(QLatin1String("error"))
-                                                            .toString())
-                                             : QString());
+        outcome.summary =
+            !exchange.hasResponse()
+                ? tr("%1 got no HTTP response.").arg(name)
+                : tr("%1 failed: the server answered HTTP %2%3.")
+                      .arg(name)
+                      .arg(exchange.status)
+                      .arg(body.value(QLatin1String("error")).isString()
+                               ? QStringLiteral(" with \"%1\"")
+                                     .arg(body.value(QLatin1String("error")).toString())
+                               : QString());
         outcome.details = errorDetails(exchange, body);
         emit finished(outcome);
         return;
@@ -234,9 +235,9 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
     case Action::Refresh:
         if (!json || !body.value(QLatin1String("access_token")).isString()) {
             outcome.summary = tr("The refresh response has no access_token.");
-            outcome.details << (json ? tr("The JSON object lacks access_token.")
-                                     : tr("The body is not a JSON object: %1")
-                                           .arg(parseError.errorString()));
+            outcome.details
+                << (json ? tr("The JSON object lacks access_token.")
+                         : tr("The body is not a JSON object: %1").arg(parseError.errorString()));
             emit finished(outcome);
             return;
         }
@@ -272,12 +273,13 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
                 outcome.details << tr("sub matches the ID token's (%1).").arg(sub);
             for (auto it = body.begin(); it != body.end(); ++it) {
                 if (it.key() != QLatin1String("sub"))
-                    outcome.details << it.key() + QStringLiteral(": ") +
-                                           (it.value().isString()
-                                                ? it.value().toString()
-                                                : QString::fromUtf8(QJsonDocument::fromVariant(
-                                                                        it.value().toVariant())
-                                                                        .toJson(QJsonDocument::Compact)));
+                    outcome.details
+                        << it.key() + QStringLiteral(": ") +
+                               (it.value().isString()
+                                    ? it.value().toString()
+                                    : QString::fromUtf8(
+                                          QJsonDocument::fromVariant(it.value().toVariant())
+                                              .toJson(QJsonDocument::Compact)));
             }
         }
         break;
@@ -305,10 +307,10 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
             if (value.isDouble()) {
                 const QDateTime at =
                     QDateTime::fromSecsSinceEpoch(qint64(value.toDouble()), Qt::UTC);
-                outcome.details << QStringLiteral("%1: %2 (%3)").arg(
-                    QLatin1String(field), at.toString(Qt::ISODate),
-                    Jwt::relative(at, QDateTime::currentDateTimeUtc(),
-                                  qstrcmp(field, "exp") == 0));
+                outcome.details << QStringLiteral("%1: %2 (%3)")
+                                       .arg(QLatin1String(field), at.toString(Qt::ISODate),
+                                            Jwt::relative(at, QDateTime::currentDateTimeUtc(),
+                                                          qstrcmp(field, "exp") == 0));
             }
         }
         break;
@@ -316,10 +318,9 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
     case Action::Revoke:
         outcome.succeeded = true;
         outcome.summary = tr("The server accepted the revocation of the %1 (%2).")
-                              .arg(hintFor(target),
-                                   fingerprint(target == Target::RefreshToken
-                                                   ? m_tokens.refreshToken
-                                                   : m_tokens.accessToken));
+                              .arg(hintFor(target), fingerprint(target == Target::RefreshToken
+                                                                    ? m_tokens.refreshToken
+                                                                    : m_tokens.accessToken));
         outcome.details << tr("RFC 7009 §2.2: the answer is 200 even for a token the server did "
                               "not know. Introspect the token to see that it is no longer "
                               "active.");
@@ -348,7 +349,8 @@ void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &
         outcome.details << tr("Refresh token rotated: old %1 → new %2. The old one should no "
                               "longer work; a server that detects its reuse may revoke the whole "
                               "grant.")
-                               .arg(fingerprint(before.refreshToken), fingerprint(after.refreshToken));
+                               .arg(fingerprint(before.refreshToken),
+                                    fingerprint(after.refreshToken));
     outcome.details << tr("Access token: old %1 → new %2")
                            .arg(fingerprint(before.accessToken), fingerprint(after.accessToken));
 
@@ -375,27 +377,27 @@ void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &
     auto recorded = std::make_shared<QMetaObject::Connection>();
     *recorded = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
                         &TokenActions::exchangeRecorded);
-    *connection = connect(m_verifier, &IdTokenVerifier::finished, this,
-                          [this, outcome, after, connection,
-                           recorded](const QList<TokenCheck> &checks) mutable {
-                              disconnect(*connection);
-                              disconnect(*recorded);
-                              if (!m_validating)
-                                  return; // cleared meanwhile
-                              m_validating = false;
-                              outcome.idTokenChecks = checks;
-                              if (!IdTokenValidator::accepted(checks)) {
-                                  outcome.succeeded = false;
-                                  outcome.summary = tr("New tokens arrived, but the refreshed ID "
-                                                       "token failed validation.");
-                                  outcome.details.prepend(IdTokenValidator::firstFailure(checks));
-                              } else {
-                                  outcome.details << tr("The new ID token passed every check.");
-                              }
-                              m_tokens = after;
-                              emit tokensChanged(m_tokens);
-                              emit finished(outcome);
-                          });
+    *connection = connect(
+        m_verifier, &IdTokenVerifier::finished, this,
+        [this, outcome, after, connection, recorded](const QList<TokenCheck> &checks) mutable {
+            disconnect(*connection);
+            disconnect(*recorded);
+            if (!m_validating)
+                return; // cleared meanwhile
+            m_validating = false;
+            outcome.idTokenChecks = checks;
+            if (!IdTokenValidator::accepted(checks)) {
+                outcome.succeeded = false;
+                outcome.summary = tr("New tokens arrived, but the refreshed ID "
+                                     "token failed validation.");
+                outcome.details.prepend(IdTokenValidator::firstFailure(checks));
+            } else {
+                outcome.details << tr("The new ID token passed every check.");
+            }
+            m_tokens = after;
+            emit tokensChanged(m_tokens);
+            emit finished(outcome);
+        });
     m_verifier->verify(idToken.toUtf8(), expected, m_config.jwksUri);
 }
 
