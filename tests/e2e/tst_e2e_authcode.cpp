@@ -10,6 +10,7 @@
 #include "tokens/TokenActions.h"
 
 #include "E2eEnvironment.h"
+#include "TokenActionsTest.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -85,27 +86,6 @@ class TestE2eAuthorizationCode : public QObject
              discovery().value("id_token_signing_alg_values_supported").toArray())
             config.idTokenSigningAlgorithms << alg.toString();
         return config;
-    }
-
-    static TokenCheck checkNamed(const QList<TokenCheck> &checks, const QString &name)
-    {
-        for (const TokenCheck &check : checks) {
-            if (check.name == name)
-                return check;
-        }
-        return {name, TokenCheck::Status::Failed, "(check missing)", {}};
-    }
-
-    static TokenActions::Outcome
-    runAction(TokenActions &actions, TokenActions::Action action,
-              TokenActions::Target target = TokenActions::Target::AccessToken)
-    {
-        QSignalSpy finished(&actions, &TokenActions::finished);
-        if (!actions.run(action, target))
-            return {action, false, actions.unavailableReason(action, target), {}, {}, {}};
-        if (!finished.wait(20000))
-            return {action, false, "timed out", {}, {}, {}};
-        return finished.first().first().value<TokenActions::Outcome>();
     }
 
     Run runFlow(const ClientConfig &config)
@@ -288,18 +268,19 @@ private slots:
                  qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n")));
         const QList<TokenCheck> &checks = run.outcome.idTokenChecks;
         QCOMPARE(checks.size(), 12);
-        QCOMPARE(checkNamed(checks, "alg").detail, alg);
-        const TokenCheck signature = checkNamed(checks, "signature");
+        QCOMPARE(testactions::checkNamed(checks, "alg").detail, alg);
+        const TokenCheck signature = testactions::checkNamed(checks, "signature");
         QCOMPARE(signature.status, TokenCheck::Status::Passed);
         if (symmetric)
             QVERIFY(signature.detail.contains("client secret"));
         else
             QVERIFY2(signature.detail.contains("key " + keyId), qPrintable(signature.detail));
         for (const char *name : {"iss", "sub", "aud", "exp", "iat", "nonce"})
-            QVERIFY2(checkNamed(checks, name).status == TokenCheck::Status::Passed,
-                     qPrintable(QString(name) + ": " + checkNamed(checks, name).detail));
+            QVERIFY2(
+                testactions::checkNamed(checks, name).status == TokenCheck::Status::Passed,
+                qPrintable(QString(name) + ": " + testactions::checkNamed(checks, name).detail));
         // This provider puts at_hash only in front-channel ID tokens; absent, it is skipped.
-        QCOMPARE(checkNamed(checks, "at_hash").status, TokenCheck::Status::Skipped);
+        QCOMPARE(testactions::checkNamed(checks, "at_hash").status, TokenCheck::Status::Skipped);
         // The JWKS was fetched (and recorded) only when a key was needed.
         QCOMPARE(run.exchanges.size(), symmetric ? 3 : 4);
         if (!symmetric)
@@ -330,7 +311,7 @@ private slots:
         actions.setSession(config, first);
 
         // Refresh: new tokens, the refresh token rotated, the new ID token validated.
-        auto outcome = runAction(actions, TokenActions::Action::Refresh);
+        auto outcome = testactions::run(actions, TokenActions::Action::Refresh);
         QVERIFY2(outcome.succeeded,
                  qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
         QVERIFY(outcome.details.join("\n").contains("Refresh token rotated"));
@@ -339,14 +320,15 @@ private slots:
         QCOMPARE(outcome.idTokenChecks.size(), 12);
         QVERIFY(IdTokenValidator::accepted(outcome.idTokenChecks));
         // The provider repeats the original nonce, which a refreshed ID token may do.
-        QCOMPARE(checkNamed(outcome.idTokenChecks, "nonce").status, TokenCheck::Status::Passed);
+        QCOMPARE(testactions::checkNamed(outcome.idTokenChecks, "nonce").status,
+                 TokenCheck::Status::Passed);
         QCOMPARE(recorded.first().status, 200);
         QCOMPARE(
             FormEncoding::value(FormEncoding::decode(recorded.first().request.body), "grant_type"),
             QStringLiteral("refresh_token"));
 
         // UserInfo with the new access token.
-        outcome = runAction(actions, TokenActions::Action::UserInfo);
+        outcome = testactions::run(actions, TokenActions::Action::UserInfo);
         QVERIFY2(outcome.succeeded,
                  qPrintable(outcome.summary + "\n" + outcome.details.join("\n")));
         QVERIFY(outcome.details.join("\n").contains("sub matches"));
@@ -355,20 +337,20 @@ private slots:
                 "Bearer " + actions.tokens().accessToken);
 
         // Introspection of both tokens, authenticated as the client.
-        outcome = runAction(actions, TokenActions::Action::Introspect);
+        outcome = testactions::run(actions, TokenActions::Action::Introspect);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join("\n")));
         QVERIFY(outcome.summary.contains("access_token is active"));
         QVERIFY(outcome.details.contains("client_id: workbench-confidential-basic"));
         QVERIFY(recorded.last().request.header("Authorization").startsWith("Basic "));
-        outcome = runAction(actions, TokenActions::Action::Introspect,
-                            TokenActions::Target::RefreshToken);
+        outcome = testactions::run(actions, TokenActions::Action::Introspect,
+                                   TokenActions::Target::RefreshToken);
         QVERIFY(outcome.summary.contains("refresh_token is active"));
 
         // Revocation, then introspection shows the token is gone.
-        outcome = runAction(actions, TokenActions::Action::Revoke);
+        outcome = testactions::run(actions, TokenActions::Action::Revoke);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join("\n")));
         QCOMPARE(recorded.last().status, 200);
-        outcome = runAction(actions, TokenActions::Action::Introspect);
+        outcome = testactions::run(actions, TokenActions::Action::Introspect);
         QVERIFY2(outcome.summary.contains("access_token is not active"),
                  qPrintable(outcome.summary));
 
@@ -376,7 +358,7 @@ private slots:
         TokenSet stale = actions.tokens();
         stale.refreshToken = first.refreshToken;
         actions.setSession(config, stale);
-        outcome = runAction(actions, TokenActions::Action::Refresh);
+        outcome = testactions::run(actions, TokenActions::Action::Refresh);
         QVERIFY(!outcome.succeeded);
         QVERIFY2(outcome.summary.contains("invalid_grant"), qPrintable(outcome.summary));
         const auto diagnosis = Diagnoser().diagnose(recorded, recorded.size() - 1);

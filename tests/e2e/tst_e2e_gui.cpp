@@ -31,17 +31,23 @@ class TestE2eGui : public QObject
 
     e2e::Environment m_env;
 
-    // Shows the window, fills the client form for one of the provider's clients as a person
-    // would, presses Authorize and waits until the flow is over. The browser is headless Chromium.
-    void runFlowInWindow(MainWindow &window, QProcess &browser, const QString &clientKey,
-                         const QString &authMethod, const QString &secret, bool discover = false)
+    // Shows the window; the URLs it opens go to headless Chromium in `browser`.
+    void showWithBrowser(MainWindow &window, QProcess &browser)
     {
-        window.setUrlOpener([&](const QUrl &url) {
+        window.setUrlOpener([this, &browser](const QUrl &url) {
             m_env.openInBrowser(browser, url);
             return true;
         });
         window.resize(1280, 800);
         window.show();
+    }
+
+    // Shows the window, fills the client form for one of the provider's clients as a person
+    // would, presses Authorize and waits until the flow is over. The browser is headless Chromium.
+    void runFlowInWindow(MainWindow &window, QProcess &browser, const QString &clientKey,
+                         const QString &authMethod, const QString &secret, bool discover = false)
+    {
+        showWithBrowser(window, browser);
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         if (discover) {
             // The person types only the issuer and lets discovery fill in the endpoints.
@@ -221,12 +227,7 @@ private slots:
         MainWindow window;
         QVERIFY(window.useSandbox());
         QProcess browser;
-        window.setUrlOpener([&](const QUrl &url) {
-            m_env.openInBrowser(browser, url);
-            return true;
-        });
-        window.resize(1280, 800);
-        window.show();
+        showWithBrowser(window, browser);
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(child<QLabel>(&window, "sandboxNote")->isVisible());
         auto *authorize = child<QPushButton>(&window, "authorizeButton");
@@ -254,10 +255,7 @@ private slots:
         QTest::mouseClick(dialog->findChild<QPushButton *>("addScopeButton"), Qt::LeftButton);
         QVERIFY(child<QLineEdit>(&window, "scopeEdit")->text().endsWith(" sandbox:invalid_grant"));
         QProcess secondBrowser;
-        window.setUrlOpener([&](const QUrl &url) {
-            m_env.openInBrowser(secondBrowser, url);
-            return true;
-        });
+        showWithBrowser(window, secondBrowser);
         QTest::mouseClick(authorize, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
         e2e::Environment::browserResult(secondBrowser);

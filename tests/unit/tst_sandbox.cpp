@@ -13,6 +13,7 @@
 #include "tokens/TokenActions.h"
 
 #include "TestHttp.h"
+#include "TokenActionsTest.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -77,14 +78,6 @@ Page signIn(const QUrl &authorizationUrl, const QString &decision = "approve")
     return fetch(network, QUrl(QString::fromUtf8(page.location)));
 }
 
-const TokenCheck *checkNamed(const QList<TokenCheck> &checks, const QString &name)
-{
-    for (const TokenCheck &check : checks) {
-        if (check.name == name)
-            return &check;
-    }
-    return nullptr;
-}
 } // namespace
 
 class TestSandbox : public QObject
@@ -114,18 +107,6 @@ class TestSandbox : public QObject
         run.outcome = finished.first().first().value<FlowOutcome>();
         run.exchanges = flow.exchanges();
         return run;
-    }
-
-    static TokenActions::Outcome
-    runAction(TokenActions &actions, TokenActions::Action action,
-              TokenActions::Target target = TokenActions::Target::AccessToken)
-    {
-        QSignalSpy finished(&actions, &TokenActions::finished);
-        if (!actions.run(action, target))
-            return {action, false, actions.unavailableReason(action, target), {}, {}, {}};
-        if (!finished.wait(10000))
-            return {action, false, "timed out", {}, {}, {}};
-        return finished.first().first().value<TokenActions::Outcome>();
     }
 
 private slots:
@@ -170,7 +151,7 @@ private slots:
         // Every ID token check passes, at_hash included (the sandbox sets it).
         QCOMPARE(run.outcome.idTokenChecks.size(), 12);
         for (const char *name : {"signature", "iss", "aud", "exp", "iat", "nonce", "at_hash"})
-            QVERIFY2(checkNamed(run.outcome.idTokenChecks, name)->status ==
+            QVERIFY2(testactions::checkNamed(run.outcome.idTokenChecks, name).status ==
                          TokenCheck::Status::Passed,
                      name);
         // The access token is a JWT (RFC 9068) and a refresh token came too.
@@ -204,33 +185,33 @@ private slots:
             TokenSet::fromResponse(run.outcome.tokenResponse, run.outcome.tokensReceivedAt);
         actions.setSession(config, first);
 
-        auto outcome = runAction(actions, TokenActions::Action::UserInfo);
+        auto outcome = testactions::run(actions, TokenActions::Action::UserInfo);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
         QVERIFY(outcome.details.join('\n').contains("email: demo@sandbox.test"));
-        outcome = runAction(actions, TokenActions::Action::Refresh);
+        outcome = testactions::run(actions, TokenActions::Action::Refresh);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary + outcome.details.join('\n')));
         QVERIFY(outcome.details.join('\n').contains("Refresh token rotated"));
         QVERIFY(IdTokenValidator::accepted(outcome.idTokenChecks));
-        outcome = runAction(actions, TokenActions::Action::Introspect,
-                            TokenActions::Target::RefreshToken);
+        outcome = testactions::run(actions, TokenActions::Action::Introspect,
+                                   TokenActions::Target::RefreshToken);
         QVERIFY(outcome.summary.contains("refresh_token is active"));
-        outcome = runAction(actions, TokenActions::Action::Revoke);
+        outcome = testactions::run(actions, TokenActions::Action::Revoke);
         QVERIFY(outcome.succeeded);
-        outcome = runAction(actions, TokenActions::Action::Introspect);
+        outcome = testactions::run(actions, TokenActions::Action::Introspect);
         QVERIFY(outcome.summary.contains("not active"));
 
         // The rotated-away refresh token: refused, and the whole grant revoked with it.
         TokenSet stale = actions.tokens();
         stale.refreshToken = first.refreshToken;
         actions.setSession(config, stale);
-        outcome = runAction(actions, TokenActions::Action::Refresh);
+        outcome = testactions::run(actions, TokenActions::Action::Refresh);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.details.join('\n').contains("already used"));
         QCOMPARE(Diagnoser().diagnose(recorded, recorded.size() - 1)->entryId,
                  QStringLiteral("oauth.invalid_grant.refresh"));
         actions.setSession(config, actions.tokens());
-        outcome = runAction(actions, TokenActions::Action::Introspect,
-                            TokenActions::Target::RefreshToken);
+        outcome = testactions::run(actions, TokenActions::Action::Introspect,
+                                   TokenActions::Target::RefreshToken);
         QVERIFY(outcome.summary.contains("not active"));
     }
 
@@ -312,7 +293,7 @@ private slots:
                     [&](const HttpExchange &exchange) { recorded << exchange; });
             actions.setSession(config, TokenSet::fromResponse(run.outcome.tokenResponse,
                                                               run.outcome.tokensReceivedAt));
-            QVERIFY(!runAction(actions, TokenActions::Action::UserInfo).succeeded);
+            QVERIFY(!testactions::run(actions, TokenActions::Action::UserInfo).succeeded);
             diagnosis = Diagnoser().diagnose(recorded, 0);
             break;
         }

@@ -8,6 +8,7 @@
 
 #include "TestHttp.h"
 #include "TestJose.h"
+#include "TokenActionsTest.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -45,17 +46,6 @@ class TestTokenActions : public QObject
         set.subject = "alice";
         return set;
     }
-    static TokenActions::Outcome runAction(TokenActions &actions, Action action,
-                                           Target target = Target::AccessToken)
-    {
-        QSignalSpy finished(&actions, &TokenActions::finished);
-        if (!actions.run(action, target))
-            return {action, false, "did not start: " + actions.unavailableReason(action, target),
-                    {},     {},    {}};
-        if (!finished.wait(10000))
-            return {action, false, "timed out", {}, {}, {}};
-        return finished.first().first().value<TokenActions::Outcome>();
-    }
 
 private slots:
     void initTestCase() { qRegisterMetaType<TokenActions::Outcome>(); }
@@ -87,7 +77,7 @@ private slots:
         QSignalSpy recorded(&actions, &TokenActions::exchangeRecorded);
         QSignalSpy changed(&actions, &TokenActions::tokensChanged);
 
-        const auto outcome = runAction(actions, Action::Refresh);
+        const auto outcome = testactions::run(actions, Action::Refresh);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
         QVERIFY2(outcome.details.join('\n').contains(rotation),
                  qPrintable(outcome.details.join('\n')));
@@ -121,7 +111,7 @@ private slots:
         TokenActions actions(&client, &verifier);
         actions.setSession(configFor(server), tokens());
         QSignalSpy recorded(&actions, &TokenActions::exchangeRecorded);
-        const auto outcome = runAction(actions, Action::Refresh);
+        const auto outcome = testactions::run(actions, Action::Refresh);
         // The signature holds, but the refreshed ID token is about another user.
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("failed validation"));
@@ -137,7 +127,7 @@ private slots:
         IdTokenVerifier verifier(&client);
         TokenActions actions(&client, &verifier);
         actions.setSession(configFor(server), tokens());
-        const auto outcome = runAction(actions, Action::UserInfo);
+        const auto outcome = testactions::run(actions, Action::UserInfo);
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
         QVERIFY(outcome.details.join('\n').contains("sub matches"));
         QVERIFY(outcome.details.join('\n').contains("email: a@example.test"));
@@ -152,7 +142,7 @@ private slots:
         IdTokenVerifier verifier(&client);
         TokenActions actions(&client, &verifier);
         actions.setSession(configFor(server), tokens());
-        const auto outcome = runAction(actions, Action::UserInfo);
+        const auto outcome = testactions::run(actions, Action::UserInfo);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("another user"));
     }
@@ -166,7 +156,7 @@ private slots:
         IdTokenVerifier verifier(&client);
         TokenActions actions(&client, &verifier);
         actions.setSession(configFor(server), tokens());
-        const auto outcome = runAction(actions, Action::UserInfo);
+        const auto outcome = testactions::run(actions, Action::UserInfo);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("HTTP 401"));
         QVERIFY(outcome.details.join('\n').contains(
@@ -196,7 +186,7 @@ private slots:
         IdTokenVerifier verifier(&client);
         TokenActions actions(&client, &verifier);
         actions.setSession(configFor(server), tokens());
-        const auto outcome = runAction(actions, Action::Introspect, Target::RefreshToken);
+        const auto outcome = testactions::run(actions, Action::Introspect, Target::RefreshToken);
         QCOMPARE(outcome.succeeded, succeeded);
         QVERIFY2(outcome.summary.contains(summary), qPrintable(outcome.summary));
         const QByteArray request = server.requests.first();
@@ -218,7 +208,7 @@ private slots:
         ClientConfig config = configFor(server);
         config.authMethod = ClientAuthMethod::None;
         actions.setSession(config, tokens());
-        auto outcome = runAction(actions, Action::Revoke);
+        auto outcome = testactions::run(actions, Action::Revoke);
         QVERIFY(outcome.succeeded);
         QVERIFY(outcome.details.join('\n').contains("Introspect"));
         QVERIFY(server.requests.first().endsWith(
@@ -227,7 +217,7 @@ private slots:
         config.revocationEndpoint = server.url("/revoke-unsupported");
         actions.setSession(config, tokens());
         QSignalSpy recorded(&actions, &TokenActions::exchangeRecorded);
-        outcome = runAction(actions, Action::Revoke);
+        outcome = testactions::run(actions, Action::Revoke);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("unsupported_token_type"));
         // The refusal is diagnosed like any other step.
@@ -271,7 +261,7 @@ private slots:
         ClientConfig config;
         config.revocationEndpoint = QUrl("http://127.0.0.1:1/revoke");
         actions.setSession(config, tokens());
-        const auto outcome = runAction(actions, Action::Revoke);
+        const auto outcome = testactions::run(actions, Action::Revoke);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("no HTTP response"));
     }
