@@ -9,5 +9,5 @@ out=docs/screenshots
 mkdir -p "$out"
 QT_QPA_PLATFORM=offscreen "$build/app/gui/oauth-workbench" --screenshot "$out/start.png"
 QT_QPA_PLATFORM=offscreen WORKBENCH_E2E_DIR="$PWD/tests/e2e" WORKBENCH_SCREENSHOT_DIR="$out" \
-    "$build/tests/tst_e2e_gui" personRunsTheCodeFlow wrongSecretIsExplained
+    "$build/tests/tst_e2e_gui" personRunsTheCodeFlow wrongSecretIsExplained sandboxWorksOutOfTheBox
 echo "screenshots written to $out"
