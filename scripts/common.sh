@@ -23,12 +23,15 @@ install_packages() {
 # What building and running the app needs.
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libgl-dev libssl-dev
+    qtkeychain-qt6-dev
     fonts-dejavu-core)
 
 # What the test suite needs on top: a browser for the e2e tests (Node.js for the OpenID provider
 # comes from ensure_node), the desktop-file validator the packaging test calls, and Clang with
-# its libFuzzer runtime for the fuzz targets.
-TEST_PACKAGES=(chromium desktop-file-utils ca-certificates clang libclang-rt-14-dev)
+# its libFuzzer runtime for the fuzz targets, and a D-Bus session bus with gnome-keyring for the
+# keychain tests (a real Secret Service).
+TEST_PACKAGES=(chromium desktop-file-utils ca-certificates clang libclang-rt-14-dev
+    dbus-daemon gnome-keyring)
 
 ensure_node() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "results/ExchangeListModel.h"
+#include "results/JsonTreeModel.h"
 #include "results/ResultsPane.h"
 #include "sandbox/SandboxTriggersDialog.h"
 #include "sandbox/SandboxTriggersModel.h"
@@ -164,6 +165,12 @@ private slots:
             // No JWKS URI: the signature is not verified, and the tab says so.
             QVERIFY(tokens.contains("not verified: no JWKS URI"));
         }
+        // Header and claims of the ID token also appear as a tree.
+        QStringList roots;
+        for (int row = 0; row < results->claimsModel()->rowCount(); ++row)
+            roots << results->claimsModel()->index(row, 0).data().toString();
+        QVERIFY2(roots.contains("id_token header") && roots.contains("id_token claims"),
+                 qPrintable(roots.join(", ")));
         // The session bar counts down the access token's life.
         QVERIFY2(results->countdownText().contains("Access token expires in"),
                  qPrintable(results->countdownText()));

@@ -1,9 +1,11 @@
 #include "ResultsPane.h"
 
 #include "ExchangeListModel.h"
+#include "JsonTreeModel.h"
 #include "TokenView.h"
 #include "diagnosis/DiagnosisContext.h"
 #include "http/BodyFormatter.h"
+#include "jose/Jwt.h"
 #include "ui_ResultsPane.h"
 
 #include <QClipboard>
@@ -16,9 +18,11 @@ namespace workbench {
 
 ResultsPane::ResultsPane(QWidget *parent)
     : QWidget(parent), m_ui(new Ui::ResultsPane), m_model(new ExchangeListModel(this)),
-      m_countdown(new QTimer(this))
+      m_claims(new JsonTreeModel(this)), m_countdown(new QTimer(this))
 {
     m_ui->setupUi(this);
+    m_ui->claimsTree->setModel(m_claims);
+    m_ui->tokensSplitter->setStretchFactor(0, 3);
     m_countdown->setInterval(1000);
     connect(m_countdown, &QTimer::timeout, this, &ResultsPane::updateSessionBar);
     connect(m_ui->refreshButton, &QPushButton::clicked, this,
@@ -63,6 +67,7 @@ void ResultsPane::clear()
     m_ui->formattedText->clear();
     m_ui->diagnosisText->clear();
     m_ui->tokensText->clear();
+    m_claims->clear();
     renderHeader();
 }
 
@@ -218,6 +223,25 @@ void ResultsPane::updateSessionBar()
     }
 }
 
+void ResultsPane::showClaimsTree(const QJsonObject &body)
+{
+    QList<QPair<QString, QJsonValue>> roots;
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        if (!it.value().isString())
+            continue;
+        QString error;
+        const auto jwt = Jwt::decode(it.value().toString().toLatin1(), &error);
+        if (!jwt)
+            continue;
+        roots.append({it.key() + tr(" header"), jwt->header});
+        roots.append({it.key() + tr(" claims"), jwt->claims});
+    }
+    m_claims->setRoots(roots);
+    m_ui->claimsTree->setVisible(!roots.isEmpty());
+    m_ui->claimsTree->expandToDepth(0);
+    m_ui->claimsTree->resizeColumnToContents(0);
+}
+
 QString ResultsPane::countdownText() const
 {
     return m_ui->countdownLabel->text();
@@ -361,6 +385,8 @@ void ResultsPane::showStep(int row)
             m_idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
     }
     m_ui->tokensText->setHtml(tokens.isEmpty() ? tr("<p>No tokens in this step.</p>") : tokens);
+    showClaimsTree(tokens.isEmpty() ? QJsonObject()
+                                    : QJsonDocument::fromJson(exchange.responseBody).object());
     m_ui->tokensTab->setEnabled(!tokens.isEmpty());
     m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));
 

@@ -19,6 +19,7 @@ class ResultsPane;
 namespace workbench {
 
 class ExchangeListModel;
+class JsonTreeModel;
 
 // Shows a run: its outcome, the list of steps, and the selected step's raw request, raw
 // response and formatted body.
@@ -45,6 +46,7 @@ public:
     void addIdTokenChecks(const QString &idToken, const QList<TokenCheck> &checks);
 
     ExchangeListModel *model() const { return m_model; }
+    JsonTreeModel *claimsModel() const { return m_claims; }
     QString countdownText() const;
     QString outcomeText() const;
     QString requestText() const;
@@ -58,12 +60,14 @@ public:
 private:
     void showStep(int row);
     void updateSessionBar();
+    void showClaimsTree(const QJsonObject &body);
     void runAction(TokenActions::Action action);
     void renderHeader();
     static QString diagnosisHtml(const Diagnosis &diagnosis);
 
     Ui::ResultsPane *m_ui;
     ExchangeListModel *m_model;
+    JsonTreeModel *m_claims;
     QString m_header;
     QStringList m_warnings;
     QHash<QString, QList<TokenCheck>> m_idTokenChecks;

@@ -1,0 +1,183 @@
+// ProfileStore: profiles kept as readable JSON without secrets; every operation; an unreadable
+// file is kept aside, never lost; import and export.
+#include "storage/ProfileStore.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace workbench;
+
+namespace {
+ClientConfig sampleConfig()
+{
+    ClientConfig config;
+    config.issuer = QUrl("https://id.example.com");
+    config.authorizationEndpoint = QUrl("https://id.example.com/authorize");
+    config.tokenEndpoint = QUrl("https://id.example.com/token");
+    config.jwksUri = QUrl("https://id.example.com/jwks");
+    config.userinfoEndpoint = QUrl("https://id.example.com/userinfo");
+    config.introspectionEndpoint = QUrl("https://id.example.com/introspect");
+    config.revocationEndpoint = QUrl("https://id.example.com/revoke");
+    config.idTokenSigningAlgorithms = {"RS256", "ES256"};
+    config.clientId = "my-client";
+    config.clientSecret = "TOP-SECRET-VALUE";
+    config.authMethod = ClientAuthMethod::ClientSecretPost;
+    config.scope = "openid email";
+    config.redirectUri = QUrl("http://127.0.0.1:8400/cb");
+    config.usePkce = true;
+    config.pkceMethod = Pkce::Method::Plain;
+    config.extraAuthorizationParameters = {{"prompt", "consent"}, {"login_hint", "a@b"}};
+    config.extraTokenParameters = {{"resource", "https://api"}};
+    return config;
+}
+} // namespace
+
+class TestProfileStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTripWithoutSecrets()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.path());
+        QVERIFY(store.load().isEmpty()); // no file yet: an empty store
+        Profile profile = Profile::create("Work", sampleConfig());
+        profile.rememberClientSecret = true;
+        const QString id = store.add(profile);
+        store.setLastUsed(id);
+        QVERIFY(store.save().isEmpty());
+
+        QFile file(store.filePath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(!text.contains("TOP-SECRET-VALUE"));
+        QVERIFY(text.contains("\"client_id\": \"my-client\"")); // human-readable, indented
+
+        ProfileStore again(dir.path());
+        QVERIFY(again.load().isEmpty());
+        QCOMPARE(again.profiles().size(), 1);
+        QCOMPARE(again.lastUsed(), id);
+        const Profile &loaded = again.profiles().first();
+        const ClientConfig expected = sampleConfig();
+        QCOMPARE(loaded.name, QStringLiteral("Work"));
+        QVERIFY(loaded.rememberClientSecret);
+        QCOMPARE(loaded.config.clientSecret, QString()); // never from the file
+        QCOMPARE(loaded.config.issuer, expected.issuer);
+        QCOMPARE(loaded.config.tokenEndpoint, expected.tokenEndpoint);
+        QCOMPARE(loaded.config.jwksUri, expected.jwksUri);
+        QCOMPARE(loaded.config.revocationEndpoint, expected.revocationEndpoint);
+        QCOMPARE(loaded.config.idTokenSigningAlgorithms, expected.idTokenSigningAlgorithms);
+        QCOMPARE(loaded.config.authMethod, ClientAuthMethod::ClientSecretPost);
+        QCOMPARE(loaded.config.redirectUri, expected.redirectUri);
+        QCOMPARE(loaded.config.pkceMethod, Pkce::Method::Plain);
+        QCOMPARE(loaded.config.extraAuthorizationParameters, expected.extraAuthorizationParameters);
+        QCOMPARE(loaded.config.extraTokenParameters, expected.extraTokenParameters);
+        QCOMPARE(loaded.secretKey("client_secret"), "profile/" + id + "/client_secret");
+    }
+
+    void operations()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.path());
+        const QString a = store.add(Profile::create("A", sampleConfig()));
+        const QString b = store.add(Profile::create("B", sampleConfig()));
+        const QString sameName = store.add(Profile::create("A", sampleConfig()));
+        QCOMPARE(store.find(sameName)->name, QStringLiteral("A (2)"));
+
+        const QString copy = store.duplicate(a, {});
+        QCOMPARE(store.find(copy)->name, QStringLiteral("Copy of A"));
+        QVERIFY(store.find(copy)->id != a);
+        QVERIFY(!store.find(copy)->rememberClientSecret);
+        QCOMPARE(store.find(copy)->config.clientId, QStringLiteral("my-client"));
+
+        QVERIFY(store.rename(b, "  Bee  "));
+        QCOMPARE(store.find(b)->name, QStringLiteral("Bee"));
+        QVERIFY(!store.rename(b, "   "));
+        QVERIFY(!store.rename("unknown", "x"));
+
+        QVERIFY(store.move(copy, 0));
+        QCOMPARE(store.profiles().first().id, copy);
+        QVERIFY(!store.move(copy, 99));
+
+        store.setLastUsed(b);
+        QVERIFY(store.remove(b));
+        QVERIFY(store.lastUsed().isEmpty());
+        QVERIFY(!store.remove(b));
+        QCOMPARE(store.profiles().size(), 3);
+
+        QVERIFY(store.save().isEmpty());
+        ProfileStore again(dir.path());
+        again.load();
+        QStringList names;
+        for (const Profile &profile : again.profiles())
+            names << profile.name;
+        QCOMPARE(names, (QStringList{"Copy of A", "A", "A (2)"}));
+    }
+
+    void unreadableFileIsKeptAside_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<int>("readable");
+        QTest::newRow("not json") << QByteArray("{ this is not json") << 0;
+        QTest::newRow("no profiles array") << QByteArray("{\"version\":1}") << 0;
+        QTest::newRow("one bad profile")
+            << QByteArray("{\"profiles\":[{\"id\":\"1\",\"name\":\"ok\"},{\"name\":\"no id\"},"
+                          "{\"id\":\"3\",\"name\":\"x\",\"client_auth_method\":\"magic\"}]}")
+            << 1;
+    }
+    void unreadableFileIsKeptAside()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(int, readable);
+        QTemporaryDir dir;
+        ProfileStore store(dir.path());
+        QFile file(store.filePath());
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+        file.close();
+        const QString problem = store.load();
+        QVERIFY(!problem.isEmpty());
+        QVERIFY2(problem.contains("A copy of the file was kept"), qPrintable(problem));
+        QCOMPARE(store.profiles().size(), readable);
+        const QStringList aside =
+            QDir(dir.path()).entryList({"profiles.json.unreadable-*"}, QDir::Files);
+        QCOMPARE(aside.size(), 1);
+        QFile copy(QDir(dir.path()).filePath(aside.first()));
+        QVERIFY(copy.open(QIODevice::ReadOnly));
+        QCOMPARE(copy.readAll(), content);
+    }
+
+    void exportAndImport()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.path());
+        Profile profile = Profile::create("Shared", sampleConfig());
+        profile.rememberClientSecret = true;
+        const QString id = store.add(profile);
+        const QByteArray exported = store.exportJson({id});
+        QVERIFY(!exported.contains("TOP-SECRET-VALUE"));
+        QVERIFY(!exported.contains("remember_client_secret"));
+
+        QTemporaryDir other;
+        ProfileStore team(other.path());
+        QString error;
+        QCOMPARE(team.importJson(exported, &error), 1);
+        QVERIFY(error.isEmpty());
+        QCOMPARE(team.profiles().first().name, QStringLiteral("Shared"));
+        QCOMPARE(team.profiles().first().config.scope, QStringLiteral("openid email"));
+        // Imported again: a new profile with a new name and id.
+        QCOMPARE(team.importJson(exported, &error), 1);
+        QCOMPARE(team.profiles().at(1).name, QStringLiteral("Shared (2)"));
+        QVERIFY(team.profiles().at(0).id != team.profiles().at(1).id);
+
+        QCOMPARE(team.importJson("<html>", &error), 0);
+        QVERIFY(error.startsWith("not a JSON object"));
+        QCOMPARE(team.importJson("{\"profiles\":[{\"name\":\"\"}]}", &error), 0);
+        QVERIFY(error.startsWith("no profile could be read"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProfileStore)
+#include "tst_profilestore.moc"
