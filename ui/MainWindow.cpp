@@ -4,9 +4,12 @@
 #include "flows/AuthorizationCodeFlow.h"
 #include "forms/ClientForm.h"
 #include "http/ExchangeClient.h"
+#include "profiles/ProfileBar.h"
 #include "results/ResultsPane.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggersDialog.h"
+#include "storage/ProfileStore.h"
+#include "storage/SecretStore.h"
 #include "tokens/IdTokenVerifier.h"
 #include "tokens/TokenActions.h"
 #include "ui_MainWindow.h"
@@ -23,15 +26,25 @@ MainWindow::MainWindow(QWidget *parent)
       m_flow(new AuthorizationCodeFlow(m_client, this)),
       m_discovery(new ProviderDiscovery(m_client, this)),
       m_actions(new TokenActions(m_client, m_flow->idTokenVerifier(), this)),
+      m_profiles(std::make_unique<ProfileStore>()), m_secrets(new SecretStore(this)),
       m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
     m_ui->setupUi(this);
     m_form = new ClientForm(m_ui->clientGroup);
+    const QString profilesProblem = m_profiles->load();
+    m_profileBar = new ProfileBar(m_profiles.get(), m_secrets, m_form, m_ui->clientGroup);
+    m_ui->clientGroupLayout->addWidget(m_profileBar);
     m_ui->clientGroupLayout->addWidget(m_form);
     m_results = new ResultsPane(m_ui->resultsGroup);
     m_ui->resultsGroupLayout->addWidget(m_results);
     m_ui->mainSplitter->setStretchFactor(1, 2);
     m_results->setTokenActions(m_actions);
+    if (!profilesProblem.isEmpty())
+        m_results->showResult(false, tr("Your profiles file could not be read completely."),
+                              {profilesProblem});
+    connect(m_profileBar, &ProfileBar::sandboxChosen, this, [this] { useSandbox(false); });
+    connect(m_profileBar, &ProfileBar::messageRaised, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     connect(m_ui->actionSandboxPublic, &QAction::triggered, this, [this] { useSandbox(false); });
     connect(m_ui->actionSandboxConfidential, &QAction::triggered, this,
             [this] { useSandbox(true); });
@@ -177,6 +190,7 @@ bool MainWindow::useSandbox(bool confidential)
         return false;
     }
     m_form->setConfig(m_sandbox->clientConfig(confidential));
+    m_profileBar->selectSandbox();
     m_ui->sandboxNote->setText(
         tr("Using the built-in <b>sandbox</b> at <code>%1</code> (this app, 127.0.0.1 only): "
            "press <b>Authorize</b> and sign in with any name. To see an error and its diagnosis, "
@@ -185,6 +199,11 @@ bool MainWindow::useSandbox(bool confidential)
     m_ui->sandboxNote->setVisible(true);
     statusBar()->showMessage(tr("Sandbox running at %1").arg(m_sandbox->issuer()), 5000);
     return true;
+}
+
+bool MainWindow::restoreLastProfile()
+{
+    return !m_profiles->lastUsed().isEmpty() && m_profileBar->select(m_profiles->lastUsed());
 }
 
 void MainWindow::showSandboxTriggers()

@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 #include <functional>
+#include <memory>
 
 namespace Ui {
 class MainWindow;
@@ -17,6 +18,9 @@ class ExchangeClient;
 class ProviderDiscovery;
 class ResultsPane;
 class TokenActions;
+class ProfileBar;
+class ProfileStore;
+class SecretStore;
 class SandboxProvider;
 
 // The main window: the client form on the left, the results of the run on the right.
@@ -40,6 +44,11 @@ public:
     TokenActions *tokenActions() const { return m_actions; }
     // The built-in sandbox; null until it is first chosen.
     SandboxProvider *sandbox() const { return m_sandbox; }
+    ProfileBar *profileBar() const { return m_profileBar; }
+    ProfileStore *profileStore() const { return m_profiles.get(); }
+    SecretStore *secretStore() const { return m_secrets; }
+    // Selects the profile used last time; false when there is none.
+    bool restoreLastProfile();
 
 public slots:
     void authorize();
@@ -61,6 +70,9 @@ private:
     ProviderDiscovery *m_discovery;
     TokenActions *m_actions;
     SandboxProvider *m_sandbox = nullptr;
+    std::unique_ptr<ProfileStore> m_profiles;
+    SecretStore *m_secrets;
+    ProfileBar *m_profileBar;
     UrlOpener m_openUrl;
 };
 

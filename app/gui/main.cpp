@@ -50,7 +50,8 @@ int main(int argc, char *argv[])
 
     workbench::MainWindow window;
     // The default profile is the built-in sandbox: a flow works with no account anywhere.
-    if (parser.isSet(noSandbox) || !window.useSandbox())
+    // The profile used last time comes back; otherwise the built-in sandbox.
+    if (!window.restoreLastProfile() && (parser.isSet(noSandbox) || !window.useSandbox()))
         window.setConfig(starterConfig());
     window.show();
 

@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
 
@@ -80,6 +81,7 @@ class TestE2eGui : public QObject
 private slots:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true);
         const QString problem = m_env.start();
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }

@@ -25,6 +25,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace workbench;
@@ -71,6 +72,9 @@ class TestMainWindow : public QObject
     }
 
 private slots:
+    // Profiles go to Qt's test location, never the person's own config.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
     void fillsTheFormAndRunsTheFlow()
     {
         CannedServer server(jsonResponse(

@@ -127,11 +127,27 @@ void ClientForm::setScope(const QString &scope)
     m_ui->scopeEdit->setText(scope);
 }
 
+bool ClientForm::rememberSecret() const
+{
+    return m_ui->rememberSecretCheck->isChecked();
+}
+
+void ClientForm::setRememberSecret(bool remember)
+{
+    m_ui->rememberSecretCheck->setChecked(remember);
+}
+
+void ClientForm::setClientSecret(const QString &secret)
+{
+    m_ui->clientSecretEdit->setText(secret);
+}
+
 void ClientForm::updateState()
 {
     const bool needsSecret = m_ui->authMethodCombo->currentText() != QLatin1String("none");
     m_ui->clientSecretEdit->setEnabled(needsSecret);
     m_ui->revealSecretButton->setEnabled(needsSecret);
+    m_ui->rememberSecretCheck->setEnabled(needsSecret);
     m_ui->pkceMethodCombo->setEnabled(m_ui->pkceCheck->isChecked());
     m_ui->discoverButton->setEnabled(!m_ui->issuerEdit->text().trimmed().isEmpty());
 

@@ -26,6 +26,9 @@ public:
     // Fills the endpoints from discovered metadata.
     void applyMetadata(const ProviderMetadata &metadata);
     void setScope(const QString &scope);
+    bool rememberSecret() const;
+    void setRememberSecret(bool remember);
+    void setClientSecret(const QString &secret);
 
 signals:
     void edited();

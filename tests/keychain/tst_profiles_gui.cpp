@@ -1,0 +1,143 @@
+// Profiles in the real window with a real keychain: a profile saved with "Remember" keeps its
+// secret in the Secret Service (no file holds it), and comes back with it after a restart.
+// Without any keychain the window says so, keeps the secret for the session and offers a retry.
+#include "MainWindow.h"
+#include "forms/ClientForm.h"
+#include "profiles/ProfileBar.h"
+#include "storage/ProfileStore.h"
+
+#include "WidgetTest.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTest>
+
+using namespace workbench;
+using widgettest::child;
+using widgettest::typeInto;
+
+namespace {
+QStringList filesContaining(const QString &root, const QByteArray &needle)
+{
+    QStringList hits;
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(needle))
+            hits << file.fileName();
+    }
+    return hits;
+}
+} // namespace
+
+class TestProfilesGui : public QObject
+{
+    Q_OBJECT
+
+    bool m_noKeychain = qEnvironmentVariableIsSet("WORKBENCH_EXPECT_NO_KEYCHAIN");
+    const QString m_secret =
+        QStringLiteral("gui-secret-%1").arg(QCoreApplication::applicationPid());
+
+    void fillForm(MainWindow &window)
+    {
+        typeInto(&window, "authorizationEndpointEdit", "https://id.example.com/authorize");
+        typeInto(&window, "tokenEndpointEdit", "https://id.example.com/token");
+        typeInto(&window, "clientIdEdit", "work-client");
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("client_secret_basic");
+        typeInto(&window, "clientSecretEdit", m_secret);
+        child<QCheckBox>(&window, "rememberSecretCheck")->setChecked(true);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        // Scratch HOME from the wrapper script when a keychain runs; Qt's test location otherwise.
+        if (m_noKeychain)
+            QStandardPaths::setTestModeEnabled(true);
+        QFile::remove(ProfileStore().filePath());
+    }
+
+    void savedProfileComesBackWithItsSecret()
+    {
+        if (m_noKeychain)
+            QSKIP("no keychain in this run");
+        {
+            MainWindow window;
+            window.show();
+            fillForm(window);
+            const QString id = window.profileBar()->saveAsNew("Work");
+            QVERIFY(!id.isEmpty());
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window.statusBar()->currentMessage().contains("secret is in the keychain"), 5000);
+            QCOMPARE(window.profileBar()->currentId(), id);
+        }
+        // No file anywhere in the scratch home holds the secret.
+        QCOMPARE(filesContaining(qEnvironmentVariable("HOME"), m_secret.toUtf8()), QStringList());
+
+        // "Restart": a new window restores the last profile, and the secret from the keychain.
+        MainWindow window;
+        window.show();
+        QVERIFY(window.restoreLastProfile());
+        QCOMPARE(child<QComboBox>(&window, "profileCombo")->currentText(), QStringLiteral("Work"));
+        QCOMPARE(child<QLineEdit>(&window, "clientIdEdit")->text(), QStringLiteral("work-client"));
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(&window, "clientSecretEdit")->text(), m_secret,
+                                  5000);
+        QVERIFY(child<QCheckBox>(&window, "rememberSecretCheck")->isChecked());
+        // The secret field stays masked.
+        QCOMPARE(child<QLineEdit>(&window, "clientSecretEdit")->echoMode(), QLineEdit::Password);
+
+        // Unticking Remember and saving takes the secret out of the keychain.
+        child<QCheckBox>(&window, "rememberSecretCheck")->setChecked(false);
+        QVERIFY(window.profileBar()->save());
+        MainWindow again;
+        QVERIFY(again.restoreLastProfile());
+        QTest::qWait(500);
+        QVERIFY(child<QLineEdit>(&again, "clientSecretEdit")->text().isEmpty());
+        QVERIFY(!child<QCheckBox>(&again, "rememberSecretCheck")->isChecked());
+
+        // Duplicate, rename, move, delete through the bar.
+        const QString copy = again.profileBar()->duplicateCurrent();
+        QCOMPARE(child<QComboBox>(&again, "profileCombo")->currentText(),
+                 QStringLiteral("Copy of Work"));
+        QVERIFY(again.profileBar()->renameCurrent("Work staging"));
+        QVERIFY(again.profileBar()->moveCurrent(-1));
+        QCOMPARE(again.profileStore()->profiles().first().name, QStringLiteral("Work staging"));
+        QCOMPARE(child<QComboBox>(&again, "profileCombo")->itemText(1),
+                 QStringLiteral("Work staging"));
+        QVERIFY(again.profileBar()->removeCurrent());
+        QCOMPARE(again.profileStore()->profiles().size(), 1);
+        QVERIFY(again.profileBar()->currentId().isEmpty()); // back on the sandbox
+        Q_UNUSED(copy);
+    }
+
+    void noKeychainIsShownWithARetry()
+    {
+        if (!m_noKeychain)
+            QSKIP("a keychain runs in this run");
+        MainWindow window;
+        window.show();
+        fillForm(window);
+        window.profileBar()->saveAsNew("Offline");
+        QTRY_VERIFY_WITH_TIMEOUT(!window.profileBar()->keychainNote().isEmpty(), 5000);
+        const QString note = window.profileBar()->keychainNote();
+        QVERIFY2(note.contains("No keychain is reachable"), qPrintable(note));
+        QVERIFY(note.contains("this session only"));
+        QVERIFY(note.contains("Retry"));
+        // The secret is still there for this session; the profile file does not hold it.
+        QCOMPARE(child<QLineEdit>(&window, "clientSecretEdit")->text(), m_secret);
+        QFile file(window.profileStore()->filePath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains(m_secret.toUtf8()));
+        // Retrying without a keychain says the same again, it does not hang.
+        emit child<QLabel>(&window, "keychainNote")->linkActivated("#retry");
+        QTRY_VERIFY_WITH_TIMEOUT(window.profileBar()->keychainNote().contains("No keychain"), 5000);
+    }
+};
+
+QTEST_MAIN(TestProfilesGui)
+#include "tst_profiles_gui.moc"

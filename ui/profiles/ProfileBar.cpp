@@ -1,0 +1,285 @@
+#include "ProfileBar.h"
+
+#include "forms/ClientForm.h"
+#include "ui_ProfileBar.h"
+
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QShortcut>
+
+namespace workbench {
+
+ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *form, QWidget *parent)
+    : QWidget(parent), m_ui(new Ui::ProfileBar), m_store(store), m_secrets(secrets), m_form(form)
+{
+    m_ui->setupUi(this);
+    auto *menu = new QMenu(this);
+    menu->addAction(tr("Save as new profile…"), this, [this] {
+        bool ok = false;
+        const QString name =
+            QInputDialog::getText(this, tr("New profile"), tr("Name:"), QLineEdit::Normal,
+                                  m_form->config().clientId, &ok);
+        if (ok && !name.trimmed().isEmpty())
+            saveAsNew(name.trimmed());
+    });
+    menu->addAction(tr("Duplicate"), this, &ProfileBar::duplicateCurrent);
+    menu->addAction(tr("Rename…"), this, [this] {
+        const Profile *profile = m_store->find(currentId());
+        if (!profile)
+            return;
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Rename profile"), tr("Name:"),
+                                                   QLineEdit::Normal, profile->name, &ok);
+        if (ok)
+            renameCurrent(name);
+    });
+    menu->addAction(tr("Delete"), this, [this] {
+        const Profile *profile = m_store->find(currentId());
+        if (profile && QMessageBox::question(this, tr("Delete profile"),
+                                             tr("Delete the profile \"%1\" and the secrets it "
+                                                "keeps in the keychain?")
+                                                 .arg(profile->name)) == QMessageBox::Yes)
+            removeCurrent();
+    });
+    menu->addAction(tr("Move up"), this, [this] { moveCurrent(-1); });
+    menu->addAction(tr("Move down"), this, [this] { moveCurrent(1); });
+    menu->addSeparator();
+    menu->addAction(tr("Import profiles…"), this, [this] {
+        const QString file =
+            QFileDialog::getOpenFileName(this, tr("Import profiles"), {}, tr("JSON (*.json)"));
+        QFile input(file);
+        if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
+            return;
+        QString error;
+        const int count = m_store->importJson(input.read(16 * 1024 * 1024), &error);
+        persist();
+        reload();
+        emit messageRaised(error.isEmpty()
+                               ? tr("Imported %n profile(s).", nullptr, count)
+                               : tr("Imported %n profile(s); %1", nullptr, count).arg(error));
+    });
+    menu->addAction(tr("Export this profile (no secrets)…"), this, [this] {
+        if (currentId().isEmpty())
+            return;
+        const QString file =
+            QFileDialog::getSaveFileName(this, tr("Export profile"), {}, tr("JSON (*.json)"));
+        QSaveFile output(file);
+        if (file.isEmpty() || !output.open(QIODevice::WriteOnly))
+            return;
+        output.write(m_store->exportJson({currentId()}));
+        output.commit();
+    });
+    m_ui->moreButton->setMenu(menu);
+
+    connect(m_ui->saveButton, &QPushButton::clicked, this, &ProfileBar::save);
+    auto *saveShortcut = new QShortcut(QKeySequence::Save, this);
+    saveShortcut->setContext(Qt::WindowShortcut);
+    connect(saveShortcut, &QShortcut::activated, this, &ProfileBar::save);
+    connect(m_ui->profileCombo, &QComboBox::currentIndexChanged, this,
+            &ProfileBar::onCurrentChanged);
+    connect(m_ui->keychainNote, &QLabel::linkActivated, this, [this] {
+        if (m_retry)
+            m_retry();
+    });
+    connect(m_secrets, &SecretStore::secretRead, this, [this](const SecretStore::Result &result) {
+        const Profile *profile = m_store->find(currentId());
+        if (!profile || result.key != profile->secretKey(QStringLiteral("client_secret")))
+            return;
+        if (result.ok() || !result.secret.isEmpty())
+            m_form->setClientSecret(result.secret);
+        if (result.status == SecretStore::Status::Unavailable ||
+            result.status == SecretStore::Status::Failed)
+            showKeychainProblem(result.error, [this, key = result.key] { m_secrets->read(key); });
+        else if (result.status == SecretStore::Status::NotFound)
+            showKeychainProblem(tr("The keychain has no secret for this profile any more; enter "
+                                   "it again and save."),
+                                {});
+        else
+            m_ui->keychainNote->hide();
+    });
+    connect(m_secrets, &SecretStore::secretWritten, this,
+            [this](const SecretStore::Result &result) {
+                if (result.ok()) {
+                    m_ui->keychainNote->hide();
+                    emit messageRaised(tr("Saved; the secret is in the keychain."));
+                    return;
+                }
+                const QString secret = m_form->config().clientSecret;
+                showKeychainProblem(result.error, [this, key = result.key, secret] {
+                    m_secrets->write(key, secret);
+                });
+            });
+    reload();
+}
+
+ProfileBar::~ProfileBar()
+{
+    delete m_ui;
+}
+
+void ProfileBar::reload()
+{
+    const QString keep = currentId();
+    m_reloading = true;
+    m_ui->profileCombo->clear();
+    m_ui->profileCombo->addItem(tr("Built-in sandbox"), QString());
+    for (const Profile &profile : m_store->profiles())
+        m_ui->profileCombo->addItem(profile.name, profile.id);
+    const int index = m_ui->profileCombo->findData(keep);
+    m_ui->profileCombo->setCurrentIndex(index < 0 ? 0 : index);
+    m_reloading = false;
+}
+
+QString ProfileBar::currentId() const
+{
+    return m_ui->profileCombo->currentData().toString();
+}
+
+void ProfileBar::selectSandbox()
+{
+    // Only shows the choice: whoever calls this has set the sandbox up already.
+    m_reloading = true;
+    m_ui->profileCombo->setCurrentIndex(0);
+    m_reloading = false;
+    m_ui->keychainNote->hide();
+}
+
+bool ProfileBar::select(const QString &id)
+{
+    const int index = m_ui->profileCombo->findData(id);
+    if (index <= 0)
+        return false;
+    if (index == m_ui->profileCombo->currentIndex())
+        onCurrentChanged(index);
+    else
+        m_ui->profileCombo->setCurrentIndex(index);
+    return true;
+}
+
+void ProfileBar::onCurrentChanged(int index)
+{
+    if (m_reloading || index < 0)
+        return;
+    m_ui->keychainNote->hide();
+    const Profile *profile = m_store->find(currentId());
+    if (!profile) {
+        emit sandboxChosen();
+        return;
+    }
+    m_form->setConfig(profile->config);
+    m_form->setRememberSecret(profile->rememberClientSecret);
+    if (profile->rememberClientSecret)
+        m_secrets->read(profile->secretKey(QStringLiteral("client_secret")));
+    m_store->setLastUsed(profile->id);
+    persist();
+    emit profileChosen(profile->id);
+}
+
+bool ProfileBar::save()
+{
+    const Profile *existing = m_store->find(currentId());
+    if (!existing) {
+        saveAsNew(m_store->uniqueName(
+            m_form->config().clientId.isEmpty() ? tr("My client") : m_form->config().clientId));
+        return true;
+    }
+    Profile profile = *existing;
+    profile.config = m_form->config();
+    const QString secret = profile.config.clientSecret;
+    profile.config.clientSecret.clear();
+    profile.rememberClientSecret = m_form->rememberSecret() && !secret.isEmpty();
+    m_store->update(profile);
+    persist();
+    const QString key = profile.secretKey(QStringLiteral("client_secret"));
+    if (profile.rememberClientSecret)
+        m_secrets->write(key, secret);
+    else {
+        m_secrets->remove(key);
+        emit messageRaised(tr("Saved \"%1\" (no secret kept).").arg(profile.name));
+    }
+    return true;
+}
+
+QString ProfileBar::saveAsNew(const QString &name)
+{
+    Profile profile = Profile::create(name, m_form->config());
+    profile.config.clientSecret.clear();
+    const QString id = m_store->add(profile);
+    reload();
+    m_reloading = true;
+    m_ui->profileCombo->setCurrentIndex(m_ui->profileCombo->findData(id));
+    m_reloading = false;
+    m_store->setLastUsed(id);
+    save();
+    return id;
+}
+
+bool ProfileBar::renameCurrent(const QString &name)
+{
+    if (!m_store->rename(currentId(), name))
+        return false;
+    persist();
+    reload();
+    return true;
+}
+
+QString ProfileBar::duplicateCurrent()
+{
+    const QString id = m_store->duplicate(currentId(), {});
+    if (id.isEmpty())
+        return {};
+    persist();
+    reload();
+    select(id);
+    return id;
+}
+
+bool ProfileBar::removeCurrent()
+{
+    const Profile *profile = m_store->find(currentId());
+    if (!profile)
+        return false;
+    for (const char *field : {"client_secret", "refresh_token"})
+        m_secrets->remove(profile->secretKey(QString::fromLatin1(field)));
+    m_store->remove(profile->id);
+    persist();
+    reload();
+    selectSandbox();
+    return true;
+}
+
+bool ProfileBar::moveCurrent(int delta)
+{
+    const int index = m_store->indexOf(currentId());
+    if (index < 0 || !m_store->move(currentId(), index + delta))
+        return false;
+    persist();
+    reload();
+    return true;
+}
+
+QString ProfileBar::keychainNote() const
+{
+    return m_ui->keychainNote->isVisible() ? m_ui->keychainNote->text() : QString();
+}
+
+void ProfileBar::persist()
+{
+    const QString problem = m_store->save();
+    if (!problem.isEmpty())
+        emit messageRaised(tr("The profiles could not be saved: %1").arg(problem));
+}
+
+void ProfileBar::showKeychainProblem(const QString &error, std::function<void()> retry)
+{
+    m_retry = std::move(retry);
+    m_ui->keychainNote->setText(
+        QStringLiteral("<span style=\"color:#9a6700\">⚠ %1</span>%2")
+            .arg(error.toHtmlEscaped(), m_retry ? tr(" <a href=\"#retry\">Retry</a>") : QString()));
+    m_ui->keychainNote->show();
+}
+
+} // namespace workbench

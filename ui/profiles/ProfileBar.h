@@ -1,0 +1,63 @@
+#pragma once
+
+#include "storage/ProfileStore.h"
+#include "storage/SecretStore.h"
+
+#include <QWidget>
+#include <functional>
+
+namespace Ui {
+class ProfileBar;
+}
+
+namespace workbench {
+
+class ClientForm;
+
+// Chooses, saves and manages profiles for the client form: the built-in sandbox first, then the
+// person's own profiles (ProfileStore). Secrets of a profile go to the keychain (SecretStore)
+// only when "Remember" is on; when no keychain answers, the bar says so and offers to retry.
+class ProfileBar : public QWidget
+{
+    Q_OBJECT
+public:
+    ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *form,
+               QWidget *parent = nullptr);
+    ~ProfileBar() override;
+
+    // Index 0 is the sandbox; the person's profiles follow in their order.
+    QString currentId() const;
+    void selectSandbox();
+    bool select(const QString &id);
+    void reload();
+
+    // What the menu's actions do after asking for a name (tests call these directly).
+    QString saveAsNew(const QString &name);
+    bool renameCurrent(const QString &name);
+    QString duplicateCurrent();
+    bool removeCurrent();
+    bool moveCurrent(int delta);
+    QString keychainNote() const;
+
+public slots:
+    bool save();
+
+signals:
+    void sandboxChosen();
+    void profileChosen(const QString &id);
+    void messageRaised(const QString &message);
+
+private:
+    void onCurrentChanged(int index);
+    void persist();
+    void showKeychainProblem(const QString &error, std::function<void()> retry);
+
+    Ui::ProfileBar *m_ui;
+    ProfileStore *m_store;
+    SecretStore *m_secrets;
+    ClientForm *m_form;
+    std::function<void()> m_retry;
+    bool m_reloading = false;
+};
+
+} // namespace workbench
