@@ -8,8 +8,10 @@
 
 #include "WidgetTest.h"
 
+#include "FileScan.h"
 #include <QCheckBox>
 #include <QComboBox>
+
 #include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
@@ -20,20 +22,6 @@
 using namespace workbench;
 using widgettest::child;
 using widgettest::typeInto;
-
-namespace {
-QStringList filesContaining(const QString &root, const QByteArray &needle)
-{
-    QStringList hits;
-    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile file(it.next());
-        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(needle))
-            hits << file.fileName();
-    }
-    return hits;
-}
-} // namespace
 
 class TestProfilesGui : public QObject
 {
@@ -77,7 +65,8 @@ private slots:
             QCOMPARE(window.profileBar()->currentId(), id);
         }
         // No file anywhere in the scratch home holds the secret.
-        QCOMPARE(filesContaining(qEnvironmentVariable("HOME"), m_secret.toUtf8()), QStringList());
+        QCOMPARE(filescan::filesContaining(qEnvironmentVariable("HOME"), m_secret.toUtf8()),
+                 QStringList());
 
         // "Restart": a new window restores the last profile, and the secret from the keychain.
         MainWindow window;

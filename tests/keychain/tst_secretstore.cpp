@@ -5,6 +5,8 @@
 #include "storage/ProfileStore.h"
 #include "storage/SecretStore.h"
 
+#include "FileScan.h"
+
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -23,18 +25,6 @@ SecretStore::Result waitFor(QSignalSpy &spy)
     return spy.takeFirst().first().value<SecretStore::Result>();
 }
 
-// Every file below `root` that contains `needle`.
-QStringList filesContaining(const QString &root, const QByteArray &needle)
-{
-    QStringList hits;
-    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile file(it.next());
-        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(needle))
-            hits << file.fileName();
-    }
-    return hits;
-}
 } // namespace
 
 class TestSecretStore : public QObject
@@ -123,11 +113,11 @@ private slots:
         QVERIFY(QFile::exists(profiles.filePath()));
         for (const QString &root : roots) {
             QVERIFY2(root.startsWith(qEnvironmentVariable("HOME")), qPrintable(root));
-            QCOMPARE(filesContaining(root, clientSecret.toUtf8()), QStringList());
-            QCOMPARE(filesContaining(root, refreshToken.toUtf8()), QStringList());
+            QCOMPARE(filescan::filesContaining(root, clientSecret.toUtf8()), QStringList());
+            QCOMPARE(filescan::filesContaining(root, refreshToken.toUtf8()), QStringList());
         }
         // The profile file is there, readable, and names the client.
-        QCOMPARE(filesContaining(roots.first(), "\"client_id\": \"cid\""),
+        QCOMPARE(filescan::filesContaining(roots.first(), "\"client_id\": \"cid\""),
                  QStringList{profiles.filePath()});
         store.remove(profile.secretKey("client_secret"));
         store.remove(profile.secretKey("refresh_token"));
