@@ -1,10 +1,12 @@
 #include "MainWindow.h"
 
 #include "discovery/ProviderDiscovery.h"
+#include "export/ExchangeExport.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "forms/ClientForm.h"
 #include "http/ExchangeClient.h"
 #include "profiles/ProfileBar.h"
+#include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggersDialog.h"
@@ -16,7 +18,10 @@
 
 #include <QClipboard>
 #include <QDesktopServices>
+#include <QFileDialog>
 #include <QGuiApplication>
+#include <QMessageBox>
+#include <QSaveFile>
 #include <QShortcut>
 
 namespace workbench {
@@ -50,6 +55,26 @@ MainWindow::MainWindow(QWidget *parent)
             [this] { useSandbox(true); });
     connect(m_ui->actionSandboxTriggers, &QAction::triggered, this,
             &MainWindow::showSandboxTriggers);
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    const auto exportRun = [this](bool withSecrets) {
+        if (withSecrets &&
+            QMessageBox::warning(this, tr("Export with secrets"),
+                                 tr("The file will hold the client secret, codes and tokens in "
+                                    "the clear. Export it anyway?"),
+                                 QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
+            return;
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export run as HAR"), QStringLiteral("run.har"), tr("HAR (*.har *.json)"));
+        if (path.isEmpty())
+            return;
+        const QString problem = exportHar(path, withSecrets);
+        statusBar()->showMessage(problem.isEmpty() ? tr("Saved %1").arg(path)
+                                                   : tr("Could not save: %1").arg(problem),
+                                 8000);
+    };
+    connect(m_ui->actionExportHar, &QAction::triggered, this, [exportRun] { exportRun(false); });
+    connect(m_ui->actionExportHarWithSecrets, &QAction::triggered, this,
+            [exportRun] { exportRun(true); });
     connect(m_ui->sandboxNote, &QLabel::linkActivated, this, &MainWindow::showSandboxTriggers);
     // The note about the sandbox goes once the person points the form elsewhere.
     connect(m_form, &ClientForm::edited, this, [this] {
@@ -199,6 +224,17 @@ bool MainWindow::useSandbox(bool confidential)
     m_ui->sandboxNote->setVisible(true);
     statusBar()->showMessage(tr("Sandbox running at %1").arg(m_sandbox->issuer()), 5000);
     return true;
+}
+
+QString MainWindow::exportHar(const QString &path, bool withSecrets) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return file.errorString();
+    file.write(ExchangeExport::har(m_results->model()->exchanges(),
+                                   withSecrets ? ExchangeExport::Secrets::Included
+                                               : ExchangeExport::Secrets::Redacted));
+    return file.commit() ? QString() : file.errorString();
 }
 
 bool MainWindow::restoreLastProfile()

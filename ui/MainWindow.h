@@ -58,6 +58,8 @@ public slots:
     // its clients. False, with the reason shown, when it cannot start.
     bool useSandbox(bool confidential = false);
     void showSandboxTriggers();
+    // Writes the current run as HAR 1.2; redacted unless `withSecrets`. Empty on success.
+    QString exportHar(const QString &path, bool withSecrets = false) const;
 
 private:
     void setBusy(bool busy);

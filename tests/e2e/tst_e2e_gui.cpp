@@ -14,13 +14,16 @@
 #include "WidgetTest.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace workbench;
@@ -249,6 +252,26 @@ private slots:
                  qPrintable(results->outcomeText()));
         QVERIFY(results->tokensText().contains("ID token valid"));
         QVERIFY(results->countdownText().contains("refresh token held"));
+
+        // The run exported as HAR, and the token request copied as curl: redacted by default.
+        const QByteArray accessToken = window.tokenActions()->tokens().accessToken;
+        QVERIFY(!accessToken.isEmpty());
+        QTemporaryDir exportDir;
+        const QString harPath = exportDir.filePath("run.har");
+        QVERIFY(window.exportHar(harPath).isEmpty());
+        QFile har(harPath);
+        QVERIFY(har.open(QIODevice::ReadOnly));
+        const QByteArray harText = har.readAll();
+        QVERIFY(harText.contains("\"version\": \"1.2\""));
+        QVERIFY(harText.contains("REDACTED:"));
+        QVERIFY(!harText.contains(accessToken));
+        QVERIFY(window.exportHar(exportDir.filePath("full.har"), true).isEmpty());
+        QFile full(exportDir.filePath("full.har"));
+        QVERIFY(full.open(QIODevice::ReadOnly) && full.readAll().contains(accessToken));
+        results->selectStep(2);
+        const QString curl = results->copyAsCurl();
+        QVERIFY2(curl.contains("code=REDACTED:"), qPrintable(curl));
+        QCOMPARE(QGuiApplication::clipboard()->text(), curl);
 
         // An error on demand: the trigger is chosen in the dialog, the flow runs again.
         window.showSandboxTriggers();

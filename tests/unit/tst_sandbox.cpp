@@ -4,6 +4,8 @@
 // tests/e2e/tst_e2e_sandbox.cpp does the same flow in a real headless Chromium.
 #include "diagnosis/Diagnoser.h"
 #include "discovery/ProviderDiscovery.h"
+#include "export/ExchangeExport.h"
+#include "export/Redaction.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
@@ -16,6 +18,7 @@
 #include "TokenActionsTest.h"
 
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -213,6 +216,93 @@ private slots:
         outcome = testactions::run(actions, TokenActions::Action::Introspect,
                                    TokenActions::Target::RefreshToken);
         QVERIFY(outcome.summary.contains("not active"));
+    }
+
+    // A real run (code flow with a confidential client, refresh, UserInfo) exported as HAR and
+    // curl: redacted by default, no secret of the run anywhere in the output; equal values get
+    // equal markers; the secrets only with Secrets::Included.
+    void exportsAreRedacted()
+    {
+        const ClientConfig config = m_sandbox.clientConfig(true);
+        Run run = runFlow(config);
+        QVERIFY2(run.outcome.succeeded(), qPrintable(run.outcome.summary));
+        ExchangeClient client;
+        IdTokenVerifier verifier(&client);
+        TokenActions actions(&client, &verifier);
+        connect(&actions, &TokenActions::exchangeRecorded, this,
+                [&](const HttpExchange &exchange) { run.exchanges << exchange; });
+        actions.setSession(config, TokenSet::fromResponse(run.outcome.tokenResponse,
+                                                          run.outcome.tokensReceivedAt));
+        QVERIFY(testactions::run(actions, TokenActions::Action::Refresh).succeeded);
+        QVERIFY(testactions::run(actions, TokenActions::Action::UserInfo).succeeded);
+
+        const FormFields tokenRequest = FormEncoding::decode(run.exchanges.at(2).request.body);
+        const QByteArrayList secrets{
+            config.clientSecret.toUtf8(),
+            FormEncoding::value(tokenRequest, "code").toUtf8(),
+            FormEncoding::value(tokenRequest, "code_verifier").toUtf8(),
+            run.outcome.tokenResponse.value("access_token").toString().toUtf8(),
+            run.outcome.tokenResponse.value("refresh_token").toString().toUtf8(),
+            run.outcome.tokenResponse.value("id_token").toString().toUtf8(),
+            actions.tokens().accessToken,
+            actions.tokens().refreshToken,
+            run.exchanges.at(2).request.header("Authorization")};
+        for (const QByteArray &secret : secrets)
+            QVERIFY(secret.size() >= 8);
+
+        const QByteArray har = ExchangeExport::har(run.exchanges);
+        for (const QByteArray &secret : secrets) {
+            QVERIFY2(!har.contains(secret), secret.constData());
+            QVERIFY(!har.contains(QUrl::toPercentEncoding(QString::fromUtf8(secret))));
+        }
+        // The code appears on the callback and in the token request with the same marker.
+        const QByteArray codeMarker = Redaction::marker(secrets.at(1));
+        QVERIFY(har.count(codeMarker) >= 2);
+        // A valid HAR 1.2 log with every exchange.
+        const QJsonObject log = QJsonDocument::fromJson(har).object().value("log").toObject();
+        QCOMPARE(log.value("version").toString(), QStringLiteral("1.2"));
+        const QJsonArray entries = log.value("entries").toArray();
+        QCOMPARE(entries.size(), run.exchanges.size());
+        const QJsonObject token = entries.at(2).toObject();
+        QCOMPARE(token.value("request").toObject().value("method").toString(),
+                 QStringLiteral("POST"));
+        QCOMPARE(token.value("response").toObject().value("status").toInt(), 200);
+        QVERIFY(token.value("request").toObject().value("postData").toObject().contains("params"));
+        QVERIFY(!token.value("startedDateTime").toString().isEmpty());
+
+        const QByteArray full =
+            ExchangeExport::har(run.exchanges, ExchangeExport::Secrets::Included);
+        // (The client secret itself only travels inside the Basic header's base64.)
+        for (const QByteArray &secret : secrets.mid(1))
+            QVERIFY(full.contains(secret) ||
+                    full.contains(QUrl::toPercentEncoding(QString::fromUtf8(secret))));
+
+        // curl for the token request: runnable shape, redacted by default.
+        const QString curl = ExchangeExport::curl(run.exchanges.at(2),
+                                                  ExchangeExport::Secrets::Redacted, run.exchanges);
+        QVERIFY2(curl.startsWith("curl -i \\\n  -X POST \\\n  '" + config.tokenEndpoint.toString() +
+                                 "'"),
+                 qPrintable(curl));
+        QVERIFY(curl.contains("-H 'Authorization: Basic REDACTED:"));
+        QVERIFY(curl.contains("--data-raw 'grant_type=authorization_code&code=REDACTED:"));
+        for (const QByteArray &secret : secrets)
+            QVERIFY(!curl.toUtf8().contains(secret));
+        const QString withSecrets =
+            ExchangeExport::curl(run.exchanges.at(2), ExchangeExport::Secrets::Included);
+        QVERIFY(withSecrets.contains(
+            QString::fromUtf8(run.exchanges.at(2).request.header("Authorization"))));
+        QVERIFY(!withSecrets.contains("Content-Length"));
+    }
+
+    void curlQuotesForTheShell()
+    {
+        HttpExchange exchange;
+        exchange.request.method = "POST";
+        exchange.request.url = QUrl("https://id.example.com/token");
+        exchange.request.setHeader("Content-Type", "application/x-www-form-urlencoded");
+        exchange.request.body = "note=it's";
+        const QString curl = ExchangeExport::curl(exchange, ExchangeExport::Secrets::Included);
+        QVERIFY2(curl.endsWith("--data-raw 'note=it'\\''s'"), qPrintable(curl));
     }
 
     void wrongSecretAndWrongVerifierAreRefused()

@@ -4,6 +4,7 @@
 #include "JsonTreeModel.h"
 #include "TokenView.h"
 #include "diagnosis/DiagnosisContext.h"
+#include "export/ExchangeExport.h"
 #include "http/BodyFormatter.h"
 #include "jose/Jwt.h"
 #include "ui_ResultsPane.h"
@@ -12,6 +13,8 @@
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QJsonDocument>
+#include <QMenu>
+#include <QMessageBox>
 #include <QTimer>
 
 namespace workbench {
@@ -48,6 +51,16 @@ ResultsPane::ResultsPane(QWidget *parent)
     connect(m_ui->copyRequestButton, &QPushButton::clicked, this, copy(m_ui->requestText));
     connect(m_ui->copyResponseButton, &QPushButton::clicked, this, copy(m_ui->responseText));
     connect(m_ui->copyFormattedButton, &QPushButton::clicked, this, copy(m_ui->formattedText));
+    connect(m_ui->copyCurlButton, &QToolButton::clicked, this, [this] { copyAsCurl(false); });
+    auto *curlMenu = new QMenu(this);
+    curlMenu->addAction(tr("Copy as curl with secrets…"), this, [this] {
+        if (QMessageBox::warning(this, tr("Copy with secrets"),
+                                 tr("The command will hold the client secret, codes and tokens "
+                                    "in the clear. Copy it anyway?"),
+                                 QMessageBox::Yes | QMessageBox::Cancel) == QMessageBox::Yes)
+            copyAsCurl(true);
+    });
+    m_ui->copyCurlButton->setMenu(curlMenu);
     m_ui->splitter->setStretchFactor(1, 3);
 }
 
@@ -240,6 +253,19 @@ void ResultsPane::showClaimsTree(const QJsonObject &body)
     m_ui->claimsTree->setVisible(!roots.isEmpty());
     m_ui->claimsTree->expandToDepth(0);
     m_ui->claimsTree->resizeColumnToContents(0);
+}
+
+QString ResultsPane::copyAsCurl(bool withSecrets)
+{
+    const int row = m_ui->stepsView->currentIndex().row();
+    if (row < 0 || row >= m_model->rowCount())
+        return {};
+    const QString command = ExchangeExport::curl(m_model->at(row),
+                                                 withSecrets ? ExchangeExport::Secrets::Included
+                                                             : ExchangeExport::Secrets::Redacted,
+                                                 m_model->exchanges());
+    QGuiApplication::clipboard()->setText(command);
+    return command;
 }
 
 QString ResultsPane::countdownText() const

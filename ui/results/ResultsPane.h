@@ -48,6 +48,9 @@ public:
     ExchangeListModel *model() const { return m_model; }
     JsonTreeModel *claimsModel() const { return m_claims; }
     QString countdownText() const;
+    // The selected step as a curl command (redacted unless `withSecrets`), also put on the
+    // clipboard.
+    QString copyAsCurl(bool withSecrets = false);
     QString outcomeText() const;
     QString requestText() const;
     QString responseText() const;
