@@ -178,8 +178,7 @@ void MainWindow::setConfig(const ClientConfig &config)
 
 void MainWindow::authorize()
 {
-    if (m_flow->stage() == AuthorizationCodeFlow::Stage::WaitingForRedirect ||
-        m_flow->stage() == AuthorizationCodeFlow::Stage::ExchangingCode)
+    if (m_flow->isRunning())
         return;
     m_results->clear();
     m_actions->clear();
@@ -197,8 +196,7 @@ void MainWindow::authorize()
 
 void MainWindow::discover(const QUrl &issuer)
 {
-    if (m_flow->stage() == AuthorizationCodeFlow::Stage::WaitingForRedirect ||
-        m_flow->stage() == AuthorizationCodeFlow::Stage::ExchangingCode)
+    if (m_flow->isRunning())
         return;
     m_results->clear();
     statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));

@@ -50,7 +50,7 @@ AuthorizationCodeFlow::AuthorizationCodeFlow(ExchangeClient *client, QObject *pa
 {
 }
 
-bool AuthorizationCodeFlow::running() const
+bool AuthorizationCodeFlow::isRunning() const
 {
     return m_stage == Stage::WaitingForRedirect || m_stage == Stage::ExchangingCode ||
            m_stage == Stage::ValidatingIdToken;
@@ -64,7 +64,7 @@ AuthorizationCodeFlow::~AuthorizationCodeFlow()
 
 bool AuthorizationCodeFlow::start(const ClientConfig &config)
 {
-    if (running())
+    if (isRunning())
         cancel();
     m_config = config;
     m_code.clear();
@@ -133,7 +133,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
 
 void AuthorizationCodeFlow::cancel()
 {
-    if (!running())
+    if (!isRunning())
         return;
     if (m_pending)
         m_pending->abort();

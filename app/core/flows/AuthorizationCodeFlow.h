@@ -71,6 +71,8 @@ public:
     void cancel();
 
     Stage stage() const { return m_stage; }
+    // Between start() and finished(): waiting, exchanging the code or validating the ID token.
+    bool isRunning() const;
     QUrl authorizationUrl() const { return m_authorizationUrl; }
     QUrl redirectUri() const { return m_redirectUri; }
     const ClientConfig &config() const { return m_config; }
@@ -94,7 +96,6 @@ private:
     void onRedirect(const CapturedRedirect &redirect);
     void onTokenResponse(const HttpExchange &exchange);
     void validateIdToken(FlowOutcome outcome);
-    bool running() const;
     void record(const HttpExchange &exchange);
     void finish(FlowOutcome outcome);
     void setStage(Stage stage);
