@@ -218,7 +218,7 @@ void AuthorizationCodeFlow::onTokenResponse(const HttpExchange &exchange)
                             QStringLiteral("The code was exchanged for tokens."),
                             {},
                             body};
-        outcome.tokensReceivedAt = exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs));
+        outcome.tokensReceivedAt = exchange.receivedAt();
         if (body.value(QLatin1String("id_token")).isString()) {
             validateIdToken(outcome);
             return;
@@ -269,16 +269,11 @@ void AuthorizationCodeFlow::onTokenResponse(const HttpExchange &exchange)
 void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
 {
     setStage(Stage::ValidatingIdToken);
-    IdTokenExpectations expected;
-    expected.issuer = m_config.issuerIdentifier();
-    expected.clientId = m_config.clientId;
-    expected.clientSecret = m_config.clientSecret.toUtf8();
+    IdTokenExpectations expected = IdTokenExpectations::forClient(
+        m_config, outcome.tokenResponse.value(QLatin1String("access_token")).toString().toUtf8());
     if (m_config.wantsOpenId())
         expected.nonce = m_nonce; // the authorization request carried it
-    expected.accessToken =
-        outcome.tokenResponse.value(QLatin1String("access_token")).toString().toUtf8();
     expected.code = m_code;
-    expected.allowedAlgorithms = m_config.idTokenSigningAlgorithms;
     // One connection per validation; it goes away with its first result, and a result for a
     // validation that was cancelled (a newer one runs) is ignored.
     const quint64 validation = ++m_validation;

@@ -61,6 +61,8 @@ struct HttpExchange
     {
         return headerValue(responseHeaders, name);
     }
+    // When the response was complete (startedAt plus the elapsed time).
+    QDateTime receivedAt() const { return startedAt.addMSecs(qMax<qint64>(0, elapsedMs)); }
     QByteArray requestLine() const;
     QByteArray rawRequest() const;
     QByteArray rawResponse() const;

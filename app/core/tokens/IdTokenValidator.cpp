@@ -26,6 +26,18 @@ QString TokenCheck::statusName(Status status)
     return {};
 }
 
+IdTokenExpectations IdTokenExpectations::forClient(const ClientConfig &config,
+                                                   const QByteArray &accessToken)
+{
+    IdTokenExpectations expected;
+    expected.issuer = config.issuerIdentifier();
+    expected.clientId = config.clientId;
+    expected.clientSecret = config.clientSecret.toUtf8();
+    expected.accessToken = accessToken;
+    expected.allowedAlgorithms = config.idTokenSigningAlgorithms;
+    return expected;
+}
+
 namespace IdTokenValidator {
 
 namespace {

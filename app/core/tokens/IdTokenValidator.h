@@ -1,5 +1,6 @@
 #pragma once
 
+#include "flows/ClientConfig.h"
 #include "jose/Jwk.h"
 
 #include <QDateTime>
@@ -34,6 +35,10 @@ struct IdTokenExpectations
     QStringList allowedAlgorithms; // id_token_signing_alg_values_supported; empty: any supported
     QString expectedSubject;       // after a refresh: the sub of the first ID token (§12.2)
     qint64 allowedSkewSeconds = 120;
+
+    // What any ID token for this client must meet: its issuer, client id, secret (for HS*) and
+    // algorithms, bound to the access token issued with it. Nonce and code are per request.
+    static IdTokenExpectations forClient(const ClientConfig &config, const QByteArray &accessToken);
 };
 
 // Where the issuer's keys came from, for the signature check's detail.

@@ -332,7 +332,7 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
 void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &body,
                                Outcome outcome)
 {
-    const QDateTime received = exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs));
+    const QDateTime received = exchange.receivedAt();
     const TokenSet before = m_tokens;
     TokenSet after = TokenSet::fromResponse(body, received, before);
     outcome.succeeded = true;
@@ -363,12 +363,7 @@ void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &
     }
     // OIDC Core §12.2 (with its errata): a refreshed ID token is validated like the first, is
     // about the same user, and carries either no nonce or the original one.
-    IdTokenExpectations expected;
-    expected.issuer = m_config.issuerIdentifier();
-    expected.clientId = m_config.clientId;
-    expected.clientSecret = m_config.clientSecret.toUtf8();
-    expected.accessToken = after.accessToken;
-    expected.allowedAlgorithms = m_config.idTokenSigningAlgorithms;
+    IdTokenExpectations expected = IdTokenExpectations::forClient(m_config, after.accessToken);
     expected.expectedSubject = before.subject;
     expected.nonce = before.nonce;
     expected.nonceOptional = true;
