@@ -166,13 +166,7 @@ void ResultsPane::runAction(TokenActions::Action action)
 {
     if (!m_actions)
         return;
-    const auto target = m_ui->targetCombo->currentIndex() == 1 ? TokenActions::Target::RefreshToken
-                                                               : TokenActions::Target::AccessToken;
-    const TokenActions::Target used =
-        action == TokenActions::Action::Introspect || action == TokenActions::Action::Revoke
-            ? target
-            : TokenActions::Target::AccessToken;
-    if (m_actions->run(action, used)) {
+    if (m_actions->run(action, targetFor(action))) {
         m_header = tr("<b>%1</b> request sent…").arg(TokenActions::actionName(action));
         renderHeader();
     }
@@ -219,21 +213,26 @@ void ResultsPane::updateSessionBar()
     text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token") : tr(" · refresh token held");
     m_ui->countdownLabel->setText(text);
 
-    const auto target = m_ui->targetCombo->currentIndex() == 1 ? TokenActions::Target::RefreshToken
-                                                               : TokenActions::Target::AccessToken;
     const std::pair<QPushButton *, TokenActions::Action> buttons[] = {
         {m_ui->refreshButton, TokenActions::Action::Refresh},
         {m_ui->userInfoButton, TokenActions::Action::UserInfo},
         {m_ui->introspectButton, TokenActions::Action::Introspect},
         {m_ui->revokeButton, TokenActions::Action::Revoke}};
     for (const auto &[button, action] : buttons) {
-        const bool targeted =
-            action == TokenActions::Action::Introspect || action == TokenActions::Action::Revoke;
-        const QString why = m_actions->unavailableReason(
-            action, targeted ? target : TokenActions::Target::AccessToken);
+        const QString why = m_actions->unavailableReason(action, targetFor(action));
         button->setEnabled(why.isEmpty());
         button->setToolTip(why.isEmpty() ? button->accessibleDescription() : why);
     }
+}
+
+TokenActions::Target ResultsPane::targetFor(TokenActions::Action action) const
+{
+    // Introspection and revocation work on the token chosen beside them; the others on the
+    // access token (Refresh names the refresh token itself).
+    const bool chosen =
+        action == TokenActions::Action::Introspect || action == TokenActions::Action::Revoke;
+    return chosen && m_ui->targetCombo->currentIndex() == 1 ? TokenActions::Target::RefreshToken
+                                                            : TokenActions::Target::AccessToken;
 }
 
 void ResultsPane::showClaimsTree(const QJsonObject &body)
@@ -391,6 +390,7 @@ void ResultsPane::showStep(int row)
     m_ui->diagnosisText->setHtml(diagnosis ? diagnosisHtml(*diagnosis)
                                            : tr("<p>No problem found in this step.</p>"));
     QString tokens;
+    QJsonObject body; // a successful back-channel answer's JSON, read once for both token views
     if (exchange.kind == HttpExchange::Kind::BackChannel && exchange.status >= 200 &&
         exchange.status < 300) {
         const DiagnosisContext context = DiagnosisContext::fromRun(m_model->exchanges(), row);
@@ -402,17 +402,14 @@ void ResultsPane::showStep(int row)
             !FormEncoding::contains(context.sentParameters, QStringLiteral("client_secret")) &&
             !FormEncoding::contains(context.sentParameters, QStringLiteral("client_assertion"));
         const QDateTime received =
-            exchange.startedAt.isValid()
-                ? exchange.startedAt.addMSecs(qMax<qint64>(0, exchange.elapsedMs))
-                : QDateTime::currentDateTimeUtc();
-        const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
+            exchange.startedAt.isValid() ? exchange.receivedAt() : QDateTime::currentDateTimeUtc();
+        body = QJsonDocument::fromJson(exchange.responseBody).object();
         tokens = TokenView::html(
             body, received, requested, publicClient,
             m_idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
     }
     m_ui->tokensText->setHtml(tokens.isEmpty() ? tr("<p>No tokens in this step.</p>") : tokens);
-    showClaimsTree(tokens.isEmpty() ? QJsonObject()
-                                    : QJsonDocument::fromJson(exchange.responseBody).object());
+    showClaimsTree(tokens.isEmpty() ? QJsonObject() : body);
     m_ui->tokensTab->setEnabled(!tokens.isEmpty());
     m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));
 

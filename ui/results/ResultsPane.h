@@ -65,6 +65,7 @@ private:
     void updateSessionBar();
     void showClaimsTree(const QJsonObject &body);
     void runAction(TokenActions::Action action);
+    TokenActions::Target targetFor(TokenActions::Action action) const;
     void renderHeader();
     static QString diagnosisHtml(const Diagnosis &diagnosis);
 
