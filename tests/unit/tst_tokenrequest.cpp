@@ -50,6 +50,26 @@ private slots:
         const QByteArray header = TokenRequest::basicAuthorizationValue(clientId, secret);
         QVERIFY(header.startsWith("Basic "));
         QCOMPARE(QByteArray::fromBase64(header.mid(6)), beforeBase64);
+        // And back: the halves as sent, which decode to what went in.
+        const auto parsed = TokenRequest::parseBasicAuthorization(header);
+        QVERIFY(parsed.has_value());
+        QCOMPARE(parsed->id + ':' + parsed->secret, beforeBase64);
+        QCOMPARE(FormEncoding::decodeComponent(parsed->id), clientId);
+        QCOMPARE(FormEncoding::decodeComponent(parsed->secret), secret);
+    }
+
+    void malformedBasicHeaders_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::newRow("bearer") << QByteArray("Bearer abc");
+        QTest::newRow("no colon") << "Basic " + QByteArray("nocolon").toBase64();
+        QTest::newRow("not base64") << QByteArray("Basic ***");
+        QTest::newRow("empty") << QByteArray("Basic ");
+    }
+    void malformedBasicHeaders()
+    {
+        QFETCH(QByteArray, header);
+        QVERIFY(!TokenRequest::parseBasicAuthorization(header).has_value());
     }
 
     void clientSecretBasic()

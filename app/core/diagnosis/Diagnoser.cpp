@@ -1,6 +1,7 @@
 #include "Diagnoser.h"
 
 #include "flows/Pkce.h"
+#include "flows/TokenRequest.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -148,15 +149,13 @@ void clientAuthenticationRules(const DiagnosisContext &ctx, Findings &findings)
     const bool bodySecret = FormEncoding::contains(ctx.sentParameters, "client_secret");
     const bool assertion = FormEncoding::contains(ctx.sentParameters, "client_assertion");
     if (header.startsWith("Basic ")) {
-        const QByteArray decoded = QByteArray::fromBase64(header.mid(6).trimmed(),
-                                                          QByteArray::AbortOnBase64DecodingErrors);
-        const qsizetype colon = decoded.indexOf(':');
-        if (decoded.isEmpty() || colon < 0) {
+        const auto credentials = TokenRequest::parseBasicAuthorization(header);
+        if (!credentials) {
             findings.confirm("basic_header_malformed",
                              "The header does not decode to \"id:secret\".");
         } else {
-            const QByteArray id = decoded.left(colon);
-            const QByteArray secret = decoded.mid(colon + 1);
+            const QByteArray &id = credentials->id;
+            const QByteArray &secret = credentials->secret;
             const QString decodedId = FormEncoding::decodeComponent(id);
             findings.suggest("wrong_credentials",
                              QStringLiteral("The header decodes to client_id \"%1\" and a secret "

@@ -1,5 +1,6 @@
 #include "Redaction.h"
 
+#include "flows/TokenRequest.h"
 #include "listener/CapturedRedirect.h"
 #include "util/FormEncoding.h"
 
@@ -46,14 +47,11 @@ void collectHeaders(const HttpHeaders &headers, QSet<QByteArray> *secrets)
             const qsizetype space = value.indexOf(' ');
             const QByteArray credentials = space < 0 ? value : value.mid(space + 1).trimmed();
             secrets->insert(credentials);
-            if (value.startsWith("Basic ")) {
-                // The secret half of id:secret, as the server would see it.
-                const QByteArray decoded = QByteArray::fromBase64(credentials);
-                const qsizetype colon = decoded.indexOf(':');
-                if (colon >= 0 && colon + 1 < decoded.size()) {
-                    secrets->insert(decoded.mid(colon + 1));
-                    secrets->insert(FormEncoding::decodeComponent(decoded.mid(colon + 1)).toUtf8());
-                }
+            // The secret half of a Basic id:secret, as sent and as the server reads it.
+            const auto basic = TokenRequest::parseBasicAuthorization(value);
+            if (basic && !basic->secret.isEmpty()) {
+                secrets->insert(basic->secret);
+                secrets->insert(FormEncoding::decodeComponent(basic->secret).toUtf8());
             }
         } else if (lower == "cookie" || lower == "set-cookie" || lower == "dpop") {
             secrets->insert(value);

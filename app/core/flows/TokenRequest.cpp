@@ -9,6 +9,18 @@ QByteArray basicAuthorizationValue(const QString &clientId, const QString &clien
     return "Basic " + credentials.toBase64();
 }
 
+std::optional<BasicCredentials> parseBasicAuthorization(const QByteArray &headerValue)
+{
+    if (!headerValue.startsWith("Basic "))
+        return std::nullopt;
+    const QByteArray decoded = QByteArray::fromBase64(headerValue.mid(6).trimmed(),
+                                                      QByteArray::AbortOnBase64DecodingErrors);
+    const qsizetype colon = decoded.indexOf(':');
+    if (colon < 0)
+        return std::nullopt;
+    return BasicCredentials{decoded.left(colon), decoded.mid(colon + 1)};
+}
+
 void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, FormFields *form)
 {
     switch (config.authMethod) {

@@ -3,6 +3,8 @@
 #include "flows/ClientConfig.h"
 #include "http/HttpExchange.h"
 
+#include <optional>
+
 namespace workbench {
 
 // Builds back-channel requests to the token endpoint (RFC 6749 §4.1.3) with client authentication.
@@ -10,6 +12,15 @@ namespace TokenRequest {
 
 // RFC 6749 §2.3.1: id and secret are each form-urlencoded before they are joined and base64'd.
 QByteArray basicAuthorizationValue(const QString &clientId, const QString &clientSecret);
+
+// The two halves of a "Basic base64(id:secret)" header, still form-encoded as sent (decode each
+// with FormEncoding::decodeComponent); empty when the value is not such a header.
+struct BasicCredentials
+{
+    QByteArray id;
+    QByteArray secret;
+};
+std::optional<BasicCredentials> parseBasicAuthorization(const QByteArray &headerValue);
 
 // Adds the client's credentials to the request, as its authentication method says.
 void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, FormFields *form);

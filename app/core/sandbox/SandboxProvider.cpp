@@ -1,12 +1,13 @@
 #include "SandboxProvider.h"
 
+#include "flows/Pkce.h"
+#include "flows/TokenRequest.h"
 #include "listener/LoopbackAddress.h"
 #include "listener/LoopbackListener.h"
 #include "sandbox/SandboxTriggers.h"
 #include "tokens/IdTokenValidator.h"
 #include "util/SecureRandom.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
@@ -338,17 +339,16 @@ SandboxProvider::authenticate(const HttpRequestParser::Request &request, const F
     bool hasSecret = false;
     const bool basic = authorization.startsWith("Basic ");
     if (basic) {
-        const QByteArray decoded = QByteArray::fromBase64(authorization.mid(6).trimmed());
-        const qsizetype colon = decoded.indexOf(':');
-        if (colon < 0) {
+        const auto credentials = TokenRequest::parseBasicAuthorization(authorization);
+        if (!credentials) {
             *error = oauthError(401, QStringLiteral("invalid_client"),
-                                QStringLiteral("The Basic credentials have no ':'"),
+                                QStringLiteral("The Basic credentials are not base64(id:secret)"),
                                 {{"WWW-Authenticate", "Basic realm=\"sandbox\""}});
             return nullptr;
         }
         // RFC 6749 §2.3.1: each half is form-encoded.
-        id = FormEncoding::decodeComponent(decoded.left(colon));
-        secret = FormEncoding::decodeComponent(decoded.mid(colon + 1));
+        id = FormEncoding::decodeComponent(credentials->id);
+        secret = FormEncoding::decodeComponent(credentials->secret);
         hasSecret = true;
         if (FormEncoding::contains(form, QStringLiteral("client_secret"))) {
             *error = oauthError(400, QStringLiteral("invalid_request"),
@@ -440,10 +440,8 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
             if (verifier.isEmpty())
                 return oauthError(400, QStringLiteral("invalid_grant"),
                                   QStringLiteral("code_verifier is missing (PKCE)"));
-            const QByteArray computed =
-                QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
-                    .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-            if (computed != code->request.codeChallenge.toLatin1())
+            if (Pkce::challengeFor(verifier.toLatin1(), Pkce::Method::S256) !=
+                code->request.codeChallenge.toLatin1())
                 return oauthError(400, QStringLiteral("invalid_grant"),
                                   QStringLiteral("PKCE verification failed: the code_verifier "
                                                  "does not match the code_challenge"));
