@@ -54,19 +54,22 @@ bool SandboxProvider::start()
 {
     if (m_server->isListening())
         return true;
-    if (!m_key.isValid())
-        m_key = SigningKey::generate(QStringLiteral("RS256"),
-                                     QStringLiteral("sandbox-") +
-                                         QString::fromLatin1(SecureRandom::urlSafeToken(6)));
-    if (!m_key.isValid()) {
-        m_error = tr("OpenSSL could not make a signing key.");
-        return false;
-    }
     if (!m_server->listen(QHostAddress::LocalHost, 0)) {
         m_error = m_server->errorString();
         return false;
     }
     return true;
+}
+
+const SigningKey &SandboxProvider::signingKey()
+{
+    // Made when first needed (a JWKS fetch or the first tokens), not at start: an RSA key takes
+    // 0.1 to 0.2 s, which the app's start-up should not pay.
+    if (!m_key.isValid())
+        m_key = SigningKey::generate(QString::fromLatin1(kSigningAlgorithm),
+                                     QStringLiteral("sandbox-") +
+                                         QString::fromLatin1(SecureRandom::urlSafeToken(6)));
+    return m_key;
 }
 
 void SandboxProvider::stop()
@@ -104,7 +107,7 @@ ClientConfig SandboxProvider::clientConfig(bool confidential) const
     config.userinfoEndpoint = endpoint(QStringLiteral("/userinfo"));
     config.introspectionEndpoint = endpoint(QStringLiteral("/introspect"));
     config.revocationEndpoint = endpoint(QStringLiteral("/revoke"));
-    config.idTokenSigningAlgorithms = {m_key.algorithm()};
+    config.idTokenSigningAlgorithms = {QString::fromLatin1(kSigningAlgorithm)};
     config.clientId = QString::fromLatin1(confidential ? kConfidentialClientId : kPublicClientId);
     config.clientSecret = confidential ? QString::fromLatin1(kConfidentialSecret) : QString();
     config.authMethod = confidential ? ClientAuthMethod::ClientSecretBasic : ClientAuthMethod::None;
@@ -164,8 +167,11 @@ SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Reques
     const FormFields form = FormEncoding::decode(request.body);
     if (path == "/.well-known/openid-configuration" && method == "GET")
         return discovery();
+    if ((path == "/jwks" || path == "/token") && !signingKey().isValid())
+        return oauthError(500, QStringLiteral("server_error"),
+                          QStringLiteral("OpenSSL could not make the sandbox's signing key"));
     if (path == "/jwks" && method == "GET")
-        return json(200, QJsonObject{{"keys", QJsonArray{m_key.publicJwk()}}});
+        return json(200, QJsonObject{{"keys", QJsonArray{signingKey().publicJwk()}}});
     if (path == "/authorize" && method == "GET")
         return authorize(query);
     if (path == "/authorize" && method == "POST")
@@ -209,7 +215,7 @@ SandboxProvider::Response SandboxProvider::discovery() const
                          {"code_challenge_methods_supported", QJsonArray{"S256"}},
                          {"token_endpoint_auth_methods_supported",
                           QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
-                         {"id_token_signing_alg_values_supported", QJsonArray{m_key.algorithm()}},
+                         {"id_token_signing_alg_values_supported", QJsonArray{kSigningAlgorithm}},
                          {"subject_types_supported", QJsonArray{"public"}},
                          {"claims_supported", QJsonArray{"sub", "name", "preferred_username",
                                                          "email", "email_verified"}},
@@ -509,15 +515,15 @@ SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QSt
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 iat = now.toSecsSinceEpoch();
     const QByteArray accessToken =
-        m_key.sign(QJsonObject{{"iss", issuer()},
-                               {"sub", grant.subject},
-                               {"aud", "sandbox-api"},
-                               {"client_id", clientId},
-                               {"scope", scope},
-                               {"iat", double(iat)},
-                               {"exp", double(iat + m_accessLifetime)},
-                               {"jti", QString::fromLatin1(SecureRandom::urlSafeToken(12))}},
-                   QStringLiteral("at+jwt"));
+        signingKey().sign(QJsonObject{{"iss", issuer()},
+                                      {"sub", grant.subject},
+                                      {"aud", "sandbox-api"},
+                                      {"client_id", clientId},
+                                      {"scope", scope},
+                                      {"iat", double(iat)},
+                                      {"exp", double(iat + m_accessLifetime)},
+                                      {"jti", QString::fromLatin1(SecureRandom::urlSafeToken(12))}},
+                          QStringLiteral("at+jwt"));
     m_tokens.insert(QString::fromLatin1(accessToken),
                     {IssuedToken::Kind::Access, grantIndex, clientId, scope,
                      now.addSecs(m_accessLifetime), false, false});
@@ -533,10 +539,10 @@ SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QSt
                            {"exp", double(iat + 600)},
                            {"auth_time", double(grant.authTime.toSecsSinceEpoch())},
                            {"at_hash", QString::fromLatin1(IdTokenValidator::halfHash(
-                                           accessToken, m_key.algorithm()))}};
+                                           accessToken, QString::fromLatin1(kSigningAlgorithm)))}};
         if (!nonce.isEmpty())
             claims.insert("nonce", nonce);
-        body.insert("id_token", QString::fromLatin1(m_key.sign(claims)));
+        body.insert("id_token", QString::fromLatin1(signingKey().sign(claims)));
     }
     if (withRefresh) {
         const QString refreshToken = QString::fromLatin1(SecureRandom::urlSafeToken(32));

@@ -17,7 +17,7 @@ namespace workbench {
 
 // The built-in sandbox: a small OpenID provider on 127.0.0.1 (ephemeral port), in the app's own
 // process, so a flow works the moment the app starts, with no account anywhere. It serves
-// discovery, JWKS (a key made at start), a login and consent page, the token endpoint
+// discovery, JWKS (a key made on first use), a login and consent page, the token endpoint
 // (authorization code with PKCE, refresh with rotation, client credentials), UserInfo,
 // introspection and revocation, and signs JWT ID and access tokens. Scopes "sandbox:NAME" make
 // it answer with the errors in SandboxTriggers.
@@ -28,6 +28,7 @@ public:
     static constexpr const char *kPublicClientId = "sandbox-public";
     static constexpr const char *kConfidentialClientId = "sandbox-confidential";
     static constexpr const char *kConfidentialSecret = "sandbox-secret";
+    static constexpr const char *kSigningAlgorithm = "RS256";
 
     explicit SandboxProvider(QObject *parent = nullptr);
     ~SandboxProvider() override;
@@ -92,6 +93,7 @@ private:
         bool rotated = false; // a refresh token that was already exchanged
     };
 
+    const SigningKey &signingKey();
     void onConnection();
     void handle(QTcpSocket *socket, const HttpRequestParser::Request &request);
     Response route(const HttpRequestParser::Request &request);
