@@ -1,6 +1,11 @@
 #include "ExchangeListModel.h"
 
+#include "StepTexts.h"
 #include "diagnosis/Diagnoser.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThreadPool>
 
 #include <QBrush>
 #include <QColor>
@@ -55,10 +60,33 @@ void ExchangeListModel::append(const HttpExchange &exchange)
     const int row = int(m_exchanges.size());
     beginInsertRows({}, row, row);
     m_exchanges.append(exchange);
-    m_diagnoses.append(exchange.label.isEmpty() && exchange.request.url.isEmpty()
-                           ? std::nullopt
-                           : Diagnoser().diagnose(m_exchanges, row));
+    m_diagnoses.append(std::nullopt);
+    const bool nothingToDiagnose = exchange.label.isEmpty() && exchange.request.url.isEmpty();
+    if (!nothingToDiagnose && !StepTexts::isLarge(exchange))
+        m_diagnoses[row] = Diagnoser().diagnose(m_exchanges, row);
+    else if (!nothingToDiagnose)
+        diagnoseInBackground(row);
     endInsertRows();
+}
+
+void ExchangeListModel::diagnoseInBackground(int row)
+{
+    // Classifying a big body means parsing all of it: not on the GUI thread.
+    m_diagnosing.insert(row);
+    const QPointer<ExchangeListModel> model(this);
+    const int generation = m_generation;
+    const QList<HttpExchange> run = m_exchanges;
+    StepTexts::workers().start([model, generation, run, row] {
+        std::optional<Diagnosis> diagnosis = Diagnoser().diagnose(run, row);
+        QMetaObject::invokeMethod(qApp, [model, generation, row, diagnosis] {
+            if (!model || model->m_generation != generation)
+                return;
+            model->m_diagnoses[row] = diagnosis;
+            model->m_diagnosing.remove(row);
+            emit model->dataChanged(model->index(row), model->index(row));
+            emit model->diagnosisReady(row);
+        });
+    });
 }
 
 void ExchangeListModel::clear()
@@ -66,6 +94,8 @@ void ExchangeListModel::clear()
     beginResetModel();
     m_exchanges.clear();
     m_diagnoses.clear();
+    m_diagnosing.clear();
+    ++m_generation;
     endResetModel();
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <QAbstractListModel>
+#include <QSet>
 
 namespace workbench {
 
@@ -25,13 +26,22 @@ public:
     const QList<HttpExchange> &exchanges() const { return m_exchanges; }
     // The diagnosis of a step, made when it was added, with the steps before it as context.
     const std::optional<Diagnosis> &diagnosisAt(int row) const { return m_diagnoses.at(row); }
+    // A large step is diagnosed on a worker thread: until diagnosisReady, it has none.
+    bool isDiagnosing(int row) const { return m_diagnosing.contains(row); }
     // The last step that shows a problem, or -1.
     int lastProblemRow() const;
     static QString summary(const HttpExchange &exchange);
 
+signals:
+    void diagnosisReady(int row);
+
 private:
+    void diagnoseInBackground(int row);
+
     QList<HttpExchange> m_exchanges;
     QList<std::optional<Diagnosis>> m_diagnoses;
+    QSet<int> m_diagnosing;
+    int m_generation = 0; // which run a worker's diagnosis belongs to
 };
 
 } // namespace workbench

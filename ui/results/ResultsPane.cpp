@@ -2,19 +2,20 @@
 
 #include "ExchangeListModel.h"
 #include "JsonTreeModel.h"
+#include "StepTexts.h"
+#include "TextFeeder.h"
 #include "TokenView.h"
-#include "diagnosis/DiagnosisContext.h"
 #include "export/ExchangeExport.h"
-#include "http/BodyFormatter.h"
 #include "jose/Jwt.h"
 #include "ui_ResultsPane.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QGuiApplication>
-#include <QJsonDocument>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
+#include <QThreadPool>
 #include <QTimer>
 
 namespace workbench {
@@ -43,14 +44,32 @@ ResultsPane::ResultsPane(QWidget *parent)
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     for (QPlainTextEdit *edit : {m_ui->requestText, m_ui->responseText, m_ui->formattedText})
         edit->setFont(mono);
+    m_requestFeed = new TextFeeder(m_ui->requestText);
+    m_responseFeed = new TextFeeder(m_ui->responseText);
+    m_formattedFeed = new TextFeeder(m_ui->formattedText);
     connect(m_ui->stepsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { showStep(current.row()); });
-    auto copy = [](QPlainTextEdit *edit) {
-        return [edit] { QGuiApplication::clipboard()->setText(edit->toPlainText()); };
+    // Copy the exact text: the editors may show long lines broken, or a big body still loading.
+    auto copy = [](TextFeeder *feeder) {
+        return [feeder] { QGuiApplication::clipboard()->setText(feeder->text()); };
     };
-    connect(m_ui->copyRequestButton, &QPushButton::clicked, this, copy(m_ui->requestText));
-    connect(m_ui->copyResponseButton, &QPushButton::clicked, this, copy(m_ui->responseText));
-    connect(m_ui->copyFormattedButton, &QPushButton::clicked, this, copy(m_ui->formattedText));
+    connect(m_ui->copyRequestButton, &QPushButton::clicked, this, copy(m_requestFeed));
+    connect(m_ui->copyResponseButton, &QPushButton::clicked, this, copy(m_responseFeed));
+    connect(m_ui->copyFormattedButton, &QPushButton::clicked, this, copy(m_formattedFeed));
+    for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed})
+        connect(feeder, &TextFeeder::finished, this, &ResultsPane::reportShownWhenDone);
+    // A tab shown for the first time fills its editor now: report the step when that is done.
+    connect(m_ui->detailTabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_shownPending < 0 && !m_preparing && m_ui->stepsView->currentIndex().isValid())
+            m_shownPending = m_ui->stepsView->currentIndex().row();
+        reportShownWhenDone();
+    });
+    connect(m_model, &ExchangeListModel::diagnosisReady, this, [this](int row) {
+        if (m_ui->stepsView->currentIndex().row() == row)
+            showDiagnosis(row);
+        if (m_followPending == row)
+            followStep(row);
+    });
     connect(m_ui->copyCurlButton, &QToolButton::clicked, this, [this] { copyAsCurl(false); });
     auto *curlMenu = new QMenu(this);
     curlMenu->addAction(tr("Copy as curl with secrets…"), this, [this] {
@@ -75,9 +94,12 @@ void ResultsPane::clear()
     m_warnings.clear();
     m_header.clear();
     m_idTokenChecks.clear();
-    m_ui->requestText->clear();
-    m_ui->responseText->clear();
-    m_ui->formattedText->clear();
+    ++m_stepGeneration; // a step still being prepared is not shown any more
+    m_followPending = -1;
+    m_preparing = false;
+    m_shownPending = -1;
+    for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed})
+        feeder->setText(QString());
     m_ui->diagnosisText->clear();
     m_ui->tokensText->clear();
     m_claims->clear();
@@ -91,6 +113,17 @@ void ResultsPane::addExchange(const HttpExchange &exchange)
     // problem, what it means comes first.
     const int row = m_model->rowCount() - 1;
     selectStep(row);
+    followStep(row);
+}
+
+void ResultsPane::followStep(int row)
+{
+    // A large step is still being read on a worker thread: choose once it is known.
+    if (m_preparing || m_model->isDiagnosing(row)) {
+        m_followPending = row;
+        return;
+    }
+    m_followPending = -1;
     m_ui->detailTabs->setCurrentWidget(m_model->diagnosisAt(row)      ? m_ui->diagnosisTab
                                        : m_ui->tokensTab->isEnabled() ? m_ui->tokensTab
                                                                       : m_ui->formattedTab);
@@ -350,15 +383,15 @@ QString ResultsPane::outcomeText() const
 }
 QString ResultsPane::requestText() const
 {
-    return m_ui->requestText->toPlainText();
+    return m_requestFeed->text();
 }
 QString ResultsPane::responseText() const
 {
-    return m_ui->responseText->toPlainText();
+    return m_responseFeed->text();
 }
 QString ResultsPane::formattedText() const
 {
-    return m_ui->formattedText->toPlainText();
+    return m_formattedFeed->text();
 }
 QString ResultsPane::tokensText() const
 {
@@ -385,67 +418,69 @@ void ResultsPane::showStep(int row)
 {
     if (row < 0 || row >= m_model->rowCount())
         return;
-    const HttpExchange &exchange = m_model->at(row);
+    ++m_stepGeneration;
+    m_shownPending = -1; // reported once the step's own texts are in
+    showDiagnosis(row);
+    const QList<HttpExchange> run = m_model->exchanges();
+    if (!StepTexts::isLarge(run.at(row))) {
+        showTexts(row, StepTexts::prepare(run, row, m_idTokenChecks));
+        return;
+    }
+    // A big body: parse and format it on a worker thread, and say so meanwhile.
+    m_preparing = true;
+    const QString preparing =
+        tr("(Preparing %1 MB for display…)")
+            .arg(double(run.at(row).responseBody.size()) / (1024 * 1024), 0, 'f', 1);
+    for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed})
+        feeder->setText(preparing);
+    const QPointer<ResultsPane> pane(this);
+    const int generation = m_stepGeneration;
+    const auto checks = m_idTokenChecks;
+    StepTexts::workers().start([pane, generation, run, row, checks] {
+        StepTexts texts = StepTexts::prepare(run, row, checks);
+        QMetaObject::invokeMethod(qApp, [pane, generation, row, texts = std::move(texts)] {
+            if (pane && pane->m_stepGeneration == generation)
+                pane->showTexts(row, texts);
+        });
+    });
+}
+
+void ResultsPane::showDiagnosis(int row)
+{
     const auto &diagnosis = m_model->diagnosisAt(row);
-    m_ui->diagnosisText->setHtml(diagnosis ? diagnosisHtml(*diagnosis)
-                                           : tr("<p>No problem found in this step.</p>"));
-    QString tokens;
-    QJsonObject body; // a successful back-channel answer's JSON, read once for both token views
-    if (exchange.kind == HttpExchange::Kind::BackChannel && exchange.status >= 200 &&
-        exchange.status < 300) {
-        const DiagnosisContext context = DiagnosisContext::fromRun(m_model->exchanges(), row);
-        QString requested = FormEncoding::value(context.sentParameters, QStringLiteral("scope"));
-        if (requested.isEmpty())
-            requested = FormEncoding::value(context.authorizationRequest, QStringLiteral("scope"));
-        const bool publicClient =
-            exchange.request.header("Authorization").isEmpty() &&
-            !FormEncoding::contains(context.sentParameters, QStringLiteral("client_secret")) &&
-            !FormEncoding::contains(context.sentParameters, QStringLiteral("client_assertion"));
-        const QDateTime received =
-            exchange.startedAt.isValid() ? exchange.receivedAt() : QDateTime::currentDateTimeUtc();
-        body = QJsonDocument::fromJson(exchange.responseBody).object();
-        tokens = TokenView::html(
-            body, received, requested, publicClient,
-            m_idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
-    }
-    m_ui->tokensText->setHtml(tokens.isEmpty() ? tr("<p>No tokens in this step.</p>") : tokens);
-    showClaimsTree(tokens.isEmpty() ? QJsonObject() : body);
-    m_ui->tokensTab->setEnabled(!tokens.isEmpty());
-    m_ui->requestText->setPlainText(QString::fromUtf8(exchange.rawRequest()));
+    m_ui->diagnosisText->setHtml(m_model->isDiagnosing(row)
+                                     ? tr("<p>Looking for problems in this step…</p>")
+                                 : diagnosis ? diagnosisHtml(*diagnosis)
+                                             : tr("<p>No problem found in this step.</p>"));
+}
 
-    QString response;
-    if (exchange.kind == HttpExchange::Kind::BrowserNavigation)
-        response = tr("(The browser sent this request; its response went to the browser, not to "
-                      "the app.)");
-    else if (!exchange.hasResponse())
-        response = tr("(No HTTP response: %1)").arg(exchange.networkError);
-    else
-        response = QString::fromUtf8(exchange.rawResponse());
-    if (exchange.responseBodyTruncated)
-        response += tr("\n\n[body cut off at %1 bytes]").arg(exchange.responseBody.size());
-    for (const QString &tlsError : exchange.tlsErrors)
-        response += tr("\n[TLS] %1").arg(tlsError);
-    m_ui->responseText->setPlainText(response);
+void ResultsPane::showTexts(int row, const StepTexts &texts)
+{
+    m_preparing = false;
+    m_ui->tokensText->setHtml(texts.tokensHtml.isEmpty() ? tr("<p>No tokens in this step.</p>")
+                                                         : texts.tokensHtml);
+    showClaimsTree(texts.tokenBody);
+    m_ui->tokensTab->setEnabled(!texts.tokensHtml.isEmpty());
+    m_requestFeed->setText(texts.request);
+    m_responseFeed->setText(texts.response);
+    m_formattedFeed->setText(texts.formatted);
+    m_shownPending = row;
+    if (m_followPending == row)
+        followStep(row);
+    reportShownWhenDone();
+}
 
-    QString formatted;
-    if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
-        formatted = tr("Query parameters:\n");
-        for (const auto &field :
-             FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()))
-            formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
-    } else if (exchange.kind == HttpExchange::Kind::LoopbackCallback &&
-               !exchange.request.url.isEmpty()) {
-        formatted = tr("Parameters received:\n");
-        for (const auto &field : CapturedRedirect::parametersOf(exchange))
-            formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
-    } else {
-        const auto body =
-            BodyFormatter::format(exchange.responseBody, exchange.responseHeader("Content-Type"));
-        formatted = body.kind == BodyFormatter::Kind::Empty ? tr("(empty body)") : body.text;
-        if (body.cut)
-            formatted += tr("\n[only the beginning is shown]");
+void ResultsPane::reportShownWhenDone()
+{
+    if (m_shownPending < 0)
+        return;
+    for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed}) {
+        if (!feeder->isDone() && static_cast<QWidget *>(feeder->parent())->isVisible())
+            return;
     }
-    m_ui->formattedText->setPlainText(formatted);
+    const int row = m_shownPending;
+    m_shownPending = -1;
+    emit stepShown(row);
 }
 
 } // namespace workbench

@@ -20,6 +20,8 @@ namespace workbench {
 
 class ExchangeListModel;
 class JsonTreeModel;
+struct StepTexts;
+class TextFeeder;
 
 // Shows a run: its outcome, the list of steps, and the selected step's raw request, raw
 // response and formatted body.
@@ -60,8 +62,17 @@ public:
     int currentTab() const;
     void selectStep(int row);
 
+signals:
+    // The step's texts are in place: all of them, or at least those on the visible tab.
+    void stepShown(int row);
+
 private:
     void showStep(int row);
+    void showDiagnosis(int row);
+    // Shows the tab that matters for the newest step: its problem, its tokens, or its body.
+    void followStep(int row);
+    void showTexts(int row, const StepTexts &texts);
+    void reportShownWhenDone();
     void updateSessionBar();
     void showClaimsTree(const QJsonObject &body);
     void runAction(TokenActions::Action action);
@@ -77,6 +88,13 @@ private:
     QHash<QString, QList<TokenCheck>> m_idTokenChecks;
     TokenActions *m_actions = nullptr;
     QTimer *m_countdown;
+    TextFeeder *m_requestFeed;
+    TextFeeder *m_responseFeed;
+    TextFeeder *m_formattedFeed;
+    int m_stepGeneration = 0; // which showStep a worker's result belongs to
+    int m_shownPending = -1;  // the row stepShown will report
+    bool m_preparing = false; // a worker is preparing the selected step's texts
+    int m_followPending = -1; // the new step whose tab is chosen once it has been read
 };
 
 } // namespace workbench

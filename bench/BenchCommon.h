@@ -1,0 +1,94 @@
+#pragma once
+
+// Shared by the benchmarks: memory readings, a GUI-thread stall meter, and one report format.
+// Every figure is printed with the baseline measured in the same run and their ratio.
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+#include <QtGlobal>
+
+#include <cstdio>
+
+namespace bench {
+
+// A /proc/self/status field in KiB (VmRSS: resident now, VmHWM: peak resident).
+inline qint64 procStatusKb(const char *field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field) + 1).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+// The longest time the event loop of this thread went without turning, while running: a
+// zero-interval timer fires once per turn, so a gap between two firings is a stall.
+class StallMeter : public QObject
+{
+public:
+    StallMeter()
+    {
+        m_timer.setInterval(0);
+        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+            if (m_clock.isValid())
+                m_longestMs = qMax(m_longestMs, m_clock.nsecsElapsed() / 1e6);
+            m_clock.start();
+        });
+    }
+    void start()
+    {
+        m_longestMs = 0;
+        m_clock.invalidate();
+        m_timer.start();
+    }
+    double stop()
+    {
+        m_timer.stop();
+        return m_longestMs;
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    double m_longestMs = 0;
+};
+
+struct Figure
+{
+    QString bench;  // which benchmark
+    QString metric; // what was measured, with its unit
+    double value;   // ours
+    QString baselineName;
+    double baseline; // the baseline's, same run
+    QString target;  // in words, e.g. "ratio <= 1.3"
+    bool met;
+};
+
+// One JSON line per figure (for scripts) and one readable line.
+inline void report(const Figure &figure)
+{
+    const double ratio = figure.baseline > 0 ? figure.value / figure.baseline : 0;
+    QJsonObject json{{"bench", figure.bench},
+                     {"metric", figure.metric},
+                     {"value", figure.value},
+                     {"baseline", figure.baselineName},
+                     {"baseline_value", figure.baseline},
+                     {"ratio", ratio},
+                     {"target", figure.target},
+                     {"met", figure.met}};
+    std::printf("BENCH %s\n", QJsonDocument(json).toJson(QJsonDocument::Compact).constData());
+    std::printf("  %-12s %-40s %10.2f  vs %s %10.2f  ratio %5.2f  target %s: %s\n",
+                qPrintable(figure.bench), qPrintable(figure.metric), figure.value,
+                qPrintable(figure.baselineName), figure.baseline, ratio, qPrintable(figure.target),
+                figure.met ? "met" : "MISSED");
+    std::fflush(stdout);
+}
+
+} // namespace bench

@@ -1,0 +1,138 @@
+// The results pane with large steps: a big body is read, formatted and diagnosed on a worker
+// thread, the pane says so meanwhile, and the texts and the diagnosis arrive whole.
+#include "WidgetTest.h"
+#include "results/ExchangeListModel.h"
+#include "results/ResultsPane.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace workbench;
+using widgettest::child;
+
+namespace {
+HttpExchange tokenExchange(int status, const QByteArray &body)
+{
+    HttpExchange exchange;
+    exchange.label = QStringLiteral("Token request");
+    exchange.request.method = "POST";
+    exchange.request.url = QUrl(QStringLiteral("http://127.0.0.1:9/token"));
+    exchange.request.setHeader("Content-Type", "application/x-www-form-urlencoded");
+    exchange.request.body = "grant_type=authorization_code&code=abc&redirect_uri=http%3A%2F%2F"
+                            "127.0.0.1%2Fcallback&client_id=app";
+    exchange.startedAt = QDateTime::currentDateTimeUtc();
+    exchange.elapsedMs = 3;
+    exchange.status = status;
+    exchange.reasonPhrase = status == 200 ? "OK" : "Bad Request";
+    exchange.responseHeaders = {{"Content-Type", "application/json"}};
+    exchange.responseBody = body;
+    return exchange;
+}
+
+// A plain API call answered with JSON: no token endpoint, so nothing to diagnose.
+HttpExchange apiExchange(const QByteArray &body)
+{
+    HttpExchange exchange = tokenExchange(200, body);
+    exchange.label = QStringLiteral("API call");
+    exchange.request = HttpRequestSpec();
+    exchange.request.url = QUrl(QStringLiteral("http://127.0.0.1:9/api/items"));
+    return exchange;
+}
+
+QByteArray bigArray(int bytes)
+{
+    QByteArray body = "{\"items\":[";
+    for (int i = 0; body.size() < bytes; ++i)
+        body += QByteArray(i ? "," : "") + "{\"n\":" + QByteArray::number(i) + "}";
+    return body + "]}";
+}
+} // namespace
+
+class TstResultsPane : public QObject
+{
+    Q_OBJECT
+private slots:
+    void smallStepIsShownAtOnce()
+    {
+        ResultsPane pane;
+        pane.addExchange(tokenExchange(400, R"({"error":"invalid_grant"})"));
+        QVERIFY(pane.responseText().contains(QStringLiteral("invalid_grant")));
+        QVERIFY(pane.diagnosisText().contains(QStringLiteral("invalid_grant")));
+    }
+
+    void largeBodyIsPreparedOffTheGuiThreadAndArrivesWhole()
+    {
+        ResultsPane pane;
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QSignalSpy shown(&pane, &ResultsPane::stepShown);
+        const HttpExchange exchange = apiExchange(bigArray(1024 * 1024));
+        pane.addExchange(exchange);
+        // Straight after adding, the pane says it is preparing the step rather than blocking.
+        QVERIFY2(pane.responseText().startsWith(QStringLiteral("(Preparing 1.0 MB")),
+                 qPrintable(pane.responseText().left(80)));
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(shown.first().first().toInt(), 0);
+        QCOMPARE(pane.responseText(), QString::fromUtf8(exchange.rawResponse()));
+        const QString formatted = pane.formattedText();
+        QVERIFY(formatted.startsWith(QStringLiteral("{\n    \"items\": [\n")));
+        QCOMPARE(QJsonDocument::fromJson(formatted.toUtf8()),
+                 QJsonDocument::fromJson(exchange.responseBody));
+        // No problem and no token: the body is what the person sees first.
+        QVERIFY(!pane.model()->diagnosisAt(0));
+        QCOMPARE(child<QTabWidget>(&pane, "detailTabs")->currentWidget(),
+                 child<QWidget>(&pane, "formattedTab"));
+    }
+
+    void largeErrorIsDiagnosedInTheBackgroundAndShownFirst()
+    {
+        ResultsPane pane;
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QJsonObject error{{"error", "invalid_grant"},
+                          {"error_description", "The authorization code has expired."},
+                          {"trace", QString(400 * 1024, QLatin1Char('t'))}};
+        pane.addExchange(tokenExchange(400, QJsonDocument(error).toJson()));
+        QVERIFY(pane.model()->isDiagnosing(0));
+        QVERIFY(pane.diagnosisText().contains(QStringLiteral("Looking for problems")));
+        QSignalSpy ready(pane.model(), &ExchangeListModel::diagnosisReady);
+        QVERIFY(ready.wait(20000));
+        QVERIFY(!pane.model()->isDiagnosing(0));
+        QVERIFY(pane.model()->diagnosisAt(0).has_value());
+        QVERIFY(pane.diagnosisText().contains(QStringLiteral("invalid_grant")));
+        QTRY_COMPARE(child<QTabWidget>(&pane, "detailTabs")->currentWidget(),
+                     child<QWidget>(&pane, "diagnosisTab"));
+        QCOMPARE(pane.model()->lastProblemRow(), 0);
+    }
+
+    void clearingDropsAStepStillBeingPrepared()
+    {
+        ResultsPane pane;
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QSignalSpy shown(&pane, &ResultsPane::stepShown);
+        pane.addExchange(apiExchange(bigArray(2 * 1024 * 1024)));
+        pane.clear();
+        pane.addExchange(tokenExchange(400, R"({"error":"invalid_client"})"));
+        QTest::qWait(1500); // the workers finish; what they made belongs to the cleared run
+        QCOMPARE(pane.model()->rowCount(), 1);
+        QVERIFY(pane.responseText().contains(QStringLiteral("invalid_client")));
+        QVERIFY(!pane.responseText().contains(QStringLiteral("items")));
+        QVERIFY(pane.diagnosisText().contains(QStringLiteral("invalid_client")));
+    }
+
+    void paneDestroyedWhileAWorkerRunsIsSafe()
+    {
+        auto *pane = new ResultsPane;
+        pane->show();
+        pane->addExchange(apiExchange(bigArray(2 * 1024 * 1024)));
+        delete pane;
+        QTest::qWait(1500); // the worker's result must find no pane and do nothing
+    }
+};
+
+QTEST_MAIN(TstResultsPane)
+#include "tst_resultspane.moc"

@@ -1,0 +1,116 @@
+#include "StepTexts.h"
+
+#include "TokenView.h"
+#include "diagnosis/DiagnosisContext.h"
+#include "http/BodyFormatter.h"
+#include "listener/CapturedRedirect.h"
+#include "util/FormEncoding.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QThreadPool>
+
+namespace workbench {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("workbench::ResultsPane", text);
+}
+
+// The tokens of a successful back-channel answer, explained; empty when there are none.
+void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
+                   const QHash<QString, QList<TokenCheck>> &idTokenChecks)
+{
+    const HttpExchange &exchange = run.at(row);
+    if (exchange.kind != HttpExchange::Kind::BackChannel || exchange.status < 200 ||
+        exchange.status >= 300)
+        return;
+    const DiagnosisContext context = DiagnosisContext::fromRun(run, row);
+    QString requested = FormEncoding::value(context.sentParameters, QStringLiteral("scope"));
+    if (requested.isEmpty())
+        requested = FormEncoding::value(context.authorizationRequest, QStringLiteral("scope"));
+    const bool publicClient =
+        exchange.request.header("Authorization").isEmpty() &&
+        !FormEncoding::contains(context.sentParameters, QStringLiteral("client_secret")) &&
+        !FormEncoding::contains(context.sentParameters, QStringLiteral("client_assertion"));
+    const QDateTime received =
+        exchange.startedAt.isValid() ? exchange.receivedAt() : QDateTime::currentDateTimeUtc();
+    const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
+    texts.tokensHtml =
+        TokenView::html(body, received, requested, publicClient,
+                        idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
+    if (!texts.tokensHtml.isEmpty())
+        texts.tokenBody = body;
+}
+
+QString responseOf(const HttpExchange &exchange)
+{
+    QString response;
+    if (exchange.kind == HttpExchange::Kind::BrowserNavigation)
+        response = tr("(The browser sent this request; its response went to the browser, not to "
+                      "the app.)");
+    else if (!exchange.hasResponse())
+        response = tr("(No HTTP response: %1)").arg(exchange.networkError);
+    else
+        response = QString::fromUtf8(exchange.rawResponse());
+    if (exchange.responseBodyTruncated)
+        response += tr("\n\n[body cut off at %1 bytes]").arg(exchange.responseBody.size());
+    for (const QString &tlsError : exchange.tlsErrors)
+        response += tr("\n[TLS] %1").arg(tlsError);
+    return response;
+}
+
+QString formattedOf(const HttpExchange &exchange)
+{
+    QString formatted;
+    if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
+        formatted = tr("Query parameters:\n");
+        for (const auto &field :
+             FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()))
+            formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
+    } else if (exchange.kind == HttpExchange::Kind::LoopbackCallback &&
+               !exchange.request.url.isEmpty()) {
+        formatted = tr("Parameters received:\n");
+        for (const auto &field : CapturedRedirect::parametersOf(exchange))
+            formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
+    } else {
+        // Large bodies are formatted on a worker thread (isLarge), so the limit can be generous.
+        constexpr qsizetype kFormatLimit = 32 * 1024 * 1024;
+        const auto body = BodyFormatter::format(
+            exchange.responseBody, exchange.responseHeader("Content-Type"), kFormatLimit);
+        formatted = body.kind == BodyFormatter::Kind::Empty ? tr("(empty body)") : body.text;
+        if (body.cut)
+            formatted += tr("\n[only the beginning is shown]");
+    }
+    return formatted;
+}
+} // namespace
+
+StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
+                             const QHash<QString, QList<TokenCheck>> &idTokenChecks)
+{
+    StepTexts texts;
+    const HttpExchange &exchange = run.at(row);
+    prepareTokens(texts, run, row, idTokenChecks);
+    texts.request = QString::fromUtf8(exchange.rawRequest());
+    texts.response = responseOf(exchange);
+    texts.formatted = formattedOf(exchange);
+    return texts;
+}
+
+bool StepTexts::isLarge(const HttpExchange &exchange)
+{
+    constexpr qsizetype kLargeBytes = 256 * 1024;
+    return exchange.responseBody.size() + exchange.request.body.size() +
+               exchange.wireRequest.size() >
+           kLargeBytes;
+}
+
+QThreadPool &StepTexts::workers()
+{
+    static QThreadPool pool;
+    return pool;
+}
+
+} // namespace workbench

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "http/HttpExchange.h"
+#include "tokens/IdTokenValidator.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+class QThreadPool;
+
+namespace workbench {
+
+// The texts the results pane shows for one step, built from the run without touching a widget,
+// so that a large step can be prepared on a worker thread.
+struct StepTexts
+{
+    QString tokensHtml;    // empty when the step holds no token
+    QJsonObject tokenBody; // the successful back-channel answer the tokens came in
+    QString request;
+    QString response;
+    QString formatted;
+
+    static StepTexts prepare(const QList<HttpExchange> &run, int row,
+                             const QHash<QString, QList<TokenCheck>> &idTokenChecks);
+    // Whether preparing this step takes long enough to stall the GUI thread: a big body.
+    static bool isLarge(const HttpExchange &exchange);
+    // Where large steps are prepared and diagnosed. Not the global pool: Qt's raster painting
+    // borrows threads from that one, and keeping it busy stalls every paint on the GUI thread.
+    static QThreadPool &workers();
+};
+
+} // namespace workbench
