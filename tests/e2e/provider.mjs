@@ -43,6 +43,15 @@ export const clients = {
     token_endpoint_auth_method: 'none',
     id_token_signed_response_alg: 'EdDSA',
   },
+  // A machine client: the client credentials grant only (RFC 6749 §4.4).
+  service: {
+    client_id: 'workbench-service',
+    client_secret: 'service-secret-for-the-client-credentials-grant',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  },
   confidentialHs256: {
     client_id: 'workbench-confidential-hs256',
     client_secret: 'an-hs256-secret-that-is-longer-than-32-bytes',
@@ -57,12 +66,12 @@ server.listen(0, '127.0.0.1', async () => {
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients: Object.values(clients).map((client) => ({
-      ...client,
       application_type: 'native',
       // RFC 8252 §7.3: a native client's loopback redirect URI matches on any port.
       redirect_uris: ['http://127.0.0.1/callback'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
+      ...client, // a client's own grant types and redirect URIs win
     })),
     cookies: { keys: ['workbench-e2e-cookie-key'] },
     jwks: { keys: signingKeys },
@@ -71,6 +80,7 @@ server.listen(0, '127.0.0.1', async () => {
       devInteractions: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      clientCredentials: { enabled: true },
     },
     // Every client that may use the refresh_token grant gets a refresh token, rotated on use.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

@@ -128,6 +128,26 @@ private slots:
                  QStringLiteral("https://api.example/"));
     }
 
+    void clientCredentialsCarriesScopeAndAuthentication()
+    {
+        ClientConfig config = client(ClientAuthMethod::ClientSecretBasic);
+        config.scope = QStringLiteral("  api:read api:write ");
+        const auto request = TokenRequest::clientCredentials(config);
+        QCOMPARE(request.method, QByteArray("POST"));
+        QCOMPARE(request.url, config.tokenEndpoint);
+        QCOMPARE(request.body,
+                 QByteArray("grant_type=client_credentials&scope=api%3Aread+api%3Awrite"));
+        QCOMPARE(request.header("Authorization"),
+                 TokenRequest::basicAuthorizationValue("my-client", "s3cret"));
+
+        config.scope.clear();
+        config.authMethod = ClientAuthMethod::ClientSecretPost;
+        const auto post = TokenRequest::clientCredentials(config);
+        QCOMPARE(post.body, QByteArray("grant_type=client_credentials&client_id=my-client&"
+                                       "client_secret=s3cret"));
+        QVERIFY(post.header("Authorization").isEmpty());
+    }
+
     void authMethodNames()
     {
         for (const auto method : {ClientAuthMethod::ClientSecretBasic,

@@ -21,14 +21,19 @@ void TextFeeder::setText(const QString &text)
     m_text = text;
     m_position = 0;
     m_edit->clear();
-    if (m_text.size() <= kAtOnce || m_edit->isVisible())
+    // A hidden editor (another tab) is filled when it is shown: no layout work for nothing.
+    if (m_edit->isVisible())
         feedSlice();
 }
 
 bool TextFeeder::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_edit && event->type() == QEvent::Show && !isDone() && !m_timer.isActive())
-        m_timer.start();
+    if (watched == m_edit && event->type() == QEvent::Show && !isDone() && !m_timer.isActive()) {
+        if (m_text.size() <= kAtOnce)
+            feedSlice(); // before the first paint, so the tab never shows empty
+        else
+            m_timer.start();
+    }
     return QObject::eventFilter(watched, event);
 }
 

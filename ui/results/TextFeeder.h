@@ -9,10 +9,10 @@ class QPlainTextEdit;
 
 namespace workbench {
 
-// Puts a text into a QPlainTextEdit without stalling the GUI thread: a short text at once, a
-// long one a slice per event-loop turn (each slice time-boxed), and only while the editor is
-// visible. Lines longer than kDisplayLine characters are shown as several lines, and no more
-// than kDisplayLimit characters are shown; text() keeps the exact original for copying.
+// Puts a text into a QPlainTextEdit without stalling the GUI thread, and only once the editor
+// is visible: a short text at once, a long one a slice per event-loop turn (each time-boxed). Lines
+// longer than kDisplayLine characters are shown as several lines, and no more than kDisplayLimit
+// characters are shown; text() keeps the exact original for copying.
 class TextFeeder : public QObject
 {
     Q_OBJECT

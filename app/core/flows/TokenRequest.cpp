@@ -73,6 +73,16 @@ HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshTok
     return formPost(config.tokenEndpoint, form, request.headers);
 }
 
+HttpRequestSpec clientCredentials(const ClientConfig &config)
+{
+    FormFields form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    if (!config.scope.trimmed().isEmpty())
+        form.append({QStringLiteral("scope"), config.scope.trimmed()});
+    HttpRequestSpec request;
+    authenticateClient(config, &request, &form);
+    return formPost(config.tokenEndpoint, form, request.headers);
+}
+
 HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
                            const QByteArray &token, const QString &tokenTypeHint)
 {

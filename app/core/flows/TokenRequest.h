@@ -31,6 +31,10 @@ HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &cod
 // grant_type=refresh_token (RFC 6749 §6), with the client's credentials.
 HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshToken);
 
+// grant_type=client_credentials (RFC 6749 §4.4): the client on its own behalf, with the scope
+// when one is configured.
+HttpRequestSpec clientCredentials(const ClientConfig &config);
+
 // A token sent to an introspection (RFC 7662 §2.1) or revocation (RFC 7009 §2.1) endpoint, with
 // the client's credentials and a token_type_hint.
 HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
