@@ -14,6 +14,7 @@
 #include "tokens/IdTokenVerifier.h"
 #include "tokens/TokenActions.h"
 
+#include "SandboxBrowser.h"
 #include "TestHttp.h"
 #include "TokenActionsTest.h"
 
@@ -27,61 +28,11 @@
 #include <QTest>
 
 using namespace workbench;
+using sandboxbrowser::Page;
+using sandboxbrowser::signIn;
 
 Q_DECLARE_METATYPE(workbench::FlowOutcome)
 Q_DECLARE_METATYPE(workbench::ProviderMetadata)
-
-namespace {
-struct Page
-{
-    int status = 0;
-    QByteArray location;
-    QByteArray body;
-};
-
-Page fetch(QNetworkAccessManager &network, const QUrl &url, const QByteArray &form = {})
-{
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    QNetworkReply *reply = nullptr;
-    if (form.isNull()) {
-        reply = network.get(request);
-    } else {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
-        reply = network.post(request, form);
-    }
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    Page page{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-              reply->rawHeader("Location"), reply->readAll()};
-    reply->deleteLater();
-    return page;
-}
-
-// Plays the person: opens the authorization URL, signs in on the sandbox's page (or denies),
-// and follows the redirect back to the app's listener. Returns the page the app showed.
-Page signIn(const QUrl &authorizationUrl, const QString &decision = "approve")
-{
-    QNetworkAccessManager network;
-    Page page = fetch(network, authorizationUrl);
-    if (page.status == 200) {
-        const QRegularExpressionMatch request =
-            QRegularExpression("name=\"request\" value=\"([^\"]+)\"")
-                .match(QString::fromUtf8(page.body));
-        if (!request.hasMatch())
-            return page;
-        page = fetch(network, authorizationUrl.resolved(QUrl("/authorize")),
-                     "request=" + request.captured(1).toLatin1() +
-                         "&login=demo&password=x&decision=" + decision.toLatin1());
-    }
-    if (page.status != 302)
-        return page;
-    return fetch(network, QUrl(QString::fromUtf8(page.location)));
-}
-
-} // namespace
 
 class TestSandbox : public QObject
 {
@@ -333,6 +284,36 @@ private slots:
         QVERIFY(!body.contains("id_token")); // no user, no ID token
         QVERIFY(!body.contains("refresh_token"));
         QCOMPARE(body.value("scope").toString(), QStringLiteral("email"));
+    }
+
+    void oldestGrantsAreForgottenSoTheSandboxDoesNotGrow()
+    {
+        const ClientConfig config = m_sandbox.clientConfig(true);
+        ExchangeClient client;
+        auto activeAfter = [&](const QString &token) {
+            QSignalSpy done(&client, &ExchangeClient::exchangeFinished);
+            client.send(TokenRequest::aboutToken(QUrl(m_sandbox.issuer() + "/introspect"), config,
+                                                 token.toUtf8(), "access_token"),
+                        "introspect");
+            return done.wait(5000) &&
+                   QJsonDocument::fromJson(done.first().first().value<HttpExchange>().responseBody)
+                       .object()
+                       .value("active")
+                       .toBool();
+        };
+        QStringList tokens;
+        for (int i = 0; i < SandboxProvider::kKeptGrants + 5; ++i) {
+            QSignalSpy done(&client, &ExchangeClient::exchangeFinished);
+            client.send(TokenRequest::clientCredentials(config), "cc");
+            QVERIFY(done.wait(5000));
+            tokens << QJsonDocument::fromJson(
+                          done.first().first().value<HttpExchange>().responseBody)
+                          .object()
+                          .value("access_token")
+                          .toString();
+        }
+        QVERIFY(!activeAfter(tokens.first())); // its grant is gone
+        QVERIFY(activeAfter(tokens.last()));
     }
 
     void garbageOnTheSandboxPortIsRefused()

@@ -327,6 +327,7 @@ SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
         if (subject.isEmpty())
             subject = QStringLiteral("demo");
         m_codes.insert(code, {request, subject, QDateTime::currentDateTimeUtc(), false, {}});
+        forgetOldestCodes();
         parameters = {{QStringLiteral("code"), code}};
     }
     if (!request.state.isEmpty())
@@ -457,10 +458,10 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
                                              "had no code_challenge"));
         }
         code->used = true;
-        m_grants.append({client->id, code->subject, code->request.scope, code->request.nonce,
-                         code->issuedAt, false});
-        Response response = issueTokens(int(m_grants.size() - 1), client->id, code->request.scope,
-                                        code->request.nonce, true);
+        const int grant = addGrant({client->id, code->subject, code->request.scope,
+                                    code->request.nonce, code->issuedAt, false});
+        Response response =
+            issueTokens(grant, client->id, code->request.scope, code->request.nonce, true);
         const QJsonObject body = QJsonDocument::fromJson(response.body).object();
         code->issuedTokens << body.value(QLatin1String("access_token")).toString()
                            << body.value(QLatin1String("refresh_token")).toString();
@@ -494,14 +495,13 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
             if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
                 allowed << item;
         }
-        m_grants.append({client->id,
-                         client->id,
-                         allowed.join(QLatin1Char(' ')),
-                         {},
-                         QDateTime::currentDateTimeUtc(),
-                         false});
-        return issueTokens(int(m_grants.size() - 1), client->id, allowed.join(QLatin1Char(' ')), {},
-                           false);
+        const int grant = addGrant({client->id,
+                                    client->id,
+                                    allowed.join(QLatin1Char(' ')),
+                                    {},
+                                    QDateTime::currentDateTimeUtc(),
+                                    false});
+        return issueTokens(grant, client->id, allowed.join(QLatin1Char(' ')), {}, false);
     }
     return oauthError(400, QStringLiteral("unsupported_grant_type"),
                       QStringLiteral("The sandbox does not support grant_type %1").arg(grantType));
@@ -681,6 +681,31 @@ SandboxProvider::Response SandboxProvider::redirectTo(const QString &redirectUri
              {"Cache-Control", "no-store"},
              {"Referrer-Policy", "no-referrer"}},
             {}};
+}
+
+int SandboxProvider::addGrant(const Grant &grant)
+{
+    const int id = m_nextGrant++;
+    m_grants.emplace(id, grant);
+    // A sandbox that runs all day must not grow all day: the oldest grants go, with their tokens.
+    while (m_grants.size() > kKeptGrants) {
+        const int oldest = m_grants.begin()->first;
+        m_grants.erase(m_grants.begin());
+        m_tokens.removeIf([oldest](const auto &token) { return token.value().grant == oldest; });
+    }
+    return id;
+}
+
+void SandboxProvider::forgetOldestCodes()
+{
+    while (m_codes.size() > kKeptGrants) {
+        auto oldest = m_codes.begin();
+        for (auto it = m_codes.begin(); it != m_codes.end(); ++it) {
+            if (it->issuedAt < oldest->issuedAt)
+                oldest = it;
+        }
+        m_codes.erase(oldest);
+    }
 }
 
 } // namespace workbench

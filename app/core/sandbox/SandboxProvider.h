@@ -6,9 +6,11 @@
 
 #include <QDateTime>
 #include <QHash>
+
 #include <QHostAddress>
 #include <QObject>
 #include <QUrl>
+#include <map>
 
 class QTcpServer;
 class QTcpSocket;
@@ -44,6 +46,9 @@ public:
     QUrl endpoint(const QString &path) const;
     // The form filled in for the public client (PKCE) or the confidential one.
     ClientConfig clientConfig(bool confidential = false) const;
+    // The sandbox keeps the most recent kKeptGrants grants (with their tokens) and codes; older
+    // ones are forgotten, so a sandbox left running does not grow.
+    static constexpr qsizetype kKeptGrants = 200;
 
     // Lifetimes, shortened by tests.
     void setCodeLifetimeSeconds(int seconds) { m_codeLifetime = seconds; }
@@ -86,7 +91,7 @@ private:
     struct IssuedToken
     {
         enum class Kind { Access, Refresh } kind = Kind::Access;
-        int grant = -1; // index into m_grants
+        int grant = -1; // key into m_grants
         QString clientId, scope;
         QDateTime expiresAt; // invalid: no expiry (refresh)
         bool revoked = false;
@@ -109,6 +114,8 @@ private:
     // the error response to send.
     const Client *authenticate(const HttpRequestParser::Request &request, const FormFields &form,
                                Response *error) const;
+    int addGrant(const Grant &grant);
+    void forgetOldestCodes();
     Response issueTokens(int grant, const QString &clientId, const QString &scope,
                          const QString &nonce, bool withRefresh);
     static Response json(int status, const QJsonObject &object, HttpHeaders extra = {});
@@ -123,7 +130,8 @@ private:
     QList<Client> m_clients;
     QHash<QString, PendingAuthorization> m_pending;
     QHash<QString, Code> m_codes;
-    QList<Grant> m_grants;
+    std::map<int, Grant> m_grants; // by id, oldest first
+    int m_nextGrant = 0;
     QHash<QString, IssuedToken> m_tokens;
     int m_codeLifetime = 60;
     int m_accessLifetime = 3600;
