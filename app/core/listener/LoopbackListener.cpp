@@ -130,6 +130,21 @@ public:
             readAvailable();
     }
 
+    // Frees its place for a newer connection: answers 503 if it had not been answered yet.
+    void giveWay()
+    {
+        if (m_answered) {
+            m_socket->abort();
+            deleteLater();
+            return;
+        }
+        const QString reason =
+            QStringLiteral("Too many open connections (limit %1); the oldest gave way.")
+                .arg(m_listener->options().maxConnections);
+        m_listener->reject(503, reason, m_parser.received(), m_peer);
+        answerWithError(503, reason);
+    }
+
 private:
     void readAvailable()
     {
@@ -295,15 +310,10 @@ void LoopbackListener::acceptPending(QTcpServer *server)
 {
     while (QTcpSocket *socket = server->nextPendingConnection()) {
         m_connections.removeAll(nullptr);
-        if (m_connections.size() >= m_options.maxConnections) {
-            reject(503,
-                   QStringLiteral("Too many open connections (limit %1).")
-                       .arg(m_options.maxConnections),
-                   {}, socket->peerAddress());
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
+        // At the limit the oldest connection gives way, not the newest: clients that open
+        // connections and trickle bytes (slowloris) must not lock the browser's callback out.
+        if (m_connections.size() >= m_options.maxConnections)
+            m_connections.takeFirst()->giveWay();
         m_connections << new ListenerConnection(socket, this);
     }
 }
