@@ -27,11 +27,12 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
     fonts-dejavu-core)
 
 # What the test suite needs on top: a browser for the e2e tests (Node.js for the OpenID provider
-# comes from ensure_node), the desktop-file validator the packaging test calls, and Clang with
+# comes from ensure_node), the desktop-file and AppStream validators the packaging tests call,
+# curl for the token exchange benchmark's baseline, and Clang with
 # its libFuzzer runtime for the fuzz targets, and a D-Bus session bus with gnome-keyring for the
 # keychain tests (a real Secret Service).
-TEST_PACKAGES=(chromium desktop-file-utils ca-certificates clang libclang-rt-14-dev
-    dbus-daemon gnome-keyring)
+TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang libclang-rt-14-dev
+    dbus-daemon gnome-keyring curl)
 
 ensure_node() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

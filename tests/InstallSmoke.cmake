@@ -11,7 +11,10 @@ foreach(path IN ITEMS
         bin/oauth-workbench
         bin/oauth-workbench-cli
         share/applications/oauth-workbench.desktop
-        share/icons/hicolor/scalable/apps/oauth-workbench.svg)
+        share/icons/hicolor/scalable/apps/oauth-workbench.svg
+        share/icons/hicolor/16x16/apps/oauth-workbench.png
+        share/icons/hicolor/256x256/apps/oauth-workbench.png
+        share/metainfo/invalid.oauth_workbench.OAuthWorkbench.metainfo.xml)
     if(NOT EXISTS "${WORK_DIR}/${path}")
         message(FATAL_ERROR "not installed: ${path}")
     endif()
