@@ -11,7 +11,9 @@
 #include <QTimer>
 #include <QtGlobal>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace bench {
 
@@ -59,6 +61,12 @@ private:
     QElapsedTimer m_clock;
     double m_longestMs = 0;
 };
+
+inline double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
 
 struct Figure
 {

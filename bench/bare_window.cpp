@@ -1,27 +1,9 @@
 // The start-up baseline: a bare QMainWindow program, built like the app, that quits once its
-// window has been painted the first time (the app's --exit-on-first-paint).
+// window has been painted the first time, with the class the app's --exit-on-first-paint uses.
+#include "FirstPaintExit.h"
+
 #include <QApplication>
-#include <QEvent>
 #include <QMainWindow>
-#include <QTimer>
-
-namespace {
-class FirstPaintExit : public QObject
-{
-public:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::Paint && !m_seen) {
-            m_seen = true;
-            QTimer::singleShot(0, qApp, &QApplication::quit);
-        }
-        return QObject::eventFilter(watched, event);
-    }
-
-private:
-    bool m_seen = false;
-};
-} // namespace
 
 int main(int argc, char *argv[])
 {

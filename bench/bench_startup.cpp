@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QTemporaryDir>
 
-#include <algorithm>
 #include <ctime>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -52,12 +51,6 @@ Run runOnce(const QByteArray &program, const QList<QByteArray> &arguments)
             double(usage.ru_maxrss)};
 }
 
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -82,8 +75,8 @@ int main(int argc, char *argv[])
         appWall.push_back(ours.wallMs);
         appRss.push_back(ours.peakRssKb);
     }
-    const double wall = median(appWall), wallBase = median(bareWall);
-    const double rss = median(appRss) / 1024, rssBase = median(bareRss) / 1024;
+    const double wall = bench::median(appWall), wallBase = bench::median(bareWall);
+    const double rss = bench::median(appRss) / 1024, rssBase = bench::median(bareRss) / 1024;
     bench::report({QStringLiteral("startup"), QStringLiteral("start to first paint, ms (median)"),
                    wall, QStringLiteral("bare QMainWindow"), wallBase,
                    QStringLiteral("ratio <= 1.3"), wall <= 1.3 * wallBase});

@@ -13,18 +13,11 @@
 #include <QProcess>
 #include <QSignalSpy>
 
-#include <algorithm>
 #include <vector>
 
 using namespace workbench;
 
 namespace {
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
 
 // One exchange through the app as it runs: its one client (connections kept alive, as the
 // window's are), the pane diagnosing, filling and painting the step.
@@ -108,7 +101,7 @@ int main(int argc, char *argv[])
                                     .toDouble();
     environment.stop();
 
-    const double app_ = median(ours), curl_ = median(curl);
+    const double app_ = bench::median(ours), curl_ = bench::median(curl);
     bench::report({QStringLiteral("token"),
                    QStringLiteral("client credentials, sent to diagnosis shown, ms"), app_,
                    QStringLiteral("curl time_total"), curl_, QStringLiteral("ratio <= 1.2"),

@@ -1,31 +1,12 @@
 #include "CommandLine.h"
+#include "FirstPaintExit.h"
 #include "MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QEvent>
 #include <QTimer>
 
 namespace {
-// Quits once the window has been painted the first time: how the start-up benchmark knows
-// the app is on screen (bench/bench_startup.cpp).
-class FirstPaintExit : public QObject
-{
-public:
-    using QObject::QObject;
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::Paint && !m_seen) {
-            m_seen = true;
-            QTimer::singleShot(0, qApp, &QApplication::quit); // after this paint completes
-        }
-        return QObject::eventFilter(watched, event);
-    }
-
-private:
-    bool m_seen = false;
-};
-
 // What the app opens on when nothing else is configured.
 workbench::ClientConfig starterConfig()
 {
