@@ -1,11 +1,8 @@
 #include "ExchangeListModel.h"
 
+#include "BackgroundWork.h"
 #include "StepTexts.h"
 #include "diagnosis/Diagnoser.h"
-
-#include <QCoreApplication>
-#include <QPointer>
-#include <QThreadPool>
 
 #include <QBrush>
 #include <QColor>
@@ -73,20 +70,16 @@ void ExchangeListModel::diagnoseInBackground(int row)
 {
     // Classifying a big body means parsing all of it: not on the GUI thread.
     m_diagnosing.insert(row);
-    const QPointer<ExchangeListModel> model(this);
-    const int generation = m_generation;
-    const QList<HttpExchange> run = m_exchanges;
-    StepTexts::workers().start([model, generation, run, row] {
-        std::optional<Diagnosis> diagnosis = Diagnoser().diagnose(run, row);
-        QMetaObject::invokeMethod(qApp, [model, generation, row, diagnosis] {
-            if (!model || model->m_generation != generation)
+    BackgroundWork::run(
+        this, [run = m_exchanges, row] { return Diagnoser().diagnose(run, row); },
+        [this, generation = m_generation, row](const std::optional<Diagnosis> &diagnosis) {
+            if (m_generation != generation) // the run was cleared meanwhile
                 return;
-            model->m_diagnoses[row] = diagnosis;
-            model->m_diagnosing.remove(row);
-            emit model->dataChanged(model->index(row), model->index(row));
-            emit model->diagnosisReady(row);
+            m_diagnoses[row] = diagnosis;
+            m_diagnosing.remove(row);
+            emit dataChanged(index(row), index(row));
+            emit diagnosisReady(row);
         });
-    });
 }
 
 void ExchangeListModel::clear()

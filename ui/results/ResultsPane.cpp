@@ -1,5 +1,6 @@
 #include "ResultsPane.h"
 
+#include "BackgroundWork.h"
 #include "ExchangeListModel.h"
 #include "JsonTreeModel.h"
 #include "StepTexts.h"
@@ -14,8 +15,6 @@
 #include <QGuiApplication>
 #include <QMenu>
 #include <QMessageBox>
-#include <QPointer>
-#include <QThreadPool>
 #include <QTimer>
 
 namespace workbench {
@@ -433,16 +432,12 @@ void ResultsPane::showStep(int row)
             .arg(double(run.at(row).responseBody.size()) / (1024 * 1024), 0, 'f', 1);
     for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed})
         feeder->setText(preparing);
-    const QPointer<ResultsPane> pane(this);
-    const int generation = m_stepGeneration;
-    const auto checks = m_idTokenChecks;
-    StepTexts::workers().start([pane, generation, run, row, checks] {
-        StepTexts texts = StepTexts::prepare(run, row, checks);
-        QMetaObject::invokeMethod(qApp, [pane, generation, row, texts = std::move(texts)] {
-            if (pane && pane->m_stepGeneration == generation)
-                pane->showTexts(row, texts);
+    BackgroundWork::run(
+        this, [run, row, checks = m_idTokenChecks] { return StepTexts::prepare(run, row, checks); },
+        [this, generation = m_stepGeneration, row](const StepTexts &texts) {
+            if (m_stepGeneration == generation) // not replaced by another step meanwhile
+                showTexts(row, texts);
         });
-    });
 }
 
 void ResultsPane::showDiagnosis(int row)
@@ -475,7 +470,7 @@ void ResultsPane::reportShownWhenDone()
     if (m_shownPending < 0)
         return;
     for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed}) {
-        if (!feeder->isDone() && static_cast<QWidget *>(feeder->parent())->isVisible())
+        if (feeder->isFilling())
             return;
     }
     const int row = m_shownPending;

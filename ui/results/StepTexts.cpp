@@ -8,7 +8,6 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QThreadPool>
 
 namespace workbench {
 
@@ -105,12 +104,6 @@ bool StepTexts::isLarge(const HttpExchange &exchange)
     return exchange.responseBody.size() + exchange.request.body.size() +
                exchange.wireRequest.size() >
            kLargeBytes;
-}
-
-QThreadPool &StepTexts::workers()
-{
-    static QThreadPool pool;
-    return pool;
 }
 
 } // namespace workbench

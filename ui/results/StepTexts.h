@@ -8,8 +8,6 @@
 #include <QList>
 #include <QString>
 
-class QThreadPool;
-
 namespace workbench {
 
 // The texts the results pane shows for one step, built from the run without touching a widget,
@@ -26,9 +24,6 @@ struct StepTexts
                              const QHash<QString, QList<TokenCheck>> &idTokenChecks);
     // Whether preparing this step takes long enough to stall the GUI thread: a big body.
     static bool isLarge(const HttpExchange &exchange);
-    // Where large steps are prepared and diagnosed. Not the global pool: Qt's raster painting
-    // borrows threads from that one, and keeping it busy stalls every paint on the GUI thread.
-    static QThreadPool &workers();
 };
 
 } // namespace workbench

@@ -26,6 +26,11 @@ void TextFeeder::setText(const QString &text)
         feedSlice();
 }
 
+bool TextFeeder::isFilling() const
+{
+    return !isDone() && m_edit->isVisible();
+}
+
 bool TextFeeder::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_edit && event->type() == QEvent::Show && !isDone() && !m_timer.isActive()) {

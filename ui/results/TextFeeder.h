@@ -30,6 +30,8 @@ public:
     const QString &text() const { return m_text; }
     // Everything the editor will show is in it.
     bool isDone() const { return m_position >= qMin(m_text.size(), kDisplayLimit); }
+    // Still putting text into an editor the person can see.
+    bool isFilling() const;
 
 signals:
     void finished();

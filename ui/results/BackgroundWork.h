@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <utility>
+
+// Work on large steps (reading, formatting, diagnosing big bodies) away from the GUI thread.
+namespace workbench::BackgroundWork {
+
+// A pool of its own, not the global one: Qt's raster painting borrows threads from that one,
+// and keeping it busy stalls every paint on the GUI thread.
+inline QThreadPool &pool()
+{
+    static QThreadPool workers;
+    return workers;
+}
+
+// Runs work() on the pool, then done(result) on the GUI thread, unless `context` was destroyed
+// in the meantime (done may then safely use it).
+template <typename Work, typename Done> void run(QObject *context, Work work, Done done)
+{
+    const QPointer<QObject> alive(context);
+    pool().start([alive, work = std::move(work), done = std::move(done)]() mutable {
+        auto result = work();
+        QMetaObject::invokeMethod(
+            qApp, [alive, done = std::move(done), result = std::move(result)]() mutable {
+                if (alive)
+                    done(std::move(result));
+            });
+    });
+}
+
+} // namespace workbench::BackgroundWork
