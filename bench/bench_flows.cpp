@@ -11,7 +11,6 @@
 #include "sandbox/SandboxProvider.h"
 
 #include <QApplication>
-#include <QSignalSpy>
 
 #include <malloc.h>
 
@@ -21,13 +20,7 @@ namespace {
 void runFlow(AuthorizationCodeFlow &flow, ResultsPane &pane, const ClientConfig &config)
 {
     pane.clear();
-    QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
-    if (!flow.start(config))
-        qFatal("the flow did not start");
-    const sandboxbrowser::Page page = sandboxbrowser::signIn(flow.authorizationUrl());
-    if (finished.isEmpty() && !finished.wait(10000))
-        qFatal("the flow did not finish (browser saw HTTP %d)", page.status);
-    const auto outcome = finished.first().first().value<FlowOutcome>();
+    const FlowOutcome outcome = sandboxbrowser::completeFlow(flow, config);
     if (!outcome.succeeded())
         qFatal("the flow failed: %s", qPrintable(outcome.summary));
 }

@@ -3,10 +3,13 @@
 // Plays the person at the browser against the built-in sandbox with a scripted HTTP client:
 // used where a real browser would only slow a test down (tests/e2e drive real Chromium).
 
+#include "flows/AuthorizationCodeFlow.h"
+
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QUrl>
 
 namespace sandboxbrowser {
@@ -58,6 +61,25 @@ inline Page signIn(const QUrl &authorizationUrl, const QString &decision = "appr
     if (page.status != 302)
         return page;
     return fetch(network, QUrl(QString::fromUtf8(page.location)));
+}
+
+// Runs `flow` on `config` with the person signing in (or denying) and returns how it ended; a
+// flow that never finishes ends as Cancelled, "timed out". `browser`, when given, receives the
+// page the app showed the browser at the end.
+inline workbench::FlowOutcome completeFlow(workbench::AuthorizationCodeFlow &flow,
+                                           const workbench::ClientConfig &config,
+                                           const QString &decision = "approve",
+                                           Page *browser = nullptr)
+{
+    QSignalSpy finished(&flow, &workbench::AuthorizationCodeFlow::finished);
+    if (flow.start(config)) { // when it does not start, it has already finished, saying why
+        const Page page = signIn(flow.authorizationUrl(), decision);
+        if (browser)
+            *browser = page;
+        if (finished.isEmpty() && !finished.wait(10000))
+            return {workbench::FlowOutcome::Result::Cancelled, "timed out"};
+    }
+    return finished.first().first().value<workbench::FlowOutcome>();
 }
 
 } // namespace sandboxbrowser

@@ -12,7 +12,6 @@
 
 #include <QFile>
 #include <QProcess>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -30,15 +29,9 @@ int runChild(const QString &secretsFile)
     const ClientConfig config = sandbox.clientConfig(true);
     ExchangeClient client;
     AuthorizationCodeFlow flow(&client);
-    QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
-    if (!flow.start(config))
-        return 3;
-    sandboxbrowser::signIn(flow.authorizationUrl());
-    if (finished.isEmpty() && !finished.wait(10000))
-        return 4;
-    const auto outcome = finished.first().first().value<FlowOutcome>();
+    const FlowOutcome outcome = sandboxbrowser::completeFlow(flow, config);
     if (!outcome.succeeded())
-        return 5;
+        return 3;
     QList<HttpExchange> run = flow.exchanges();
 
     TokenActions actions(&client, flow.idTokenVerifier());
@@ -49,11 +42,11 @@ int runChild(const QString &secretsFile)
     for (const auto action : {TokenActions::Action::Refresh, TokenActions::Action::UserInfo,
                               TokenActions::Action::Introspect, TokenActions::Action::Revoke}) {
         if (!testactions::run(actions, action).succeeded)
-            return 6;
+            return 4;
     }
     QFile out(secretsFile);
     if (!out.open(QIODevice::WriteOnly))
-        return 7;
+        return 5;
     QSet<QByteArray> secrets = Redaction::secretsIn(run);
     secrets << config.clientSecret.toUtf8();
     for (const QByteArray &secret : std::as_const(secrets))

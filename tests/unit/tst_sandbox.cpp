@@ -29,7 +29,6 @@
 
 using namespace workbench;
 using sandboxbrowser::Page;
-using sandboxbrowser::signIn;
 
 Q_DECLARE_METATYPE(workbench::FlowOutcome)
 Q_DECLARE_METATYPE(workbench::ProviderMetadata)
@@ -52,13 +51,7 @@ class TestSandbox : public QObject
         Run run;
         ExchangeClient client;
         AuthorizationCodeFlow flow(&client);
-        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
-        if (!flow.start(config))
-            return {finished.first().first().value<FlowOutcome>(), {}, {}};
-        run.browser = signIn(flow.authorizationUrl(), decision);
-        if (finished.isEmpty() && !finished.wait(10000))
-            return {{FlowOutcome::Result::Cancelled, "timed out"}, flow.exchanges(), run.browser};
-        run.outcome = finished.first().first().value<FlowOutcome>();
+        run.outcome = sandboxbrowser::completeFlow(flow, config, decision, &run.browser);
         run.exchanges = flow.exchanges();
         return run;
     }
