@@ -1,6 +1,6 @@
-// Plays the person at the browser: opens the authorization URL in Debian's headless Chromium,
-// logs in and consents on oidc-provider's development pages, and stops when the app's loopback
-// listener has answered. Prints one JSON line: the final URL and the text of the page shown.
+// Plays the person at the browser: opens the authorization URL (or a device verification URL) in
+// Debian's headless Chromium, logs in and consents on oidc-provider's development pages, and stops
+// when the app's loopback listener has answered (or the device sign-in succeeded). Prints one JSON line: the final URL and the text of the page shown.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ try {
   await page.goto(url, { waitUntil: 'load' });
   for (let step = 0; step < 20; step += 1) {
     if (await page.locator('[data-workbench-page]:not([data-workbench-page="relay"])').count()) break;
+    // The device flow ends on the provider's own page, not the app's.
+    if ((await page.title()) === 'Sign-in Success') break;
     const login = page.locator('input[name=login]');
     const submit = page.locator('button[type=submit]');
     if (await login.count()) {

@@ -5,6 +5,15 @@ import http from 'node:http';
 import Provider from 'oidc-provider';
 
 // Signing keys made for this run: the app must validate ID tokens against the JWKS it fetches.
+// Keys of the clients that sign their own JWTs (private_key_jwt, request objects). The tests get
+// the private halves in the line this script prints.
+const clientKeys = {
+  rsa: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+};
+const clientPem = (pair) => pair.privateKey.export({ format: 'pem', type: 'pkcs8' });
+const clientJwks = (pair, kid) => ({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig' }] });
+
 const signingKeys = [
   ['rsa-e2e', generateKeyPairSync('rsa', { modulusLength: 2048 })],
   ['ec-e2e', generateKeyPairSync('ec', { namedCurve: 'P-256' })],
@@ -52,6 +61,49 @@ export const clients = {
     response_types: [],
     redirect_uris: [],
   },
+  // RFC 7523 client authentication: HMAC with the secret, or the client's own private key.
+  secretJwt: {
+    client_id: 'workbench-secret-jwt',
+    client_secret: 'a-client-secret-jwt-secret-longer-than-32-bytes',
+    token_endpoint_auth_method: 'client_secret_jwt',
+  },
+  privateKeyJwtRsa: {
+    client_id: 'workbench-private-key-jwt-rsa',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: clientJwks(clientKeys.rsa, 'client-rsa'),
+    private_key_pem: clientPem(clientKeys.rsa),
+    kid: 'client-rsa',
+  },
+  privateKeyJwtEc: {
+    client_id: 'workbench-private-key-jwt-ec',
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'ES256',
+    jwks: clientJwks(clientKeys.ec, 'client-ec'),
+    private_key_pem: clientPem(clientKeys.ec),
+    kid: 'client-ec',
+  },
+  // A TV-style public client: the device authorization grant (RFC 8628) only.
+  device: {
+    client_id: 'workbench-device',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+    response_types: [],
+    redirect_uris: [],
+  },
+  // Legacy browser grants: implicit (tokens in the fragment) and hybrid (code + ID token).
+  implicit: {
+    client_id: 'workbench-implicit',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['implicit'],
+    response_types: ['id_token token', 'id_token'],
+  },
+  hybrid: {
+    client_id: 'workbench-hybrid',
+    client_secret: 'hybrid-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'implicit'],
+    response_types: ['code id_token'],
+  },
   confidentialHs256: {
     client_id: 'workbench-confidential-hs256',
     client_secret: 'an-hs256-secret-that-is-longer-than-32-bytes',
@@ -65,7 +117,7 @@ server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
-    clients: Object.values(clients).map((client) => ({
+    clients: Object.values(clients).map(({ private_key_pem: _pem, kid: _kid, ...client }) => ({
       application_type: 'native',
       // RFC 8252 §7.3: a native client's loopback redirect URI matches on any port.
       redirect_uris: ['http://127.0.0.1/callback'],
@@ -73,6 +125,7 @@ server.listen(0, '127.0.0.1', async () => {
       response_types: ['code'],
       ...client, // a client's own grant types and redirect URIs win
     })),
+    responseTypes: ['code', 'code id_token', 'id_token', 'id_token token', 'none'],
     cookies: { keys: ['workbench-e2e-cookie-key'] },
     jwks: { keys: signingKeys },
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'] },
@@ -81,6 +134,10 @@ server.listen(0, '127.0.0.1', async () => {
       introspection: { enabled: true },
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true },
+      claimsParameter: { enabled: true },
+      requestObjects: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true },
     },
     // Every client that may use the refresh_token grant gets a refresh token, rotated on use.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

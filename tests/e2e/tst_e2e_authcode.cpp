@@ -19,6 +19,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace workbench;
 
@@ -70,6 +71,10 @@ class TestE2eAuthorizationCode : public QObject
         config.scope = "openid email";
         config.redirectUri = QUrl("http://127.0.0.1/callback"); // port chosen at start
         config.usePkce = pkce;
+        config.privateKeyPem = client(key).value("private_key_pem").toString();
+        config.keyId = client(key).value("kid").toString();
+        config.signingAlgorithm =
+            client(key).value("token_endpoint_auth_signing_alg").toString("RS256");
         return config;
     }
 
@@ -141,6 +146,12 @@ private slots:
                                                                 << "client_secret_post" << true;
         QTest::newRow("public, PKCE S256") << "public"
                                            << "none" << true;
+        QTest::newRow("client_secret_jwt (HS256 assertion), PKCE") << "secretJwt"
+                                                                   << "client_secret_jwt" << true;
+        QTest::newRow("private_key_jwt, RS256 PEM key, PKCE") << "privateKeyJwtRsa"
+                                                              << "private_key_jwt" << true;
+        QTest::newRow("private_key_jwt, ES256 PEM key, PKCE") << "privateKeyJwtEc"
+                                                              << "private_key_jwt" << true;
     }
     void codeFlowSucceeds()
     {
@@ -217,6 +228,31 @@ private slots:
             QVERIFY(!FormEncoding::contains(sent, "client_secret"));
             QVERIFY(token.request.header("Authorization").isEmpty());
             break;
+        case ClientAuthMethod::ClientSecretJwt:
+        case ClientAuthMethod::PrivateKeyJwt: {
+            // RFC 7523 §2.2 and §3: the provider verified the signature, iss, sub, aud, exp and
+            // jti.
+            QCOMPARE(FormEncoding::value(sent, "client_assertion_type"),
+                     QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+            const QString assertion = FormEncoding::value(sent, "client_assertion");
+            const QJsonObject header =
+                QJsonDocument::fromJson(
+                    QByteArray::fromBase64(assertion.section('.', 0, 0).toLatin1(),
+                                           QByteArray::Base64UrlEncoding))
+                    .object();
+            QCOMPARE(header.value("alg").toString(), method == ClientAuthMethod::ClientSecretJwt
+                                                         ? QStringLiteral("HS256")
+                                                         : config.signingAlgorithm);
+            const QJsonObject claims = jwtPayload(assertion);
+            QCOMPARE(claims.value("iss").toString(), config.clientId);
+            QCOMPARE(claims.value("sub").toString(), config.clientId);
+            QCOMPARE(claims.value("aud").toString(), config.tokenEndpoint.toString());
+            QVERIFY(claims.value("exp").toInteger() > claims.value("iat").toInteger());
+            QVERIFY(!claims.value("jti").toString().isEmpty());
+            QVERIFY(!FormEncoding::contains(sent, "client_secret"));
+            QVERIFY(token.request.header("Authorization").isEmpty());
+            break;
+        }
         }
 
         // The token response, and the ID token issued for this very request.
@@ -285,6 +321,157 @@ private slots:
         QCOMPARE(run.exchanges.size(), symmetric ? 3 : 4);
         if (!symmetric)
             QCOMPARE(run.exchanges.last().request.url, config.jwksUri);
+    }
+
+    // The request variants: pushed (RFC 9126), signed request objects (RFC 9101), form_post, and
+    // the OIDC request options, each against the provider, each recorded as it went.
+    void requestVariantsSucceed_data()
+    {
+        QTest::addColumn<QString>("clientKey");
+        QTest::addColumn<bool>("par");
+        QTest::addColumn<bool>("requestObject");
+        QTest::addColumn<QString>("responseMode");
+        QTest::newRow("PAR, public client") << "public" << true << false << "";
+        QTest::newRow("PAR, private_key_jwt") << "privateKeyJwtRsa" << true << false << "";
+        QTest::newRow("request object (RS256), no PAR")
+            << "privateKeyJwtRsa" << false << true << "";
+        QTest::newRow("request object (ES256) pushed") << "privateKeyJwtEc" << true << true << "";
+        QTest::newRow("response_mode=form_post") << "public" << false << false << "form_post";
+        QTest::newRow("response_mode=fragment (relay page)")
+            << "public" << false << false << "fragment";
+    }
+    void requestVariantsSucceed()
+    {
+        QFETCH(QString, clientKey);
+        QFETCH(bool, par);
+        QFETCH(bool, requestObject);
+        QFETCH(QString, responseMode);
+        ClientAuthMethod method{};
+        QVERIFY(clientAuthMethodFromName(
+            client(clientKey).value("token_endpoint_auth_method").toString(), &method));
+        ClientConfig config = discoveredConfigFor(clientKey, method);
+        config.privateKeyPem = client(clientKey).value("private_key_pem").toString();
+        config.keyId = client(clientKey).value("kid").toString();
+        config.signingAlgorithm =
+            client(clientKey).value("token_endpoint_auth_signing_alg").toString("RS256");
+        config.pushedAuthorizationRequestEndpoint =
+            QUrl(discovery().value("pushed_authorization_request_endpoint").toString());
+        config.issuerInAuthorizationResponse = true;
+        config.usePar = par;
+        config.useRequestObject = requestObject;
+        config.responseMode = responseMode;
+        config.loginHint = "alice";
+        config.maxAge = "3600";
+        config.claims = R"({"id_token":{"email":{"essential":true}}})";
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join("\n")));
+
+        const Run run = runFlow(config);
+        QVERIFY2(run.outcome.succeeded(),
+                 qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n") + "\n" +
+                            QJsonDocument(run.browser).toJson()));
+        QVERIFY(IdTokenValidator::accepted(run.outcome.idTokenChecks));
+        // The claims parameter asked for email in the ID token.
+        QCOMPARE(jwtPayload(run.outcome.tokenResponse.value("id_token").toString())
+                     .value("email")
+                     .toString(),
+                 QStringLiteral("alice@example.test"));
+
+        qsizetype step = 0;
+        if (par) {
+            const HttpExchange &pushed = run.exchanges.at(step++);
+            QCOMPARE(pushed.request.url, config.pushedAuthorizationRequestEndpoint);
+            QCOMPARE(pushed.status, 201);
+            const FormFields pushedForm = FormEncoding::decode(pushed.request.body);
+            QCOMPARE(FormEncoding::contains(pushedForm, "request"), requestObject);
+            QCOMPARE(FormEncoding::contains(pushedForm, "code_challenge"), !requestObject);
+            if (method == ClientAuthMethod::PrivateKeyJwt)
+                QVERIFY(FormEncoding::contains(pushedForm, "client_assertion"));
+        }
+        const HttpExchange &navigation = run.exchanges.at(step++);
+        QCOMPARE(navigation.kind, HttpExchange::Kind::BrowserNavigation);
+        const QUrlQuery query(navigation.request.url);
+        QCOMPARE(query.hasQueryItem("request_uri"), par);
+        QCOMPARE(query.hasQueryItem("request"), requestObject && !par);
+        QCOMPARE(query.hasQueryItem("code_challenge"), !par && !requestObject);
+        if (requestObject && !par) {
+            const QJsonObject claims = jwtPayload(query.queryItemValue("request"));
+            QCOMPARE(claims.value("iss").toString(), config.clientId);
+            QCOMPARE(claims.value("aud").toString(), m_env.issuer());
+            QCOMPARE(claims.value("max_age").toInt(), 3600);
+            QVERIFY(claims.value("claims").isObject());
+            QCOMPARE(claims.value("state").toString(), QString::fromLatin1(run.state));
+        }
+        const HttpExchange &callback = run.exchanges.at(step++);
+        QCOMPARE(callback.kind, HttpExchange::Kind::LoopbackCallback);
+        // form_post arrives as a POST; a fragment is posted back by the app's relay page.
+        QCOMPARE(callback.request.method,
+                 responseMode.isEmpty() ? QByteArray("GET") : QByteArray("POST"));
+        QCOMPARE(run.redirects.first().mode,
+                 responseMode == "form_post"  ? CapturedRedirect::ResponseMode::FormPost
+                 : responseMode == "fragment" ? CapturedRedirect::ResponseMode::Fragment
+                                              : CapturedRedirect::ResponseMode::Query);
+        QCOMPARE(run.redirects.first().value("iss"), m_env.issuer());
+    }
+
+    // RFC 9207: a redirect whose iss is not the issuer the flow started with is not redeemed.
+    void issuerMismatchIsCaughtAsMixUp()
+    {
+        ClientConfig config = discoveredConfigFor("public", ClientAuthMethod::None);
+        config.issuer = QUrl(m_env.issuer() + "/another-tenant");
+        const Run run = runFlow(config);
+        QCOMPARE(run.outcome.result, FlowOutcome::Result::MixUpSuspected);
+        QVERIFY(run.outcome.details.join("\n").contains(m_env.issuer()));
+        // Nothing went to the token endpoint: browser request and callback only.
+        QCOMPARE(run.exchanges.size(), 2);
+        QCOMPARE(run.exchanges.last().kind, HttpExchange::Kind::LoopbackCallback);
+    }
+
+    // Legacy browser grants: implicit (tokens in the fragment, through the relay page) and hybrid
+    // (code and ID token from the redirect, then the code redeemed).
+    void implicitAndHybridGrants_data()
+    {
+        QTest::addColumn<QString>("clientKey");
+        QTest::addColumn<QString>("grant");
+        QTest::addColumn<int>("steps");
+        // Browser request, callback, [token request,] the JWKS fetched to check the ID token.
+        QTest::newRow("implicit, id_token token") << "implicit"
+                                                  << "implicit" << 3;
+        QTest::newRow("hybrid, code id_token") << "hybrid"
+                                               << "hybrid" << 4;
+    }
+    void implicitAndHybridGrants()
+    {
+        QFETCH(QString, clientKey);
+        QFETCH(QString, grant);
+        QFETCH(int, steps);
+        ClientAuthMethod method{};
+        QVERIFY(clientAuthMethodFromName(
+            client(clientKey).value("token_endpoint_auth_method").toString(), &method));
+        ClientConfig config = discoveredConfigFor(clientKey, method);
+        QVERIFY(grantTypeFromName(grant, &config.grant));
+        QVERIFY(config.warnings().join(' ').contains("legacy") == (grant == "implicit"));
+        const Run run = runFlow(config);
+        QVERIFY2(run.outcome.succeeded(),
+                 qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n") + "\n" +
+                            QJsonDocument(run.browser).toJson()));
+        QCOMPARE(run.exchanges.size(), steps);
+        // Both answer in the fragment by default, relayed by the listener's page.
+        QCOMPARE(run.redirects.first().mode, CapturedRedirect::ResponseMode::Fragment);
+        QCOMPARE(run.exchanges.last().request.url, config.jwksUri);
+        const QUrlQuery query(run.exchanges.first().request.url);
+        QCOMPARE(query.queryItemValue("response_type"), grant == "implicit"
+                                                            ? QStringLiteral("id_token token")
+                                                            : QStringLiteral("code id_token"));
+        QCOMPARE(query.queryItemValue("nonce"), QString::fromLatin1(run.nonce));
+        QVERIFY(!run.outcome.tokenResponse.value("access_token").toString().isEmpty());
+        // The ID token was checked, nonce and at_hash included.
+        QVERIFY(IdTokenValidator::accepted(run.outcome.idTokenChecks));
+        QCOMPARE(testactions::checkNamed(run.outcome.idTokenChecks, "nonce").status,
+                 TokenCheck::Status::Passed);
+        if (grant == "implicit") {
+            QVERIFY(run.outcome.tokenResponse.value("expires_in").isDouble());
+            QVERIFY(run.redirects.first().has("access_token"));
+        }
     }
 
     // Refresh with rotation, UserInfo, introspection and revocation against the provider, each

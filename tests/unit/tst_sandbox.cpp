@@ -266,7 +266,7 @@ private slots:
         ExchangeClient client;
         FormFields form{{"grant_type", "client_credentials"}, {"scope", "openid email"}};
         HttpRequestSpec request;
-        TokenRequest::authenticateClient(config, &request, &form);
+        TokenRequest::authenticateClient(config, config.tokenEndpoint, &request, &form);
         QSignalSpy done(&client, &ExchangeClient::exchangeFinished);
         client.send(TokenRequest::formPost(config.tokenEndpoint, form, request.headers), "cc");
         QVERIFY(done.wait(5000));

@@ -1,5 +1,6 @@
 #include "AuthorizationCodeFlow.h"
 
+#include "flows/ClientAssertion.h"
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
 #include "listener/LoopbackAddress.h"
@@ -8,6 +9,7 @@
 #include "util/SecureRandom.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 
 #include <memory>
@@ -15,35 +17,6 @@
 Q_LOGGING_CATEGORY(lcFlow, "workbench.flow")
 
 namespace workbench {
-
-QString FlowOutcome::resultName(Result result)
-{
-    switch (result) {
-    case Result::Succeeded:
-        return QStringLiteral("succeeded");
-    case Result::InvalidConfiguration:
-        return QStringLiteral("invalid_configuration");
-    case Result::ListenerFailed:
-        return QStringLiteral("listener_failed");
-    case Result::StateCheckFailed:
-        return QStringLiteral("state_check_failed");
-    case Result::AuthorizationError:
-        return QStringLiteral("authorization_error");
-    case Result::NoCodeInRedirect:
-        return QStringLiteral("no_code_in_redirect");
-    case Result::TokenRequestFailed:
-        return QStringLiteral("token_request_failed");
-    case Result::TokenErrorResponse:
-        return QStringLiteral("token_error_response");
-    case Result::UnreadableTokenResponse:
-        return QStringLiteral("unreadable_token_response");
-    case Result::IdTokenRejected:
-        return QStringLiteral("id_token_rejected");
-    case Result::Cancelled:
-        return QStringLiteral("cancelled");
-    }
-    return {};
-}
 
 AuthorizationCodeFlow::AuthorizationCodeFlow(ExchangeClient *client, QObject *parent)
     : QObject(parent), m_client(client), m_verifier(new IdTokenVerifier(client, this))
@@ -109,14 +82,100 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     m_redirectUri = m_listener->redirectUri(config.redirectUri);
     m_state = SecureRandom::urlSafeToken(24);
     m_nonce = SecureRandom::urlSafeToken(24);
-    if (config.usePkce)
+    if (config.usePkce && config.grant != GrantType::Implicit)
         m_pkce = Pkce::generate(config.pkceMethod);
-    m_listener->setExpectedState(m_state);
 
     const AuthorizationRequest request = AuthorizationRequest::forClient(
         config, m_redirectUri, m_state, m_nonce, m_pkce ? &*m_pkce : nullptr);
-    m_authorizationUrl = request.toUrl();
+    FormFields parameters = request.parameters();
+    // Extra parameters may have replaced state or nonce on purpose: check what is really sent.
+    for (const auto &[name, value] : parameters) {
+        if (name == QLatin1String("state"))
+            m_state = value.toUtf8();
+        else if (name == QLatin1String("nonce"))
+            m_nonce = value.toUtf8();
+    }
+    m_nonceSent = std::any_of(parameters.cbegin(), parameters.cend(), [](const auto &field) {
+        return field.first == QLatin1String("nonce");
+    });
+    m_listener->setExpectedState(m_state);
+    warnOnReuse();
 
+    if (config.useRequestObject) {
+        QString error;
+        const QByteArray requestObject = ClientAssertion::requestObject(config, parameters, &error);
+        if (requestObject.isEmpty()) {
+            finish({FlowOutcome::Result::InvalidConfiguration,
+                    QStringLiteral("The request object could not be signed."),
+                    {error}});
+            return false;
+        }
+        // RFC 9101 §5: client_id and the JWT; OIDC Core §6.1 also wants response_type and scope
+        // outside it.
+        FormFields outside{{QStringLiteral("client_id"), config.clientId},
+                           {QStringLiteral("response_type"), request.responseType}};
+        if (!request.scope.isEmpty())
+            outside.append({QStringLiteral("scope"), request.scope});
+        outside.append({QStringLiteral("request"), QString::fromLatin1(requestObject)});
+        parameters = outside;
+    }
+    setStage(Stage::WaitingForRedirect);
+    if (config.usePar) {
+        pushRequest(parameters);
+        return true;
+    }
+    openBrowserAt(AuthorizationRequest::urlWith(config.authorizationEndpoint, parameters));
+    return true;
+}
+
+void AuthorizationCodeFlow::warnOnReuse()
+{
+    if (m_usedStates.contains(m_state))
+        emit warningRaised(QStringLiteral("This state value was already sent in an earlier run: a "
+                                          "state must be fresh and unguessable for each request, "
+                                          "or it no longer protects against CSRF (RFC 9700 "
+                                          "§4.7)."));
+    if (!m_nonce.isEmpty() && m_usedNonces.contains(m_nonce) && m_nonceSent)
+        emit warningRaised(QStringLiteral("This nonce was already sent in an earlier run: a "
+                                          "replayed ID token would pass the nonce check (OIDC "
+                                          "Core §15.5.2)."));
+    m_usedStates.insert(m_state);
+    if (!m_nonce.isEmpty())
+        m_usedNonces.insert(m_nonce);
+}
+
+void AuthorizationCodeFlow::pushRequest(const FormFields &parameters)
+{
+    m_pending = m_client->send(TokenRequest::pushedAuthorization(m_config, parameters),
+                               QStringLiteral("Pushed authorization request (PAR)"));
+    connect(m_pending, &PendingExchange::finished, this, [this](const HttpExchange &exchange) {
+        record(exchange);
+        if (m_stage != Stage::WaitingForRedirect || !m_authorizationUrl.isEmpty())
+            return;
+        const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
+        const QString requestUri = body.value(QLatin1String("request_uri")).toString();
+        // RFC 9126 §2.2 says 201 Created; some servers answer 200, which works as well.
+        if ((exchange.status == 201 || exchange.status == 200) && !requestUri.isEmpty()) {
+            openBrowserAt(AuthorizationRequest::urlWith(
+                m_config.authorizationEndpoint, {{QStringLiteral("client_id"), m_config.clientId},
+                                                 {QStringLiteral("request_uri"), requestUri}}));
+            return;
+        }
+        FlowOutcome outcome = FlowOutcome::fromTokenResponse(exchange, {});
+        outcome.result = FlowOutcome::Result::PushedRequestFailed;
+        outcome.summary =
+            exchange.hasResponse()
+                ? QStringLiteral("The pushed authorization request endpoint answered HTTP %1 "
+                                 "without a request_uri.")
+                      .arg(exchange.status)
+                : QStringLiteral("The pushed authorization request got no HTTP response.");
+        finish(outcome);
+    });
+}
+
+void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
+{
+    m_authorizationUrl = url;
     HttpExchange navigation;
     navigation.kind = HttpExchange::Kind::BrowserNavigation;
     navigation.label = QStringLiteral("Authorization request (opened in the browser)");
@@ -124,11 +183,8 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     navigation.request.url = m_authorizationUrl;
     navigation.startedAt = QDateTime::currentDateTimeUtc();
     record(navigation);
-
-    setStage(Stage::WaitingForRedirect);
     qCInfo(lcFlow) << "waiting for the redirect on" << m_redirectUri.toString();
     emit authorizationUrlReady(m_authorizationUrl);
-    return true;
 }
 
 void AuthorizationCodeFlow::cancel()
@@ -161,6 +217,10 @@ void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)
                 {}});
         return;
     }
+    if (const std::optional<FlowOutcome> mixUp = checkIssuer(redirect)) {
+        finish(*mixUp);
+        return;
+    }
     if (redirect.isError()) {
         QStringList details;
         for (const char *name : {"error", "error_description", "error_uri"}) {
@@ -173,6 +233,10 @@ void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)
                     .arg(redirect.value(QStringLiteral("error"))),
                 details,
                 {}});
+        return;
+    }
+    if (m_config.grant == GrantType::Implicit) {
+        finishImplicit(redirect);
         return;
     }
     const QString code = redirect.value(QStringLiteral("code"));
@@ -193,77 +257,97 @@ void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)
     connect(m_pending, &PendingExchange::finished, this, &AuthorizationCodeFlow::onTokenResponse);
 }
 
+std::optional<FlowOutcome> AuthorizationCodeFlow::checkIssuer(const CapturedRedirect &redirect)
+{
+    const QString expected = m_config.issuerIdentifier();
+    if (redirect.has(QStringLiteral("iss"))) {
+        const QString received = redirect.value(QStringLiteral("iss"));
+        if (expected.isEmpty()) {
+            emit warningRaised(
+                QStringLiteral("The redirect names its issuer (%1), but this profile "
+                               "has no issuer to compare it with: set the issuer to "
+                               "have mix-ups caught (RFC 9207).")
+                    .arg(received));
+            return std::nullopt;
+        }
+        if (received == expected)
+            return std::nullopt;
+        return FlowOutcome{FlowOutcome::Result::MixUpSuspected,
+                           QStringLiteral("The redirect came from another issuer than the one "
+                                          "this flow started with; its code was not used."),
+                           {QStringLiteral("iss on the redirect: %1").arg(received),
+                            QStringLiteral("expected issuer: %1").arg(expected),
+                            QStringLiteral("RFC 9207 §2.4: a client must reject a response whose "
+                                           "iss differs from the issuer it sent the request to. "
+                                           "This is what a mix-up attack looks like, or a "
+                                           "profile whose issuer was typed differently from the "
+                                           "server's (check the trailing slash).")}};
+    }
+    if (m_config.issuerInAuthorizationResponse)
+        return FlowOutcome{FlowOutcome::Result::MixUpSuspected,
+                           QStringLiteral("The server promises iss on its redirects, but this "
+                                          "one has none; its code was not used."),
+                           {QStringLiteral("The discovery document says "
+                                           "authorization_response_iss_parameter_supported: a "
+                                           "redirect without iss may come from another server "
+                                           "(RFC 9207 §2.4).")}};
+    return std::nullopt;
+}
+
+void AuthorizationCodeFlow::finishImplicit(const CapturedRedirect &redirect)
+{
+    // The tokens came in the redirect (RFC 6749 §4.2.2); present them as a token response.
+    QJsonObject tokens;
+    for (const auto &[name, value] : redirect.parameters) {
+        if (name == QLatin1String("state") || name == QLatin1String("iss"))
+            continue;
+        bool isNumber = false;
+        const qint64 number = value.toLongLong(&isNumber);
+        tokens.insert(name, name == QLatin1String("expires_in") && isNumber ? QJsonValue(number)
+                                                                            : QJsonValue(value));
+    }
+    if (!tokens.value(QLatin1String("access_token")).isString() &&
+        !tokens.value(QLatin1String("id_token")).isString()) {
+        finish({FlowOutcome::Result::NoCodeInRedirect,
+                QStringLiteral("The redirect carried neither an access token nor an ID token."),
+                {QStringLiteral("Parameters received: ") +
+                     QString::fromUtf8(FormEncoding::encode(redirect.parameters)),
+                 QStringLiteral("With the implicit grant the tokens come in the URL fragment; "
+                                "check the response_type and response_mode.")}});
+        return;
+    }
+    FlowOutcome outcome{FlowOutcome::Result::Succeeded,
+                        QStringLiteral("The redirect carried the tokens (implicit grant)."),
+                        {},
+                        tokens};
+    outcome.tokensReceivedAt = redirect.exchange.startedAt;
+    if (tokens.value(QLatin1String("id_token")).isString()) {
+        validateIdToken(outcome);
+        return;
+    }
+    finish(outcome);
+}
+
 void AuthorizationCodeFlow::onTokenResponse(const HttpExchange &exchange)
 {
     record(exchange);
     if (m_stage != Stage::ExchangingCode)
         return;
-    if (!exchange.hasResponse()) {
-        finish({FlowOutcome::Result::TokenRequestFailed,
-                QStringLiteral("The token request got no HTTP response."),
-                QStringList{exchange.networkError} + exchange.tlsErrors,
-                {}});
-        return;
-    }
-
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(exchange.responseBody, &parseError);
-    const QJsonObject body = document.object();
-    const bool isJsonObject = parseError.error == QJsonParseError::NoError && document.isObject();
-    const bool ok = exchange.status >= 200 && exchange.status < 300;
-
-    if (ok && isJsonObject && !body.contains(QLatin1String("error")) &&
-        body.value(QLatin1String("access_token")).isString()) {
-        FlowOutcome outcome{FlowOutcome::Result::Succeeded,
-                            QStringLiteral("The code was exchanged for tokens."),
-                            {},
-                            body};
-        outcome.tokensReceivedAt = exchange.receivedAt();
-        if (body.value(QLatin1String("id_token")).isString()) {
-            validateIdToken(outcome);
-            return;
-        }
-        if (m_config.wantsOpenId())
-            emit warningRaised(QStringLiteral("The scope asked for openid, but the token response "
-                                              "has no id_token: the server treated the request as "
-                                              "plain OAuth."));
+    FlowOutcome outcome = FlowOutcome::fromTokenResponse(
+        exchange, QStringLiteral("The code was exchanged for tokens."));
+    if (!outcome.succeeded()) {
         finish(outcome);
         return;
     }
-    if (isJsonObject && body.contains(QLatin1String("error"))) {
-        QStringList details;
-        const QJsonValue error = body.value(QLatin1String("error"));
-        details << QStringLiteral("error: ") +
-                       (error.isString()
-                            ? error.toString()
-                            : QString::fromUtf8(
-                                  QJsonDocument(error.toObject()).toJson(QJsonDocument::Compact)));
-        for (const char *name : {"error_description", "error_uri"}) {
-            const QString value = body.value(QLatin1String(name)).toString();
-            if (!value.isEmpty())
-                details << QString::fromLatin1(name) + QStringLiteral(": ") + value;
-        }
-        finish({FlowOutcome::Result::TokenErrorResponse,
-                QStringLiteral("The token endpoint answered HTTP %1 with an error.")
-                    .arg(exchange.status),
-                details, body});
+    if (outcome.tokenResponse.value(QLatin1String("id_token")).isString()) {
+        validateIdToken(outcome);
         return;
     }
-    if (!ok) {
-        finish({FlowOutcome::Result::TokenErrorResponse,
-                QStringLiteral("The token endpoint answered HTTP %1.").arg(exchange.status),
-                {QStringLiteral("Content-Type: ") +
-                 QString::fromLatin1(exchange.responseHeader("Content-Type"))},
-                body});
-        return;
-    }
-    finish({FlowOutcome::Result::UnreadableTokenResponse,
-            isJsonObject ? QStringLiteral("The token response has no access_token.")
-                         : QStringLiteral("The token response is not a JSON object."),
-            {QStringLiteral("Content-Type: ") +
-                 QString::fromLatin1(exchange.responseHeader("Content-Type")),
-             isJsonObject ? QString() : parseError.errorString()},
-            body});
+    if (m_config.wantsOpenId())
+        emit warningRaised(QStringLiteral("The scope asked for openid, but the token response has "
+                                          "no id_token: the server treated the request as plain "
+                                          "OAuth."));
+    finish(outcome);
 }
 
 void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
@@ -271,8 +355,8 @@ void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
     setStage(Stage::ValidatingIdToken);
     IdTokenExpectations expected = IdTokenExpectations::forClient(
         m_config, outcome.tokenResponse.value(QLatin1String("access_token")).toString().toUtf8());
-    if (m_config.wantsOpenId())
-        expected.nonce = m_nonce; // the authorization request carried it
+    if (m_nonceSent)
+        expected.nonce = m_nonce;
     expected.code = m_code;
     // One connection per validation; it goes away with its first result, and a result for a
     // validation that was cancelled (a newer one runs) is ignored.

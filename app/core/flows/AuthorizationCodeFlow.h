@@ -2,6 +2,7 @@
 
 #include "flows/AuthorizationRequest.h"
 #include "flows/ClientConfig.h"
+#include "flows/FlowOutcome.h"
 #include "flows/Pkce.h"
 #include "http/HttpExchange.h"
 #include "listener/CapturedRedirect.h"
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <optional>
 
 namespace workbench {
@@ -19,44 +21,10 @@ class IdTokenVerifier;
 class LoopbackListener;
 class PendingExchange;
 
-// How a flow ended: the tokens, or what went wrong and where.
-struct FlowOutcome
-{
-    enum class Result {
-        Succeeded,
-        InvalidConfiguration,
-        ListenerFailed,
-        StateCheckFailed,
-        AuthorizationError, // the server sent error=... on the redirect
-        NoCodeInRedirect,
-        TokenRequestFailed, // transport failure: refused, timeout, TLS
-        TokenErrorResponse, // the token endpoint answered with an error
-        UnreadableTokenResponse,
-        IdTokenRejected, // tokens arrived, but the ID token failed validation
-        Cancelled,
-    };
-    Result result = Result::Succeeded;
-    QString summary;
-    QStringList details;
-    QJsonObject tokenResponse;
-    QDateTime tokensReceivedAt;
-    QList<TokenCheck> idTokenChecks; // empty when no ID token came back
-
-    FlowOutcome() = default;
-    FlowOutcome(Result result, QString summary, QStringList details = {},
-                QJsonObject tokenResponse = {})
-        : result(result), summary(std::move(summary)), details(std::move(details)),
-          tokenResponse(std::move(tokenResponse))
-    {
-    }
-
-    bool succeeded() const { return result == Result::Succeeded; }
-    static QString resultName(Result result);
-};
-
 // The authorization code flow (RFC 6749 §4.1) with PKCE (RFC 7636) for a native app (RFC 8252):
 // listen on loopback, hand the authorization URL to whoever opens the browser, capture the
-// redirect, check state, redeem the code, and record every step.
+// redirect, check state and iss, redeem the code, and record every step. It also runs the other
+// browser grants (implicit, hybrid) and the request variants (PAR, signed request objects).
 class AuthorizationCodeFlow : public QObject
 {
     Q_OBJECT
@@ -93,7 +61,13 @@ signals:
     void finished(const workbench::FlowOutcome &outcome);
 
 private:
+    void warnOnReuse();
+    void pushRequest(const FormFields &parameters);
+    void openBrowserAt(const QUrl &url);
     void onRedirect(const CapturedRedirect &redirect);
+    // RFC 9207: a mix-up when iss differs from our issuer, or is missing though promised.
+    std::optional<FlowOutcome> checkIssuer(const CapturedRedirect &redirect);
+    void finishImplicit(const CapturedRedirect &redirect);
     void onTokenResponse(const HttpExchange &exchange);
     void validateIdToken(FlowOutcome outcome);
     void record(const HttpExchange &exchange);
@@ -113,8 +87,11 @@ private:
     QUrl m_authorizationUrl;
     QByteArray m_state;
     QByteArray m_nonce;
+    bool m_nonceSent = false;
     std::optional<Pkce> m_pkce;
     QList<HttpExchange> m_exchanges;
+    QSet<QByteArray> m_usedStates; // every state and nonce this flow object has sent
+    QSet<QByteArray> m_usedNonces;
 };
 
 } // namespace workbench

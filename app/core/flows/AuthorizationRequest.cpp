@@ -19,6 +19,27 @@ AuthorizationRequest AuthorizationRequest::forClient(const ClientConfig &config,
         request.codeChallenge = pkce->challenge;
         request.codeChallengeMethod = Pkce::methodName(pkce->method);
     }
+    if (!config.responseType.trimmed().isEmpty())
+        request.responseType = config.responseType.simplified();
+    else if (config.grant == GrantType::Implicit)
+        request.responseType =
+            config.wantsOpenId() ? QStringLiteral("id_token token") : QStringLiteral("token");
+    else if (config.grant == GrantType::Hybrid)
+        request.responseType = QStringLiteral("code id_token");
+    // Implicit and hybrid responses that carry an ID token must carry a nonce (OIDC Core §3.2.2.1).
+    if (request.responseType.contains(QLatin1String("id_token")))
+        request.nonce = nonce;
+    const std::pair<const char *, QString> options[] = {
+        {"response_mode", config.responseMode.trimmed()}, {"prompt", config.prompt.simplified()},
+        {"login_hint", config.loginHint.trimmed()},       {"max_age", config.maxAge.trimmed()},
+        {"acr_values", config.acrValues.simplified()},    {"claims", config.claims.trimmed()},
+        {"audience", config.audience.trimmed()}};
+    for (const auto &[name, value] : options) {
+        if (!value.isEmpty())
+            request.options.append({QString::fromLatin1(name), value});
+    }
+    for (const QString &resource : config.resources)
+        request.options.append({QStringLiteral("resource"), resource});
     request.extraParameters = config.extraAuthorizationParameters;
     return request;
 }
@@ -38,6 +59,7 @@ FormFields AuthorizationRequest::parameters() const
         fields.append({QStringLiteral("code_challenge"), QString::fromLatin1(codeChallenge)});
         fields.append({QStringLiteral("code_challenge_method"), codeChallengeMethod});
     }
+    fields.append(options);
     // Extra parameters may override a built-in one on purpose (to test a server's reaction).
     for (const auto &extra : extraParameters) {
         bool replaced = false;
@@ -56,9 +78,14 @@ FormFields AuthorizationRequest::parameters() const
 
 QUrl AuthorizationRequest::toUrl() const
 {
+    return urlWith(endpoint, parameters());
+}
+
+QUrl AuthorizationRequest::urlWith(const QUrl &endpoint, const FormFields &parameters)
+{
     QUrl url = endpoint;
     QByteArray query = url.query(QUrl::FullyEncoded).toLatin1();
-    const QByteArray ours = FormEncoding::encode(parameters(), FormEncoding::Space::Percent);
+    const QByteArray ours = FormEncoding::encode(parameters, FormEncoding::Space::Percent);
     if (!query.isEmpty())
         query += '&';
     query += ours;

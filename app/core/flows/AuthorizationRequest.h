@@ -16,9 +16,10 @@ struct AuthorizationRequest
     QUrl redirectUri;
     QString scope;
     QByteArray state;
-    QByteArray nonce; // only sent when the scope asks for openid
+    QByteArray nonce; // only sent when the scope asks for openid or an ID token comes back
     QByteArray codeChallenge;
     QString codeChallengeMethod;
+    FormFields options; // response_mode, prompt, login_hint, max_age, acr_values, claims, ...
     FormFields extraParameters;
 
     // The request for this client, with the redirect URI the listener actually bound.
@@ -28,6 +29,8 @@ struct AuthorizationRequest
     FormFields parameters() const;
     // The endpoint with the parameters appended to any query it already has.
     QUrl toUrl() const;
+    // `endpoint` with `parameters` appended to any query it already has.
+    static QUrl urlWith(const QUrl &endpoint, const FormFields &parameters);
 };
 
 } // namespace workbench

@@ -1,6 +1,10 @@
 #include "ClientConfig.h"
 
+#include "jose/JwsSigner.h"
 #include "listener/LoopbackAddress.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace workbench {
 
@@ -11,16 +15,26 @@ QString clientAuthMethodName(ClientAuthMethod method)
         return QStringLiteral("client_secret_basic");
     case ClientAuthMethod::ClientSecretPost:
         return QStringLiteral("client_secret_post");
+    case ClientAuthMethod::ClientSecretJwt:
+        return QStringLiteral("client_secret_jwt");
+    case ClientAuthMethod::PrivateKeyJwt:
+        return QStringLiteral("private_key_jwt");
     case ClientAuthMethod::None:
         return QStringLiteral("none");
     }
     return {};
 }
 
+QList<ClientAuthMethod> allClientAuthMethods()
+{
+    return {ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
+            ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt,
+            ClientAuthMethod::None};
+}
+
 bool clientAuthMethodFromName(const QString &name, ClientAuthMethod *method)
 {
-    for (const auto candidate : {ClientAuthMethod::ClientSecretBasic,
-                                 ClientAuthMethod::ClientSecretPost, ClientAuthMethod::None}) {
+    for (const auto candidate : allClientAuthMethods()) {
         if (clientAuthMethodName(candidate) == name) {
             *method = candidate;
             return true;
@@ -29,52 +43,196 @@ bool clientAuthMethodFromName(const QString &name, ClientAuthMethod *method)
     return false;
 }
 
+QString grantTypeName(GrantType grant)
+{
+    switch (grant) {
+    case GrantType::AuthorizationCode:
+        return QStringLiteral("authorization_code");
+    case GrantType::ClientCredentials:
+        return QStringLiteral("client_credentials");
+    case GrantType::DeviceCode:
+        return QStringLiteral("urn:ietf:params:oauth:grant-type:device_code");
+    case GrantType::RefreshToken:
+        return QStringLiteral("refresh_token");
+    case GrantType::Password:
+        return QStringLiteral("password");
+    case GrantType::TokenExchange:
+        return QStringLiteral("urn:ietf:params:oauth:grant-type:token-exchange");
+    case GrantType::JwtBearer:
+        return QStringLiteral("urn:ietf:params:oauth:grant-type:jwt-bearer");
+    case GrantType::Implicit:
+        return QStringLiteral("implicit");
+    case GrantType::Hybrid:
+        return QStringLiteral("hybrid");
+    }
+    return {};
+}
+
+QList<GrantType> allGrantTypes()
+{
+    return {GrantType::AuthorizationCode, GrantType::ClientCredentials, GrantType::DeviceCode,
+            GrantType::RefreshToken,      GrantType::Password,          GrantType::TokenExchange,
+            GrantType::JwtBearer,         GrantType::Implicit,          GrantType::Hybrid};
+}
+
+bool grantTypeFromName(const QString &name, GrantType *grant)
+{
+    for (const auto candidate : allGrantTypes()) {
+        if (grantTypeName(candidate) == name) {
+            *grant = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool usesBrowser(GrantType grant)
+{
+    return grant == GrantType::AuthorizationCode || grant == GrantType::Implicit ||
+           grant == GrantType::Hybrid;
+}
+
+bool isLegacy(GrantType grant)
+{
+    return grant == GrantType::Password || grant == GrantType::Implicit;
+}
+
 static bool isHttpUrl(const QUrl &url)
 {
     return url.isValid() && !url.host().isEmpty() &&
            (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http"));
 }
 
+static bool isPlainHttpElsewhere(const QUrl &url)
+{
+    return url.scheme() == QLatin1String("http") && !url.host().isEmpty() &&
+           !LoopbackAddress::isLoopbackHost(url.host());
+}
+
 QStringList ClientConfig::validate() const
 {
     QStringList problems;
-    if (!isHttpUrl(authorizationEndpoint))
+    if (usesBrowser(grant) && !isHttpUrl(authorizationEndpoint))
         problems << QStringLiteral("The authorization endpoint must be an http(s) URL.");
-    if (!isHttpUrl(tokenEndpoint))
+    if (grant != GrantType::Implicit && !isHttpUrl(tokenEndpoint))
         problems << QStringLiteral("The token endpoint must be an http(s) URL.");
+    if (grant == GrantType::DeviceCode && !isHttpUrl(deviceAuthorizationEndpoint))
+        problems << QStringLiteral("The device authorization endpoint must be an http(s) URL "
+                                   "(discovery fills it in when the server has one).");
+    if (usePar && usesBrowser(grant) && !isHttpUrl(pushedAuthorizationRequestEndpoint))
+        problems << QStringLiteral("Pushed authorization requests need the server's "
+                                   "pushed_authorization_request_endpoint.");
     if (clientId.trimmed().isEmpty())
         problems << QStringLiteral("The client ID is empty.");
-    if (authMethod != ClientAuthMethod::None && clientSecret.isEmpty())
+    const bool usesSecret = authMethod == ClientAuthMethod::ClientSecretBasic ||
+                            authMethod == ClientAuthMethod::ClientSecretPost ||
+                            authMethod == ClientAuthMethod::ClientSecretJwt;
+    if (usesSecret && clientSecret.isEmpty() && grant != GrantType::Implicit)
         problems << QStringLiteral("%1 needs a client secret (or choose \"none\" for a public "
                                    "client).")
                         .arg(clientAuthMethodName(authMethod));
-    QString why;
-    if (!LoopbackAddress::isCapturable(redirectUri, &why))
-        problems << why;
+    const bool needsKey =
+        (authMethod == ClientAuthMethod::PrivateKeyJwt && grant != GrantType::Implicit) ||
+        (useRequestObject && usesBrowser(grant) &&
+         authMethod != ClientAuthMethod::ClientSecretJwt) ||
+        (grant == GrantType::JwtBearer && assertion.trimmed().isEmpty());
+    if (needsKey && !privateKeyPem.trimmed().isEmpty()) {
+        QString why;
+        if (!SigningKey::fromPem(privateKeyPem.toUtf8(), privateKeyPassphrase.toUtf8(),
+                                 signingAlgorithm, keyId, &why)
+                 .isValid())
+            problems << why;
+    }
+    if (needsKey && privateKeyPem.trimmed().isEmpty())
+        problems << QStringLiteral("A private key (PEM) is needed to sign %1.")
+                        .arg(authMethod == ClientAuthMethod::PrivateKeyJwt
+                                 ? QStringLiteral("the private_key_jwt client assertion")
+                             : grant == GrantType::JwtBearer
+                                 ? QStringLiteral("the JWT bearer assertion")
+                                 : QStringLiteral("the request object"));
+    if (usesBrowser(grant)) {
+        QString why;
+        if (!LoopbackAddress::isCapturable(redirectUri, &why))
+            problems << why;
+    }
+    switch (grant) {
+    case GrantType::Password:
+        if (username.isEmpty())
+            problems << QStringLiteral("The password grant needs a username.");
+        break;
+    case GrantType::RefreshToken:
+        if (refreshToken.trimmed().isEmpty())
+            problems << QStringLiteral("Paste the refresh token to redeem.");
+        break;
+    case GrantType::TokenExchange:
+        if (subjectToken.trimmed().isEmpty() || subjectTokenType.trimmed().isEmpty())
+            problems << QStringLiteral("Token exchange needs a subject token and its type.");
+        if (!actorToken.trimmed().isEmpty() && actorTokenType.trimmed().isEmpty())
+            problems << QStringLiteral(
+                "An actor token needs its actor_token_type (RFC 8693 §2.1).");
+        break;
+    case GrantType::JwtBearer:
+        if (assertion.trimmed().isEmpty() && assertionSubject.trimmed().isEmpty())
+            problems << QStringLiteral("Paste an assertion, or give the subject of the assertion "
+                                       "the app signs with the client key.");
+        break;
+    default:
+        break;
+    }
+    if (!maxAge.isEmpty()) {
+        bool ok = false;
+        if (maxAge.toUInt(&ok), !ok)
+            problems << QStringLiteral("max_age must be a whole number of seconds.");
+    }
+    if (!claims.trimmed().isEmpty()) {
+        QJsonParseError error{};
+        const QJsonDocument document = QJsonDocument::fromJson(claims.toUtf8(), &error);
+        if (error.error != QJsonParseError::NoError || !document.isObject())
+            problems << QStringLiteral("The claims parameter must be a JSON object (OIDC Core "
+                                       "§5.5).");
+    }
     return problems;
 }
 
 QStringList ClientConfig::warnings() const
 {
     QStringList notes;
-    if (usePkce && pkceMethod == Pkce::Method::Plain)
-        notes << QStringLiteral("PKCE method \"plain\" sends the verifier itself as the challenge; "
-                                "use S256 unless the server cannot do it.");
-    if (!usePkce && authMethod == ClientAuthMethod::None)
-        notes << QStringLiteral("A public client without PKCE: anyone who intercepts the code can "
-                                "redeem it. Most servers require PKCE here.");
-    if (redirectUri.host() == QLatin1String("localhost"))
-        notes << QStringLiteral(
-            "RFC 8252 §7.3 recommends 127.0.0.1 over \"localhost\"; some servers "
-            "refuse localhost redirect URIs.");
-    if (authorizationEndpoint.scheme() == QLatin1String("http") &&
-        !LoopbackAddress::isLoopbackHost(authorizationEndpoint.host()))
-        notes << QStringLiteral(
-            "The authorization endpoint uses plain http on a non-loopback host.");
-    if (tokenEndpoint.scheme() == QLatin1String("http") &&
-        !LoopbackAddress::isLoopbackHost(tokenEndpoint.host()))
+    if (isLegacy(grant))
+        notes << (grant == GrantType::Password
+                      ? QStringLiteral("The password grant is legacy: the client sees the "
+                                       "person's password, and it cannot do multi-factor or "
+                                       "federated sign-in. The OAuth 2.0 Security BCP (RFC 9700 "
+                                       "§2.4) says not to use it.")
+                      : QStringLiteral("The implicit grant is legacy: tokens travel in the "
+                                       "browser's address bar and history and cannot be bound to "
+                                       "the client. Prefer the code flow with PKCE (RFC 9700 "
+                                       "§2.1.2)."));
+    if (grant == GrantType::AuthorizationCode || grant == GrantType::Hybrid) {
+        if (usePkce && pkceMethod == Pkce::Method::Plain)
+            notes << QStringLiteral("PKCE method \"plain\" sends the verifier itself as the "
+                                    "challenge; use S256 unless the server cannot do it.");
+        if (!usePkce && authMethod == ClientAuthMethod::None)
+            notes << QStringLiteral("A public client without PKCE: anyone who intercepts the code "
+                                    "can redeem it. Most servers require PKCE here.");
+    }
+    if (usesBrowser(grant)) {
+        if (redirectUri.host() == QLatin1String("localhost"))
+            notes << QStringLiteral(
+                "RFC 8252 §7.3 recommends 127.0.0.1 over \"localhost\"; some servers "
+                "refuse localhost redirect URIs.");
+        if (isPlainHttpElsewhere(redirectUri))
+            notes << QStringLiteral("The redirect URI uses plain http on a non-loopback host: the "
+                                    "code or tokens would cross the network unencrypted.");
+        if (isPlainHttpElsewhere(authorizationEndpoint))
+            notes << QStringLiteral(
+                "The authorization endpoint uses plain http on a non-loopback host.");
+    }
+    if (isPlainHttpElsewhere(tokenEndpoint))
         notes << QStringLiteral("The token endpoint uses plain http on a non-loopback host: the "
                                 "client secret and tokens cross the network unencrypted.");
+    if (tls.skipVerification)
+        notes << QStringLiteral("TLS certificate verification is OFF for this profile: anyone on "
+                                "the path can read and change every request, secrets included.");
     return notes;
 }
 

@@ -3,28 +3,112 @@
 #include "flows/Pkce.h"
 #include "util/FormEncoding.h"
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
 
 namespace workbench {
 
-enum class ClientAuthMethod { ClientSecretBasic, ClientSecretPost, None };
+enum class ClientAuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    ClientSecretJwt, // RFC 7523 §2.2 assertion signed with the secret (HS256)
+    PrivateKeyJwt,   // RFC 7523 §2.2 assertion signed with the client's private key
+    None,
+};
 
 QString clientAuthMethodName(ClientAuthMethod method);
 // Accepts the RFC 7591 names; returns false for anything else.
 bool clientAuthMethodFromName(const QString &name, ClientAuthMethod *method);
+QList<ClientAuthMethod> allClientAuthMethods();
 
-// Everything a person types into the client form for the authorization code flow.
+// How the client gets its tokens.
+enum class GrantType {
+    AuthorizationCode, // RFC 6749 §4.1 (+ PKCE)
+    ClientCredentials, // RFC 6749 §4.4
+    DeviceCode,        // RFC 8628
+    RefreshToken,      // RFC 6749 §6, with a refresh token the person pastes
+    Password,          // RFC 6749 §4.3, legacy
+    TokenExchange,     // RFC 8693
+    JwtBearer,         // RFC 7523 §2.1
+    Implicit,          // RFC 6749 §4.2, legacy: tokens in the redirect fragment
+    Hybrid,            // OIDC Core §3.3: code and ID token from the redirect
+};
+
+// "authorization_code", "client_credentials", ... and the URNs of the extension grants.
+QString grantTypeName(GrantType grant);
+bool grantTypeFromName(const QString &name, GrantType *grant);
+QList<GrantType> allGrantTypes();
+// Grants that go through the browser and the loopback listener.
+bool usesBrowser(GrantType grant);
+// Grants the OAuth 2.0 Security BCP (RFC 9700) advises against.
+bool isLegacy(GrantType grant);
+
+// TLS settings for the back channel to the server.
+struct TlsOptions
+{
+    QString caBundlePath;          // PEM file of extra trusted CAs; empty: the system's
+    bool skipVerification = false; // accept any certificate; shown with a warning
+    QString clientCertificatePath; // PEM, for tls_client_auth (RFC 8705)
+    QString clientKeyPath;         // PEM private key of that certificate
+
+    bool isDefault() const
+    {
+        return caBundlePath.isEmpty() && !skipVerification && clientCertificatePath.isEmpty() &&
+               clientKeyPath.isEmpty();
+    }
+};
+
+// Everything a person types into the client form.
 struct ClientConfig
 {
+    GrantType grant = GrantType::AuthorizationCode;
     QUrl issuer; // optional; where discovery starts
     QUrl authorizationEndpoint;
     QUrl tokenEndpoint;
+    QUrl deviceAuthorizationEndpoint;        // RFC 8628 §3.1
+    QUrl pushedAuthorizationRequestEndpoint; // RFC 9126
     QString clientId;
     QString clientSecret;
     ClientAuthMethod authMethod = ClientAuthMethod::ClientSecretBasic;
+    // private_key_jwt and signed request objects: a PEM private key, its passphrase, the JWS
+    // algorithm (RS256, PS256, ES256) and the key id the server knows it by.
+    QString privateKeyPem;
+    QString privateKeyPassphrase;
+    QString signingAlgorithm = QStringLiteral("RS256");
+    QString keyId;
     QString scope;
+
+    // Authorization request options (OIDC Core §3.1.2.1, RFC 8707, RFC 9126, RFC 9101).
+    QString responseType; // implicit/hybrid only; empty: what the grant implies
+    QString responseMode; // empty (the server's default), query, fragment or form_post
+    QString prompt;
+    QString loginHint;
+    QString maxAge; // seconds, as typed; empty: not sent
+    QString acrValues;
+    QString claims; // a JSON object, sent as typed
+    QStringList resources;
+    QString audience;
+    bool usePar = false;           // push the request first; the browser gets a request_uri
+    bool useRequestObject = false; // send the parameters as a signed JWT (JAR)
+    // Set by discovery: the server puts iss on its redirects (RFC 9207), so a missing or wrong
+    // one means a mix-up.
+    bool issuerInAuthorizationResponse = false;
+
+    // Grant inputs beyond the code flow.
+    QString username;     // password grant
+    QString password;     // password grant (a secret)
+    QString refreshToken; // refresh_token grant (a secret)
+    QString subjectToken; // token exchange
+    QString subjectTokenType = QStringLiteral("urn:ietf:params:oauth:token-type:access_token");
+    QString actorToken;
+    QString actorTokenType;
+    QString requestedTokenType;
+    QString assertion;        // JWT bearer: a JWT as pasted; empty: signed with the client key
+    QString assertionSubject; // JWT bearer: the subject of the assertion the app signs
+
+    TlsOptions tls;
     // A loopback URI; port 0 or no port means "any free port, chosen when the flow starts".
     QUrl redirectUri = QUrl(QStringLiteral("http://127.0.0.1/callback"));
     bool usePkce = true;

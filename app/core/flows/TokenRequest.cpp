@@ -1,6 +1,36 @@
 #include "TokenRequest.h"
 
+#include "flows/ClientAssertion.h"
+
 namespace workbench::TokenRequest {
+
+namespace {
+constexpr char kJwtBearerAssertion[] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+// RFC 8707 resource indicators and the audience parameter many servers take.
+void appendTargets(const ClientConfig &config, FormFields *form)
+{
+    for (const QString &resource : config.resources)
+        form->append({QStringLiteral("resource"), resource});
+    if (!config.audience.trimmed().isEmpty())
+        form->append({QStringLiteral("audience"), config.audience.trimmed()});
+}
+
+void appendScope(const ClientConfig &config, FormFields *form)
+{
+    if (!config.scope.trimmed().isEmpty())
+        form->append({QStringLiteral("scope"), config.scope.simplified()});
+}
+
+// Client authentication, the configured extra token parameters, and the form POST.
+HttpRequestSpec authenticatedPost(const ClientConfig &config, const QUrl &endpoint, FormFields form)
+{
+    HttpRequestSpec request;
+    authenticateClient(config, endpoint, &request, &form);
+    form.append(config.extraTokenParameters);
+    return formPost(endpoint, form, request.headers);
+}
+} // namespace
 
 QByteArray basicAuthorizationValue(const QString &clientId, const QString &clientSecret)
 {
@@ -21,7 +51,8 @@ std::optional<BasicCredentials> parseBasicAuthorization(const QByteArray &header
     return BasicCredentials{decoded.left(colon), decoded.mid(colon + 1)};
 }
 
-void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, FormFields *form)
+void authenticateClient(const ClientConfig &config, const QUrl &endpoint, HttpRequestSpec *request,
+                        FormFields *form)
 {
     switch (config.authMethod) {
     case ClientAuthMethod::ClientSecretBasic:
@@ -31,6 +62,16 @@ void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, Fo
     case ClientAuthMethod::ClientSecretPost:
         form->append({QStringLiteral("client_id"), config.clientId});
         form->append({QStringLiteral("client_secret"), config.clientSecret});
+        break;
+    case ClientAuthMethod::ClientSecretJwt:
+    case ClientAuthMethod::PrivateKeyJwt:
+        // ClientConfig::validate() has checked the key; should signing still fail, the request
+        // goes without an assertion and the server's invalid_client says so on the record.
+        form->append({QStringLiteral("client_id"), config.clientId});
+        form->append({QStringLiteral("client_assertion_type"), QLatin1String(kJwtBearerAssertion)});
+        form->append(
+            {QStringLiteral("client_assertion"),
+             QString::fromLatin1(ClientAssertion::clientAssertion(config, endpoint, nullptr))});
         break;
     case ClientAuthMethod::None:
         form->append({QStringLiteral("client_id"), config.clientId});
@@ -58,10 +99,7 @@ HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &cod
                     {QStringLiteral("redirect_uri"), redirectUri.toString(QUrl::FullyEncoded)}};
     if (!codeVerifier.isEmpty())
         form.append({QStringLiteral("code_verifier"), QString::fromLatin1(codeVerifier)});
-    HttpRequestSpec request;
-    authenticateClient(config, &request, &form);
-    form.append(config.extraTokenParameters);
-    return formPost(config.tokenEndpoint, form, request.headers);
+    return authenticatedPost(config, config.tokenEndpoint, form);
 }
 
 HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshToken)
@@ -69,18 +107,104 @@ HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshTok
     FormFields form{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                     {QStringLiteral("refresh_token"), QString::fromUtf8(refreshToken)}};
     HttpRequestSpec request;
-    authenticateClient(config, &request, &form);
+    authenticateClient(config, config.tokenEndpoint, &request, &form);
     return formPost(config.tokenEndpoint, form, request.headers);
 }
 
 HttpRequestSpec clientCredentials(const ClientConfig &config)
 {
     FormFields form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
-    if (!config.scope.trimmed().isEmpty())
-        form.append({QStringLiteral("scope"), config.scope.trimmed()});
+    appendScope(config, &form);
+    appendTargets(config, &form);
+    return authenticatedPost(config, config.tokenEndpoint, form);
+}
+
+HttpRequestSpec password(const ClientConfig &config)
+{
+    FormFields form{{QStringLiteral("grant_type"), QStringLiteral("password")},
+                    {QStringLiteral("username"), config.username},
+                    {QStringLiteral("password"), config.password}};
+    appendScope(config, &form);
+    appendTargets(config, &form);
+    return authenticatedPost(config, config.tokenEndpoint, form);
+}
+
+HttpRequestSpec tokenExchange(const ClientConfig &config)
+{
+    FormFields form{{QStringLiteral("grant_type"), grantTypeName(GrantType::TokenExchange)},
+                    {QStringLiteral("subject_token"), config.subjectToken.trimmed()},
+                    {QStringLiteral("subject_token_type"), config.subjectTokenType.trimmed()}};
+    if (!config.actorToken.trimmed().isEmpty()) {
+        form.append({QStringLiteral("actor_token"), config.actorToken.trimmed()});
+        form.append({QStringLiteral("actor_token_type"), config.actorTokenType.trimmed()});
+    }
+    if (!config.requestedTokenType.trimmed().isEmpty())
+        form.append({QStringLiteral("requested_token_type"), config.requestedTokenType.trimmed()});
+    appendScope(config, &form);
+    appendTargets(config, &form);
+    return authenticatedPost(config, config.tokenEndpoint, form);
+}
+
+HttpRequestSpec jwtBearer(const ClientConfig &config)
+{
+    FormFields form{{QStringLiteral("grant_type"), grantTypeName(GrantType::JwtBearer)},
+                    {QStringLiteral("assertion"),
+                     QString::fromLatin1(ClientAssertion::bearerAssertion(config, nullptr))}};
+    appendScope(config, &form);
+    appendTargets(config, &form);
+    return authenticatedPost(config, config.tokenEndpoint, form);
+}
+
+HttpRequestSpec deviceAuthorization(const ClientConfig &config)
+{
+    FormFields form;
+    appendScope(config, &form);
+    appendTargets(config, &form);
+    return authenticatedPost(config, config.deviceAuthorizationEndpoint, form);
+}
+
+HttpRequestSpec deviceToken(const ClientConfig &config, const QByteArray &deviceCode)
+{
+    FormFields form{{QStringLiteral("grant_type"), grantTypeName(GrantType::DeviceCode)},
+                    {QStringLiteral("device_code"), QString::fromUtf8(deviceCode)}};
+    return authenticatedPost(config, config.tokenEndpoint, form);
+}
+
+HttpRequestSpec pushedAuthorization(const ClientConfig &config, const FormFields &parameters)
+{
+    FormFields form = parameters;
+    // The client authenticates as at the token endpoint; client_id is already a parameter.
     HttpRequestSpec request;
-    authenticateClient(config, &request, &form);
-    return formPost(config.tokenEndpoint, form, request.headers);
+    FormFields credentials;
+    authenticateClient(config, config.pushedAuthorizationRequestEndpoint, &request, &credentials);
+    for (const auto &field : credentials) {
+        if (field.first != QLatin1String("client_id"))
+            form.append(field);
+    }
+    return formPost(config.pushedAuthorizationRequestEndpoint, form, request.headers);
+}
+
+std::optional<HttpRequestSpec> forGrant(const ClientConfig &config)
+{
+    switch (config.grant) {
+    case GrantType::ClientCredentials:
+        return clientCredentials(config);
+    case GrantType::Password:
+        return password(config);
+    case GrantType::TokenExchange:
+        return tokenExchange(config);
+    case GrantType::JwtBearer:
+        return jwtBearer(config);
+    case GrantType::RefreshToken: {
+        // A narrower scope may be asked for (RFC 6749 §6).
+        FormFields form{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                        {QStringLiteral("refresh_token"), config.refreshToken.trimmed()}};
+        appendScope(config, &form);
+        return authenticatedPost(config, config.tokenEndpoint, form);
+    }
+    default:
+        return std::nullopt;
+    }
 }
 
 HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
@@ -90,7 +214,7 @@ HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
     if (!tokenTypeHint.isEmpty())
         form.append({QStringLiteral("token_type_hint"), tokenTypeHint});
     HttpRequestSpec request;
-    authenticateClient(config, &request, &form);
+    authenticateClient(config, endpoint, &request, &form);
     return formPost(endpoint, form, request.headers);
 }
 

@@ -22,8 +22,9 @@ struct BasicCredentials
 };
 std::optional<BasicCredentials> parseBasicAuthorization(const QByteArray &headerValue);
 
-// Adds the client's credentials to the request, as its authentication method says.
-void authenticateClient(const ClientConfig &config, HttpRequestSpec *request, FormFields *form);
+// Adds the client's credentials to a request for `endpoint`, as its authentication method says.
+void authenticateClient(const ClientConfig &config, const QUrl &endpoint, HttpRequestSpec *request,
+                        FormFields *form);
 
 HttpRequestSpec authorizationCode(const ClientConfig &config, const QString &code,
                                   const QUrl &redirectUri, const QByteArray &codeVerifier);
@@ -34,6 +35,22 @@ HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshTok
 // grant_type=client_credentials (RFC 6749 §4.4): the client on its own behalf, with the scope
 // when one is configured.
 HttpRequestSpec clientCredentials(const ClientConfig &config);
+
+// grant_type=password (RFC 6749 §4.3), legacy.
+HttpRequestSpec password(const ClientConfig &config);
+// RFC 8693 token exchange: subject (and actor) token, requested type, audience and resources.
+HttpRequestSpec tokenExchange(const ClientConfig &config);
+// RFC 7523 §2.1: a JWT as the grant.
+HttpRequestSpec jwtBearer(const ClientConfig &config);
+// RFC 8628 §3.1: asks the device authorization endpoint for a device and user code.
+HttpRequestSpec deviceAuthorization(const ClientConfig &config);
+// RFC 8628 §3.4: one poll of the token endpoint with the device code.
+HttpRequestSpec deviceToken(const ClientConfig &config, const QByteArray &deviceCode);
+// RFC 9126 §2.1: the authorization request's parameters pushed with client authentication.
+HttpRequestSpec pushedAuthorization(const ClientConfig &config, const FormFields &parameters);
+// The one token request of a grant that needs no browser and no polling (client credentials,
+// password, refresh, token exchange, JWT bearer); nothing for the others.
+std::optional<HttpRequestSpec> forGrant(const ClientConfig &config);
 
 // A token sent to an introspection (RFC 7662 §2.1) or revocation (RFC 7009 §2.1) endpoint, with
 // the client's credentials and a token_type_hint.

@@ -1,10 +1,14 @@
 #include "JwsSigner.h"
 
 #include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QStringList>
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 namespace workbench {
@@ -43,12 +47,77 @@ SigningKey SigningKey::generate(const QString &alg, const QString &kid)
     return key;
 }
 
+SigningKey SigningKey::fromPem(const QByteArray &pem, const QByteArray &passphrase,
+                               const QString &alg, const QString &kid, QString *error)
+{
+    SigningKey key;
+    const auto fail = [&](const QString &why) {
+        if (error)
+            *error = why;
+        return SigningKey();
+    };
+    if (!privateKeyAlgorithms().contains(alg))
+        return fail(QStringLiteral("\"%1\" is not an algorithm for a private key; use one of %2.")
+                        .arg(alg, privateKeyAlgorithms().join(QStringLiteral(", "))));
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.constData(), int(pem.size())),
+                                                  BIO_free);
+    // A non-null passphrase keeps OpenSSL from prompting on the terminal for an encrypted key.
+    QByteArray pass = passphrase;
+    EVP_PKEY *raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, pass.data());
+    if (!raw) {
+        ERR_clear_error();
+        return fail(pem.contains("ENCRYPTED")
+                        ? QStringLiteral("The private key is encrypted and the passphrase does not "
+                                         "open it.")
+                        : QStringLiteral("The private key is not a PEM private key OpenSSL can "
+                                         "read (expected \"-----BEGIN PRIVATE KEY-----\" or an "
+                                         "RSA/EC key)."));
+    }
+    key.m_key.reset(raw, EVP_PKEY_free);
+    const bool isRsa = EVP_PKEY_is_a(raw, "RSA");
+    const bool isEc = EVP_PKEY_is_a(raw, "EC");
+    if (alg.startsWith(QLatin1String("ES"))) {
+        char curve[64] = {};
+        size_t length = 0;
+        if (!isEc ||
+            !EVP_PKEY_get_utf8_string_param(raw, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve,
+                                            &length) ||
+            (qstrcmp(curve, "prime256v1") != 0 && qstrcmp(curve, "P-256") != 0))
+            return fail(QStringLiteral("ES256 needs an EC key on the P-256 curve."));
+    } else if (!isRsa) {
+        return fail(QStringLiteral("%1 needs an RSA key.").arg(alg));
+    } else if (EVP_PKEY_get_bits(raw) < 2048) {
+        return fail(QStringLiteral("The RSA key has %1 bits; JWS needs at least 2048 (RFC 7518 "
+                                   "§3.3).")
+                        .arg(EVP_PKEY_get_bits(raw)));
+    }
+    key.m_alg = alg;
+    key.m_kid = kid;
+    return key;
+}
+
+SigningKey SigningKey::sharedSecret(const QByteArray &secret, const QString &kid)
+{
+    SigningKey key;
+    key.m_secret = secret;
+    key.m_alg = QStringLiteral("HS256");
+    key.m_kid = kid;
+    return key;
+}
+
+QStringList SigningKey::privateKeyAlgorithms()
+{
+    return {QStringLiteral("RS256"), QStringLiteral("PS256"), QStringLiteral("ES256")};
+}
+
 QJsonObject SigningKey::publicJwk() const
 {
     if (!m_key)
         return {};
-    QJsonObject jwk{{"kid", m_kid}, {"use", "sig"}, {"alg", m_alg}};
-    if (m_alg == QLatin1String("RS256")) {
+    QJsonObject jwk{{"use", "sig"}, {"alg", m_alg}};
+    if (!m_kid.isEmpty())
+        jwk.insert("kid", m_kid);
+    if (EVP_PKEY_is_a(m_key.get(), "RSA")) {
         jwk.insert("kty", "RSA");
         jwk.insert("n", QString::fromLatin1(b64(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_N))));
         jwk.insert("e", QString::fromLatin1(b64(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_E))));
@@ -65,18 +134,34 @@ QJsonObject SigningKey::publicJwk() const
 
 QByteArray SigningKey::sign(const QJsonObject &claims, const QString &typ) const
 {
-    if (!m_key)
+    if (!isValid())
         return {};
-    QJsonObject header{{"alg", m_alg}, {"kid", m_kid}};
+    QJsonObject header{{"alg", m_alg}};
+    if (!m_kid.isEmpty())
+        header.insert("kid", m_kid);
     if (!typ.isEmpty())
         header.insert("typ", typ);
     const QByteArray input = b64(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.' +
                              b64(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray signed_ = signature(input);
+    return signed_.isEmpty() ? QByteArray() : input + '.' + b64(signed_);
+}
+
+QByteArray SigningKey::signature(const QByteArray &input) const
+{
+    if (!m_secret.isEmpty())
+        return QMessageAuthenticationCode::hash(input, m_secret, QCryptographicHash::Sha256);
     std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     size_t length = 0;
+    EVP_PKEY_CTX *keyContext = nullptr;
     const auto *data = reinterpret_cast<const unsigned char *>(input.constData());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, m_key.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &length, data, size_t(input.size())) != 1)
+    if (!ctx || EVP_DigestSignInit(ctx.get(), &keyContext, EVP_sha256(), nullptr, m_key.get()) != 1)
+        return {};
+    if (m_alg == QLatin1String("PS256") &&
+        (EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) != 1 ||
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, RSA_PSS_SALTLEN_DIGEST) != 1))
+        return {};
+    if (EVP_DigestSign(ctx.get(), nullptr, &length, data, size_t(input.size())) != 1)
         return {};
     QByteArray signature(qsizetype(length), '\0');
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length,
@@ -94,7 +179,7 @@ QByteArray SigningKey::sign(const QJsonObject &claims, const QString &typ) const
         ECDSA_SIG_free(sig);
         signature = raw;
     }
-    return input + '.' + b64(signature);
+    return signature;
 }
 
 } // namespace workbench

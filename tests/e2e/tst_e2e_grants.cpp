@@ -1,0 +1,205 @@
+// End to end: the grants that need no redirect — client credentials, the device authorization
+// grant with a real headless Chromium approving the user code, and the refresh token grant —
+// against the real oidc-provider on loopback.
+#include "diagnosis/Diagnoser.h"
+#include "flows/DeviceAuthorizationFlow.h"
+#include "flows/TokenGrantFlow.h"
+#include "http/ExchangeClient.h"
+#include "util/FormEncoding.h"
+
+#include "E2eEnvironment.h"
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace workbench;
+
+Q_DECLARE_METATYPE(workbench::FlowOutcome)
+Q_DECLARE_METATYPE(workbench::DeviceAuthorization)
+
+class TestE2eGrants : public QObject
+{
+    Q_OBJECT
+
+    e2e::Environment m_env;
+
+    ClientConfig configFor(const QString &key, GrantType grant) const
+    {
+        const QJsonObject client = m_env.client(key);
+        const QJsonObject discovery = m_env.discovery();
+        ClientConfig config;
+        config.grant = grant;
+        config.issuer = QUrl(m_env.issuer());
+        config.tokenEndpoint = QUrl(discovery.value("token_endpoint").toString());
+        config.deviceAuthorizationEndpoint =
+            QUrl(discovery.value("device_authorization_endpoint").toString());
+        config.clientId = client.value("client_id").toString();
+        config.clientSecret = client.value("client_secret").toString();
+        clientAuthMethodFromName(client.value("token_endpoint_auth_method").toString(),
+                                 &config.authMethod);
+        return config;
+    }
+
+    static QString describe(const FlowOutcome &outcome)
+    {
+        return outcome.summary + "\n" + outcome.details.join("\n") + "\n" +
+               QString::fromUtf8(QJsonDocument(outcome.tokenResponse).toJson());
+    }
+
+    static FlowOutcome outcomeOf(QSignalSpy &finished, int timeoutMs)
+    {
+        if (finished.isEmpty() && !finished.wait(timeoutMs))
+            return {FlowOutcome::Result::Cancelled, "no outcome in time"};
+        return finished.first().first().value<FlowOutcome>();
+    }
+
+    // Runs the device flow with the browser approving the user code; returns its tokens.
+    QJsonObject m_deviceTokens;
+
+private slots:
+    void initTestCase()
+    {
+        qRegisterMetaType<FlowOutcome>();
+        qRegisterMetaType<DeviceAuthorization>();
+        const QString problem = m_env.start();
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
+    void cleanupTestCase() { m_env.stop(); }
+
+    void clientCredentialsGrant()
+    {
+        ClientConfig config = configFor("service", GrantType::ClientCredentials);
+        ExchangeClient client;
+        TokenGrantFlow flow(&client);
+        QList<HttpExchange> recorded;
+        connect(&flow, &TokenGrantFlow::exchangeRecorded, this,
+                [&](const HttpExchange &exchange) { recorded << exchange; });
+        QSignalSpy finished(&flow, &TokenGrantFlow::finished);
+        QVERIFY(flow.start(config));
+        const FlowOutcome outcome = outcomeOf(finished, 15000);
+        QVERIFY2(outcome.succeeded(), qPrintable(describe(outcome)));
+        QCOMPARE(outcome.tokenResponse.value("token_type").toString(), QStringLiteral("Bearer"));
+        QVERIFY(!outcome.tokenResponse.contains("refresh_token"));
+        QCOMPARE(recorded.size(), 1);
+        const FormFields sent = FormEncoding::decode(recorded.first().request.body);
+        QCOMPARE(FormEncoding::value(sent, "grant_type"), QStringLiteral("client_credentials"));
+        QVERIFY(recorded.first().request.header("Authorization").startsWith("Basic "));
+
+        // The wrong secret: invalid_client, recorded and diagnosed.
+        config.clientSecret = "not-the-secret";
+        recorded.clear();
+        finished.clear();
+        QVERIFY(flow.start(config));
+        const FlowOutcome refused = outcomeOf(finished, 15000);
+        QCOMPARE(refused.result, FlowOutcome::Result::TokenErrorResponse);
+        QCOMPARE(refused.tokenResponse.value("error").toString(), QStringLiteral("invalid_client"));
+        const auto diagnosis = Diagnoser().diagnose(recorded, 0);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("invalid_client"));
+    }
+
+    // RFC 8628 end to end: the app gets a user code, Chromium signs in at the verification URI
+    // and approves it while the app polls (authorization_pending, then tokens).
+    void deviceFlowIsApprovedInTheBrowser()
+    {
+        ClientConfig config = configFor("device", GrantType::DeviceCode);
+        config.scope = "openid email";
+        ExchangeClient client;
+        DeviceAuthorizationFlow flow(&client);
+        QList<HttpExchange> recorded;
+        QStringList pollVerdicts;
+        QProcess browser;
+        connect(&flow, &DeviceAuthorizationFlow::exchangeRecorded, this,
+                [&](const HttpExchange &exchange) { recorded << exchange; });
+        // The person gets to the browser only after the first poll, so the app sees
+        // authorization_pending before the approval.
+        connect(&flow, &DeviceAuthorizationFlow::pollAnswered, this,
+                [&](const QString &error, int) {
+                    pollVerdicts << error;
+                    if (pollVerdicts.size() == 1)
+                        m_env.openInBrowser(browser, flow.authorization()->verificationUriComplete);
+                });
+        QSignalSpy codes(&flow, &DeviceAuthorizationFlow::userCodeReady);
+        QSignalSpy finished(&flow, &DeviceAuthorizationFlow::finished);
+        QVERIFY(flow.start(config));
+        const FlowOutcome outcome = outcomeOf(finished, 90000);
+        const QJsonObject browserReport = e2e::Environment::browserResult(browser);
+        QVERIFY2(outcome.succeeded(),
+                 qPrintable(describe(outcome) + QJsonDocument(browserReport).toJson()));
+
+        QCOMPARE(codes.size(), 1);
+        const auto authorization = codes.first().first().value<DeviceAuthorization>();
+        QVERIFY(!authorization.userCode.isEmpty());
+        QVERIFY(authorization.verificationUri.toString().startsWith(m_env.issuer()));
+        QVERIFY(authorization.verificationUriComplete.toString().contains(
+            QUrl::toPercentEncoding(authorization.userCode)));
+        QVERIFY(authorization.expiresInSeconds > 0);
+
+        // Device authorization, then at least one pending poll, then the tokens.
+        QVERIFY(recorded.size() >= 3);
+        QCOMPARE(recorded.first().request.url, config.deviceAuthorizationEndpoint);
+        QCOMPARE(recorded.first().status, 200);
+        QVERIFY(pollVerdicts.contains("authorization_pending"));
+        QCOMPARE(recorded.size(), 1 + flow.pollCount());
+        const FormFields poll = FormEncoding::decode(recorded.last().request.body);
+        QCOMPARE(FormEncoding::value(poll, "grant_type"),
+                 QStringLiteral("urn:ietf:params:oauth:grant-type:device_code"));
+        QCOMPARE(recorded.last().status, 200);
+        QVERIFY(!outcome.tokenResponse.value("id_token").toString().isEmpty());
+        // A pending poll is an expected answer, not an error to explain.
+        QVERIFY(!Diagnoser().diagnose(recorded, 1).has_value() ||
+                Diagnoser().diagnose(recorded, 1)->code == "authorization_pending");
+        m_deviceTokens = outcome.tokenResponse;
+    }
+
+    // The refresh token grant with a pasted refresh token (from the device flow above): new
+    // tokens, the refresh token rotated, the old one then refused.
+    void refreshTokenGrantWithAPastedToken()
+    {
+        const QString refreshToken = m_deviceTokens.value("refresh_token").toString();
+        QVERIFY2(!refreshToken.isEmpty(), "the device flow above must have given a refresh token");
+        ClientConfig config = configFor("device", GrantType::RefreshToken);
+        config.refreshToken = refreshToken;
+        ExchangeClient client;
+        TokenGrantFlow flow(&client);
+        QSignalSpy finished(&flow, &TokenGrantFlow::finished);
+        QVERIFY(flow.start(config));
+        const FlowOutcome outcome = outcomeOf(finished, 15000);
+        QVERIFY2(outcome.succeeded(), qPrintable(describe(outcome)));
+        const QString rotated = outcome.tokenResponse.value("refresh_token").toString();
+        QVERIFY(!rotated.isEmpty() && rotated != refreshToken);
+
+        finished.clear();
+        QVERIFY(flow.start(config)); // the old one again
+        const FlowOutcome refused = outcomeOf(finished, 15000);
+        QCOMPARE(refused.result, FlowOutcome::Result::TokenErrorResponse);
+        QCOMPARE(refused.tokenResponse.value("error").toString(), QStringLiteral("invalid_grant"));
+    }
+
+    // Cancel while polling: the flow ends at once and polls no more.
+    void deviceFlowCancelStopsPolling()
+    {
+        ClientConfig config = configFor("device", GrantType::DeviceCode);
+        ExchangeClient client;
+        DeviceAuthorizationFlow flow(&client);
+        QSignalSpy codes(&flow, &DeviceAuthorizationFlow::userCodeReady);
+        QSignalSpy recorded(&flow, &DeviceAuthorizationFlow::exchangeRecorded);
+        QSignalSpy finished(&flow, &DeviceAuthorizationFlow::finished);
+        QVERIFY(flow.start(config));
+        QVERIFY(codes.wait(15000));
+        flow.cancel();
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().value<FlowOutcome>().result,
+                 FlowOutcome::Result::Cancelled);
+        const qsizetype seen = recorded.size();
+        QTest::qWait((flow.currentIntervalSeconds() + 1) * 1000);
+        QCOMPARE(recorded.size(), seen);
+        QVERIFY(!flow.isRunning());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestE2eGrants)
+#include "tst_e2e_grants.moc"
