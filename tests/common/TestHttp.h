@@ -63,7 +63,13 @@ public:
                     if (!m_silent) {
                         const QByteArray path =
                             buffer.left(buffer.indexOf('\r')).split(' ').value(1);
-                        socket->write(m_routes.value(path, m_response));
+                        QList<QByteArray> &scripted = m_scripts[path];
+                        if (scripted.size() > 1)
+                            socket->write(scripted.takeFirst());
+                        else if (scripted.size() == 1)
+                            socket->write(scripted.first()); // the last answer repeats
+                        else
+                            socket->write(m_routes.value(path, m_response));
                         socket->disconnectFromHost();
                     }
                 });
@@ -77,6 +83,11 @@ public:
     {
         m_routes.insert(path, response);
     }
+    // Answers requests for this path with these responses in turn, repeating the last.
+    void script(const QByteArray &path, const QList<QByteArray> &responses)
+    {
+        m_scripts.insert(path, responses);
+    }
     QUrl url(const QString &path) const
     {
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(serverPort()).arg(path));
@@ -87,6 +98,7 @@ private:
     QByteArray m_response;
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QHash<QByteArray, QByteArray> m_routes;
+    QHash<QByteArray, QList<QByteArray>> m_scripts;
     bool m_silent = false;
 };
 

@@ -143,6 +143,90 @@ private slots:
         QCOMPARE(server.requests.size(), exchanges == 3 ? 1 : 0);
     }
 
+    // RFC 9207: iss on the redirect must be our issuer; when the server promised iss, it must
+    // be there. A failed check ends the flow before the code is redeemed.
+    void issuerCheck_data()
+    {
+        QTest::addColumn<QString>("issuer");
+        QTest::addColumn<bool>("promised");
+        QTest::addColumn<QByteArray>("redirectQuery");
+        QTest::addColumn<int>("result");
+        QTest::addColumn<QString>("warning");
+        const QByteArray base = "code=c&state=STATE";
+        QTest::newRow("matching iss")
+            << "https://as.example" << true << base + "&iss=https%3A%2F%2Fas.example"
+            << int(FlowOutcome::Result::Succeeded) << "";
+        QTest::newRow("other iss")
+            << "https://as.example" << false << base + "&iss=https%3A%2F%2Fevil.example"
+            << int(FlowOutcome::Result::MixUpSuspected) << "";
+        QTest::newRow("trailing slash differs")
+            << "https://as.example" << false << base + "&iss=https%3A%2F%2Fas.example%2F"
+            << int(FlowOutcome::Result::MixUpSuspected) << "";
+        QTest::newRow("promised but missing") << "https://as.example" << true << base
+                                              << int(FlowOutcome::Result::MixUpSuspected) << "";
+        QTest::newRow("not promised, missing")
+            << "https://as.example" << false << base << int(FlowOutcome::Result::Succeeded) << "";
+        QTest::newRow("iss on an error redirect is checked too")
+            << "https://as.example" << false
+            << QByteArray("error=access_denied&state=STATE&iss=https%3A%2F%2Fevil.example")
+            << int(FlowOutcome::Result::MixUpSuspected) << "";
+        QTest::newRow("no issuer configured: a warning")
+            << "" << false << base + "&iss=https%3A%2F%2Fas.example"
+            << int(FlowOutcome::Result::Succeeded) << "no issuer to compare";
+    }
+    void issuerCheck()
+    {
+        QFETCH(QString, issuer);
+        QFETCH(bool, promised);
+        QFETCH(QByteArray, redirectQuery);
+        QFETCH(int, result);
+        QFETCH(QString, warning);
+        CannedServer server(jsonResponse(200, "{\"access_token\":\"at\"}"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        ClientConfig config = configFor(server);
+        config.scope = "read";
+        config.issuer = QUrl(issuer);
+        config.issuerInAuthorizationResponse = promised;
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QSignalSpy warnings(&flow, &AuthorizationCodeFlow::warningRaised);
+        QVERIFY(flow.start(config));
+        redirectWith(flow, redirectQuery.replace("STATE", flow.state()));
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QCOMPARE(FlowOutcome::resultName(outcome.result),
+                 FlowOutcome::resultName(FlowOutcome::Result(result)));
+        QCOMPARE(server.requests.size(), result == int(FlowOutcome::Result::Succeeded) ? 1 : 0);
+        QString raised;
+        for (const auto &arguments : warnings)
+            raised += arguments.first().toString();
+        QCOMPARE(raised.contains(warning) && (warning.isEmpty() == raised.isEmpty()), true);
+    }
+
+    // A state or nonce sent twice (an extra parameter that pins it) is warned about.
+    void reusedStateAndNonceAreWarnedAbout()
+    {
+        CannedServer server(jsonResponse(200, "{\"access_token\":\"at\"}"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        ClientConfig config = configFor(server);
+        config.extraAuthorizationParameters = {{"state", "fixed-state"}, {"nonce", "fixed-nonce"}};
+        QSignalSpy warnings(&flow, &AuthorizationCodeFlow::warningRaised);
+        QVERIFY(flow.start(config));
+        QCOMPARE(flow.state(), QByteArray("fixed-state")); // the state really sent is checked
+        QCOMPARE(warnings.size(), 0);
+        flow.cancel();
+        QVERIFY(flow.start(config));
+        QString raised;
+        for (const auto &arguments : warnings)
+            raised += arguments.first().toString();
+        QVERIFY2(raised.contains("state value was already sent"), qPrintable(raised));
+        QVERIFY(raised.contains("nonce was already sent"));
+        // The pinned state still passes the listener's check.
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        redirectWith(flow, "code=c&state=fixed-state");
+        QVERIFY(waitForOutcome(finished).succeeded());
+    }
+
     void tokenEndpointUnreachable()
     {
         ClientConfig config;

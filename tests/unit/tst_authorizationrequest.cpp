@@ -166,6 +166,91 @@ private slots:
         QVERIFY(c.warnings().join(' ').contains("unencrypted"));
     }
 
+    void requestOptionsAreSent()
+    {
+        ClientConfig c = config();
+        c.responseMode = "form_post";
+        c.prompt = "login  consent";
+        c.loginHint = "alice@example.test";
+        c.maxAge = "0";
+        c.acrValues = "urn:mace:incommon:iap:silver";
+        c.claims = "{\"id_token\":{\"acr\":{\"essential\":true}}}";
+        c.audience = "https://api.example";
+        c.resources = {"https://api.example/a", "https://api.example/b"};
+        QVERIFY(c.validate().isEmpty());
+        const FormFields fields =
+            AuthorizationRequest::forClient(c, c.redirectUri, "st", "nn", nullptr).parameters();
+        QCOMPARE(FormEncoding::value(fields, "response_mode"), QStringLiteral("form_post"));
+        QCOMPARE(FormEncoding::value(fields, "prompt"), QStringLiteral("login consent"));
+        QCOMPARE(FormEncoding::value(fields, "login_hint"), c.loginHint);
+        QCOMPARE(FormEncoding::value(fields, "max_age"), QStringLiteral("0"));
+        QCOMPARE(FormEncoding::value(fields, "acr_values"), c.acrValues);
+        QCOMPARE(FormEncoding::value(fields, "claims"), c.claims);
+        QCOMPARE(FormEncoding::value(fields, "audience"), c.audience);
+        int resources = 0;
+        for (const auto &field : fields)
+            resources += field.first == "resource";
+        QCOMPARE(resources, 2);
+
+        c.maxAge = "an hour";
+        QVERIFY(c.validate().join(' ').contains("max_age"));
+        c.maxAge.clear();
+        c.claims = "[1,2]";
+        QVERIFY(c.validate().join(' ').contains("claims"));
+    }
+
+    void legacyGrantsAskForTokensInTheRedirect_data()
+    {
+        QTest::addColumn<QString>("grant");
+        QTest::addColumn<QString>("scope");
+        QTest::addColumn<QString>("responseType");
+        QTest::addColumn<bool>("nonce");
+        QTest::newRow("implicit, OAuth") << "implicit"
+                                         << "read"
+                                         << "token" << false;
+        QTest::newRow("implicit, OIDC") << "implicit"
+                                        << "openid"
+                                        << "id_token token" << true;
+        QTest::newRow("hybrid") << "hybrid"
+                                << "openid"
+                                << "code id_token" << true;
+        QTest::newRow("code, OAuth") << "authorization_code"
+                                     << "read"
+                                     << "code" << false;
+    }
+    void legacyGrantsAskForTokensInTheRedirect()
+    {
+        QFETCH(QString, grant);
+        QFETCH(QString, scope);
+        QFETCH(QString, responseType);
+        QFETCH(bool, nonce);
+        ClientConfig c = config();
+        QVERIFY(grantTypeFromName(grant, &c.grant));
+        c.scope = scope;
+        const AuthorizationRequest request =
+            AuthorizationRequest::forClient(c, c.redirectUri, "st", "nn", nullptr);
+        QCOMPARE(request.responseType, responseType);
+        QCOMPARE(FormEncoding::contains(request.parameters(), "nonce"), nonce);
+        QCOMPARE(c.warnings().join(' ').contains("legacy"), grant == "implicit");
+    }
+
+    void tlsAndTransportWarnings()
+    {
+        ClientConfig c = config();
+        c.tls.skipVerification = true;
+        QVERIFY(c.warnings().join(' ').contains("verification is OFF"));
+        c = config();
+        c.authorizationEndpoint = QUrl("http://login.example.com/authorize");
+        QVERIFY(c.warnings().join(' ').contains("plain http"));
+        c = config();
+        c.usePar = true;
+        QVERIFY(c.validate().join(' ').contains("pushed_authorization_request_endpoint"));
+        c.pushedAuthorizationRequestEndpoint = QUrl("https://as.example/par");
+        QVERIFY(c.validate().isEmpty());
+        c.useRequestObject = true;
+        QVERIFY(c.validate().join(' ').contains("request object"));
+    }
+
     void parameterLines()
     {
         QStringList errors;

@@ -148,16 +148,115 @@ private slots:
         QVERIFY(post.header("Authorization").isEmpty());
     }
 
+    void passwordGrant()
+    {
+        ClientConfig config = client(ClientAuthMethod::ClientSecretPost);
+        config.grant = GrantType::Password;
+        config.username = "alice@example.test";
+        config.password = "p&ss word=1";
+        config.scope = " openid  profile ";
+        const HttpRequestSpec request = *TokenRequest::forGrant(config);
+        const FormFields form = FormEncoding::decode(request.body);
+        QCOMPARE(FormEncoding::value(form, "grant_type"), QStringLiteral("password"));
+        QCOMPARE(FormEncoding::value(form, "username"), config.username);
+        QCOMPARE(FormEncoding::value(form, "password"), config.password);
+        QCOMPARE(FormEncoding::value(form, "scope"), QStringLiteral("openid profile"));
+        QCOMPARE(FormEncoding::value(form, "client_secret"), config.clientSecret);
+        QVERIFY(config.warnings().join(' ').contains("legacy"));
+        config.username.clear();
+        QVERIFY(config.validate().join(' ').contains("username"));
+    }
+
+    void tokenExchangeGrant()
+    {
+        ClientConfig config = client(ClientAuthMethod::ClientSecretBasic);
+        config.grant = GrantType::TokenExchange;
+        config.subjectToken = "subject-at";
+        config.actorToken = "actor-at";
+        config.actorTokenType = "urn:ietf:params:oauth:token-type:access_token";
+        config.requestedTokenType = "urn:ietf:params:oauth:token-type:jwt";
+        config.audience = "https://api.example";
+        config.resources = {"https://api.example/orders", "https://api.example/users"};
+        QVERIFY(config.validate().isEmpty());
+        const FormFields form = FormEncoding::decode(TokenRequest::forGrant(config)->body);
+        QCOMPARE(FormEncoding::value(form, "grant_type"),
+                 QStringLiteral("urn:ietf:params:oauth:grant-type:token-exchange"));
+        QCOMPARE(FormEncoding::value(form, "subject_token"), QStringLiteral("subject-at"));
+        QCOMPARE(FormEncoding::value(form, "subject_token_type"),
+                 QStringLiteral("urn:ietf:params:oauth:token-type:access_token"));
+        QCOMPARE(FormEncoding::value(form, "actor_token"), QStringLiteral("actor-at"));
+        QCOMPARE(FormEncoding::value(form, "requested_token_type"), config.requestedTokenType);
+        QCOMPARE(FormEncoding::value(form, "audience"), config.audience);
+        int resources = 0;
+        for (const auto &field : form)
+            resources += field.first == "resource";
+        QCOMPARE(resources, 2); // RFC 8707: one parameter per resource
+        config.actorTokenType.clear();
+        QVERIFY(config.validate().join(' ').contains("actor_token_type"));
+        config.subjectToken.clear();
+        QVERIFY(config.validate().join(' ').contains("subject token"));
+    }
+
+    void refreshGrantWithAPastedToken()
+    {
+        ClientConfig config = client(ClientAuthMethod::None);
+        config.grant = GrantType::RefreshToken;
+        QVERIFY(config.validate().join(' ').contains("refresh token"));
+        config.refreshToken = "  rt-1 \n";
+        config.scope = "read";
+        const FormFields form = FormEncoding::decode(TokenRequest::forGrant(config)->body);
+        QCOMPARE(FormEncoding::value(form, "refresh_token"), QStringLiteral("rt-1"));
+        QCOMPARE(FormEncoding::value(form, "scope"), QStringLiteral("read"));
+        QCOMPARE(FormEncoding::value(form, "client_id"), QStringLiteral("my-client"));
+    }
+
+    void browserGrantsAreNotOneRequest()
+    {
+        ClientConfig config = client(ClientAuthMethod::None);
+        for (const GrantType grant : {GrantType::AuthorizationCode, GrantType::DeviceCode,
+                                      GrantType::Implicit, GrantType::Hybrid}) {
+            config.grant = grant;
+            QVERIFY(!TokenRequest::forGrant(config).has_value());
+        }
+    }
+
+    void pushedRequestAuthenticatesWithoutRepeatingClientId()
+    {
+        ClientConfig config = client(ClientAuthMethod::ClientSecretPost);
+        config.pushedAuthorizationRequestEndpoint = QUrl("https://as.example/par");
+        const HttpRequestSpec request = TokenRequest::pushedAuthorization(
+            config, {{"response_type", "code"}, {"client_id", "my-client"}, {"state", "s"}});
+        QCOMPARE(request.url, config.pushedAuthorizationRequestEndpoint);
+        const FormFields form = FormEncoding::decode(request.body);
+        int ids = 0;
+        for (const auto &field : form)
+            ids += field.first == "client_id";
+        QCOMPARE(ids, 1);
+        QCOMPARE(FormEncoding::value(form, "client_secret"), config.clientSecret);
+        QCOMPARE(FormEncoding::value(form, "state"), QStringLiteral("s"));
+    }
+
+    void grantNames()
+    {
+        for (const GrantType grant : allGrantTypes()) {
+            GrantType parsed{};
+            QVERIFY(grantTypeFromName(grantTypeName(grant), &parsed));
+            QCOMPARE(parsed, grant);
+        }
+        GrantType parsed{};
+        QVERIFY(!grantTypeFromName("urn:ietf:params:oauth:grant-type:saml2-bearer", &parsed));
+    }
+
     void authMethodNames()
     {
-        for (const auto method : {ClientAuthMethod::ClientSecretBasic,
-                                  ClientAuthMethod::ClientSecretPost, ClientAuthMethod::None}) {
+        for (const auto method : allClientAuthMethods()) {
             ClientAuthMethod parsed{};
             QVERIFY(clientAuthMethodFromName(clientAuthMethodName(method), &parsed));
             QCOMPARE(parsed, method);
         }
         ClientAuthMethod parsed{};
         QVERIFY(!clientAuthMethodFromName("client_secret_jwtt", &parsed));
+        QVERIFY(!clientAuthMethodFromName("tls_client_auth", &parsed));
     }
 };
 

@@ -53,6 +53,8 @@ DeviceAuthorizationFlow::DeviceAuthorizationFlow(ExchangeClient *client, QObject
     : QObject(parent), m_client(client)
 {
     m_pollTimer.setSingleShot(true);
+    // A coarse timer may fire 5 % early; polling before the interval earns a slow_down.
+    m_pollTimer.setTimerType(Qt::PreciseTimer);
     m_expiryTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &DeviceAuthorizationFlow::poll);
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] {

@@ -1,0 +1,262 @@
+// JWTs the client signs: RFC 7523 client assertions, JWT bearer assertions and RFC 9101 request
+// objects, checked with the app's own verifier against keys made here with OpenSSL.
+#include "flows/ClientAssertion.h"
+#include "flows/TokenRequest.h"
+#include "jose/JwsVerifier.h"
+#include "jose/Jwt.h"
+
+#include "TestJose.h"
+
+#include <QTest>
+
+#include <openssl/pem.h>
+
+using namespace workbench;
+
+namespace {
+// The private half of a test key as PEM, optionally encrypted with `passphrase`.
+QByteArray pemOf(const testjose::TestKey &key, const QByteArray &passphrase = {})
+{
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    if (passphrase.isEmpty())
+        PEM_write_bio_PrivateKey(bio.get(), key.pkey.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    else
+        PEM_write_bio_PKCS8PrivateKey(bio.get(), key.pkey.get(), EVP_aes_256_cbc(), nullptr, 0,
+                                      nullptr, const_cast<char *>(passphrase.constData()));
+    char *data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return QByteArray(data, int(length));
+}
+
+ClientConfig clientWithKey(const testjose::TestKey &key, const QString &alg)
+{
+    ClientConfig config;
+    config.issuer = QUrl("https://id.example.test");
+    config.tokenEndpoint = QUrl("https://id.example.test/oauth/token");
+    config.authorizationEndpoint = QUrl("https://id.example.test/oauth/authorize");
+    config.clientId = "client-1";
+    config.authMethod = ClientAuthMethod::PrivateKeyJwt;
+    config.privateKeyPem = QString::fromLatin1(pemOf(key));
+    config.signingAlgorithm = alg;
+    config.keyId = key.kid;
+    return config;
+}
+
+DecodedJwt decoded(const QByteArray &jwt)
+{
+    QString error;
+    const auto result = Jwt::decode(jwt, &error);
+    if (!result)
+        qFatal("not a JWS: %s", qPrintable(error));
+    return *result;
+}
+} // namespace
+
+class TestClientAssertion : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void privateKeyJwtAssertionVerifies_data()
+    {
+        QTest::addColumn<QString>("alg");
+        QTest::newRow("RS256") << "RS256";
+        QTest::newRow("PS256") << "PS256";
+        QTest::newRow("ES256") << "ES256";
+    }
+    void privateKeyJwtAssertionVerifies()
+    {
+        QFETCH(QString, alg);
+        const auto key = testjose::makeKey(alg, "k1");
+        const ClientConfig config = clientWithKey(key, alg);
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
+        const QDateTime now = QDateTime::fromSecsSinceEpoch(1800000000, Qt::UTC);
+        QString error;
+        const QByteArray jwt =
+            ClientAssertion::clientAssertion(config, config.tokenEndpoint, &error, now);
+        QVERIFY2(!jwt.isEmpty(), qPrintable(error));
+        const DecodedJwt jws = decoded(jwt);
+        QCOMPARE(jws.algorithm(), alg);
+        QCOMPARE(jws.keyId(), QStringLiteral("k1"));
+        QCOMPARE(jws.header.value("typ").toString(), QStringLiteral("JWT"));
+        const auto verdict = JwsVerifier::verify(jws, Jwk{key.publicJwk});
+        QVERIFY2(verdict.valid, qPrintable(verdict.reason));
+        // RFC 7523 §3: iss = sub = client_id, aud the server, exp after iat, a jti.
+        QCOMPARE(jws.claims.value("iss").toString(), config.clientId);
+        QCOMPARE(jws.claims.value("sub").toString(), config.clientId);
+        QCOMPARE(jws.claims.value("aud").toString(), QStringLiteral("https://id.example.test"));
+        QCOMPARE(jws.claims.value("iat").toInteger(), 1800000000);
+        QCOMPARE(jws.claims.value("exp").toInteger(), 1800000060);
+        QVERIFY(jws.claims.value("jti").toString().size() >= 20);
+        // Every assertion is new: a server rejects a replayed jti.
+        const QByteArray again =
+            ClientAssertion::clientAssertion(config, config.tokenEndpoint, &error, now);
+        QVERIFY(decoded(again).claims.value("jti") != jws.claims.value("jti"));
+    }
+
+    void withoutIssuerTheAudienceIsTheEndpoint()
+    {
+        const auto key = testjose::makeKey("ES256", "k");
+        ClientConfig config = clientWithKey(key, "ES256");
+        config.issuer.clear();
+        const QUrl par("https://id.example.test/par");
+        const QByteArray jwt = ClientAssertion::clientAssertion(config, par, nullptr);
+        QCOMPARE(decoded(jwt).claims.value("aud").toString(), par.toString());
+    }
+
+    void clientSecretJwtIsHs256WithTheSecret()
+    {
+        ClientConfig config;
+        config.clientId = "client-2";
+        config.clientSecret = "a-long-enough-shared-secret-for-hs256!";
+        config.authMethod = ClientAuthMethod::ClientSecretJwt;
+        config.tokenEndpoint = QUrl("https://as.example.test/token");
+        const QByteArray jwt =
+            ClientAssertion::clientAssertion(config, config.tokenEndpoint, nullptr);
+        const DecodedJwt jws = decoded(jwt);
+        QCOMPARE(jws.algorithm(), QStringLiteral("HS256"));
+        QVERIFY(!jws.header.contains("kid"));
+        QVERIFY(JwsVerifier::verifyWithSecret(jws, config.clientSecret.toUtf8()).valid);
+        QVERIFY(!JwsVerifier::verifyWithSecret(jws, "another secret").valid);
+    }
+
+    void tokenRequestCarriesTheAssertion()
+    {
+        const auto key = testjose::makeKey("RS256", "k");
+        ClientConfig config = clientWithKey(key, "RS256");
+        config.grant = GrantType::ClientCredentials;
+        const HttpRequestSpec request = TokenRequest::clientCredentials(config);
+        const FormFields form = FormEncoding::decode(request.body);
+        QCOMPARE(FormEncoding::value(form, "client_assertion_type"),
+                 QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+        QCOMPARE(FormEncoding::value(form, "client_id"), config.clientId);
+        QVERIFY(request.header("Authorization").isEmpty());
+        const DecodedJwt jws = decoded(FormEncoding::value(form, "client_assertion").toLatin1());
+        QVERIFY(JwsVerifier::verify(jws, Jwk{key.publicJwk}).valid);
+    }
+
+    void encryptedKeyNeedsItsPassphrase()
+    {
+        const auto key = testjose::makeKey("ES256", "k");
+        ClientConfig config = clientWithKey(key, "ES256");
+        config.privateKeyPem = QString::fromLatin1(pemOf(key, "open sesame"));
+        QVERIFY(config.privateKeyPem.contains("ENCRYPTED"));
+        QVERIFY(config.validate().join(' ').contains("passphrase"));
+        config.privateKeyPassphrase = "wrong";
+        QVERIFY(config.validate().join(' ').contains("passphrase"));
+        config.privateKeyPassphrase = "open sesame";
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
+        const QByteArray jwt =
+            ClientAssertion::clientAssertion(config, config.tokenEndpoint, nullptr);
+        QVERIFY(JwsVerifier::verify(decoded(jwt), Jwk{key.publicJwk}).valid);
+    }
+
+    void unsuitableKeysAreExplained_data()
+    {
+        QTest::addColumn<QString>("keyAlg");
+        QTest::addColumn<QString>("configuredAlg");
+        QTest::addColumn<QString>("pem");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("RSA key for ES256") << "RS256"
+                                           << "ES256"
+                                           << ""
+                                           << "P-256";
+        QTest::newRow("EC key for RS256") << "ES256"
+                                          << "RS256"
+                                          << ""
+                                          << "needs an RSA key";
+        QTest::newRow("P-384 key for ES256") << "ES384"
+                                             << "ES256"
+                                             << ""
+                                             << "P-256";
+        QTest::newRow("HS256 is no private key alg") << "RS256"
+                                                     << "HS256"
+                                                     << ""
+                                                     << "not an algorithm";
+        QTest::newRow("not PEM") << "RS256"
+                                 << "RS256"
+                                 << "hello"
+                                 << "not a PEM private key";
+        QTest::newRow("a certificate, not a key")
+            << "RS256"
+            << "RS256"
+            << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+            << "not a PEM private key";
+    }
+    void unsuitableKeysAreExplained()
+    {
+        QFETCH(QString, keyAlg);
+        QFETCH(QString, configuredAlg);
+        QFETCH(QString, pem);
+        QFETCH(QString, expected);
+        const auto key = testjose::makeKey(keyAlg, "k");
+        ClientConfig config = clientWithKey(key, configuredAlg);
+        if (!pem.isEmpty())
+            config.privateKeyPem = pem;
+        const QString problems = config.validate().join('\n');
+        QVERIFY2(problems.contains(expected), qPrintable(problems));
+        QString error;
+        QVERIFY(ClientAssertion::clientAssertion(config, config.tokenEndpoint, &error).isEmpty());
+        QVERIFY(error.contains(expected));
+    }
+
+    void weakRsaKeyIsRefused()
+    {
+        const auto key = testjose::makeKey("RS256", "k", 1024);
+        const QString problems = clientWithKey(key, "RS256").validate().join('\n');
+        QVERIFY2(problems.contains("2048"), qPrintable(problems));
+    }
+
+    void bearerAssertionForTheJwtBearerGrant()
+    {
+        const auto key = testjose::makeKey("RS256", "k");
+        ClientConfig config = clientWithKey(key, "RS256");
+        config.grant = GrantType::JwtBearer;
+        config.authMethod = ClientAuthMethod::None;
+        config.assertionSubject = "service-account@example.test";
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
+        const HttpRequestSpec request = TokenRequest::jwtBearer(config);
+        const FormFields form = FormEncoding::decode(request.body);
+        QCOMPARE(FormEncoding::value(form, "grant_type"),
+                 QStringLiteral("urn:ietf:params:oauth:grant-type:jwt-bearer"));
+        const DecodedJwt jws = decoded(FormEncoding::value(form, "assertion").toLatin1());
+        QVERIFY(JwsVerifier::verify(jws, Jwk{key.publicJwk}).valid);
+        QCOMPARE(jws.claims.value("iss").toString(), config.clientId);
+        QCOMPARE(jws.claims.value("sub").toString(), config.assertionSubject);
+        QCOMPARE(jws.claims.value("aud").toString(), config.issuerIdentifier());
+
+        // A pasted assertion goes as it is.
+        config.assertion = "eyJhbGciOiJub25lIn0.e30.";
+        QCOMPARE(FormEncoding::value(FormEncoding::decode(TokenRequest::jwtBearer(config).body),
+                                     "assertion"),
+                 config.assertion);
+    }
+
+    void requestObjectCarriesTheParameters()
+    {
+        const auto key = testjose::makeKey("PS256", "k");
+        const ClientConfig config = clientWithKey(key, "PS256");
+        const FormFields parameters{{"response_type", "code"},
+                                    {"client_id", "client-1"},
+                                    {"state", "s1"},
+                                    {"max_age", "600"},
+                                    {"claims", R"({"userinfo":{"email":null}})"},
+                                    {"resource", "https://api.one"},
+                                    {"resource", "https://api.two"}};
+        const QDateTime now = QDateTime::fromSecsSinceEpoch(1800000000, Qt::UTC);
+        const QByteArray jwt = ClientAssertion::requestObject(config, parameters, nullptr, now);
+        const DecodedJwt jws = decoded(jwt);
+        QCOMPARE(jws.header.value("typ").toString(), QStringLiteral("oauth-authz-req+jwt"));
+        QVERIFY(JwsVerifier::verify(jws, Jwk{key.publicJwk}).valid);
+        QCOMPARE(jws.claims.value("iss").toString(), QStringLiteral("client-1"));
+        QCOMPARE(jws.claims.value("aud").toString(), QStringLiteral("https://id.example.test"));
+        QCOMPARE(jws.claims.value("state").toString(), QStringLiteral("s1"));
+        QCOMPARE(jws.claims.value("max_age").toInteger(), 600);
+        QVERIFY(jws.claims.value("claims").toObject().value("userinfo").isObject());
+        QCOMPARE(jws.claims.value("resource").toArray().size(), 2);
+        QCOMPARE(jws.claims.value("exp").toInteger(), 1800000300);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientAssertion)
+#include "tst_clientassertion.moc"
