@@ -23,16 +23,16 @@ install_packages() {
 # What building and running the app needs.
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libgl-dev libssl-dev
-    qtkeychain-qt6-dev
+    qtkeychain-qt6-dev libqrencode-dev
     fonts-dejavu-core)
 
 # What the test suite needs on top: a browser for the e2e tests (Node.js for the OpenID provider
 # comes from ensure_node), the desktop-file and AppStream validators the packaging tests call,
 # curl for the token exchange benchmark's baseline, and Clang with
 # its libFuzzer runtime for the fuzz targets, and a D-Bus session bus with gnome-keyring for the
-# keychain tests (a real Secret Service).
+# keychain tests (a real Secret Service), and zbarimg to read back the device flow's QR codes.
 TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang libclang-rt-14-dev
-    dbus-daemon gnome-keyring curl)
+    dbus-daemon gnome-keyring curl zbar-tools)
 
 ensure_node() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

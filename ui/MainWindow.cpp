@@ -3,6 +3,9 @@
 #include "discovery/ProviderDiscovery.h"
 #include "export/ExchangeExport.h"
 #include "flows/AuthorizationCodeFlow.h"
+#include "flows/DeviceAuthorizationFlow.h"
+#include "flows/DeviceCodePanel.h"
+#include "flows/TokenGrantFlow.h"
 #include "forms/ClientForm.h"
 #include "http/ExchangeClient.h"
 #include "profiles/ProfileBar.h"
@@ -22,6 +25,7 @@
 #include <QGuiApplication>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QShortcut>
 
 namespace workbench {
@@ -29,6 +33,8 @@ namespace workbench {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_ui(new Ui::MainWindow), m_client(new ExchangeClient(this)),
       m_flow(new AuthorizationCodeFlow(m_client, this)),
+      m_grantFlow(new TokenGrantFlow(m_client, this)),
+      m_deviceFlow(new DeviceAuthorizationFlow(m_client, this)),
       m_discovery(new ProviderDiscovery(m_client, this)),
       m_actions(new TokenActions(m_client, m_flow->idTokenVerifier(), this)),
       m_profiles(std::make_unique<ProfileStore>()), m_secrets(new SecretStore(this)),
@@ -39,7 +45,15 @@ MainWindow::MainWindow(QWidget *parent)
     const QString profilesProblem = m_profiles->load();
     m_profileBar = new ProfileBar(m_profiles.get(), m_secrets, m_form, m_ui->clientGroup);
     m_ui->clientGroupLayout->addWidget(m_profileBar);
-    m_ui->clientGroupLayout->addWidget(m_form);
+    // The form grows with the grant's fields and open sections: it scrolls, the window does not.
+    auto *formScroll = new QScrollArea(m_ui->clientGroup);
+    formScroll->setWidgetResizable(true);
+    formScroll->setFrameShape(QFrame::NoFrame);
+    formScroll->setWidget(m_form);
+    m_ui->clientGroupLayout->addWidget(formScroll, 1);
+    m_devicePanel = new DeviceCodePanel(m_ui->resultsGroup);
+    m_devicePanel->hide();
+    m_ui->resultsGroupLayout->addWidget(m_devicePanel);
     m_results = new ResultsPane(m_ui->resultsGroup);
     m_ui->resultsGroupLayout->addWidget(m_results);
     m_ui->mainSplitter->setStretchFactor(1, 2);
@@ -151,19 +165,42 @@ MainWindow::MainWindow(QWidget *parent)
                     break;
                 }
             });
-    connect(m_flow, &AuthorizationCodeFlow::finished, this, [this](const FlowOutcome &outcome) {
-        // The tokens stay usable for the follow-up actions, even when the ID token failed: the
-        // person may want to introspect or revoke them.
-        if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
-            (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
-            m_actions->setSession(
-                m_flow->config(),
-                TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt));
-        m_results->showOutcome(outcome);
-        statusBar()->showMessage(outcome.summary, 10000);
-        setBusy(false);
+    connect(m_flow, &AuthorizationCodeFlow::finished, this,
+            [this](const FlowOutcome &outcome) { onFinished(outcome, m_flow->config()); });
+
+    // The grants that are one token request, and the device flow.
+    connect(m_grantFlow, &TokenGrantFlow::exchangeRecorded, m_results, &ResultsPane::addExchange);
+    connect(m_grantFlow, &TokenGrantFlow::warningRaised, m_results, &ResultsPane::addWarning);
+    connect(m_grantFlow, &TokenGrantFlow::finished, this,
+            [this](const FlowOutcome &outcome) { onFinished(outcome, m_grantFlow->config()); });
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::exchangeRecorded, m_results,
+            &ResultsPane::addExchange);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::warningRaised, m_results,
+            &ResultsPane::addWarning);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::userCodeReady, this,
+            [this](const DeviceAuthorization &authorization) {
+                m_devicePanel->showAuthorization(authorization);
+                statusBar()->showMessage(
+                    tr("Enter %1 at %2; polling the token endpoint.")
+                        .arg(authorization.userCode, authorization.verificationUri.toString()));
+            });
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::pollAnswered, m_devicePanel,
+            &DeviceCodePanel::showPoll);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::finished, this,
+            [this](const FlowOutcome &outcome) {
+                m_devicePanel->showFinished(outcome.summary);
+                onFinished(outcome, m_deviceFlow->config());
+            });
+    connect(m_devicePanel, &DeviceCodePanel::openRequested, this, [this](const QUrl &url) {
+        if (!m_openUrl(url))
+            statusBar()->showMessage(
+                tr("No browser could be opened: open %1 yourself.").arg(url.toString()));
     });
+    connect(m_devicePanel, &DeviceCodePanel::copied, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 3000); });
+    connect(m_form, &ClientForm::edited, this, &MainWindow::updateStartButton);
     setBusy(false);
+    updateStartButton();
 }
 
 MainWindow::~MainWindow()
@@ -176,12 +213,41 @@ void MainWindow::setConfig(const ClientConfig &config)
     m_form->setConfig(config);
 }
 
+bool MainWindow::isRunning() const
+{
+    return m_flow->isRunning() || m_grantFlow->isRunning() || m_deviceFlow->isRunning();
+}
+
+void MainWindow::onFinished(const FlowOutcome &outcome, const ClientConfig &config)
+{
+    // The tokens stay usable for the follow-up actions, even when the ID token failed: the
+    // person may want to introspect or revoke them.
+    if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
+        (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
+        m_actions->setSession(
+            config, TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt));
+    m_results->showOutcome(outcome);
+    statusBar()->showMessage(outcome.summary, 10000);
+    setBusy(false);
+}
+
+void MainWindow::updateStartButton()
+{
+    const GrantType grant = m_form->config().grant;
+    m_ui->authorizeButton->setText(usesBrowser(grant)               ? tr("&Authorize")
+                                   : grant == GrantType::DeviceCode ? tr("St&art device flow")
+                                                                    : tr("Request &token"));
+    m_ui->copyUrlButton->setVisible(usesBrowser(grant));
+    m_ui->clientGroup->setTitle(tr("Client — %1").arg(grantTypeName(grant)));
+}
+
 void MainWindow::authorize()
 {
-    if (m_flow->isRunning())
+    if (isRunning())
         return;
     m_results->clear();
     m_actions->clear();
+    m_devicePanel->hide();
     const QStringList problems = m_form->problems();
     if (!problems.isEmpty()) {
         m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
@@ -191,12 +257,18 @@ void MainWindow::authorize()
         return;
     }
     setBusy(true);
-    m_flow->start(m_form->config());
+    const ClientConfig config = m_form->config();
+    if (usesBrowser(config.grant))
+        m_flow->start(config);
+    else if (config.grant == GrantType::DeviceCode)
+        m_deviceFlow->start(config);
+    else
+        m_grantFlow->start(config);
 }
 
 void MainWindow::discover(const QUrl &issuer)
 {
-    if (m_flow->isRunning())
+    if (isRunning())
         return;
     m_results->clear();
     statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));
@@ -260,6 +332,8 @@ void MainWindow::showSandboxTriggers()
 void MainWindow::cancel()
 {
     m_flow->cancel();
+    m_grantFlow->cancel();
+    m_deviceFlow->cancel();
 }
 
 void MainWindow::setBusy(bool busy)

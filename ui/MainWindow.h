@@ -14,6 +14,10 @@ namespace workbench {
 
 class AuthorizationCodeFlow;
 class ClientForm;
+class DeviceAuthorizationFlow;
+class DeviceCodePanel;
+class TokenGrantFlow;
+struct FlowOutcome;
 class ExchangeClient;
 class ProviderDiscovery;
 class ResultsPane;
@@ -28,7 +32,8 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // Opens the authorization URL in a browser; QDesktopServices::openUrl unless replaced.
+    // Opens the authorization URL (or the device flow's verification link) in a browser;
+    // QDesktopServices::openUrl unless replaced.
     using UrlOpener = std::function<bool(const QUrl &)>;
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -40,6 +45,11 @@ public:
     ClientForm *clientForm() const { return m_form; }
     ResultsPane *resultsPane() const { return m_results; }
     AuthorizationCodeFlow *flow() const { return m_flow; }
+    TokenGrantFlow *grantFlow() const { return m_grantFlow; }
+    DeviceAuthorizationFlow *deviceFlow() const { return m_deviceFlow; }
+    DeviceCodePanel *devicePanel() const { return m_devicePanel; }
+    // A flow of any grant is under way.
+    bool isRunning() const;
     ProviderDiscovery *discovery() const { return m_discovery; }
     TokenActions *tokenActions() const { return m_actions; }
     // The built-in sandbox; null until it is first chosen.
@@ -63,12 +73,17 @@ public slots:
 
 private:
     void setBusy(bool busy);
+    void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
+    void updateStartButton();
 
     Ui::MainWindow *m_ui;
     ClientForm *m_form;
     ResultsPane *m_results;
     ExchangeClient *m_client;
     AuthorizationCodeFlow *m_flow;
+    TokenGrantFlow *m_grantFlow;
+    DeviceAuthorizationFlow *m_deviceFlow;
+    DeviceCodePanel *m_devicePanel;
     ProviderDiscovery *m_discovery;
     TokenActions *m_actions;
     SandboxProvider *m_sandbox = nullptr;

@@ -4,11 +4,14 @@
 // window as the README's screenshot.
 #include "MainWindow.h"
 #include "flows/AuthorizationCodeFlow.h"
+#include "flows/DeviceCodePanel.h"
+#include "forms/ClientForm.h"
 #include "results/ExchangeListModel.h"
 #include "results/JsonTreeModel.h"
 #include "results/ResultsPane.h"
 #include "sandbox/SandboxTriggersDialog.h"
 #include "sandbox/SandboxTriggersModel.h"
+#include "tokens/TokenActions.h"
 
 #include "E2eEnvironment.h"
 #include "WidgetTest.h"
@@ -17,7 +20,9 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QGuiApplication>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -230,6 +235,86 @@ private slots:
 
         // UserInfo, refresh (+ its JWKS lookup, cached), two introspections and a revocation.
         QVERIFY(results->model()->rowCount() >= stepsAfterFlow + 5);
+    }
+
+    // The device flow through the window: the person picks the grant, discovers the issuer,
+    // presses Start; the panel shows the code, link and QR code; Chromium opens the link (as the
+    // "Open in browser" button would) and approves while the app polls.
+    void personRunsTheDeviceFlow()
+    {
+        MainWindow window;
+        QProcess browser;
+        showWithBrowser(window, browser);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *grant = child<QComboBox>(&window, "grantCombo");
+        grant->setCurrentIndex(grant->findData("urn:ietf:params:oauth:grant-type:device_code"));
+        // Only what the grant needs is on offer.
+        QVERIFY(!child<QLineEdit>(&window, "redirectUriEdit")->isVisibleTo(&window));
+        QVERIFY(!child<QLineEdit>(&window, "authorizationEndpointEdit")->isVisibleTo(&window));
+        typeInto(&window, "issuerEdit", m_env.issuer());
+        QTest::mouseClick(child<QPushButton>(&window, "discoverButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            child<QLineEdit>(&window, "deviceEndpointEdit")->text(),
+            m_env.discovery().value("device_authorization_endpoint").toString(), 10000);
+        typeInto(&window, "clientIdEdit", m_env.client("device").value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("none");
+        typeInto(&window, "scopeEdit", "openid email");
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QCOMPARE(start->text().remove('&'), QStringLiteral("Start device flow"));
+        QTest::mouseClick(start, Qt::LeftButton);
+
+        DeviceCodePanel *panel = window.devicePanel();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible() && !panel->userCode().isEmpty(), 10000);
+        QVERIFY(panel->verificationLink().toString().startsWith(m_env.issuer()));
+        QVERIFY(!panel->qrImage().isNull());
+        // The person waits a moment, so the app polls and hears authorization_pending first.
+        QTRY_VERIFY_WITH_TIMEOUT(panel->status().contains("authorization_pending"), 15000);
+        QTest::mouseClick(child<QPushButton>(panel, "openButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 60000);
+        const QJsonObject seen = e2e::Environment::browserResult(browser);
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("approved"),
+                 qPrintable(results->outcomeText() + QJsonDocument(seen).toJson()));
+        QVERIFY(window.tokenActions()->tokens().accessToken.size() > 0);
+        // Device request, the pending poll(s), the successful one.
+        QVERIFY(results->model()->rowCount() >= 3);
+    }
+
+    // private_key_jwt from the form: the key loaded from a PEM file, the code flow through
+    // Chromium, the provider checking the assertion.
+    void personUsesPrivateKeyJwt()
+    {
+        MainWindow window;
+        QProcess browser;
+        showWithBrowser(window, browser);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "authorizationEndpointEdit",
+                 m_env.discovery().value("authorization_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit",
+                 m_env.discovery().value("token_endpoint").toString());
+        const QJsonObject client = m_env.client("privateKeyJwtEc");
+        typeInto(&window, "clientIdEdit", client.value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("private_key_jwt");
+        QVERIFY(!child<QLineEdit>(&window, "clientSecretEdit")->isVisibleTo(&window));
+        QTemporaryDir dir;
+        QFile pem(dir.filePath("client.pem"));
+        QVERIFY(pem.open(QIODevice::WriteOnly));
+        pem.write(client.value("private_key_pem").toString().toUtf8());
+        pem.close();
+        QCOMPARE(window.clientForm()->loadPrivateKey(pem.fileName()), QString());
+        // An RSA algorithm does not fit this EC key, and the form says so.
+        child<QComboBox>(&window, "signingAlgorithmCombo")->setCurrentText("RS256");
+        QVERIFY(child<QLabel>(&window, "keyStatusLabel")->text().contains("RSA"));
+        child<QComboBox>(&window, "signingAlgorithmCombo")->setCurrentText("ES256");
+        QVERIFY(child<QLabel>(&window, "keyStatusLabel")->text().contains("ES256"));
+        typeInto(&window, "keyIdEdit", client.value("kid").toString());
+        typeInto(&window, "scopeEdit", "openid");
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 60000);
+        e2e::Environment::browserResult(browser);
+        QVERIFY2(window.resultsPane()->outcomeText().contains("exchanged for tokens"),
+                 qPrintable(window.resultsPane()->outcomeText()));
     }
 
     // The app's default: the built-in sandbox. The person only presses Authorize and signs in

@@ -13,6 +13,7 @@
 #include "sandbox/SandboxTriggersModel.h"
 #include "tokens/TokenActions.h"
 
+#include "FullConfig.h"
 #include "TestHttp.h"
 #include "WidgetTest.h"
 
@@ -293,6 +294,100 @@ private slots:
         QVERIFY(!note->isVisible());
     }
 
+    // Everything the form can hold comes back out of it unchanged, secrets included.
+    void formRoundTripsEveryField()
+    {
+        ClientForm form;
+        const ClientConfig full = fullconfig::make();
+        form.setConfig(full);
+        const ClientConfig back = form.config();
+        QCOMPARE(fullconfig::publicFields(back), fullconfig::publicFields(full));
+        for (const QString &field : ClientConfig::secretFieldNames())
+            QCOMPARE(back.secretField(field), full.secretField(field));
+    }
+
+    // Only the fields a grant needs are shown; the start button says what it will do.
+    void grantChoiceShapesTheForm_data()
+    {
+        QTest::addColumn<QString>("grant");
+        QTest::addColumn<QStringList>("shown");
+        QTest::addColumn<QStringList>("hidden");
+        QTest::addColumn<QString>("button");
+        QTest::newRow("code") << "authorization_code"
+                              << QStringList{"redirectUriEdit", "authorizationEndpointEdit",
+                                             "pkceCheck"}
+                              << QStringList{"usernameEdit", "refreshTokenEdit"} << "Authorize";
+        QTest::newRow("client credentials")
+            << "client_credentials" << QStringList{"tokenEndpointEdit", "scopeEdit"}
+            << QStringList{"redirectUriEdit", "authorizationEndpointEdit", "pkceCheck",
+                           "usernameEdit"}
+            << "Request token";
+        QTest::newRow("password") << "password" << QStringList{"usernameEdit", "passwordEdit"}
+                                  << QStringList{"redirectUriEdit"} << "Request token";
+        QTest::newRow("refresh") << "refresh_token" << QStringList{"refreshTokenEdit"}
+                                 << QStringList{"redirectUriEdit", "usernameEdit"}
+                                 << "Request token";
+        QTest::newRow("token exchange")
+            << "urn:ietf:params:oauth:grant-type:token-exchange"
+            << QStringList{"subjectTokenEdit", "subjectTokenTypeCombo", "actorTokenEdit"}
+            << QStringList{"redirectUriEdit"} << "Request token";
+        QTest::newRow("jwt bearer") << "urn:ietf:params:oauth:grant-type:jwt-bearer"
+                                    << QStringList{"assertionEdit", "loadKeyButton"}
+                                    << QStringList{"redirectUriEdit"} << "Request token";
+        QTest::newRow("device") << "urn:ietf:params:oauth:grant-type:device_code"
+                                << QStringList{"scopeEdit"}
+                                << QStringList{"redirectUriEdit", "authorizationEndpointEdit"}
+                                << "Start device flow";
+        QTest::newRow("implicit") << "implicit" << QStringList{"redirectUriEdit"}
+                                  << QStringList{"pkceCheck", "tokenEndpointEdit"} << "Authorize";
+    }
+    void grantChoiceShapesTheForm()
+    {
+        QFETCH(QString, grant);
+        QFETCH(QStringList, shown);
+        QFETCH(QStringList, hidden);
+        QFETCH(QString, button);
+        MainWindow window;
+        window.show();
+        auto *combo = child<QComboBox>(&window, "grantCombo");
+        combo->setCurrentIndex(combo->findData(grant));
+        QCOMPARE(window.clientForm()->config().grant, [&] {
+            GrantType parsed{};
+            grantTypeFromName(grant, &parsed);
+            return parsed;
+        }());
+        for (const QString &name : shown)
+            QVERIFY2(child<QWidget>(&window, qPrintable(name))->isVisibleTo(&window),
+                     qPrintable(name));
+        for (const QString &name : hidden)
+            QVERIFY2(!child<QWidget>(&window, qPrintable(name))->isVisibleTo(&window),
+                     qPrintable(name));
+        QCOMPARE(child<QPushButton>(&window, "authorizeButton")->text().remove('&'), button);
+        const bool legacy = grant == "password" || grant == "implicit";
+        QCOMPARE(child<QLabel>(&window, "grantNote")->text().contains("Legacy"), legacy);
+    }
+
+    // Client credentials through the window against the built-in sandbox: one request, tokens.
+    void clientCredentialsAgainstTheSandbox()
+    {
+        MainWindow window;
+        QVERIFY(window.useSandbox(true));
+        window.show();
+        auto *combo = child<QComboBox>(&window, "grantCombo");
+        combo->setCurrentIndex(combo->findData("client_credentials"));
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("client_credentials"),
+                 qPrintable(results->outcomeText()));
+        QCOMPARE(results->model()->rowCount(), 1);
+        const HttpExchange exchange = results->model()->exchanges().first();
+        QCOMPARE(exchange.status, 200);
+        QVERIFY(exchange.request.body.contains("grant_type=client_credentials"));
+        QVERIFY(!window.tokenActions()->tokens().accessToken.isEmpty());
+    }
+
     void secretIsMaskedUntilRevealed()
     {
         MainWindow window;
@@ -303,8 +398,11 @@ private slots:
         QCOMPARE(secret->echoMode(), QLineEdit::Password);
         QTest::mouseClick(child<QWidget>(&window, "revealSecretButton"), Qt::LeftButton);
         QCOMPARE(secret->echoMode(), QLineEdit::Normal);
+        // A public client has no secret: the field is not offered at all.
         method->setCurrentText("none");
-        QVERIFY(!secret->isEnabled());
+        QVERIFY(!secret->isVisibleTo(&window));
+        method->setCurrentText("client_secret_jwt");
+        QVERIFY(secret->isVisibleTo(&window));
     }
 };
 

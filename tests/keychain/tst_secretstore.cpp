@@ -94,7 +94,7 @@ private slots:
         config.clientSecret = clientSecret;
         config.tokenEndpoint = QUrl("https://id.example.com/token");
         Profile profile = Profile::create("With secrets", config);
-        profile.rememberClientSecret = true;
+        profile.rememberedSecrets = {"client_secret"};
         profiles.add(profile);
         QVERIFY(profiles.save().isEmpty());
 

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "FullConfig.h"
+
 using namespace workbench;
 
 namespace {
@@ -44,7 +46,7 @@ private slots:
         ProfileStore store(dir.path());
         QVERIFY(store.load().isEmpty()); // no file yet: an empty store
         Profile profile = Profile::create("Work", sampleConfig());
-        profile.rememberClientSecret = true;
+        profile.rememberedSecrets = {"client_secret"};
         const QString id = store.add(profile);
         store.setLastUsed(id);
         QVERIFY(store.save().isEmpty());
@@ -62,7 +64,7 @@ private slots:
         const Profile &loaded = again.profiles().first();
         const ClientConfig expected = sampleConfig();
         QCOMPARE(loaded.name, QStringLiteral("Work"));
-        QVERIFY(loaded.rememberClientSecret);
+        QVERIFY(loaded.remembers("client_secret"));
         QCOMPARE(loaded.config.clientSecret, QString()); // never from the file
         QCOMPARE(loaded.config.issuer, expected.issuer);
         QCOMPARE(loaded.config.tokenEndpoint, expected.tokenEndpoint);
@@ -77,6 +79,35 @@ private slots:
         QCOMPARE(loaded.secretKey("client_secret"), "profile/" + id + "/client_secret");
     }
 
+    // Every field of every grant comes back from the file; no secret field is ever in it.
+    void everyFieldRoundTripsAndNoSecretIsWritten()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.path());
+        const ClientConfig full = fullconfig::make();
+        Profile profile = Profile::create("Everything", full);
+        profile.rememberedSecrets = {"client_secret", "private_key"};
+        store.add(profile);
+        QVERIFY(store.save().isEmpty());
+        QFile file(store.filePath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        for (const QString &field : ClientConfig::secretFieldNames())
+            QVERIFY2(!text.contains(fullconfig::secretValue(field).toUtf8()), qPrintable(field));
+
+        ProfileStore again(dir.path());
+        QVERIFY(again.load().isEmpty());
+        const Profile &loaded = again.profiles().first();
+        QCOMPARE(fullconfig::publicFields(loaded.config), fullconfig::publicFields(full));
+        QCOMPARE(loaded.rememberedSecrets, profile.rememberedSecrets);
+        for (const QString &field : ClientConfig::secretFieldNames())
+            QCOMPARE(loaded.config.secretField(field), QString());
+        // Exported for a team: no secret either.
+        const QByteArray exported = again.exportJson({loaded.id});
+        for (const QString &field : ClientConfig::secretFieldNames())
+            QVERIFY(!exported.contains(fullconfig::secretValue(field).toUtf8()));
+    }
+
     void operations()
     {
         QTemporaryDir dir;
@@ -89,7 +120,7 @@ private slots:
         const QString copy = store.duplicate(a, {});
         QCOMPARE(store.find(copy)->name, QStringLiteral("Copy of A"));
         QVERIFY(store.find(copy)->id != a);
-        QVERIFY(!store.find(copy)->rememberClientSecret);
+        QVERIFY(store.find(copy)->rememberedSecrets.isEmpty());
         QCOMPARE(store.find(copy)->config.clientId, QStringLiteral("my-client"));
 
         QVERIFY(store.rename(b, "  Bee  "));
@@ -154,7 +185,7 @@ private slots:
         QTemporaryDir dir;
         ProfileStore store(dir.path());
         Profile profile = Profile::create("Shared", sampleConfig());
-        profile.rememberClientSecret = true;
+        profile.rememberedSecrets = {"client_secret"};
         const QString id = store.add(profile);
         const QByteArray exported = store.exportJson({id});
         QVERIFY(!exported.contains("TOP-SECRET-VALUE"));

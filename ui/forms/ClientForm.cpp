@@ -1,12 +1,85 @@
 #include "ClientForm.h"
 
+#include "jose/JwsSigner.h"
 #include "ui_ClientForm.h"
 
+#include <QFile>
+#include <QFileDialog>
+
 namespace workbench {
+
+namespace {
+QString grantTitle(GrantType grant)
+{
+    switch (grant) {
+    case GrantType::AuthorizationCode:
+        return QObject::tr("Authorization code (+ PKCE)");
+    case GrantType::ClientCredentials:
+        return QObject::tr("Client credentials");
+    case GrantType::DeviceCode:
+        return QObject::tr("Device authorization (RFC 8628)");
+    case GrantType::RefreshToken:
+        return QObject::tr("Refresh token");
+    case GrantType::Password:
+        return QObject::tr("Password (legacy)");
+    case GrantType::TokenExchange:
+        return QObject::tr("Token exchange (RFC 8693)");
+    case GrantType::JwtBearer:
+        return QObject::tr("JWT bearer assertion (RFC 7523)");
+    case GrantType::Implicit:
+        return QObject::tr("Implicit (legacy)");
+    case GrantType::Hybrid:
+        return QObject::tr("Hybrid (OpenID Connect)");
+    }
+    return {};
+}
+
+QString grantDescription(GrantType grant)
+{
+    switch (grant) {
+    case GrantType::AuthorizationCode:
+        return QObject::tr("The browser signs the person in; the app captures the redirect on "
+                           "127.0.0.1 and redeems the code.");
+    case GrantType::ClientCredentials:
+        return QObject::tr("The client gets a token for itself: no person, no browser.");
+    case GrantType::DeviceCode:
+        return QObject::tr("The app shows a code and a link (and a QR code); the person approves "
+                           "on any device while the app polls.");
+    case GrantType::RefreshToken:
+        return QObject::tr("Redeems a refresh token you paste for new tokens.");
+    case GrantType::Password:
+        return QObject::tr("⚠ Legacy: the client handles the person's password. The OAuth 2.0 "
+                           "Security BCP says not to use it.");
+    case GrantType::TokenExchange:
+        return QObject::tr("Trades a token for another one: delegation, impersonation or a "
+                           "narrower audience.");
+    case GrantType::JwtBearer:
+        return QObject::tr("A signed JWT is the grant: pasted, or signed here with the private "
+                           "key.");
+    case GrantType::Implicit:
+        return QObject::tr("⚠ Legacy: tokens come back in the URL fragment (relayed to the app "
+                           "by its page). Prefer the code flow with PKCE.");
+    case GrantType::Hybrid:
+        return QObject::tr("An ID token and a code come back on the redirect; the code is then "
+                           "redeemed.");
+    }
+    return {};
+}
+
+QUrl optionalUrl(const QLineEdit *edit)
+{
+    const QString text = edit->text().trimmed();
+    return text.isEmpty() ? QUrl() : QUrl::fromUserInput(text);
+}
+} // namespace
 
 ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientForm)
 {
     m_ui->setupUi(this);
+    for (const GrantType grant : allGrantTypes())
+        m_ui->grantCombo->addItem(grantTitle(grant), grantTypeName(grant));
+    for (const ClientAuthMethod method : allClientAuthMethods())
+        m_ui->authMethodCombo->addItem(clientAuthMethodName(method));
     connect(m_ui->revealSecretButton, &QToolButton::toggled, this, [this](bool reveal) {
         m_ui->clientSecretEdit->setEchoMode(reveal ? QLineEdit::Normal : QLineEdit::Password);
         m_ui->revealSecretButton->setText(reveal ? tr("Hide") : tr("Show"));
@@ -17,22 +90,41 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
             emit discoverRequested(QUrl(issuer, QUrl::StrictMode));
     };
     connect(m_ui->discoverButton, &QPushButton::clicked, this, requestDiscovery);
-    connect(m_ui->moreEndpointsButton, &QToolButton::toggled, this, [this](bool open) {
-        m_ui->moreEndpoints->setVisible(open);
-        m_ui->moreEndpointsButton->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
-    });
-    m_ui->moreEndpoints->setVisible(false);
+    // Sections that fold away: endpoints beyond the two main ones, request options, TLS.
+    const std::pair<QToolButton *, QWidget *> sections[] = {
+        {m_ui->moreEndpointsButton, m_ui->moreEndpoints},
+        {m_ui->requestOptionsButton, m_ui->requestOptions},
+        {m_ui->tlsButton, m_ui->tlsOptions}};
+    for (const auto &[button, section] : sections) {
+        section->setVisible(false);
+        connect(button, &QToolButton::toggled, this,
+                [button = button, section = section](bool open) {
+                    section->setVisible(open);
+                    button->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+                });
+    }
     // The algorithms came with the discovered issuer; another issuer typed in voids them.
     connect(m_ui->issuerEdit, &QLineEdit::textEdited, this,
             [this] { m_idTokenAlgorithms.clear(); });
     connect(m_ui->issuerEdit, &QLineEdit::returnPressed, this, requestDiscovery);
+    connect(m_ui->loadKeyButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Private key (PEM)"), {},
+                                                          tr("PEM files (*.pem *.key);;All (*)"));
+        if (!path.isEmpty()) {
+            const QString problem = loadPrivateKey(path);
+            if (!problem.isEmpty())
+                m_ui->keyStatusLabel->setText(problem);
+        }
+    });
+    connect(m_ui->clearKeyButton, &QToolButton::clicked, this, [this] { setPrivateKeyPem({}); });
     for (QLineEdit *edit : findChildren<QLineEdit *>())
         connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);
-    connect(m_ui->extraParametersEdit, &QPlainTextEdit::textChanged, this,
-            &ClientForm::updateState);
-    connect(m_ui->authMethodCombo, &QComboBox::currentIndexChanged, this, &ClientForm::updateState);
-    connect(m_ui->pkceCheck, &QCheckBox::toggled, this, &ClientForm::updateState);
-    connect(m_ui->pkceMethodCombo, &QComboBox::currentIndexChanged, this, &ClientForm::updateState);
+    for (QPlainTextEdit *edit : findChildren<QPlainTextEdit *>())
+        connect(edit, &QPlainTextEdit::textChanged, this, &ClientForm::updateState);
+    for (QComboBox *combo : findChildren<QComboBox *>())
+        connect(combo, &QComboBox::currentIndexChanged, this, &ClientForm::updateState);
+    for (QCheckBox *check : findChildren<QCheckBox *>())
+        connect(check, &QCheckBox::toggled, this, &ClientForm::updateState);
     setConfig(ClientConfig{});
 }
 
@@ -44,27 +136,26 @@ ClientForm::~ClientForm()
 ClientConfig ClientForm::config() const
 {
     ClientConfig config;
+    grantTypeFromName(m_ui->grantCombo->currentData().toString(), &config.grant);
     if (!m_ui->issuerEdit->text().trimmed().isEmpty())
         config.issuer = QUrl(m_ui->issuerEdit->text().trimmed(), QUrl::StrictMode);
-    config.authorizationEndpoint =
-        QUrl::fromUserInput(m_ui->authorizationEndpointEdit->text().trimmed());
-    config.tokenEndpoint = QUrl::fromUserInput(m_ui->tokenEndpointEdit->text().trimmed());
-    if (m_ui->authorizationEndpointEdit->text().trimmed().isEmpty())
-        config.authorizationEndpoint.clear();
-    if (m_ui->tokenEndpointEdit->text().trimmed().isEmpty())
-        config.tokenEndpoint.clear();
-    const auto optionalUrl = [](const QLineEdit *edit) {
-        const QString text = edit->text().trimmed();
-        return text.isEmpty() ? QUrl() : QUrl::fromUserInput(text);
-    };
+    config.authorizationEndpoint = optionalUrl(m_ui->authorizationEndpointEdit);
+    config.tokenEndpoint = optionalUrl(m_ui->tokenEndpointEdit);
     config.jwksUri = optionalUrl(m_ui->jwksUriEdit);
     config.userinfoEndpoint = optionalUrl(m_ui->userinfoEndpointEdit);
     config.introspectionEndpoint = optionalUrl(m_ui->introspectionEndpointEdit);
     config.revocationEndpoint = optionalUrl(m_ui->revocationEndpointEdit);
+    config.deviceAuthorizationEndpoint = optionalUrl(m_ui->deviceEndpointEdit);
+    config.pushedAuthorizationRequestEndpoint = optionalUrl(m_ui->parEndpointEdit);
+    config.issuerInAuthorizationResponse = m_ui->issPromisedCheck->isChecked();
     config.idTokenSigningAlgorithms = m_idTokenAlgorithms;
     config.clientId = m_ui->clientIdEdit->text().trimmed();
     config.clientSecret = m_ui->clientSecretEdit->text();
     clientAuthMethodFromName(m_ui->authMethodCombo->currentText(), &config.authMethod);
+    config.privateKeyPem = m_privateKeyPem;
+    config.privateKeyPassphrase = m_ui->keyPassphraseEdit->text();
+    config.signingAlgorithm = m_ui->signingAlgorithmCombo->currentText();
+    config.keyId = m_ui->keyIdEdit->text().trimmed();
     config.scope = m_ui->scopeEdit->text().simplified();
     config.redirectUri = QUrl(m_ui->redirectUriEdit->text().trimmed(), QUrl::StrictMode);
     config.usePkce = m_ui->pkceCheck->isChecked();
@@ -73,11 +164,41 @@ ClientConfig ClientForm::config() const
                             : Pkce::Method::S256;
     config.extraAuthorizationParameters =
         parseParameterLines(m_ui->extraParametersEdit->toPlainText());
+
+    config.responseMode = m_ui->responseModeCombo->currentIndex() == 0
+                              ? QString()
+                              : m_ui->responseModeCombo->currentText();
+    config.prompt = m_ui->promptEdit->text().simplified();
+    config.loginHint = m_ui->loginHintEdit->text().trimmed();
+    config.maxAge = m_ui->maxAgeEdit->text().trimmed();
+    config.acrValues = m_ui->acrValuesEdit->text().simplified();
+    config.claims = m_ui->claimsEdit->toPlainText().trimmed();
+    config.resources = m_ui->resourceEdit->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    config.audience = m_ui->audienceEdit->text().trimmed();
+    config.usePar = m_ui->parCheck->isChecked();
+    config.useRequestObject = m_ui->requestObjectCheck->isChecked();
+
+    config.username = m_ui->usernameEdit->text();
+    config.password = m_ui->passwordEdit->text();
+    config.refreshToken = m_ui->refreshTokenEdit->text().trimmed();
+    config.subjectToken = m_ui->subjectTokenEdit->text().trimmed();
+    config.subjectTokenType = m_ui->subjectTokenTypeCombo->currentText().trimmed();
+    config.actorToken = m_ui->actorTokenEdit->text().trimmed();
+    config.actorTokenType = m_ui->actorTokenTypeCombo->currentText().trimmed();
+    config.requestedTokenType = m_ui->requestedTokenTypeCombo->currentText().trimmed();
+    config.assertion = m_ui->assertionEdit->toPlainText().trimmed();
+    config.assertionSubject = m_ui->assertionSubjectEdit->text().trimmed();
+
+    config.tls.caBundlePath = m_ui->caBundleEdit->text().trimmed();
+    config.tls.clientCertificatePath = m_ui->clientCertificateEdit->text().trimmed();
+    config.tls.clientKeyPath = m_ui->clientKeyEdit->text().trimmed();
+    config.tls.skipVerification = m_ui->skipTlsCheck->isChecked();
     return config;
 }
 
 void ClientForm::setConfig(const ClientConfig &config)
 {
+    setGrant(config.grant);
     m_ui->issuerEdit->setText(config.issuer.toString());
     m_ui->authorizationEndpointEdit->setText(config.authorizationEndpoint.toString());
     m_ui->tokenEndpointEdit->setText(config.tokenEndpoint.toString());
@@ -85,17 +206,64 @@ void ClientForm::setConfig(const ClientConfig &config)
     m_ui->userinfoEndpointEdit->setText(config.userinfoEndpoint.toString());
     m_ui->introspectionEndpointEdit->setText(config.introspectionEndpoint.toString());
     m_ui->revocationEndpointEdit->setText(config.revocationEndpoint.toString());
+    m_ui->deviceEndpointEdit->setText(config.deviceAuthorizationEndpoint.toString());
+    m_ui->parEndpointEdit->setText(config.pushedAuthorizationRequestEndpoint.toString());
+    m_ui->issPromisedCheck->setChecked(config.issuerInAuthorizationResponse);
     m_idTokenAlgorithms = config.idTokenSigningAlgorithms;
     m_ui->clientIdEdit->setText(config.clientId);
     m_ui->clientSecretEdit->setText(config.clientSecret);
     m_ui->authMethodCombo->setCurrentText(clientAuthMethodName(config.authMethod));
+    m_privateKeyPem = config.privateKeyPem;
+    m_ui->keyPassphraseEdit->setText(config.privateKeyPassphrase);
+    m_ui->signingAlgorithmCombo->setCurrentText(config.signingAlgorithm);
+    m_ui->keyIdEdit->setText(config.keyId);
     m_ui->scopeEdit->setText(config.scope);
     m_ui->redirectUriEdit->setText(config.redirectUri.toString());
     m_ui->pkceCheck->setChecked(config.usePkce);
     m_ui->pkceMethodCombo->setCurrentText(Pkce::methodName(config.pkceMethod));
     m_ui->extraParametersEdit->setPlainText(
         formatParameterLines(config.extraAuthorizationParameters));
+
+    const int mode = m_ui->responseModeCombo->findText(config.responseMode);
+    m_ui->responseModeCombo->setCurrentIndex(config.responseMode.isEmpty() || mode < 0 ? 0 : mode);
+    m_ui->promptEdit->setText(config.prompt);
+    m_ui->loginHintEdit->setText(config.loginHint);
+    m_ui->maxAgeEdit->setText(config.maxAge);
+    m_ui->acrValuesEdit->setText(config.acrValues);
+    m_ui->claimsEdit->setPlainText(config.claims);
+    m_ui->resourceEdit->setText(config.resources.join(QLatin1Char(' ')));
+    m_ui->audienceEdit->setText(config.audience);
+    m_ui->parCheck->setChecked(config.usePar);
+    m_ui->requestObjectCheck->setChecked(config.useRequestObject);
+
+    m_ui->usernameEdit->setText(config.username);
+    m_ui->passwordEdit->setText(config.password);
+    m_ui->refreshTokenEdit->setText(config.refreshToken);
+    m_ui->subjectTokenEdit->setText(config.subjectToken);
+    m_ui->subjectTokenTypeCombo->setCurrentText(config.subjectTokenType);
+    m_ui->actorTokenEdit->setText(config.actorToken);
+    m_ui->actorTokenTypeCombo->setCurrentText(config.actorTokenType);
+    m_ui->requestedTokenTypeCombo->setCurrentText(config.requestedTokenType);
+    m_ui->assertionEdit->setPlainText(config.assertion);
+    m_ui->assertionSubjectEdit->setText(config.assertionSubject);
+
+    m_ui->caBundleEdit->setText(config.tls.caBundlePath);
+    m_ui->clientCertificateEdit->setText(config.tls.clientCertificatePath);
+    m_ui->clientKeyEdit->setText(config.tls.clientKeyPath);
+    m_ui->skipTlsCheck->setChecked(config.tls.skipVerification);
+    // Open the sections that hold something, so nothing configured is out of sight.
+    m_ui->requestOptionsButton->setChecked(
+        !config.responseMode.isEmpty() || !config.prompt.isEmpty() || !config.loginHint.isEmpty() ||
+        !config.maxAge.isEmpty() || !config.acrValues.isEmpty() || !config.claims.isEmpty() ||
+        !config.resources.isEmpty() || !config.audience.isEmpty() || config.usePar ||
+        config.useRequestObject);
+    m_ui->tlsButton->setChecked(!config.tls.isDefault());
     updateState();
+}
+
+void ClientForm::setGrant(GrantType grant)
+{
+    m_ui->grantCombo->setCurrentIndex(m_ui->grantCombo->findData(grantTypeName(grant)));
 }
 
 QStringList ClientForm::problems() const
@@ -118,6 +286,9 @@ void ClientForm::applyMetadata(const ProviderMetadata &metadata)
     m_ui->userinfoEndpointEdit->setText(metadata.userinfoEndpoint.toString());
     m_ui->introspectionEndpointEdit->setText(metadata.introspectionEndpoint.toString());
     m_ui->revocationEndpointEdit->setText(metadata.revocationEndpoint.toString());
+    m_ui->deviceEndpointEdit->setText(metadata.deviceAuthorizationEndpoint.toString());
+    m_ui->parEndpointEdit->setText(metadata.pushedAuthorizationRequestEndpoint.toString());
+    m_ui->issPromisedCheck->setChecked(metadata.issParameterSupported);
     m_idTokenAlgorithms = metadata.idTokenSigningAlgValuesSupported;
     updateState();
 }
@@ -127,29 +298,125 @@ void ClientForm::setScope(const QString &scope)
     m_ui->scopeEdit->setText(scope);
 }
 
-bool ClientForm::rememberSecret() const
+QCheckBox *ClientForm::rememberSwitchFor(const QString &secretField) const
 {
-    return m_ui->rememberSecretCheck->isChecked();
+    if (secretField == QLatin1String("client_secret"))
+        return m_ui->rememberSecretCheck;
+    if (secretField == QLatin1String("private_key") ||
+        secretField == QLatin1String("private_key_passphrase"))
+        return m_ui->rememberKeyCheck;
+    if (secretField == QLatin1String("password"))
+        return m_ui->rememberPasswordCheck;
+    return nullptr;
 }
 
-void ClientForm::setRememberSecret(bool remember)
+bool ClientForm::remembers(const QString &secretField) const
 {
-    m_ui->rememberSecretCheck->setChecked(remember);
+    const QCheckBox *check = rememberSwitchFor(secretField);
+    return check && check->isChecked();
 }
 
-void ClientForm::setClientSecret(const QString &secret)
+void ClientForm::setRemembered(const QString &secretField, bool remember)
 {
-    m_ui->clientSecretEdit->setText(secret);
+    if (QCheckBox *check = rememberSwitchFor(secretField))
+        check->setChecked(remember);
+}
+
+void ClientForm::setSecret(const QString &secretField, const QString &value)
+{
+    if (secretField == QLatin1String("private_key"))
+        setPrivateKeyPem(value);
+    else if (secretField == QLatin1String("private_key_passphrase"))
+        m_ui->keyPassphraseEdit->setText(value);
+    else if (secretField == QLatin1String("client_secret"))
+        m_ui->clientSecretEdit->setText(value);
+    else if (secretField == QLatin1String("password"))
+        m_ui->passwordEdit->setText(value);
+    else if (secretField == QLatin1String("refresh_token"))
+        m_ui->refreshTokenEdit->setText(value);
+}
+
+void ClientForm::setPrivateKeyPem(const QString &pem)
+{
+    m_privateKeyPem = pem;
+    updateState();
+}
+
+QString ClientForm::loadPrivateKey(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return tr("Could not read %1: %2").arg(path, file.errorString());
+    constexpr qint64 kMaxPem = 64 * 1024;
+    if (file.size() > kMaxPem)
+        return tr("%1 is %2 KiB: too large for a PEM private key.")
+            .arg(path)
+            .arg(file.size() / 1024);
+    const QByteArray pem = file.readAll();
+    if (!pem.contains("PRIVATE KEY-----"))
+        return tr("%1 holds no PEM private key.").arg(path);
+    setPrivateKeyPem(QString::fromUtf8(pem));
+    return {};
+}
+
+void ClientForm::updateKeyStatus()
+{
+    if (m_privateKeyPem.isEmpty()) {
+        m_ui->keyStatusLabel->setText(tr("no key loaded"));
+        return;
+    }
+    QString error;
+    const SigningKey key = SigningKey::fromPem(
+        m_privateKeyPem.toUtf8(), m_ui->keyPassphraseEdit->text().toUtf8(),
+        m_ui->signingAlgorithmCombo->currentText(), m_ui->keyIdEdit->text(), &error);
+    m_ui->keyStatusLabel->setText(key.isValid() ? tr("✓ key loaded, signs %1").arg(key.algorithm())
+                                                : QStringLiteral("✗ ") + error);
 }
 
 void ClientForm::updateState()
 {
-    const bool needsSecret = m_ui->authMethodCombo->currentText() != QLatin1String("none");
-    m_ui->clientSecretEdit->setEnabled(needsSecret);
-    m_ui->revealSecretButton->setEnabled(needsSecret);
-    m_ui->rememberSecretCheck->setEnabled(needsSecret);
+    GrantType grant = GrantType::AuthorizationCode;
+    grantTypeFromName(m_ui->grantCombo->currentData().toString(), &grant);
+    ClientAuthMethod method = ClientAuthMethod::ClientSecretBasic;
+    clientAuthMethodFromName(m_ui->authMethodCombo->currentText(), &method);
+    const bool browser = usesBrowser(grant);
+    const bool withCode = grant == GrantType::AuthorizationCode || grant == GrantType::Hybrid;
+    const bool usesSecret = method == ClientAuthMethod::ClientSecretBasic ||
+                            method == ClientAuthMethod::ClientSecretPost ||
+                            method == ClientAuthMethod::ClientSecretJwt;
+    const bool signsWithKey = method == ClientAuthMethod::PrivateKeyJwt ||
+                              m_ui->requestObjectCheck->isChecked() ||
+                              grant == GrantType::JwtBearer;
+
+    m_ui->grantNote->setText(grantDescription(grant));
+    QFormLayout *form = m_ui->formLayout;
+    form->setRowVisible(m_ui->authorizationEndpointEdit, browser);
+    form->setRowVisible(m_ui->tokenEndpointEdit, grant != GrantType::Implicit);
+    form->setRowVisible(m_ui->redirectUriEdit, browser);
+    form->setRowVisible(m_ui->pkceLayout, withCode);
+    form->setRowVisible(m_ui->extraParametersEdit, browser);
+    form->setRowVisible(m_ui->requestOptionsButton, browser);
+    form->setRowVisible(m_ui->requestOptions, browser && m_ui->requestOptionsButton->isChecked());
+    form->setRowVisible(m_ui->secretLayout, usesSecret);
+    form->setRowVisible(m_ui->privateKeyLayout, signsWithKey);
+    form->setRowVisible(m_ui->keyOptionsLayout, signsWithKey);
+
+    QWidget *page = m_ui->noInputsPage;
+    if (grant == GrantType::Password)
+        page = m_ui->passwordPage;
+    else if (grant == GrantType::RefreshToken)
+        page = m_ui->refreshPage;
+    else if (grant == GrantType::TokenExchange)
+        page = m_ui->exchangePage;
+    else if (grant == GrantType::JwtBearer)
+        page = m_ui->bearerPage;
+    m_ui->grantInputs->setCurrentWidget(page);
+    form->setRowVisible(m_ui->grantInputs, page != m_ui->noInputsPage);
+
     m_ui->pkceMethodCombo->setEnabled(m_ui->pkceCheck->isChecked());
     m_ui->discoverButton->setEnabled(!m_ui->issuerEdit->text().trimmed().isEmpty());
+    m_ui->clearKeyButton->setEnabled(!m_privateKeyPem.isEmpty());
+    updateKeyStatus();
 
     const ClientConfig current = config();
     QStringList lines;

@@ -5,13 +5,16 @@
 
 #include <QWidget>
 
+class QCheckBox;
+
 namespace Ui {
 class ClientForm;
 }
 
 namespace workbench {
 
-// The client and grant form: what the person types, turned into a ClientConfig.
+// The client and grant form: what the person types, turned into a ClientConfig. Only the fields
+// the chosen grant and client authentication need are shown.
 class ClientForm : public QWidget
 {
     Q_OBJECT
@@ -26,19 +29,30 @@ public:
     // Fills the endpoints from discovered metadata.
     void applyMetadata(const ProviderMetadata &metadata);
     void setScope(const QString &scope);
-    bool rememberSecret() const;
-    void setRememberSecret(bool remember);
-    void setClientSecret(const QString &secret);
+    void setGrant(GrantType grant);
+
+    // Secret fields (ClientConfig::secretFieldNames()) and their "Remember" switches; a field
+    // without a switch of its own (tokens pasted for one run) is never remembered.
+    bool remembers(const QString &secretField) const;
+    void setRemembered(const QString &secretField, bool remember);
+    void setSecret(const QString &secretField, const QString &value);
+    // The PEM of the private key, as loaded from a file or pasted by a test.
+    void setPrivateKeyPem(const QString &pem);
+    // Reads a PEM private key file (at most 64 KiB); empty on success, else why not.
+    QString loadPrivateKey(const QString &path);
 
 signals:
     void edited();
     void discoverRequested(const QUrl &issuer);
 
 private:
+    QCheckBox *rememberSwitchFor(const QString &secretField) const;
     void updateState();
+    void updateKeyStatus();
 
     Ui::ClientForm *m_ui;
     QStringList m_idTokenAlgorithms; // from discovery
+    QString m_privateKeyPem;
 };
 
 } // namespace workbench

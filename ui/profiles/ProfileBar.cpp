@@ -86,16 +86,18 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
     });
     connect(m_secrets, &SecretStore::secretRead, this, [this](const SecretStore::Result &result) {
         const Profile *profile = m_store->find(currentId());
-        if (!profile || result.key != profile->secretKey(QStringLiteral("client_secret")))
+        const QString field = profile ? secretFieldOf(*profile, result.key) : QString();
+        if (field.isEmpty())
             return;
         if (result.ok() || !result.secret.isEmpty())
-            m_form->setClientSecret(result.secret);
+            m_form->setSecret(field, result.secret);
         if (result.status == SecretStore::Status::Unavailable ||
             result.status == SecretStore::Status::Failed)
             showKeychainProblem(result.error, [this, key = result.key] { m_secrets->read(key); });
         else if (result.status == SecretStore::Status::NotFound)
-            showKeychainProblem(tr("The keychain has no secret for this profile any more; enter "
-                                   "it again and save."),
+            showKeychainProblem(tr("The keychain has no %1 for this profile any more; enter it "
+                                   "again and save.")
+                                    .arg(field),
                                 {});
         else
             m_ui->keychainNote->hide();
@@ -104,10 +106,15 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
             [this](const SecretStore::Result &result) {
                 if (result.ok()) {
                     m_ui->keychainNote->hide();
-                    emit messageRaised(tr("Saved; the secret is in the keychain."));
+                    const Profile *profile = m_store->find(currentId());
+                    emit messageRaised(
+                        tr("Saved; the %1 is in the keychain.")
+                            .arg(profile ? secretFieldOf(*profile, result.key) : tr("secret")));
                     return;
                 }
-                const QString secret = m_form->config().clientSecret;
+                const Profile *profile = m_store->find(currentId());
+                const QString field = profile ? secretFieldOf(*profile, result.key) : QString();
+                const QString secret = m_form->config().secretField(field);
                 showKeychainProblem(result.error, [this, key = result.key, secret] {
                     m_secrets->write(key, secret);
                 });
@@ -170,9 +177,10 @@ void ProfileBar::onCurrentChanged(int index)
         return;
     }
     m_form->setConfig(profile->config);
-    m_form->setRememberSecret(profile->rememberClientSecret);
-    if (profile->rememberClientSecret)
-        m_secrets->read(profile->secretKey(QStringLiteral("client_secret")));
+    for (const QString &field : ClientConfig::secretFieldNames())
+        m_form->setRemembered(field, profile->remembers(field));
+    for (const QString &field : profile->rememberedSecrets)
+        m_secrets->read(profile->secretKey(field));
     m_store->setLastUsed(profile->id);
     persist();
     emit profileChosen(profile->id);
@@ -187,26 +195,40 @@ bool ProfileBar::save()
         return true;
     }
     Profile profile = *existing;
-    profile.config = m_form->config();
-    const QString secret = profile.config.clientSecret;
-    profile.config.clientSecret.clear();
-    profile.rememberClientSecret = m_form->rememberSecret() && !secret.isEmpty();
+    const QStringList rememberedBefore = existing->rememberedSecrets;
+    const ClientConfig config = m_form->config();
+    profile.config = config.withoutSecrets();
+    profile.rememberedSecrets.clear();
+    for (const QString &field : ClientConfig::secretFieldNames()) {
+        if (m_form->remembers(field) && !config.secretField(field).isEmpty())
+            profile.rememberedSecrets << field;
+    }
     m_store->update(profile);
     persist();
-    const QString key = profile.secretKey(QStringLiteral("client_secret"));
-    if (profile.rememberClientSecret)
-        m_secrets->write(key, secret);
-    else {
-        m_secrets->remove(key);
-        emit messageRaised(tr("Saved \"%1\" (no secret kept).").arg(profile.name));
+    for (const QString &field : ClientConfig::secretFieldNames()) {
+        const QString key = profile.secretKey(field);
+        if (profile.remembers(field))
+            m_secrets->write(key, config.secretField(field));
+        else if (rememberedBefore.contains(field))
+            m_secrets->remove(key); // switched off: the keychain forgets it too
     }
+    if (profile.rememberedSecrets.isEmpty())
+        emit messageRaised(tr("Saved \"%1\" (no secret kept).").arg(profile.name));
     return true;
+}
+
+QString ProfileBar::secretFieldOf(const Profile &profile, const QString &key)
+{
+    for (const QString &field : ClientConfig::secretFieldNames()) {
+        if (profile.secretKey(field) == key)
+            return field;
+    }
+    return {};
 }
 
 QString ProfileBar::saveAsNew(const QString &name)
 {
-    Profile profile = Profile::create(name, m_form->config());
-    profile.config.clientSecret.clear();
+    const Profile profile = Profile::create(name, m_form->config().withoutSecrets());
     const QString id = m_store->add(profile);
     reload();
     m_reloading = true;
@@ -242,8 +264,8 @@ bool ProfileBar::removeCurrent()
     const Profile *profile = m_store->find(currentId());
     if (!profile)
         return false;
-    for (const char *field : {"client_secret", "refresh_token"})
-        m_secrets->remove(profile->secretKey(QString::fromLatin1(field)));
+    for (const QString &field : ClientConfig::secretFieldNames())
+        m_secrets->remove(profile->secretKey(field));
     m_store->remove(profile->id);
     persist();
     reload();

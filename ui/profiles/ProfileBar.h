@@ -49,6 +49,8 @@ signals:
 
 private:
     void onCurrentChanged(int index);
+    // Which secret field of the profile a keychain key belongs to; empty when none.
+    static QString secretFieldOf(const Profile &profile, const QString &key);
     void persist();
     void showKeychainProblem(const QString &error, std::function<void()> retry);
 

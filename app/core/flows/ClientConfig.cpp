@@ -236,6 +236,59 @@ QStringList ClientConfig::warnings() const
     return notes;
 }
 
+namespace {
+// Where each secret field lives in a ClientConfig.
+QString ClientConfig::*secretMember(const QString &name)
+{
+    static const std::pair<const char *, QString ClientConfig::*> members[] = {
+        {"client_secret", &ClientConfig::clientSecret},
+        {"private_key", &ClientConfig::privateKeyPem},
+        {"private_key_passphrase", &ClientConfig::privateKeyPassphrase},
+        {"password", &ClientConfig::password},
+        {"refresh_token", &ClientConfig::refreshToken},
+        {"subject_token", &ClientConfig::subjectToken},
+        {"actor_token", &ClientConfig::actorToken},
+        {"assertion", &ClientConfig::assertion}};
+    for (const auto &[fieldName, member] : members) {
+        if (name == QLatin1String(fieldName))
+            return member;
+    }
+    return nullptr;
+}
+} // namespace
+
+QStringList ClientConfig::secretFieldNames()
+{
+    return {QStringLiteral("client_secret"),
+            QStringLiteral("private_key"),
+            QStringLiteral("private_key_passphrase"),
+            QStringLiteral("password"),
+            QStringLiteral("refresh_token"),
+            QStringLiteral("subject_token"),
+            QStringLiteral("actor_token"),
+            QStringLiteral("assertion")};
+}
+
+QString ClientConfig::secretField(const QString &name) const
+{
+    const auto member = secretMember(name);
+    return member ? this->*member : QString();
+}
+
+void ClientConfig::setSecretField(const QString &name, const QString &value)
+{
+    if (const auto member = secretMember(name))
+        this->*member = value;
+}
+
+ClientConfig ClientConfig::withoutSecrets() const
+{
+    ClientConfig copy = *this;
+    for (const QString &name : secretFieldNames())
+        copy.setSecretField(name, {});
+    return copy;
+}
+
 bool ClientConfig::wantsOpenId() const
 {
     return scope.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(QLatin1String("openid"));

@@ -123,6 +123,15 @@ struct ClientConfig
     QUrl revocationEndpoint;              // RFC 7009
     QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
 
+    // The secret fields, by the name each is kept under in the keychain: client_secret,
+    // private_key, private_key_passphrase, password, refresh_token, subject_token, actor_token,
+    // assertion.
+    static QStringList secretFieldNames();
+    QString secretField(const QString &name) const;
+    void setSecretField(const QString &name, const QString &value);
+    // The same configuration with every secret field emptied (for files and exports).
+    ClientConfig withoutSecrets() const;
+
     // Problems that stop a flow from starting; empty when the configuration is usable.
     QStringList validate() const;
     // Things that work but deserve a warning (plain PKCE, no PKCE on a public client, ...).

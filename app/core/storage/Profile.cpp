@@ -48,25 +48,52 @@ QString Profile::secretKey(const QString &field) const
 QJsonObject Profile::toJson() const
 {
     const ClientConfig &c = config;
+    const auto list = [](const QStringList &values) { return QJsonArray::fromStringList(values); };
     return {{"id", id},
             {"name", name},
+            {"grant_type", grantTypeName(c.grant)},
             {"issuer", url(c.issuer)},
             {"authorization_endpoint", url(c.authorizationEndpoint)},
             {"token_endpoint", url(c.tokenEndpoint)},
+            {"device_authorization_endpoint", url(c.deviceAuthorizationEndpoint)},
+            {"pushed_authorization_request_endpoint", url(c.pushedAuthorizationRequestEndpoint)},
             {"jwks_uri", url(c.jwksUri)},
             {"userinfo_endpoint", url(c.userinfoEndpoint)},
             {"introspection_endpoint", url(c.introspectionEndpoint)},
             {"revocation_endpoint", url(c.revocationEndpoint)},
-            {"id_token_signing_alg_values", QJsonArray::fromStringList(c.idTokenSigningAlgorithms)},
+            {"id_token_signing_alg_values", list(c.idTokenSigningAlgorithms)},
+            {"authorization_response_iss_parameter_supported", c.issuerInAuthorizationResponse},
             {"client_id", c.clientId},
             {"client_auth_method", clientAuthMethodName(c.authMethod)},
+            {"signing_alg", c.signingAlgorithm},
+            {"key_id", c.keyId},
             {"scope", c.scope},
             {"redirect_uri", url(c.redirectUri)},
             {"pkce", c.usePkce},
             {"pkce_method", Pkce::methodName(c.pkceMethod)},
+            {"response_type", c.responseType},
+            {"response_mode", c.responseMode},
+            {"prompt", c.prompt},
+            {"login_hint", c.loginHint},
+            {"max_age", c.maxAge},
+            {"acr_values", c.acrValues},
+            {"claims", c.claims},
+            {"resources", list(c.resources)},
+            {"audience", c.audience},
+            {"par", c.usePar},
+            {"request_object", c.useRequestObject},
+            {"username", c.username},
+            {"subject_token_type", c.subjectTokenType},
+            {"actor_token_type", c.actorTokenType},
+            {"requested_token_type", c.requestedTokenType},
+            {"assertion_subject", c.assertionSubject},
+            {"tls", QJsonObject{{"ca_bundle", c.tls.caBundlePath},
+                                {"skip_verification", c.tls.skipVerification},
+                                {"client_certificate", c.tls.clientCertificatePath},
+                                {"client_key", c.tls.clientKeyPath}}},
             {"extra_authorization_parameters", fieldsToJson(c.extraAuthorizationParameters)},
             {"extra_token_parameters", fieldsToJson(c.extraTokenParameters)},
-            {"remember_client_secret", rememberClientSecret}};
+            {"remembered_secrets", list(rememberedSecrets)}};
 }
 
 std::optional<Profile> Profile::fromJson(const QJsonObject &json, QString *error)
@@ -83,6 +110,54 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, QString *error
     const auto urlOf = [&json](const char *name) {
         return QUrl(json.value(QLatin1String(name)).toString());
     };
+    const QString grant = json.value(QLatin1String("grant_type")).toString();
+    if (!grant.isEmpty() && !grantTypeFromName(grant, &c.grant)) {
+        if (error)
+            *error = QStringLiteral("profile \"%1\": unknown grant_type \"%2\"")
+                         .arg(profile.name, grant);
+        return std::nullopt;
+    }
+    const auto text = [&json](const char *name, const QString &fallback = {}) {
+        return json.value(QLatin1String(name)).toString(fallback);
+    };
+    const auto strings = [&json](const char *name) {
+        QStringList values;
+        for (const QJsonValue &value : json.value(QLatin1String(name)).toArray())
+            values << value.toString();
+        return values;
+    };
+    c.deviceAuthorizationEndpoint = urlOf("device_authorization_endpoint");
+    c.pushedAuthorizationRequestEndpoint = urlOf("pushed_authorization_request_endpoint");
+    c.issuerInAuthorizationResponse =
+        json.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
+    c.signingAlgorithm = text("signing_alg", c.signingAlgorithm);
+    c.keyId = text("key_id");
+    c.responseType = text("response_type");
+    c.responseMode = text("response_mode");
+    c.prompt = text("prompt");
+    c.loginHint = text("login_hint");
+    c.maxAge = text("max_age");
+    c.acrValues = text("acr_values");
+    c.claims = text("claims");
+    c.resources = strings("resources");
+    c.audience = text("audience");
+    c.usePar = json.value(QLatin1String("par")).toBool();
+    c.useRequestObject = json.value(QLatin1String("request_object")).toBool();
+    c.username = text("username");
+    c.subjectTokenType = text("subject_token_type", c.subjectTokenType);
+    c.actorTokenType = text("actor_token_type");
+    c.requestedTokenType = text("requested_token_type");
+    c.assertionSubject = text("assertion_subject");
+    const QJsonObject tls = json.value(QLatin1String("tls")).toObject();
+    c.tls.caBundlePath = tls.value(QLatin1String("ca_bundle")).toString();
+    c.tls.skipVerification = tls.value(QLatin1String("skip_verification")).toBool();
+    c.tls.clientCertificatePath = tls.value(QLatin1String("client_certificate")).toString();
+    c.tls.clientKeyPath = tls.value(QLatin1String("client_key")).toString();
+    profile.rememberedSecrets = strings("remembered_secrets");
+    // Profiles from before remembered_secrets had one switch, for the client secret.
+    if (json.value(QLatin1String("remember_client_secret")).toBool() &&
+        !profile.remembers(QStringLiteral("client_secret")))
+        profile.rememberedSecrets << QStringLiteral("client_secret");
     c.issuer = urlOf("issuer");
     c.authorizationEndpoint = urlOf("authorization_endpoint");
     c.tokenEndpoint = urlOf("token_endpoint");
@@ -110,7 +185,6 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, QString *error
     c.extraAuthorizationParameters =
         fieldsFromJson(json.value(QLatin1String("extra_authorization_parameters")));
     c.extraTokenParameters = fieldsFromJson(json.value(QLatin1String("extra_token_parameters")));
-    profile.rememberClientSecret = json.value(QLatin1String("remember_client_secret")).toBool();
     return profile;
 }
 

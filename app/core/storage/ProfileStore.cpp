@@ -135,8 +135,8 @@ QString ProfileStore::duplicate(const QString &id, const QString &newName)
     Profile copy = *original;
     copy.id.clear();
     copy.name = newName.isEmpty() ? QStringLiteral("Copy of %1").arg(original->name) : newName;
-    copy.config.clientSecret.clear(); // the secret stays with the original's keychain entry
-    copy.rememberClientSecret = false;
+    copy.config = copy.config.withoutSecrets(); // they stay with the original's keychain entries
+    copy.rememberedSecrets.clear();
     return add(copy);
 }
 
@@ -235,8 +235,8 @@ int ProfileStore::importJson(const QByteArray &json, QString *error)
             continue;
         }
         profile->id.clear(); // a new profile here, whatever it was elsewhere
-        profile->config.clientSecret.clear();
-        profile->rememberClientSecret = false;
+        profile->config = profile->config.withoutSecrets();
+        profile->rememberedSecrets.clear();
         add(*profile);
         ++imported;
     }

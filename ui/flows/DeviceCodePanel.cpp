@@ -1,0 +1,96 @@
+#include "DeviceCodePanel.h"
+
+#include "QrCode.h"
+#include "ui_DeviceCodePanel.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+
+namespace workbench {
+
+DeviceCodePanel::DeviceCodePanel(QWidget *parent) : QWidget(parent), m_ui(new Ui::DeviceCodePanel)
+{
+    m_ui->setupUi(this);
+    m_countdown.setInterval(1000);
+    connect(&m_countdown, &QTimer::timeout, this, &DeviceCodePanel::updateCountdown);
+    connect(m_ui->openButton, &QPushButton::clicked, this, [this] { emit openRequested(m_link); });
+    connect(m_ui->linkLabel, &QLabel::linkActivated, this,
+            [this](const QString &link) { emit openRequested(QUrl(link)); });
+    connect(m_ui->copyCodeButton, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(userCode());
+        emit copied(tr("User code copied."));
+    });
+}
+
+DeviceCodePanel::~DeviceCodePanel()
+{
+    delete m_ui;
+}
+
+void DeviceCodePanel::showAuthorization(const DeviceAuthorization &authorization)
+{
+    m_polls = 0;
+    m_expiresAt = authorization.expiresAt;
+    // The complete URI carries the code, so a phone that scans it needs no typing.
+    m_link = authorization.verificationUriComplete.isValid() &&
+                     !authorization.verificationUriComplete.isEmpty()
+                 ? authorization.verificationUriComplete
+                 : authorization.verificationUri;
+    m_ui->userCodeLabel->setText(authorization.userCode);
+    m_ui->linkLabel->setText(QStringLiteral("<a href=\"%1\">%2</a>")
+                                 .arg(m_link.toString(QUrl::FullyEncoded).toHtmlEscaped(),
+                                      authorization.verificationUri.toString().toHtmlEscaped()));
+    QString error;
+    m_qr = QrCode::render(m_link.toString(QUrl::FullyEncoded).toUtf8(), 4, &error);
+    if (m_qr.isNull())
+        m_ui->qrLabel->setText(error);
+    else
+        m_ui->qrLabel->setPixmap(QPixmap::fromImage(m_qr));
+    m_ui->statusLabel->setText(
+        tr("Waiting for the first poll (every %1 s)…").arg(authorization.intervalSeconds));
+    m_countdown.start();
+    updateCountdown();
+    show();
+}
+
+void DeviceCodePanel::showPoll(const QString &error, int nextIntervalSeconds)
+{
+    ++m_polls;
+    m_ui->statusLabel->setText(
+        error == QLatin1String("slow_down")
+            ? tr("The server asked to slow down: polling every %1 s now (%2 polls so far).")
+                  .arg(nextIntervalSeconds)
+                  .arg(m_polls)
+            : tr("Waiting for approval (%1); next poll in %2 s, %3 so far.")
+                  .arg(error)
+                  .arg(nextIntervalSeconds)
+                  .arg(m_polls));
+}
+
+void DeviceCodePanel::showFinished(const QString &summary)
+{
+    m_countdown.stop();
+    m_ui->statusLabel->setText(summary);
+    m_ui->expiryLabel->clear();
+}
+
+QString DeviceCodePanel::userCode() const
+{
+    return m_ui->userCodeLabel->text();
+}
+
+QString DeviceCodePanel::status() const
+{
+    return m_ui->statusLabel->text();
+}
+
+void DeviceCodePanel::updateCountdown()
+{
+    const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
+    m_ui->expiryLabel->setText(
+        left > 0
+            ? tr("Code expires in %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'))
+            : tr("Code expired"));
+}
+
+} // namespace workbench
