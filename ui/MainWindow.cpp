@@ -256,8 +256,15 @@ void MainWindow::authorize()
                                 {}});
         return;
     }
-    setBusy(true);
     const ClientConfig config = m_form->config();
+    const QString tlsProblem = m_client->setTlsOptions(config.tls);
+    if (!tlsProblem.isEmpty()) {
+        m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
+                                tr("The TLS settings cannot be used."),
+                                {tlsProblem}});
+        return;
+    }
+    setBusy(true);
     if (usesBrowser(config.grant))
         m_flow->start(config);
     else if (config.grant == GrantType::DeviceCode)
@@ -271,6 +278,11 @@ void MainWindow::discover(const QUrl &issuer)
     if (isRunning())
         return;
     m_results->clear();
+    const QString tlsProblem = m_client->setTlsOptions(m_form->config().tls);
+    if (!tlsProblem.isEmpty()) {
+        m_results->showResult(false, tr("The TLS settings cannot be used."), {tlsProblem});
+        return;
+    }
     statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));
     m_discovery->discover(issuer);
 }

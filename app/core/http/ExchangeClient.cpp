@@ -1,11 +1,14 @@
 #include "ExchangeClient.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslCertificate>
 #include <QSslError>
+#include <QSslKey>
 
 Q_LOGGING_CATEGORY(lcHttp, "workbench.http")
 
@@ -147,6 +150,8 @@ PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString
 
     QNetworkRequest request(spec.url);
     request.setTransferTimeout(m_timeoutMs);
+    if (m_tls)
+        request.setSslConfiguration(*m_tls);
     for (const auto &header : std::as_const(exchange.request.headers)) {
         if (header.first.compare("Content-Length", Qt::CaseInsensitive) != 0)
             request.setRawHeader(header.first, header.second);
@@ -157,6 +162,58 @@ PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString
     auto *pending = new PendingExchange(reply, exchange, m_maxBodyBytes, this);
     connect(pending, &PendingExchange::finished, this, &ExchangeClient::exchangeFinished);
     return pending;
+}
+
+QString ExchangeClient::setTlsOptions(const TlsOptions &options)
+{
+    if (options.isDefault()) {
+        if (m_tls)
+            forgetConnections();
+        m_tls.reset();
+        return {};
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    if (!options.caBundlePath.isEmpty()) {
+        const QList<QSslCertificate> authorities =
+            QSslCertificate::fromPath(options.caBundlePath, QSsl::Pem);
+        if (authorities.isEmpty())
+            return QStringLiteral("No PEM certificate could be read from the CA bundle %1.")
+                .arg(options.caBundlePath);
+        tls.addCaCertificates(authorities);
+    }
+    if (options.skipVerification)
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (!options.clientCertificatePath.isEmpty() || !options.clientKeyPath.isEmpty()) {
+        const QList<QSslCertificate> chain =
+            QSslCertificate::fromPath(options.clientCertificatePath, QSsl::Pem);
+        if (chain.isEmpty())
+            return QStringLiteral("No PEM certificate could be read from %1.")
+                .arg(options.clientCertificatePath);
+        QFile keyFile(options.clientKeyPath);
+        if (!keyFile.open(QIODevice::ReadOnly))
+            return QStringLiteral("The client certificate's key %1 cannot be read: %2")
+                .arg(options.clientKeyPath, keyFile.errorString());
+        const QByteArray pem = keyFile.read(64 * 1024);
+        QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+        if (key.isNull())
+            return QStringLiteral("%1 is not an unencrypted PEM RSA or EC private key.")
+                .arg(options.clientKeyPath);
+        tls.setLocalCertificateChain(chain);
+        tls.setPrivateKey(key);
+    }
+    m_tls = tls;
+    forgetConnections();
+    return {};
+}
+
+void ExchangeClient::forgetConnections()
+{
+    // Open connections and TLS sessions were made under the old settings: a server refused
+    // before must be verified anew, and one trusted before must not stay trusted.
+    m_network->clearConnectionCache();
+    m_network->clearAccessCache();
 }
 
 } // namespace workbench

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "flows/ClientConfig.h"
 #include "http/HttpExchange.h"
 
 #include <QObject>
+#include <QSslConfiguration>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -50,14 +53,22 @@ public:
     // Bodies beyond this are cut off and the exchange marked truncated.
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
     static QByteArray userAgent();
+    // TLS for the requests that follow: extra trusted CAs, a client certificate for mutual TLS
+    // (RFC 8705), or no verification at all. Empty on success, else what could not be read (and
+    // the previous settings stay).
+    QString setTlsOptions(const TlsOptions &options);
+    bool hasCustomTls() const { return m_tls.has_value(); }
 
 signals:
     void exchangeFinished(const workbench::HttpExchange &exchange);
 
 private:
+    void forgetConnections();
+
     QNetworkAccessManager *m_network;
     int m_timeoutMs = 30000;
     qint64 m_maxBodyBytes = 64 * 1024 * 1024;
+    std::optional<QSslConfiguration> m_tls; // empty: the system's defaults
 };
 
 } // namespace workbench
