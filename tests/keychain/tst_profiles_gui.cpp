@@ -104,6 +104,51 @@ private slots:
         Q_UNUSED(copy);
     }
 
+    // A private_key_jwt profile: the PEM key and its passphrase go to the keychain with
+    // "Remember", and come back after a restart; no file holds either, nor the client secret of
+    // a password-grant profile saved beside it.
+    void privateKeyAndPasswordAreKeptInTheKeychain()
+    {
+        if (m_noKeychain)
+            QSKIP("no keychain in this run");
+        const QString pem = QStringLiteral(
+            "-----BEGIN PRIVATE KEY-----\nnot-a-real-key-%1\n-----END PRIVATE KEY-----\n")
+                                .arg(QCoreApplication::applicationPid());
+        const QString passphrase = QStringLiteral("pass-%1").arg(QCoreApplication::applicationPid());
+        const QString password = QStringLiteral("pw-%1").arg(QCoreApplication::applicationPid());
+        {
+            MainWindow window;
+            window.show();
+            typeInto(&window, "tokenEndpointEdit", "https://id.example.com/token");
+            typeInto(&window, "clientIdEdit", "key-client");
+            auto *grant = child<QComboBox>(&window, "grantCombo");
+            grant->setCurrentIndex(grant->findData("password"));
+            typeInto(&window, "usernameEdit", "alice");
+            typeInto(&window, "passwordEdit", password);
+            child<QCheckBox>(&window, "rememberPasswordCheck")->setChecked(true);
+            child<QComboBox>(&window, "authMethodCombo")->setCurrentText("private_key_jwt");
+            window.clientForm()->setPrivateKeyPem(pem);
+            typeInto(&window, "keyPassphraseEdit", passphrase);
+            child<QCheckBox>(&window, "rememberKeyCheck")->setChecked(true);
+            QVERIFY(!window.profileBar()->saveAsNew("Keyed").isEmpty());
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window.statusBar()->currentMessage().contains("is in the keychain"), 5000);
+            QTest::qWait(300); // the three writes
+        }
+        for (const QString &value : {pem, passphrase, password})
+            QCOMPARE(filescan::filesContaining(qEnvironmentVariable("HOME"), value.toUtf8()),
+                     QStringList());
+        MainWindow window;
+        QVERIFY(window.restoreLastProfile());
+        QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().privateKeyPem, pem, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().privateKeyPassphrase, passphrase,
+                                  5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().password, password, 5000);
+        QCOMPARE(window.clientForm()->config().grant, GrantType::Password);
+        QVERIFY(child<QCheckBox>(&window, "rememberKeyCheck")->isChecked());
+        QVERIFY(window.profileBar()->removeCurrent());
+    }
+
     void noKeychainIsShownWithARetry()
     {
         if (!m_noKeychain)
