@@ -223,6 +223,7 @@ private slots:
             QCOMPARE(FormEncoding::value(sent, "client_secret"), config.clientSecret);
             QVERIFY(token.request.header("Authorization").isEmpty());
             break;
+        case ClientAuthMethod::TlsClientAuth:
         case ClientAuthMethod::None:
             QCOMPARE(FormEncoding::value(sent, "client_id"), config.clientId);
             QVERIFY(!FormEncoding::contains(sent, "client_secret"));

@@ -1,6 +1,7 @@
 // A profile's TLS settings against a real TLS handshake: a server whose certificate the system
 // does not trust is refused by default, accepted with its CA bundle or with verification off, and
 // mutual TLS sends the client certificate the server asks for.
+#include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
 
 #include "TestTls.h"
@@ -97,6 +98,21 @@ private slots:
         QVERIFY2(exchange.status == 200,
                  qPrintable(exchange.networkError + exchange.tlsErrors.join('\n')));
         QCOMPARE(server.peerCertificate, m_client.certificate());
+
+        // tls_client_auth (RFC 8705 §2): the certificate authenticates; the body names the client.
+        ClientConfig config;
+        config.grant = GrantType::ClientCredentials;
+        config.tokenEndpoint = server.url();
+        config.clientId = "mtls-client";
+        config.authMethod = ClientAuthMethod::TlsClientAuth;
+        QVERIFY(config.validate().join(' ').contains("client certificate"));
+        config.tls = tls;
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
+        const HttpRequestSpec request = *TokenRequest::forGrant(config);
+        QVERIFY(request.header("Authorization").isEmpty());
+        QCOMPARE(FormEncoding::value(FormEncoding::decode(request.body), "client_id"),
+                 QStringLiteral("mtls-client"));
+        QVERIFY(!FormEncoding::contains(FormEncoding::decode(request.body), "client_secret"));
     }
 
     void unreadableFilesAreExplained_data()

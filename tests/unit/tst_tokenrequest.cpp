@@ -256,7 +256,7 @@ private slots:
         }
         ClientAuthMethod parsed{};
         QVERIFY(!clientAuthMethodFromName("client_secret_jwtt", &parsed));
-        QVERIFY(!clientAuthMethodFromName("tls_client_auth", &parsed));
+        QVERIFY(!clientAuthMethodFromName("self_signed_tls_client_auth", &parsed));
     }
 };
 

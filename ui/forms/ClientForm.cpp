@@ -398,6 +398,9 @@ void ClientForm::updateState()
     form->setRowVisible(m_ui->requestOptionsButton, browser);
     form->setRowVisible(m_ui->requestOptions, browser && m_ui->requestOptionsButton->isChecked());
     form->setRowVisible(m_ui->secretLayout, usesSecret);
+    // Mutual TLS needs the certificate from the TLS section: show it.
+    if (method == ClientAuthMethod::TlsClientAuth && !m_ui->tlsButton->isChecked())
+        m_ui->tlsButton->setChecked(true);
     form->setRowVisible(m_ui->privateKeyLayout, signsWithKey);
     form->setRowVisible(m_ui->keyOptionsLayout, signsWithKey);
 

@@ -19,6 +19,8 @@ QString clientAuthMethodName(ClientAuthMethod method)
         return QStringLiteral("client_secret_jwt");
     case ClientAuthMethod::PrivateKeyJwt:
         return QStringLiteral("private_key_jwt");
+    case ClientAuthMethod::TlsClientAuth:
+        return QStringLiteral("tls_client_auth");
     case ClientAuthMethod::None:
         return QStringLiteral("none");
     }
@@ -29,7 +31,7 @@ QList<ClientAuthMethod> allClientAuthMethods()
 {
     return {ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
             ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt,
-            ClientAuthMethod::None};
+            ClientAuthMethod::TlsClientAuth,   ClientAuthMethod::None};
 }
 
 bool clientAuthMethodFromName(const QString &name, ClientAuthMethod *method)
@@ -150,6 +152,10 @@ QStringList ClientConfig::validate() const
                              : grant == GrantType::JwtBearer
                                  ? QStringLiteral("the JWT bearer assertion")
                                  : QStringLiteral("the request object"));
+    if (authMethod == ClientAuthMethod::TlsClientAuth &&
+        (tls.clientCertificatePath.isEmpty() || tls.clientKeyPath.isEmpty()))
+        problems << QStringLiteral("tls_client_auth needs a client certificate and its key (TLS "
+                                   "settings).");
     if (usesBrowser(grant)) {
         QString why;
         if (!LoopbackAddress::isCapturable(redirectUri, &why))

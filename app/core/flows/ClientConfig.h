@@ -15,6 +15,7 @@ enum class ClientAuthMethod {
     ClientSecretPost,
     ClientSecretJwt, // RFC 7523 §2.2 assertion signed with the secret (HS256)
     PrivateKeyJwt,   // RFC 7523 §2.2 assertion signed with the client's private key
+    TlsClientAuth,   // RFC 8705 §2: the TLS client certificate authenticates the client
     None,
 };
 

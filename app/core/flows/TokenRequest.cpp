@@ -73,6 +73,7 @@ void authenticateClient(const ClientConfig &config, const QUrl &endpoint, HttpRe
             {QStringLiteral("client_assertion"),
              QString::fromLatin1(ClientAssertion::clientAssertion(config, endpoint, nullptr))});
         break;
+    case ClientAuthMethod::TlsClientAuth: // the certificate goes in the TLS handshake
     case ClientAuthMethod::None:
         form->append({QStringLiteral("client_id"), config.clientId});
         break;
