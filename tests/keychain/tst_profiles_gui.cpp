@@ -111,10 +111,12 @@ private slots:
     {
         if (m_noKeychain)
             QSKIP("no keychain in this run");
-        const QString pem = QStringLiteral(
-            "-----BEGIN PRIVATE KEY-----\nnot-a-real-key-%1\n-----END PRIVATE KEY-----\n")
-                                .arg(QCoreApplication::applicationPid());
-        const QString passphrase = QStringLiteral("pass-%1").arg(QCoreApplication::applicationPid());
+        const QString pem =
+            QStringLiteral(
+                "-----BEGIN PRIVATE KEY-----\nnot-a-real-key-%1\n-----END PRIVATE KEY-----\n")
+                .arg(QCoreApplication::applicationPid());
+        const QString passphrase =
+            QStringLiteral("pass-%1").arg(QCoreApplication::applicationPid());
         const QString password = QStringLiteral("pw-%1").arg(QCoreApplication::applicationPid());
         {
             MainWindow window;

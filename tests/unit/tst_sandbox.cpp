@@ -7,8 +7,10 @@
 #include "export/ExchangeExport.h"
 #include "export/Redaction.h"
 #include "flows/AuthorizationCodeFlow.h"
+#include "flows/DeviceAuthorizationFlow.h"
 #include "flows/TokenRequest.h"
 #include "http/ExchangeClient.h"
+#include "sandbox/SandboxDeviceCodes.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggers.h"
 #include "tokens/IdTokenVerifier.h"
@@ -26,6 +28,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace workbench;
 using sandboxbrowser::Page;
@@ -323,6 +326,86 @@ private slots:
 
     // Every trigger in the table, fired through the real flow; the diagnosis the app shows
     // leads with the knowledge base entry the table promises.
+    // RFC 8628 against the sandbox: the app polls (pending), the person opens the verification
+    // link, signs in and approves; the next poll brings tokens. A denial ends in access_denied.
+    void deviceFlow_data()
+    {
+        QTest::addColumn<QString>("decision");
+        QTest::newRow("approved") << "approve";
+        QTest::newRow("denied") << "deny";
+    }
+    void deviceFlow()
+    {
+        QFETCH(QString, decision);
+        m_sandbox.deviceCodes().setIntervalSeconds(1);
+        ClientConfig config = m_sandbox.clientConfig(false);
+        config.grant = GrantType::DeviceCode;
+        ExchangeClient client;
+        DeviceAuthorizationFlow flow(&client);
+        QNetworkAccessManager person;
+        sandboxbrowser::Page verification;
+        sandboxbrowser::Page done;
+        connect(&flow, &DeviceAuthorizationFlow::pollAnswered, this, [&](const QString &error) {
+            if (error != "authorization_pending" || verification.status != 0)
+                return;
+            const QUrl link = flow.authorization()->verificationUriComplete;
+            verification = sandboxbrowser::fetch(person, link);
+            done = sandboxbrowser::fetch(
+                person, m_sandbox.endpoint("/device"),
+                "user_code=" + QUrlQuery(link).queryItemValue("user_code").toLatin1() +
+                    "&login=tv-user&decision=" + decision.toLatin1());
+        });
+        QSignalSpy finished(&flow, &DeviceAuthorizationFlow::finished);
+        QVERIFY(flow.start(config));
+        QVERIFY(finished.wait(15000));
+        const FlowOutcome outcome = finished.first().first().value<FlowOutcome>();
+        QCOMPARE(verification.status, 200);
+        QVERIFY(verification.body.contains(flow.authorization()->userCode.toUtf8()));
+        QCOMPARE(done.status, 200);
+        // The user code is RFC 8628 §6.1 style: eight consonants in two groups.
+        QVERIFY(QRegularExpression("^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$")
+                    .match(flow.authorization()->userCode)
+                    .hasMatch());
+        if (decision == "approve") {
+            QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
+            const TokenSet tokens =
+                TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt);
+            QCOMPARE(tokens.subject, QStringLiteral("tv-user"));
+            QVERIFY(!tokens.refreshToken.isEmpty()); // offline_access was asked for
+        } else {
+            QCOMPARE(outcome.tokenResponse.value("error").toString(),
+                     QStringLiteral("access_denied"));
+        }
+        QVERIFY(flow.pollCount() >= 2);
+    }
+
+    // The sandbox answers as a strict server: polls faster than the interval get slow_down with a
+    // longer interval, a code past its lifetime gets expired_token.
+    void deviceCodesPollLikeAServer()
+    {
+        SandboxDeviceCodes codes;
+        codes.setIntervalSeconds(5);
+        codes.setLifetimeSeconds(60);
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        const QString device = codes.issue("tv", "openid", t0);
+        using V = SandboxDeviceCodes::Verdict;
+        QCOMPARE(codes.poll(device, "tv", t0), V::Pending);
+        QCOMPARE(codes.poll(device, "tv", t0.addSecs(2)), V::SlowDown);
+        QCOMPARE(codes.find(device)->intervalSeconds, 10);
+        QCOMPARE(codes.poll(device, "tv", t0.addSecs(12)), V::Pending);
+        QCOMPARE(codes.poll(device, "other", t0.addSecs(30)), V::OtherClient);
+        const QString typed = codes.find(device)->userCode.toLower().remove('-');
+        QVERIFY(codes.decide(typed, true, "alice", t0.addSecs(25))); // typed loosely
+        QCOMPARE(codes.poll(device, "tv", t0.addSecs(40)), V::Approved);
+        QCOMPARE(codes.poll(device, "tv", t0.addSecs(50)), V::Unknown); // redeemed once
+        const QString late = codes.issue("tv", "openid", t0);
+        QVERIFY(!codes.decide(codes.find(late)->userCode, true, "bob", t0.addSecs(61)));
+        QCOMPARE(codes.poll(late, "tv", t0.addSecs(61)), V::Expired);
+        for (int i = 0; i < SandboxDeviceCodes::kKept + 10; ++i)
+            codes.issue("tv", "", t0);
+        QCOMPARE(codes.size(), SandboxDeviceCodes::kKept);
+    }
+
     void everyTriggerIsDiagnosed_data()
     {
         QTest::addColumn<int>("index");

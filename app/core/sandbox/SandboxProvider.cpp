@@ -107,6 +107,8 @@ ClientConfig SandboxProvider::clientConfig(bool confidential) const
     config.userinfoEndpoint = endpoint(QStringLiteral("/userinfo"));
     config.introspectionEndpoint = endpoint(QStringLiteral("/introspect"));
     config.revocationEndpoint = endpoint(QStringLiteral("/revoke"));
+    config.deviceAuthorizationEndpoint = endpoint(QStringLiteral("/device_authorization"));
+    config.issuerInAuthorizationResponse = true;
     config.idTokenSigningAlgorithms = {QString::fromLatin1(kSigningAlgorithm)};
     config.clientId = QString::fromLatin1(confidential ? kConfidentialClientId : kPublicClientId);
     config.clientSecret = confidential ? QString::fromLatin1(kConfidentialSecret) : QString();
@@ -183,6 +185,12 @@ SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Reques
                               {{"Allow", "POST"}});
         return token(request, form);
     }
+    if (path == "/device_authorization" && method == "POST")
+        return deviceAuthorization(request, form);
+    if (path == "/device" && method == "GET")
+        return devicePage(query);
+    if (path == "/device" && method == "POST")
+        return deviceDecide(form);
     if (path == "/userinfo" && (method == "GET" || method == "POST"))
         return userInfo(request);
     if (path == "/introspect" && method == "POST")
@@ -207,11 +215,13 @@ SandboxProvider::Response SandboxProvider::discovery() const
                          {"jwks_uri", url("/jwks")},
                          {"introspection_endpoint", url("/introspect")},
                          {"revocation_endpoint", url("/revoke")},
+                         {"device_authorization_endpoint", url("/device_authorization")},
                          {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
                          {"response_types_supported", QJsonArray{"code"}},
                          {"response_modes_supported", QJsonArray{"query"}},
                          {"grant_types_supported",
-                          QJsonArray{"authorization_code", "refresh_token", "client_credentials"}},
+                          QJsonArray{"authorization_code", "refresh_token", "client_credentials",
+                                     "urn:ietf:params:oauth:grant-type:device_code"}},
                          {"code_challenge_methods_supported", QJsonArray{"S256"}},
                          {"token_endpoint_auth_methods_supported",
                           QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
@@ -404,6 +414,8 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
         scope = code->request.scope;
     else if (grantType == QLatin1String("refresh_token") && refresh != m_tokens.end())
         scope = refresh->scope;
+    else if (const SandboxDeviceCodes::Entry *device = m_devices.find(value(form, "device_code")))
+        scope = device->scope;
     if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, SandboxTrigger::Where::Token))
         return {trigger->status, trigger->headers, trigger->body};
 
@@ -503,8 +515,117 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
                                     false});
         return issueTokens(grant, client->id, allowed.join(QLatin1Char(' ')), {}, false);
     }
+    if (grantType == grantTypeName(GrantType::DeviceCode))
+        return deviceToken(*client, form);
     return oauthError(400, QStringLiteral("unsupported_grant_type"),
                       QStringLiteral("The sandbox does not support grant_type %1").arg(grantType));
+}
+
+SandboxProvider::Response
+SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,
+                                     const FormFields &form)
+{
+    Response error;
+    const Client *client = authenticate(request, form, &error);
+    if (!client)
+        return error;
+    const QString scope = value(form, "scope");
+    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!kKnownScopes.contains(item) && !item.startsWith(QLatin1String("sandbox:")))
+            return oauthError(400, QStringLiteral("invalid_scope"),
+                              QStringLiteral("Unknown scope: %1").arg(item));
+    }
+    const QString deviceCode = m_devices.issue(client->id, scope, QDateTime::currentDateTimeUtc());
+    const QString userCode = m_devices.find(deviceCode)->userCode;
+    QUrl complete = endpoint(QStringLiteral("/device"));
+    complete.setQuery(QStringLiteral("user_code=") + userCode);
+    return json(200,
+                QJsonObject{{"device_code", deviceCode},
+                            {"user_code", userCode},
+                            {"verification_uri", endpoint(QStringLiteral("/device")).toString()},
+                            {"verification_uri_complete", complete.toString()},
+                            {"expires_in", m_devices.lifetimeSeconds()},
+                            {"interval", m_devices.intervalSeconds()}});
+}
+
+SandboxProvider::Response SandboxProvider::devicePage(const FormFields &query)
+{
+    const QString userCode = SandboxDeviceCodes::normalizedUserCode(value(query, "user_code"));
+    const SandboxDeviceCodes::Entry *entry =
+        m_devices.findByUserCode(userCode, QDateTime::currentDateTimeUtc());
+    QString scopes;
+    if (entry) {
+        for (const QString &item : entry->scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            scopes += QStringLiteral("<li><code>%1</code></li>").arg(esc(item));
+    }
+    return page(
+        200, tr("Connect a device to the sandbox"),
+        tr("<p>Enter the code your device shows. Any user name works; the password is ignored."
+           "</p>%1"
+           "<form method=\"post\" action=\"/device\">"
+           "<p><label>Code <input name=\"user_code\" value=\"%2\" autofocus></label></p>"
+           "<p><label>User name <input name=\"login\" value=\"demo\"></label></p>"
+           "<p><label>Password <input type=\"password\" name=\"password\" "
+           "placeholder=\"anything\"></label></p>"
+           "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow"
+           "</button> <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></p>"
+           "</form>")
+            .arg(entry
+                     ? tr("<p><b>%1</b> asks for:</p><ul>%2</ul>").arg(esc(entry->clientId), scopes)
+                     : QString(),
+                 esc(userCode)));
+}
+
+SandboxProvider::Response SandboxProvider::deviceDecide(const FormFields &form)
+{
+    QString subject = value(form, "login").trimmed();
+    if (subject.isEmpty())
+        subject = QStringLiteral("demo");
+    const bool approve = value(form, "decision") != QLatin1String("deny");
+    if (!m_devices.decide(value(form, "user_code"), approve, subject,
+                          QDateTime::currentDateTimeUtc()))
+        return page(400, tr("Unknown code"),
+                    tr("<p>This code is unknown, expired or already used. Check the code on "
+                       "your device, or start again there.</p>"));
+    return page(200, approve ? tr("Device connected") : tr("Request denied"),
+                approve ? tr("<p>Done: you can go back to your device (OAuth Workbench), which "
+                             "receives its tokens at its next poll.</p>")
+                        : tr("<p>The device was refused; it learns so at its next poll.</p>"));
+}
+
+SandboxProvider::Response SandboxProvider::deviceToken(const Client &client, const FormFields &form)
+{
+    const QString deviceCode = value(form, "device_code");
+    using Verdict = SandboxDeviceCodes::Verdict;
+    switch (m_devices.poll(deviceCode, client.id, QDateTime::currentDateTimeUtc())) {
+    case Verdict::Pending:
+        return oauthError(400, QStringLiteral("authorization_pending"),
+                          QStringLiteral("The user has not entered the code yet"));
+    case Verdict::SlowDown:
+        return oauthError(400, QStringLiteral("slow_down"),
+                          QStringLiteral("Polling too fast: wait %1 s between polls")
+                              .arg(m_devices.find(deviceCode)->intervalSeconds));
+    case Verdict::Expired:
+        return oauthError(400, QStringLiteral("expired_token"),
+                          QStringLiteral("The device code has expired"));
+    case Verdict::Denied:
+        return oauthError(400, QStringLiteral("access_denied"),
+                          QStringLiteral("The user denied the request"));
+    case Verdict::OtherClient:
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("The device code was issued to another client"));
+    case Verdict::Unknown:
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("Unknown or already used device code"));
+    case Verdict::Approved:
+        break;
+    }
+    const SandboxDeviceCodes::Entry *entry = m_devices.find(deviceCode);
+    const bool offline =
+        entry->scope.split(QLatin1Char(' ')).contains(QLatin1String("offline_access"));
+    const int grant = addGrant(
+        {client.id, entry->subject, entry->scope, {}, QDateTime::currentDateTimeUtc(), false});
+    return issueTokens(grant, client.id, entry->scope, {}, offline);
 }
 
 SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QString &clientId,

@@ -3,6 +3,7 @@
 #include "flows/ClientConfig.h"
 #include "jose/JwsSigner.h"
 #include "listener/HttpRequestParser.h"
+#include "sandbox/SandboxDeviceCodes.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -20,7 +21,8 @@ namespace workbench {
 // The built-in sandbox: a small OpenID provider on 127.0.0.1 (ephemeral port), in the app's own
 // process, so a flow works the moment the app starts, with no account anywhere. It serves
 // discovery, JWKS (a key made on first use), a login and consent page, the token endpoint
-// (authorization code with PKCE, refresh with rotation, client credentials), UserInfo,
+// (authorization code with PKCE, refresh with rotation, client credentials, device flow with its
+// verification page), UserInfo,
 // introspection and revocation, and signs JWT ID and access tokens. Scopes "sandbox:NAME" make
 // it answer with the errors in SandboxTriggers.
 class SandboxProvider : public QObject
@@ -53,6 +55,8 @@ public:
     // Lifetimes, shortened by tests.
     void setCodeLifetimeSeconds(int seconds) { m_codeLifetime = seconds; }
     void setAccessTokenLifetimeSeconds(int seconds) { m_accessLifetime = seconds; }
+    // The device flow's codes: interval and lifetime, shortened by tests.
+    SandboxDeviceCodes &deviceCodes() { return m_devices; }
 
 signals:
     void requestHandled(const QByteArray &method, const QByteArray &path, int status);
@@ -106,6 +110,10 @@ private:
     Response authorize(const FormFields &query);
     Response decide(const FormFields &form);
     Response token(const HttpRequestParser::Request &request, const FormFields &form);
+    Response deviceAuthorization(const HttpRequestParser::Request &request, const FormFields &form);
+    Response devicePage(const FormFields &query);
+    Response deviceDecide(const FormFields &form);
+    Response deviceToken(const Client &client, const FormFields &form);
     Response userInfo(const HttpRequestParser::Request &request);
     Response introspect(const HttpRequestParser::Request &request, const FormFields &form);
     Response revoke(const HttpRequestParser::Request &request, const FormFields &form);
@@ -133,6 +141,7 @@ private:
     std::map<int, Grant> m_grants; // by id, oldest first
     int m_nextGrant = 0;
     QHash<QString, IssuedToken> m_tokens;
+    SandboxDeviceCodes m_devices;
     int m_codeLifetime = 60;
     int m_accessLifetime = 3600;
 };

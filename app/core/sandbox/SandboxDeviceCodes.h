@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QString>
+
+namespace workbench {
+
+// The sandbox's side of the device authorization grant (RFC 8628): hands out device and user
+// codes, lets the person approve or deny a user code, and answers each poll as a real server
+// would (authorization_pending, slow_down when polled too fast, expired_token, access_denied).
+class SandboxDeviceCodes
+{
+public:
+    struct Entry
+    {
+        enum class State { Pending, Approved, Denied, Redeemed };
+        QString clientId, scope, userCode, subject;
+        QDateTime issuedAt;
+        QDateTime lastPoll;
+        int intervalSeconds = 5;
+        State state = State::Pending;
+    };
+    enum class Verdict { Pending, SlowDown, Expired, Denied, Approved, Unknown, OtherClient };
+
+    // The newest kKept device codes are remembered; older ones are forgotten.
+    static constexpr qsizetype kKept = 200;
+
+    // A new pair of codes; the device code is the key for polls.
+    QString issue(const QString &clientId, const QString &scope, const QDateTime &now);
+    const Entry *find(const QString &deviceCode) const;
+    const Entry *findByUserCode(const QString &userCode, const QDateTime &now) const;
+    // The person's decision at the verification page; false for an unknown or expired code.
+    bool decide(const QString &userCode, bool approve, const QString &subject,
+                const QDateTime &now);
+    // One poll of the token endpoint. An approved code is redeemed by this poll (once).
+    Verdict poll(const QString &deviceCode, const QString &clientId, const QDateTime &now);
+
+    void setLifetimeSeconds(int seconds) { m_lifetime = seconds; }
+    void setIntervalSeconds(int seconds) { m_interval = seconds; }
+    int lifetimeSeconds() const { return m_lifetime; }
+    int intervalSeconds() const { return m_interval; }
+    qsizetype size() const { return m_entries.size(); }
+
+    // "BCDF-GHJK": consonants only, no vowels to spell words, case-insensitive (RFC 8628 §6.1).
+    static QString normalizedUserCode(const QString &typed);
+
+private:
+    bool expired(const Entry &entry, const QDateTime &now) const;
+
+    QHash<QString, Entry> m_entries; // by device code
+    QList<QString> m_order;          // device codes, oldest first
+    int m_lifetime = 600;
+    int m_interval = 5;
+};
+
+} // namespace workbench
