@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README's screenshots from the real app in a real X server (Xvfb): the start
 # window, and the window after real flows (tst_e2e_gui: the code flow against oidc-provider in
-# headless Chromium, a diagnosed error, the sandbox with a trigger).
+# headless Chromium, a diagnosed error, the sandbox with a trigger, the device flow waiting).
 # Needs a test build: run scripts/test.sh once first.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
@@ -18,5 +18,5 @@ xvfb-run -a -s "-screen 0 1400x900x24" \
     "$build/app/gui/oauth-workbench" --screenshot "$out/start.png"
 WORKBENCH_E2E_DIR="$PWD/tests/e2e" WORKBENCH_SCREENSHOT_DIR="$out" \
     xvfb-run -a -s "-screen 0 1400x900x24" \
-    "$build/tests/tst_e2e_gui" personRunsTheCodeFlow wrongSecretIsExplained sandboxWorksOutOfTheBox
+    "$build/tests/tst_e2e_gui" personRunsTheCodeFlow wrongSecretIsExplained sandboxWorksOutOfTheBox personRunsTheDeviceFlow
 echo "screenshots written to $out"

@@ -26,6 +26,7 @@
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QShortcut>
 
 namespace workbench {
@@ -48,9 +49,14 @@ MainWindow::MainWindow(QWidget *parent)
     // The form grows with the grant's fields and open sections: it scrolls, the window does not.
     auto *formScroll = new QScrollArea(m_ui->clientGroup);
     formScroll->setWidgetResizable(true);
+    formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     formScroll->setFrameShape(QFrame::NoFrame);
     formScroll->setWidget(m_form);
+    // It scrolls down, never sideways: the panel is at least as wide as the form needs.
+    formScroll->setMinimumWidth(m_form->minimumSizeHint().width() +
+                                formScroll->verticalScrollBar()->sizeHint().width());
     m_ui->clientGroupLayout->addWidget(formScroll, 1);
+    m_ui->leftLayout->setStretchFactor(m_ui->clientGroup, 1); // the form takes the height
     m_devicePanel = new DeviceCodePanel(m_ui->resultsGroup);
     m_devicePanel->hide();
     m_ui->resultsGroupLayout->addWidget(m_devicePanel);
@@ -238,7 +244,7 @@ void MainWindow::updateStartButton()
                                    : grant == GrantType::DeviceCode ? tr("St&art device flow")
                                                                     : tr("Request &token"));
     m_ui->copyUrlButton->setVisible(usesBrowser(grant));
-    m_ui->clientGroup->setTitle(tr("Client — %1").arg(grantTypeName(grant)));
+    m_ui->clientGroup->setTitle(tr("Client — %1").arg(m_form->grantTitle()));
 }
 
 void MainWindow::authorize()

@@ -269,6 +269,11 @@ private slots:
         QVERIFY(!panel->qrImage().isNull());
         // The person waits a moment, so the app polls and hears authorization_pending first.
         QTRY_VERIFY_WITH_TIMEOUT(panel->status().contains("authorization_pending"), 15000);
+        const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QDir().mkpath(shots);
+            QVERIFY(window.grab().save(shots + "/device-flow.png"));
+        }
         QTest::mouseClick(child<QPushButton>(panel, "openButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 60000);
         const QJsonObject seen = e2e::Environment::browserResult(browser);

@@ -9,7 +9,7 @@
 namespace workbench {
 
 namespace {
-QString grantTitle(GrantType grant)
+QString titleOf(GrantType grant)
 {
     switch (grant) {
     case GrantType::AuthorizationCode:
@@ -77,9 +77,18 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
 {
     m_ui->setupUi(this);
     for (const GrantType grant : allGrantTypes())
-        m_ui->grantCombo->addItem(grantTitle(grant), grantTypeName(grant));
+        m_ui->grantCombo->addItem(titleOf(grant), grantTypeName(grant));
     for (const ClientAuthMethod method : allClientAuthMethods())
         m_ui->authMethodCombo->addItem(clientAuthMethodName(method));
+    // Notes take the height their text needs, not the room the scroll area has to spare.
+    for (QLabel *note : {m_ui->grantNote, m_ui->problemsLabel, m_ui->keyStatusLabel})
+        note->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    // Token type URNs are long: the combos must not widen the whole form for them.
+    for (QComboBox *combo : {m_ui->subjectTokenTypeCombo, m_ui->actorTokenTypeCombo,
+                             m_ui->requestedTokenTypeCombo, m_ui->grantCombo}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(16);
+    }
     connect(m_ui->revealSecretButton, &QToolButton::toggled, this, [this](bool reveal) {
         m_ui->clientSecretEdit->setEchoMode(reveal ? QLineEdit::Normal : QLineEdit::Password);
         m_ui->revealSecretButton->setText(reveal ? tr("Hide") : tr("Show"));
@@ -264,6 +273,11 @@ void ClientForm::setConfig(const ClientConfig &config)
 void ClientForm::setGrant(GrantType grant)
 {
     m_ui->grantCombo->setCurrentIndex(m_ui->grantCombo->findData(grantTypeName(grant)));
+}
+
+QString ClientForm::grantTitle() const
+{
+    return m_ui->grantCombo->currentText();
 }
 
 QStringList ClientForm::problems() const

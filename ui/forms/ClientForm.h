@@ -30,6 +30,8 @@ public:
     void applyMetadata(const ProviderMetadata &metadata);
     void setScope(const QString &scope);
     void setGrant(GrantType grant);
+    // The chosen grant as the person reads it ("Device authorization (RFC 8628)").
+    QString grantTitle() const;
 
     // Secret fields (ClientConfig::secretFieldNames()) and their "Remember" switches; a field
     // without a switch of its own (tokens pasted for one run) is never remembered.
