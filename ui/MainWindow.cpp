@@ -256,10 +256,7 @@ void MainWindow::authorize()
     m_devicePanel->hide();
     const QStringList problems = m_form->problems();
     if (!problems.isEmpty()) {
-        m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
-                                tr("The client configuration cannot start a flow."),
-                                problems,
-                                {}});
+        m_results->showOutcome(FlowOutcome::invalidConfiguration(problems));
         return;
     }
     const ClientConfig config = m_form->config();

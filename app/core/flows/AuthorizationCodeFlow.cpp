@@ -47,10 +47,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
 
     const QStringList problems = config.validate();
     if (!problems.isEmpty()) {
-        finish({FlowOutcome::Result::InvalidConfiguration,
-                QStringLiteral("The client configuration cannot start a flow."),
-                problems,
-                {}});
+        finish(FlowOutcome::invalidConfiguration(problems));
         return false;
     }
     for (const QString &warning : config.warnings())

@@ -30,8 +30,8 @@ QString clientAuthMethodName(ClientAuthMethod method)
 QList<ClientAuthMethod> allClientAuthMethods()
 {
     return {ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::ClientSecretPost,
-            ClientAuthMethod::ClientSecretJwt, ClientAuthMethod::PrivateKeyJwt,
-            ClientAuthMethod::TlsClientAuth,   ClientAuthMethod::None};
+            ClientAuthMethod::ClientSecretJwt,   ClientAuthMethod::PrivateKeyJwt,
+            ClientAuthMethod::TlsClientAuth,     ClientAuthMethod::None};
 }
 
 bool clientAuthMethodFromName(const QString &name, ClientAuthMethod *method)

@@ -80,8 +80,7 @@ bool DeviceAuthorizationFlow::start(const ClientConfig &config)
     m_polls = 0;
     const QStringList problems = config.validate();
     if (!problems.isEmpty()) {
-        emit finished({FlowOutcome::Result::InvalidConfiguration,
-                       QStringLiteral("The client configuration cannot start a flow."), problems});
+        emit finished(FlowOutcome::invalidConfiguration(problems));
         return false;
     }
     for (const QString &warning : config.warnings())

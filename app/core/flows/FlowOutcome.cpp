@@ -41,6 +41,12 @@ QString FlowOutcome::resultName(Result result)
     return {};
 }
 
+FlowOutcome FlowOutcome::invalidConfiguration(const QStringList &problems)
+{
+    return {Result::InvalidConfiguration,
+            QStringLiteral("The client configuration cannot start a flow."), problems};
+}
+
 FlowOutcome FlowOutcome::fromTokenResponse(const HttpExchange &exchange,
                                            const QString &successSummary)
 {

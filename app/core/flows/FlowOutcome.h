@@ -50,6 +50,8 @@ struct FlowOutcome
     // a transport failure or an unreadable body. ID tokens are not checked here.
     static FlowOutcome fromTokenResponse(const HttpExchange &exchange,
                                          const QString &successSummary);
+    // The outcome of a flow that could not start: these problems with the configuration.
+    static FlowOutcome invalidConfiguration(const QStringList &problems);
 };
 
 } // namespace workbench

@@ -26,8 +26,7 @@ bool TokenGrantFlow::start(const ClientConfig &config)
         problems << QStringLiteral("The %1 grant is not a single token request.")
                         .arg(grantTypeName(config.grant));
     if (!problems.isEmpty()) {
-        emit finished({FlowOutcome::Result::InvalidConfiguration,
-                       QStringLiteral("The client configuration cannot start a flow."), problems});
+        emit finished(FlowOutcome::invalidConfiguration(problems));
         return false;
     }
     for (const QString &warning : config.warnings())
