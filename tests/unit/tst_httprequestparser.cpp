@@ -88,7 +88,8 @@ private slots:
         QTest::newRow("head too large")
             << QByteArray("GET / HTTP/1.1\r\nX: ") + QByteArray(20000, 'a') + "\r\n\r\n"
             << 431;
-        QTest::newRow("endless head") << QByteArray(20000, 'A') << 431;
+        QTest::newRow("endless head") << QByteArray("GET /") + QByteArray(20000, 'a') << 431;
+        QTest::newRow("endless method") << QByteArray(20000, 'A') << 400;
     }
     void malformedRequests()
     {
@@ -101,6 +102,25 @@ private slots:
         QVERIFY(parser.received().size() <= HttpRequestParser::Limits{}.maxHeaderBytes);
         // Once failed it stays failed, whatever follows.
         QCOMPARE(parser.feed("GET / HTTP/1.1\r\n\r\n"), HttpRequestParser::Status::Failed);
+    }
+
+    // Bytes that cannot start a request are refused at once, not after a head that never comes:
+    // a TLS ClientHello (https:// to a plain-HTTP port) is named as such.
+    void nonHttpIsRefusedAtOnce()
+    {
+        HttpRequestParser tls;
+        QCOMPARE(tls.feed(QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)),
+                 HttpRequestParser::Status::Failed);
+        QCOMPARE(tls.errorStatus(), 400);
+        QVERIFY(tls.errorReason().contains("TLS"));
+        HttpRequestParser binary;
+        QCOMPARE(binary.feed(QByteArray("\x00\x01\x02", 3)), HttpRequestParser::Status::Failed);
+        // Still waiting while the bytes can be a request, one at a time; empty lines first are
+        // fine.
+        HttpRequestParser slow;
+        for (const char c : QByteArray("\r\nPOST"))
+            QCOMPARE(slow.feed(QByteArray(1, c)), HttpRequestParser::Status::NeedMore);
+        QCOMPARE(slow.feed(" /x?a=<b> HTTP/1.1\r\n"), HttpRequestParser::Status::NeedMore);
     }
 
     void limitsAreConfigurable()

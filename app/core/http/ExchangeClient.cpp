@@ -49,6 +49,8 @@ void PendingExchange::readBody()
         m_reply->abort();
         return;
     }
+    if (!m_reply->isOpen())
+        return; // aborted (a timeout) before anything could be read
     m_exchange.responseBody += m_reply->read(room);
     if (m_reply->bytesAvailable() > 0) {
         m_exchange.responseBodyTruncated = true;

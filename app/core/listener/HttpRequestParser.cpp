@@ -68,6 +68,14 @@ HttpRequestParser::Status HttpRequestParser::feed(const QByteArray &data)
         const qsizetype searchFrom = qMax<qsizetype>(0, m_buffer.size() - 3);
         m_buffer += data;
         const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n", searchFrom);
+        if (!methodCanStill()) {
+            // Say so at once rather than wait for a head that never comes.
+            m_buffer.truncate(qMin<qsizetype>(m_buffer.size(), m_limits.maxHeaderBytes));
+            if (m_buffer.startsWith('\x16'))
+                return fail(400, QStringLiteral("This is a TLS handshake, but this server speaks "
+                                                "plain HTTP: use http://, not https://."));
+            return fail(400, QStringLiteral("This is not an HTTP request."));
+        }
         if (headEnd < 0) {
             if (m_buffer.size() > m_limits.maxHeaderBytes) {
                 m_buffer.truncate(m_limits.maxHeaderBytes);
@@ -99,6 +107,27 @@ HttpRequestParser::Status HttpRequestParser::feed(const QByteArray &data)
     m_request.raw = m_buffer;
     m_status = Status::Complete;
     return m_status;
+}
+
+bool HttpRequestParser::methodCanStill() const
+{
+    // The request starts with a method, a token (RFC 9110 §5.6.2) of at most 64 characters here,
+    // then a space. Empty lines before it are tolerated (RFC 9112 §2.2).
+    qsizetype start = 0;
+    while (start < m_buffer.size() && (m_buffer[start] == '\r' || m_buffer[start] == '\n'))
+        ++start;
+    static const QByteArray tchars = "!#$%&'*+-.^_`|~";
+    const qsizetype end = qMin(m_buffer.size(), start + 65);
+    for (qsizetype i = start; i < end; ++i) {
+        const char c = m_buffer[i];
+        if (c == ' ')
+            return i > start;
+        const bool token = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                           (c >= '0' && c <= '9') || tchars.contains(c);
+        if (!token)
+            return false;
+    }
+    return end - start < 65;
 }
 
 HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd)

@@ -45,6 +45,8 @@ public:
 private:
     Status fail(int status, const QString &reason);
     Status parseHead(qsizetype headEnd);
+    // False once the bytes so far cannot start a request line (not a method token).
+    bool methodCanStill() const;
 
     Limits m_limits;
     Status m_status = Status::NeedMore;
