@@ -58,6 +58,7 @@ inline workbench::ClientConfig make()
     c.tls.clientCertificatePath = "/home/alice/client.crt";
     c.tls.clientKeyPath = "/home/alice/client.key";
     c.tls.skipVerification = true;
+    c.timeoutSeconds = 7;
     for (const QString &field : ClientConfig::secretFieldNames())
         c.setSecretField(field, secretValue(field));
     return c;

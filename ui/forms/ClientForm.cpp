@@ -202,6 +202,7 @@ ClientConfig ClientForm::config() const
     config.tls.clientCertificatePath = m_ui->clientCertificateEdit->text().trimmed();
     config.tls.clientKeyPath = m_ui->clientKeyEdit->text().trimmed();
     config.tls.skipVerification = m_ui->skipTlsCheck->isChecked();
+    config.timeoutSeconds = m_ui->timeoutSpin->value();
     return config;
 }
 
@@ -260,13 +261,15 @@ void ClientForm::setConfig(const ClientConfig &config)
     m_ui->clientCertificateEdit->setText(config.tls.clientCertificatePath);
     m_ui->clientKeyEdit->setText(config.tls.clientKeyPath);
     m_ui->skipTlsCheck->setChecked(config.tls.skipVerification);
+    m_ui->timeoutSpin->setValue(config.timeoutSeconds);
     // Open the sections that hold something, so nothing configured is out of sight.
     m_ui->requestOptionsButton->setChecked(
         !config.responseMode.isEmpty() || !config.prompt.isEmpty() || !config.loginHint.isEmpty() ||
         !config.maxAge.isEmpty() || !config.acrValues.isEmpty() || !config.claims.isEmpty() ||
         !config.resources.isEmpty() || !config.audience.isEmpty() || config.usePar ||
         config.useRequestObject);
-    m_ui->tlsButton->setChecked(!config.tls.isDefault());
+    m_ui->tlsButton->setChecked(!config.tls.isDefault() ||
+                                config.timeoutSeconds != ClientConfig{}.timeoutSeconds);
     updateState();
 }
 
@@ -310,6 +313,11 @@ void ClientForm::applyMetadata(const ProviderMetadata &metadata)
 void ClientForm::setScope(const QString &scope)
 {
     m_ui->scopeEdit->setText(scope);
+}
+
+void ClientForm::setTokenEndpoint(const QUrl &endpoint)
+{
+    m_ui->tokenEndpointEdit->setText(endpoint.toString());
 }
 
 QCheckBox *ClientForm::rememberSwitchFor(const QString &secretField) const

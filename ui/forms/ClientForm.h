@@ -29,6 +29,7 @@ public:
     // Fills the endpoints from discovered metadata.
     void applyMetadata(const ProviderMetadata &metadata);
     void setScope(const QString &scope);
+    void setTokenEndpoint(const QUrl &endpoint);
     void setGrant(GrantType grant);
     // The chosen grant as the person reads it ("Device authorization (RFC 8628)").
     QString grantTitle() const;

@@ -114,6 +114,9 @@ static bool isPlainHttpElsewhere(const QUrl &url)
 QStringList ClientConfig::validate() const
 {
     QStringList problems;
+    if (timeoutSeconds < 1 || timeoutSeconds > kMaxTimeoutSeconds)
+        problems << QStringLiteral("The request timeout must be between 1 and %1 seconds.")
+                        .arg(kMaxTimeoutSeconds);
     if (usesBrowser(grant) && !isHttpUrl(authorizationEndpoint))
         problems << QStringLiteral("The authorization endpoint must be an http(s) URL.");
     if (grant != GrantType::Implicit && !isHttpUrl(tokenEndpoint))

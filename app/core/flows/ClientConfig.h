@@ -110,6 +110,9 @@ struct ClientConfig
     QString assertionSubject; // JWT bearer: the subject of the assertion the app signs
 
     TlsOptions tls;
+    // How long a request may wait for its answer (seconds); then it fails as a timeout.
+    int timeoutSeconds = 30;
+    static constexpr int kMaxTimeoutSeconds = 600;
     // A loopback URI; port 0 or no port means "any free port, chosen when the flow starts".
     QUrl redirectUri = QUrl(QStringLiteral("http://127.0.0.1/callback"));
     bool usePkce = true;

@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QUuid>
+#include <algorithm>
 
 namespace workbench {
 
@@ -91,6 +92,7 @@ QJsonObject Profile::toJson() const
                                 {"skip_verification", c.tls.skipVerification},
                                 {"client_certificate", c.tls.clientCertificatePath},
                                 {"client_key", c.tls.clientKeyPath}}},
+            {"timeout_seconds", c.timeoutSeconds},
             {"extra_authorization_parameters", fieldsToJson(c.extraAuthorizationParameters)},
             {"extra_token_parameters", fieldsToJson(c.extraTokenParameters)},
             {"remembered_secrets", list(rememberedSecrets)}};
@@ -153,6 +155,8 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, QString *error
     c.tls.skipVerification = tls.value(QLatin1String("skip_verification")).toBool();
     c.tls.clientCertificatePath = tls.value(QLatin1String("client_certificate")).toString();
     c.tls.clientKeyPath = tls.value(QLatin1String("client_key")).toString();
+    c.timeoutSeconds = std::clamp(json.value(QLatin1String("timeout_seconds")).toInt(30), 1,
+                                  ClientConfig::kMaxTimeoutSeconds);
     profile.rememberedSecrets = strings("remembered_secrets");
     // Profiles from before remembered_secrets had one switch, for the client secret.
     if (json.value(QLatin1String("remember_client_secret")).toBool() &&
