@@ -260,6 +260,7 @@ void MainWindow::authorize()
         return;
     }
     const ClientConfig config = m_form->config();
+    m_client->setTimeoutMs(config.timeoutSeconds * 1000);
     const QString tlsProblem = m_client->setTlsOptions(config.tls);
     if (!tlsProblem.isEmpty()) {
         m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
@@ -281,6 +282,7 @@ void MainWindow::discover(const QUrl &issuer)
     if (isRunning())
         return;
     m_results->clear();
+    m_client->setTimeoutMs(m_form->config().timeoutSeconds * 1000);
     const QString tlsProblem = m_client->setTlsOptions(m_form->config().tls);
     if (!tlsProblem.isEmpty()) {
         m_results->showResult(false, tr("The TLS settings cannot be used."), {tlsProblem});
@@ -322,6 +324,37 @@ QString MainWindow::exportHar(const QString &path, bool withSecrets) const
     return file.commit() ? QString() : file.errorString();
 }
 
+void MainWindow::useSandboxTrigger(const QString &name)
+{
+    const SandboxTrigger *trigger = SandboxTriggers::named(name);
+    if (!trigger)
+        return;
+    // A trigger acts on the sandbox: start it (and show its profile) when it is not in use.
+    if ((!m_sandbox || !m_sandbox->isRunning()) && !useSandbox(true))
+        return;
+    const ClientConfig config = m_form->config();
+    QStringList scopes;
+    for (const QString &item : config.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!item.startsWith(QLatin1String("sandbox:")))
+            scopes << item;
+    }
+    if (trigger->isScope())
+        scopes << trigger->scope();
+    m_form->setScope(scopes.join(QLatin1Char(' ')));
+    // One trigger at a time: a token endpoint typed for an earlier trigger goes back to the
+    // sandbox's own.
+    const QString issuer = m_sandbox->issuer();
+    bool endpointFromTrigger = false;
+    for (const SandboxTrigger &other : SandboxTriggers::all())
+        endpointFromTrigger =
+            endpointFromTrigger ||
+            (!other.isScope() && other.tokenEndpointFor(issuer) == config.tokenEndpoint);
+    if (!trigger->isScope())
+        m_form->setTokenEndpoint(trigger->tokenEndpointFor(issuer));
+    else if (endpointFromTrigger)
+        m_form->setTokenEndpoint(m_sandbox->endpoint(QStringLiteral("/token")));
+}
+
 bool MainWindow::restoreLastProfile()
 {
     return !m_profiles->lastUsed().isEmpty() && m_profileBar->select(m_profiles->lastUsed());
@@ -331,16 +364,7 @@ void MainWindow::showSandboxTriggers()
 {
     auto *dialog = new SandboxTriggersDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &SandboxTriggersDialog::scopeChosen, this, [this](const QString &scope) {
-        ClientConfig config = m_form->config();
-        QStringList scopes;
-        for (const QString &item : config.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            if (!item.startsWith(QLatin1String("sandbox:")))
-                scopes << item;
-        }
-        scopes << scope;
-        m_form->setScope(scopes.join(QLatin1Char(' ')));
-    });
+    connect(dialog, &SandboxTriggersDialog::triggerChosen, this, &MainWindow::useSandboxTrigger);
     dialog->open();
 }
 

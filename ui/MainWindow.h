@@ -68,6 +68,9 @@ public slots:
     // its clients. False, with the reason shown, when it cannot start.
     bool useSandbox(bool confidential = false);
     void showSandboxTriggers();
+    // Applies one of the sandbox's error triggers (by name) to the form: its scope, or its token
+    // endpoint; the trigger chosen before is taken away.
+    void useSandboxTrigger(const QString &name);
     // Writes the current run as HAR 1.2; redacted unless `withSecrets`. Empty on success.
     QString exportHar(const QString &path, bool withSecrets = false) const;
 

@@ -374,7 +374,7 @@ private slots:
         }
         QVERIFY(row >= 0);
         dialog->selectRow(row);
-        QTest::mouseClick(dialog->findChild<QPushButton *>("addScopeButton"), Qt::LeftButton);
+        QTest::mouseClick(dialog->findChild<QPushButton *>("useTriggerButton"), Qt::LeftButton);
         QVERIFY(child<QLineEdit>(&window, "scopeEdit")->text().endsWith(" sandbox:invalid_grant"));
         QProcess secondBrowser;
         showWithBrowser(window, secondBrowser);

@@ -21,11 +21,13 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -283,11 +285,27 @@ private slots:
                 if (dialog->model()->scopeAt(row) == trigger)
                     dialog->selectRow(row);
             }
-            QTest::mouseClick(dialog->findChild<QPushButton *>("addScopeButton"), Qt::LeftButton);
+            QTest::mouseClick(dialog->findChild<QPushButton *>("useTriggerButton"), Qt::LeftButton);
             QTRY_VERIFY(!window.findChild<SandboxTriggersDialog *>());
         }
         QCOMPARE(child<QLineEdit>(&window, "scopeEdit")->text(),
                  QStringLiteral("openid profile email offline_access sandbox:rate_limited"));
+
+        // A trigger before any answer is a token endpoint to type: the scope trigger goes, and
+        // choosing a scope trigger again puts the sandbox's token endpoint back.
+        auto *tokenEndpoint = child<QLineEdit>(&window, "tokenEndpointEdit");
+        window.useSandboxTrigger("tls_to_plain_http");
+        QCOMPARE(tokenEndpoint->text(), "https://" + QUrl(issuer).authority() + "/token");
+        QCOMPARE(child<QLineEdit>(&window, "scopeEdit")->text(),
+                 QStringLiteral("openid profile email offline_access"));
+        window.useSandboxTrigger("host_not_found");
+        QCOMPARE(tokenEndpoint->text(), QStringLiteral("http://sandbox.invalid/token"));
+        window.useSandboxTrigger("invalid_client");
+        QCOMPARE(tokenEndpoint->text(), issuer + "/token");
+        // A token endpoint the person typed is theirs: a scope trigger leaves it alone.
+        typeInto(&window, "tokenEndpointEdit", "http://127.0.0.1:9/own");
+        window.useSandboxTrigger("rate_limited");
+        QCOMPARE(tokenEndpoint->text(), QStringLiteral("http://127.0.0.1:9/own"));
 
         // Pointing the form at another server hides the note.
         typeInto(&window, "authorizationEndpointEdit", "https://id.example.com/authorize");
@@ -386,6 +404,44 @@ private slots:
         QCOMPARE(exchange.status, 200);
         QVERIFY(exchange.request.body.contains("grant_type=client_credentials"));
         QVERIFY(!window.tokenActions()->tokens().accessToken.isEmpty());
+    }
+
+    // A failure before any answer, through the window: https:// to the plain-HTTP sandbox fails
+    // the TLS handshake, and the pane leads with the TLS entry. The request timeout setting
+    // bounds a server that never answers.
+    void connectionTriggersAreDiagnosedInTheWindow_data()
+    {
+        QTest::addColumn<QString>("trigger");
+        QTest::addColumn<QString>("entry");
+        QTest::newRow("tls") << "tls_to_plain_http"
+                             << "transport.tls";
+        QTest::newRow("hang up") << "hang_up"
+                                 << "transport.other";
+        QTest::newRow("no answer") << "no_answer"
+                                   << "transport.timeout";
+    }
+    void connectionTriggersAreDiagnosedInTheWindow()
+    {
+        QFETCH(QString, trigger);
+        QFETCH(QString, entry);
+        MainWindow window;
+        QVERIFY(window.useSandbox(true));
+        window.show();
+        auto *combo = child<QComboBox>(&window, "grantCombo");
+        combo->setCurrentIndex(combo->findData("client_credentials"));
+        child<QSpinBox>(&window, "timeoutSpin")->setValue(2);
+        window.useSandboxTrigger(trigger);
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+        if (entry == "transport.timeout")
+            QVERIFY(clock.elapsed() >= 1800); // the 2 s setting, not the 30 s default
+        ResultsPane *results = window.resultsPane();
+        QCOMPARE(results->model()->rowCount(), 1);
+        QCOMPARE(results->model()->exchanges().first().status, 0);
+        QVERIFY2(results->diagnosisText().contains(entry), qPrintable(results->diagnosisText()));
     }
 
     void secretIsMaskedUntilRevealed()

@@ -3,6 +3,7 @@
 #include "flows/TokenRequest.h"
 
 #include <QTest>
+#include <algorithm>
 
 using namespace workbench;
 
@@ -154,6 +155,17 @@ private slots:
             << resource << ""
             << "oauth.insufficient_scope"
             << "insufficient_scope";
+        // A code of the provider's own, in the challenge only: the challenge leads.
+        QTest::newRow("challenge with an unknown code")
+            << bare(401, "WWW-Authenticate: Bearer error=\"token_expired\"\r\n") << resource << ""
+            << "shape.www_authenticate"
+            << "token_expired";
+        // The same code in a JSON body is simply unrecognized.
+        QTest::newRow("unknown code in the body")
+            << bare(401, "Content-Type: application/json\r\n", "{\"error\":\"token_expired\"}")
+            << resource << ""
+            << "unrecognized"
+            << "token_expired";
 
         // Seed 002: a bank's API gateway.
         QTest::newRow("002 401 invalid client id or secret")
@@ -438,6 +450,24 @@ private slots:
         QVERIFY(!diagnosis.causes.isEmpty());
         QVERIFY(!diagnosis.fixes.isEmpty());
         QVERIFY(!diagnosis.references.isEmpty());
+    }
+
+    // A provider's own code in the challenge: the headline says where the explanation is, and a
+    // cause says the code is not a standard one.
+    void unknownChallengeCodeIsNamedAsTheProvidersOwn()
+    {
+        const Diagnosis diagnosis =
+            explain(bare(401, "WWW-Authenticate: Bearer error=\"token_expired\", "
+                              "error_description=\"The session ended\"\r\n"),
+                    DiagnosisContext::Endpoint::Resource, "");
+        QCOMPARE(diagnosis.entryId, QStringLiteral("shape.www_authenticate"));
+        const auto ownCode =
+            std::find_if(diagnosis.causes.begin(), diagnosis.causes.end(),
+                         [](const Diagnosis::Cause &c) { return c.id == "provider_specific"; });
+        QVERIFY(ownCode != diagnosis.causes.end());
+        QVERIFY(ownCode->text.contains("token_expired"));
+        QCOMPARE(diagnosis.causes.first().id, QStringLiteral("see_challenge"));
+        QVERIFY(diagnosis.toText().contains("The session ended"));
     }
 
     void seedFactsReachThePerson()

@@ -28,6 +28,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 
 using namespace workbench;
@@ -49,10 +50,12 @@ class TestSandbox : public QObject
         Page browser;
     };
 
-    Run runFlow(const ClientConfig &config, const QString &decision = "approve")
+    Run runFlow(const ClientConfig &config, const QString &decision = "approve",
+                int timeoutMs = 30000)
     {
         Run run;
         ExchangeClient client;
+        client.setTimeoutMs(timeoutMs);
         AuthorizationCodeFlow flow(&client);
         run.outcome = sandboxbrowser::completeFlow(flow, config, decision, &run.browser);
         run.exchanges = flow.exchanges();
@@ -379,6 +382,67 @@ private slots:
         QVERIFY(flow.pollCount() >= 2);
     }
 
+    // Each answer of the device flow is diagnosed as the knowledge base's device entries: the
+    // sandbox shows all four live.
+    void deviceAnswersAreDiagnosed()
+    {
+        m_sandbox.deviceCodes().setIntervalSeconds(5);
+        m_sandbox.deviceCodes().setLifetimeSeconds(1);
+        ClientConfig config = m_sandbox.clientConfig(false);
+        config.grant = GrantType::DeviceCode;
+        config.deviceAuthorizationEndpoint = m_sandbox.endpoint("/device_authorization");
+        ExchangeClient client;
+        auto send = [&](const HttpRequestSpec &spec) {
+            HttpExchange result;
+            QEventLoop loop;
+            const auto connection = connect(&client, &ExchangeClient::exchangeFinished, &loop,
+                                            [&](const HttpExchange &exchange) {
+                                                result = exchange;
+                                                loop.quit();
+                                            });
+            QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+            client.send(spec, QStringLiteral("device"));
+            loop.exec();
+            disconnect(connection);
+            return result;
+        };
+        auto entryOf = [](const HttpExchange &exchange) {
+            const auto diagnosis = Diagnoser().diagnose(exchange);
+            return diagnosis ? diagnosis->entryId : QStringLiteral("(none)");
+        };
+        auto start = [&] {
+            const HttpExchange started = send(TokenRequest::deviceAuthorization(config));
+            return QJsonDocument::fromJson(started.responseBody)
+                .object()
+                .value("device_code")
+                .toString()
+                .toLatin1();
+        };
+        QByteArray device = start();
+        QVERIFY(!device.isEmpty());
+        QCOMPARE(entryOf(send(TokenRequest::deviceToken(config, device))),
+                 QStringLiteral("device.authorization_pending"));
+        QCOMPARE(entryOf(send(TokenRequest::deviceToken(config, device))),
+                 QStringLiteral("device.slow_down"));
+        QTest::qWait(1100);
+        QCOMPARE(entryOf(send(TokenRequest::deviceToken(config, device))),
+                 QStringLiteral("device.expired_token"));
+
+        m_sandbox.deviceCodes().setLifetimeSeconds(60);
+        device = start();
+        const QString userCode =
+            m_sandbox.deviceCodes().find(QString::fromLatin1(device))->userCode;
+        QNetworkAccessManager person;
+        QCOMPARE(sandboxbrowser::fetch(person, m_sandbox.endpoint("/device"),
+                                       "user_code=" + userCode.toLatin1() +
+                                           "&login=tv-user&decision=deny")
+                     .status,
+                 200);
+        QCOMPARE(entryOf(send(TokenRequest::deviceToken(config, device))),
+                 QStringLiteral("device.access_denied"));
+        m_sandbox.deviceCodes().setIntervalSeconds(1);
+    }
+
     // The sandbox answers as a strict server: polls faster than the interval get slow_down with a
     // longer interval, a code past its lifetime gets expired_token.
     void deviceCodesPollLikeAServer()
@@ -417,8 +481,18 @@ private slots:
         QFETCH(int, index);
         const SandboxTrigger &trigger = SandboxTriggers::all().at(index);
         ClientConfig config = m_sandbox.clientConfig(true);
-        config.scope = "openid email " + trigger.scope();
-        const Run run = runFlow(config);
+        config.scope = "openid email offline_access";
+        if (trigger.isScope())
+            config.scope += " " + trigger.scope();
+        else
+            config.tokenEndpoint = trigger.tokenEndpointFor(m_sandbox.issuer());
+        // The sandbox holds a no_answer request for minutes: a short timeout ends it here.
+        QElapsedTimer clock;
+        clock.start();
+        const Run run = runFlow(config, "approve", 1500);
+        // It waited for the timeout (Qt's transfer timer is coarse: it may fire 5 % early).
+        if (trigger.delivery == SandboxTrigger::Delivery::NoAnswer)
+            QVERIFY2(clock.elapsed() >= 1400, qPrintable(QString::number(clock.elapsed())));
         std::optional<Diagnosis> diagnosis;
         switch (trigger.where) {
         case SandboxTrigger::Where::Authorize:
@@ -430,6 +504,7 @@ private slots:
             QCOMPARE(run.exchanges.at(2).status, trigger.status);
             diagnosis = Diagnoser().diagnose(run.exchanges, 2);
             break;
+        case SandboxTrigger::Where::Refresh:
         case SandboxTrigger::Where::UserInfo: {
             QVERIFY2(run.outcome.succeeded(), qPrintable(run.outcome.summary));
             ExchangeClient client;
@@ -440,7 +515,12 @@ private slots:
                     [&](const HttpExchange &exchange) { recorded << exchange; });
             actions.setSession(config, TokenSet::fromResponse(run.outcome.tokenResponse,
                                                               run.outcome.tokensReceivedAt));
-            QVERIFY(!testactions::run(actions, TokenActions::Action::UserInfo).succeeded);
+            const auto action = trigger.where == SandboxTrigger::Where::Refresh
+                                    ? TokenActions::Action::Refresh
+                                    : TokenActions::Action::UserInfo;
+            QVERIFY(!testactions::run(actions, action).succeeded);
+            QCOMPARE(recorded.size(), 1);
+            QCOMPARE(recorded.first().status, trigger.status);
             diagnosis = Diagnoser().diagnose(recorded, 0);
             break;
         }
@@ -453,9 +533,29 @@ private slots:
     {
         const QString table = SandboxTriggers::markdownTable();
         for (const SandboxTrigger &trigger : SandboxTriggers::all()) {
-            QVERIFY(table.contains("`" + trigger.scope() + "`"));
+            QVERIFY(table.contains(
+                "`" + (trigger.isScope() ? trigger.scope() : trigger.tokenEndpoint) + "`"));
             QVERIFY(!trigger.description.isEmpty());
+            QCOMPARE(SandboxTriggers::named(trigger.name), &trigger);
         }
+        // Every error the knowledge base covers can be seen live: a trigger, or (the device
+        // flow's four) the sandbox's device flow itself (deviceFlow above).
+        const KnowledgeBase &kb = KnowledgeBase::builtIn();
+        QStringList uncovered;
+        for (const auto &entry : kb.entries()) {
+            const bool triggered =
+                std::any_of(SandboxTriggers::all().begin(), SandboxTriggers::all().end(),
+                            [&](const SandboxTrigger &t) { return t.expectedEntry == entry.id; });
+            if (!triggered && !entry.id.startsWith("device."))
+                uncovered << entry.id;
+        }
+        QVERIFY2(uncovered.isEmpty(), qPrintable(uncovered.join(", ")));
+        QVERIFY(SandboxTriggers::find("sandbox:refresh_rejected", SandboxTrigger::Where::Refresh));
+        QVERIFY(!SandboxTriggers::find("sandbox:refresh_rejected", SandboxTrigger::Where::Token));
+        QVERIFY(!SandboxTriggers::find("sandbox:host_not_found", SandboxTrigger::Where::Token));
+        QCOMPARE(
+            SandboxTriggers::named("tls_to_plain_http")->tokenEndpointFor("http://127.0.0.1:5"),
+            QUrl("https://127.0.0.1:5/token"));
         // Each family the issue names is there: redirect errors, gateway and nested bodies,
         // 429 with Retry-After, 503.
         QVERIFY(SandboxTriggers::find("sandbox:rate_limited", SandboxTrigger::Where::Token));

@@ -14,8 +14,8 @@ SandboxTriggersDialog::SandboxTriggersDialog(QWidget *parent)
     m_ui->triggersView->setModel(m_model);
     m_ui->triggersView->resizeColumnsToContents();
     m_ui->triggersView->horizontalHeader()->setStretchLastSection(true);
-    auto *add = m_ui->buttons->addButton(tr("Add to scopes"), QDialogButtonBox::AcceptRole);
-    add->setObjectName(QStringLiteral("addScopeButton"));
+    auto *add = m_ui->buttons->addButton(tr("Use this trigger"), QDialogButtonBox::AcceptRole);
+    add->setObjectName(QStringLiteral("useTriggerButton"));
     connect(add, &QPushButton::clicked, this, &SandboxTriggersDialog::chooseCurrent);
     connect(m_ui->triggersView, &QTableView::doubleClicked, this,
             &SandboxTriggersDialog::chooseCurrent);
@@ -34,10 +34,10 @@ void SandboxTriggersDialog::selectRow(int row)
 
 void SandboxTriggersDialog::chooseCurrent()
 {
-    const QString scope = m_model->scopeAt(m_ui->triggersView->currentIndex().row());
-    if (scope.isEmpty())
+    const QString name = m_model->nameAt(m_ui->triggersView->currentIndex().row());
+    if (name.isEmpty())
         return;
-    emit scopeChosen(scope);
+    emit triggerChosen(name);
     accept();
 }
 

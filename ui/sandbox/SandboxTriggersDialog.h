@@ -10,7 +10,7 @@ namespace workbench {
 
 class SandboxTriggersModel;
 
-// Lists the sandbox's error triggers; choosing one hands its scope to the client form.
+// Lists the sandbox's error triggers; choosing one hands it (by name) to the client form.
 class SandboxTriggersDialog : public QDialog
 {
     Q_OBJECT
@@ -22,7 +22,7 @@ public:
     void selectRow(int row);
 
 signals:
-    void scopeChosen(const QString &scope);
+    void triggerChosen(const QString &name);
 
 private:
     void chooseCurrent();

@@ -21,8 +21,8 @@ QVariant SandboxTriggersModel::data(const QModelIndex &index, int role) const
         return {};
     const SandboxTrigger &trigger = SandboxTriggers::all().at(index.row());
     switch (index.column()) {
-    case Scope:
-        return trigger.scope();
+    case Input:
+        return trigger.input();
     case Where:
         return SandboxTrigger::whereName(trigger.where);
     case Shows:
@@ -39,8 +39,8 @@ QVariant SandboxTriggersModel::headerData(int section, Qt::Orientation orientati
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Scope:
-        return tr("Add this scope");
+    case Input:
+        return tr("Input");
     case Where:
         return tr("Where");
     case Shows:
@@ -52,9 +52,16 @@ QVariant SandboxTriggersModel::headerData(int section, Qt::Orientation orientati
     }
 }
 
+QString SandboxTriggersModel::nameAt(int row) const
+{
+    return row >= 0 && row < rowCount() ? SandboxTriggers::all().at(row).name : QString();
+}
+
 QString SandboxTriggersModel::scopeAt(int row) const
 {
-    return row >= 0 && row < rowCount() ? SandboxTriggers::all().at(row).scope() : QString();
+    if (row < 0 || row >= rowCount() || !SandboxTriggers::all().at(row).isScope())
+        return {};
+    return SandboxTriggers::all().at(row).scope();
 }
 
 } // namespace workbench

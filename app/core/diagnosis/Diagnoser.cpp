@@ -384,7 +384,33 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
     const bool knownCode =
         !used.isEmpty() && (!used.first()->match.errors.isEmpty() ||
                             !used.first()->match.description.pattern().isEmpty());
-    if (used.isEmpty() || (!signal.error.isEmpty() && !knownCode)) {
+    // ...unless the code came in a WWW-Authenticate challenge with nothing in the body: then the
+    // entry on that shape leads, since where the server put its explanation is the lead.
+    bool challengeLeads = false;
+    if (!signal.error.isEmpty() && !knownCode &&
+        signal.shape == ErrorSignal::Shape::WwwAuthenticate) {
+        for (const auto &scored : matches) {
+            if (scored.entry->match.shapes.contains(QStringLiteral("www_authenticate"))) {
+                used.removeAll(scored.entry);
+                used.prepend(scored.entry);
+                used = used.mid(0, 3);
+                challengeLeads = true;
+                break;
+            }
+        }
+    }
+    if (challengeLeads) {
+        diagnosis.causes << Diagnosis::Cause{
+            QStringLiteral("provider_specific"),
+            QStringLiteral("\"%1\" is not a standard code (RFC 6750 defines invalid_request, "
+                           "invalid_token and insufficient_scope): it is the provider's own, and "
+                           "its documentation explains it.")
+                .arg(signal.error),
+            {},
+            false,
+            -100};
+    }
+    if (used.isEmpty() || (!signal.error.isEmpty() && !knownCode && !challengeLeads)) {
         for (const KnowledgeBase::Entry *entry : std::as_const(used))
             diagnosis.relatedEntryIds << entry->id;
         diagnosis.entryId = QStringLiteral("unrecognized");

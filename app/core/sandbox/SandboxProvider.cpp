@@ -124,7 +124,11 @@ void SandboxProvider::onConnection()
         auto parser = std::make_shared<HttpRequestParser>();
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         // A request must arrive whole within 10 s.
-        QTimer::singleShot(10000, socket, [socket] { socket->abort(); });
+        auto *deadline = new QTimer(socket);
+        deadline->setObjectName(QStringLiteral("deadline"));
+        deadline->setSingleShot(true);
+        connect(deadline, &QTimer::timeout, socket, &QTcpSocket::abort);
+        deadline->start(10000);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket, parser] {
             if (parser->status() != HttpRequestParser::Status::NeedMore) {
                 socket->readAll();
@@ -152,6 +156,21 @@ void SandboxProvider::onConnection()
 void SandboxProvider::handle(QTcpSocket *socket, const HttpRequestParser::Request &request)
 {
     const Response response = route(request);
+    switch (response.delivery) {
+    case SandboxTrigger::Delivery::Answer:
+        break;
+    case SandboxTrigger::Delivery::Hangup:
+        socket->abort();
+        socket->deleteLater();
+        emit requestHandled(request.method, request.path(), 0);
+        return;
+    case SandboxTrigger::Delivery::NoAnswer:
+        // Held without a word until the client gives up (or ten minutes pass).
+        if (auto *deadline = socket->findChild<QTimer *>(QStringLiteral("deadline")))
+            deadline->start(600000);
+        emit requestHandled(request.method, request.path(), 0);
+        return;
+    }
     ListenerPages::Response out;
     out.status = response.status;
     out.headers = response.headers;
@@ -416,8 +435,10 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
         scope = refresh->scope;
     else if (const SandboxDeviceCodes::Entry *device = m_devices.find(value(form, "device_code")))
         scope = device->scope;
-    if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, SandboxTrigger::Where::Token))
-        return {trigger->status, trigger->headers, trigger->body};
+    const auto stage = grantType == QLatin1String("refresh_token") ? SandboxTrigger::Where::Refresh
+                                                                   : SandboxTrigger::Where::Token;
+    if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, stage))
+        return fromTrigger(*trigger);
 
     if (!request.header("Content-Type").toLower().startsWith("application/x-www-form-urlencoded"))
         return oauthError(400, QStringLiteral("invalid_request"),
@@ -691,7 +712,7 @@ SandboxProvider::Response SandboxProvider::userInfo(const HttpRequestParser::Req
                 {}};
     if (const SandboxTrigger *trigger =
             SandboxTriggers::find(token->scope, SandboxTrigger::Where::UserInfo))
-        return {trigger->status, trigger->headers, trigger->body};
+        return fromTrigger(*trigger);
     if (!hasScope(token->scope, "openid"))
         return {403,
                 {{"WWW-Authenticate",

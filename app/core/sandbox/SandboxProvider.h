@@ -4,6 +4,7 @@
 #include "jose/JwsSigner.h"
 #include "listener/HttpRequestParser.h"
 #include "sandbox/SandboxDeviceCodes.h"
+#include "sandbox/SandboxTriggers.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -67,7 +68,12 @@ private:
         int status = 200;
         HttpHeaders headers;
         QByteArray body;
+        SandboxTrigger::Delivery delivery = SandboxTrigger::Delivery::Answer;
     };
+    static Response fromTrigger(const SandboxTrigger &trigger)
+    {
+        return {trigger.status, trigger.headers, trigger.body, trigger.delivery};
+    }
     struct Client
     {
         QString id;

@@ -9,10 +9,25 @@ QString SandboxTrigger::whereName(Where where)
         return QStringLiteral("authorization redirect");
     case Where::Token:
         return QStringLiteral("token endpoint");
+    case Where::Refresh:
+        return QStringLiteral("refresh");
     case Where::UserInfo:
         return QStringLiteral("UserInfo");
     }
     return {};
+}
+
+QString SandboxTrigger::input() const
+{
+    return isScope() ? scope() : QStringLiteral("token endpoint ") + tokenEndpoint;
+}
+
+QUrl SandboxTrigger::tokenEndpointFor(const QString &sandboxIssuer) const
+{
+    if (isScope())
+        return {};
+    return QUrl(QString(tokenEndpoint)
+                    .replace(QLatin1String("{sandbox}"), QUrl(sandboxIssuer).authority()));
 }
 
 namespace SandboxTriggers {
@@ -50,8 +65,23 @@ SandboxTrigger answer(const char *name, Where where, int status, const QByteArra
     return t;
 }
 
+SandboxTrigger connection(const char *name, SandboxTrigger::Delivery delivery,
+                          const char *tokenEndpoint, const char *shows, const char *entry)
+{
+    SandboxTrigger t;
+    t.name = QString::fromLatin1(name);
+    t.where = Where::Token;
+    t.delivery = delivery;
+    t.status = 0;
+    t.tokenEndpoint = QString::fromLatin1(tokenEndpoint);
+    t.description = QString::fromUtf8(shows);
+    t.expectedEntry = QString::fromLatin1(entry);
+    return t;
+}
+
 QList<SandboxTrigger> build()
 {
+    using Delivery = SandboxTrigger::Delivery;
     const QByteArray json = "application/json";
     return {
         redirect("access_denied", "access_denied", "The user denied the request",
@@ -276,6 +306,51 @@ QList<SandboxTrigger> build()
                "UserInfo wants a scope the token lacks.", "oauth.insufficient_scope",
                {{"WWW-Authenticate",
                  R"(Bearer realm="sandbox", error="insufficient_scope", scope="openid profile")"}}),
+        answer(
+            "challenge_only", Where::UserInfo, 401, {}, {},
+            "A code of the server's own, in the WWW-Authenticate challenge only.",
+            "shape.www_authenticate",
+            {{"WWW-Authenticate",
+              R"(Bearer realm="sandbox", error="token_expired", error_description="The token's session ended")"}}),
+        answer("scope_is_invalid", Where::Token, 400, json,
+               R"({"error":"invalid_scope","error_description":"scope is invalid"})",
+               "A scope refused in one provider's words.", "provider.listing.scope_invalid"),
+
+        // The code is redeemed; the refresh that follows fails.
+        answer("refresh_rejected", Where::Refresh, 400, json,
+               R"({"error":"invalid_grant","error_description":"The refresh token has expired"})",
+               "The refresh token is refused (expired, revoked, rotated away).",
+               "oauth.invalid_grant.refresh"),
+        answer(
+            "refresh_single_use", Where::Refresh, 401, json,
+            R"({"error":"invalid_grant","error_description":"Refresh token has already been used"})",
+            "An API gateway refusing a refresh token used twice, with 401.",
+            "provider.gateway.refresh_single_use"),
+        answer("refresh_invalid", Where::Refresh, 400, json,
+               R"({"error":"invalid_grant","error_description":"invalid refresh token"})",
+               "A refused refresh token, in one provider's words.",
+               "provider.marketplace.refresh_invalid"),
+        answer("refresh_token_invalid", Where::Refresh, 400, json,
+               R"({"error":"invalid_grant","error_description":"invalid refresh_token"})",
+               "A refused refresh token, in another provider's words.",
+               "provider.listing.refresh_invalid"),
+
+        // No answer at all: the failures before (or instead of) an HTTP response.
+        connection("no_answer", Delivery::NoAnswer, "",
+                   "The sandbox reads the token request and never answers; the app gives up "
+                   "after its request timeout (Connection settings).",
+                   "transport.timeout"),
+        connection("hang_up", Delivery::Hangup, "",
+                   "The sandbox closes the connection without a response.", "transport.other"),
+        connection("connection_refused", Delivery::Answer, "http://127.0.0.1:1/token",
+                   "A port where nothing listens: the connection is refused.",
+                   "transport.connection_refused"),
+        connection("host_not_found", Delivery::Answer, "http://sandbox.invalid/token",
+                   "A host name that never resolves (.invalid, RFC 6761).",
+                   "transport.host_not_found"),
+        connection("tls_to_plain_http", Delivery::Answer, "https://{sandbox}/token",
+                   "https:// to the sandbox, which speaks plain HTTP: the TLS handshake fails.",
+                   "transport.tls"),
     };
 }
 } // namespace
@@ -292,21 +367,35 @@ const SandboxTrigger *find(const QString &scope, SandboxTrigger::Where where)
         if (!value.startsWith(QLatin1String("sandbox:")))
             continue;
         for (const SandboxTrigger &trigger : all()) {
-            if (trigger.where == where && trigger.scope() == value)
+            if (trigger.isScope() && trigger.where == where && trigger.scope() == value)
                 return &trigger;
         }
     }
     return nullptr;
 }
 
+const SandboxTrigger *named(const QString &name)
+{
+    for (const SandboxTrigger &trigger : all()) {
+        if (trigger.name == name)
+            return &trigger;
+    }
+    return nullptr;
+}
+
 QString markdownTable()
 {
-    QString table = QStringLiteral("| add this scope | where | what it shows | diagnosis |\n"
+    QString table = QStringLiteral("| input (a scope to add, or a token endpoint to type) | where "
+                                   "| what it shows | diagnosis |\n"
                                    "| --- | --- | --- | --- |\n");
-    for (const SandboxTrigger &trigger : all())
-        table += QStringLiteral("| `%1` | %2 | %3 | `%4` |\n")
-                     .arg(trigger.scope(), SandboxTrigger::whereName(trigger.where),
-                          trigger.description, trigger.expectedEntry);
+    for (const SandboxTrigger &trigger : all()) {
+        const QString input =
+            trigger.isScope() ? QStringLiteral("`%1`").arg(trigger.scope())
+                              : QStringLiteral("token endpoint `%1`").arg(trigger.tokenEndpoint);
+        table += QStringLiteral("| %1 | %2 | %3 | `%4` |\n")
+                     .arg(input, SandboxTrigger::whereName(trigger.where), trigger.description,
+                          trigger.expectedEntry);
+    }
     return table;
 }
 
