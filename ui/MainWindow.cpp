@@ -7,6 +7,7 @@
 #include "flows/DeviceCodePanel.h"
 #include "flows/TokenGrantFlow.h"
 #include "forms/ClientForm.h"
+#include "history/HistoryDialog.h"
 #include "http/ExchangeClient.h"
 #include "profiles/ProfileBar.h"
 #include "results/ExchangeListModel.h"
@@ -39,7 +40,8 @@ MainWindow::MainWindow(QWidget *parent)
       m_discovery(new ProviderDiscovery(m_client, this)),
       m_actions(new TokenActions(m_client, m_flow->idTokenVerifier(), this)),
       m_profiles(std::make_unique<ProfileStore>()), m_secrets(new SecretStore(this)),
-      m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
+      m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); }),
+      m_history(std::make_unique<RunHistory>())
 {
     m_ui->setupUi(this);
     m_form = new ClientForm(m_ui->clientGroup);
@@ -76,6 +78,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_ui->actionSandboxTriggers, &QAction::triggered, this,
             &MainWindow::showSandboxTriggers);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionHistory, &QAction::triggered, this, &MainWindow::showHistory);
+    // Follow-up steps join the run they follow, in the history too.
+    connect(m_actions, &TokenActions::finished, this, &MainWindow::saveRun);
     const auto exportRun = [this](bool withSecrets) {
         if (withSecrets &&
             QMessageBox::warning(this, tr("Export with secrets"),
@@ -235,6 +240,54 @@ void MainWindow::onFinished(const FlowOutcome &outcome, const ClientConfig &conf
     m_results->showOutcome(outcome);
     statusBar()->showMessage(outcome.summary, 10000);
     setBusy(false);
+    m_run.result = FlowOutcome::resultName(outcome.result);
+    m_run.summary = outcome.summary;
+    saveRun();
+}
+
+void MainWindow::saveRun()
+{
+    if (m_run.id.isEmpty())
+        return;
+    m_run.exchanges = m_results->model()->exchanges();
+    const QString problem = m_history->save(m_run);
+    if (!problem.isEmpty())
+        statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
+                                 10000);
+}
+
+void MainWindow::showHistory()
+{
+    auto *dialog = new HistoryDialog(m_history.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &HistoryDialog::runChosen, this, &MainWindow::showHistoryRun);
+    dialog->open();
+}
+
+bool MainWindow::showHistoryRun(const QString &id)
+{
+    if (isRunning())
+        return false;
+    QString error;
+    const std::optional<RunRecord> run = m_history->load(id, &error);
+    if (!run) {
+        m_results->showResult(false, tr("This saved run cannot be shown."), {error});
+        return false;
+    }
+    m_run = {}; // a run from the history is not saved again
+    m_results->clear();
+    m_actions->clear();
+    m_devicePanel->hide();
+    for (const HttpExchange &exchange : run->exchanges)
+        m_results->addExchange(exchange);
+    m_results->showResult(
+        run->result == QLatin1String("succeeded"), tr("From the history: %1").arg(run->summary),
+        {tr("run of %1, profile %2, grant %3")
+             .arg(QLocale().toString(run->startedAt.toLocalTime(), QLocale::ShortFormat),
+                  run->profile, run->grant),
+         tr("Secrets, tokens, codes and verifiers were replaced by REDACTED: markers when the "
+            "run was saved.")});
+    return true;
 }
 
 void MainWindow::updateStartButton()
@@ -260,6 +313,14 @@ void MainWindow::authorize()
         return;
     }
     const ClientConfig config = m_form->config();
+    m_run = {};
+    m_run.startedAt = QDateTime::currentDateTimeUtc();
+    m_run.id = RunHistory::newId(m_run.startedAt);
+    const Profile *profile = m_profiles->find(m_profileBar->currentId());
+    m_run.profile = profile                          ? profile->name
+                    : !m_ui->sandboxNote->isHidden() ? tr("Sandbox")
+                                                     : tr("(no profile)");
+    m_run.grant = grantTypeName(config.grant);
     m_client->setTimeoutMs(config.timeoutSeconds * 1000);
     const QString tlsProblem = m_client->setTlsOptions(config.tls);
     if (!tlsProblem.isEmpty()) {

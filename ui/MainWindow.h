@@ -1,6 +1,7 @@
 #pragma once
 
 #include "flows/ClientConfig.h"
+#include "storage/RunHistory.h"
 
 #include <QMainWindow>
 #include <functional>
@@ -71,6 +72,12 @@ public slots:
     // Applies one of the sandbox's error triggers (by name) to the form: its scope, or its token
     // endpoint; the trigger chosen before is taken away.
     void useSandboxTrigger(const QString &name);
+    // The saved runs: each run is saved (redacted) when its flow ends and again after each
+    // follow-up step (refresh, UserInfo, ...).
+    RunHistory *history() const { return m_history.get(); }
+    void showHistory();
+    // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
+    bool showHistoryRun(const QString &id);
     // Writes the current run as HAR 1.2; redacted unless `withSecrets`. Empty on success.
     QString exportHar(const QString &path, bool withSecrets = false) const;
 
@@ -78,6 +85,7 @@ private:
     void setBusy(bool busy);
     void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
     void updateStartButton();
+    void saveRun();
 
     Ui::MainWindow *m_ui;
     ClientForm *m_form;
@@ -94,6 +102,8 @@ private:
     SecretStore *m_secrets;
     ProfileBar *m_profileBar;
     UrlOpener m_openUrl;
+    std::unique_ptr<RunHistory> m_history;
+    RunRecord m_run; // the run on screen; empty id: none to save (or shown from the history)
 };
 
 } // namespace workbench

@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "forms/ClientForm.h"
+#include "history/HistoryDialog.h"
 #include "listener/LoopbackListener.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
@@ -13,6 +14,7 @@
 #include "sandbox/SandboxTriggersModel.h"
 #include "tokens/TokenActions.h"
 
+#include "FileScan.h"
 #include "FullConfig.h"
 #include "TestHttp.h"
 #include "WidgetTest.h"
@@ -29,6 +31,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace workbench;
@@ -442,6 +445,76 @@ private slots:
         QCOMPARE(results->model()->rowCount(), 1);
         QCOMPARE(results->model()->exchanges().first().status, 0);
         QVERIFY2(results->diagnosisText().contains(entry), qPrintable(results->diagnosisText()));
+    }
+
+    // Each run is saved, redacted, and can be opened again after a restart; its HAR export is
+    // redacted; no token or secret of it is in any file the app wrote.
+    void runsAreKeptInTheHistoryAcrossRestarts()
+    {
+        QString accessToken;
+        QString runId;
+        {
+            MainWindow window;
+            window.history()->clear();
+            QVERIFY(window.useSandbox(true));
+            window.show();
+            auto *combo = child<QComboBox>(&window, "grantCombo");
+            combo->setCurrentIndex(combo->findData("client_credentials"));
+            auto *start = child<QPushButton>(&window, "authorizeButton");
+            QTest::mouseClick(start, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+            accessToken = window.tokenActions()->tokens().accessToken;
+            QVERIFY(!accessToken.isEmpty());
+            const QList<RunRecord> runs = window.history()->list();
+            QCOMPARE(runs.size(), 1);
+            runId = runs.first().id;
+            QCOMPARE(runs.first().profile, QStringLiteral("Sandbox"));
+            QCOMPARE(runs.first().grant, QStringLiteral("client_credentials"));
+            QCOMPARE(runs.first().result, QStringLiteral("succeeded"));
+            // Introspection follows the run: the saved run grows by that step.
+            QTest::mouseClick(child<QPushButton>(&window, "introspectButton"), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(window.history()->load(runId)->exchanges.size(), 2, 10000);
+        }
+
+        MainWindow restarted;
+        restarted.show();
+        restarted.showHistory();
+        auto *dialog = restarted.findChild<HistoryDialog *>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->runCount(), 1);
+        QCOMPARE(dialog->currentId(), runId);
+        QTemporaryDir exportDir;
+        QVERIFY(dialog->exportCurrent(exportDir.filePath("run.har")).isEmpty());
+        QFile har(exportDir.filePath("run.har"));
+        QVERIFY(har.open(QIODevice::ReadOnly));
+        const QByteArray harText = har.readAll();
+        QVERIFY(harText.contains("REDACTED:"));
+        QVERIFY(!harText.contains(accessToken.toLatin1()));
+        QTest::mouseClick(child<QPushButton>(dialog, "openButton"), Qt::LeftButton);
+        QTRY_VERIFY(!restarted.findChild<HistoryDialog *>());
+        ResultsPane *results = restarted.resultsPane();
+        QCOMPARE(results->model()->rowCount(), 2);
+        QVERIFY2(results->outcomeText().contains("From the history"),
+                 qPrintable(results->outcomeText()));
+        const HttpExchange token = results->model()->exchanges().first();
+        QCOMPARE(token.status, 200);
+        QVERIFY(token.responseBody.contains("\"access_token\":\"REDACTED:"));
+        QVERIFY(token.request.header("Authorization").startsWith("Basic REDACTED:"));
+
+        const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QVERIFY(!filescan::filesContaining(data, "REDACTED:").isEmpty());
+        QVERIFY(filescan::filesContaining(data, accessToken.toLatin1()).isEmpty());
+        QVERIFY(filescan::filesContaining(data, SandboxProvider::kConfidentialSecret).isEmpty());
+
+        // A damaged run file is reported, not fatal.
+        QFile damaged(restarted.history()->directory() + "/" + runId + ".jsonl");
+        QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        damaged.write("{\"id\":\"" + runId.toLatin1() +
+                      "\",\"started_at\":\"2026-01-01T00:00:00Z\"}\nnot json");
+        damaged.close();
+        QVERIFY(!restarted.showHistoryRun(runId));
+        QVERIFY(results->outcomeText().contains("damaged"));
+        restarted.history()->clear();
     }
 
     void secretIsMaskedUntilRevealed()

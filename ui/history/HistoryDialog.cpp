@@ -1,0 +1,132 @@
+#include "HistoryDialog.h"
+
+#include "export/ExchangeExport.h"
+#include "storage/RunHistory.h"
+#include "ui_HistoryDialog.h"
+
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QSaveFile>
+
+namespace workbench {
+
+HistoryDialog::HistoryDialog(RunHistory *history, QWidget *parent)
+    : QDialog(parent), m_ui(new Ui::HistoryDialog), m_history(history)
+{
+    m_ui->setupUi(this);
+    connect(m_ui->openButton, &QPushButton::clicked, this, &HistoryDialog::openCurrent);
+    connect(m_ui->runsView, &QTreeWidget::itemActivated, this, &HistoryDialog::openCurrent);
+    connect(m_ui->runsView, &QTreeWidget::currentItemChanged, this, &HistoryDialog::updateButtons);
+    connect(m_ui->deleteButton, &QPushButton::clicked, this, &HistoryDialog::deleteCurrent);
+    connect(m_ui->exportButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export run as HAR"),
+                                                          currentId() + QStringLiteral(".har"),
+                                                          tr("HAR (*.har *.json)"));
+        if (path.isEmpty())
+            return;
+        const QString problem = exportCurrent(path);
+        if (!problem.isEmpty())
+            QMessageBox::warning(this, tr("Export"), tr("Could not save: %1").arg(problem));
+    });
+    connect(m_ui->clearButton, &QPushButton::clicked, this, [this] {
+        if (QMessageBox::question(this, tr("Clear the history"),
+                                  tr("Delete all %n saved run(s)?", nullptr, runCount())) !=
+            QMessageBox::Yes)
+            return;
+        m_history->clear();
+        reload();
+    });
+    connect(m_ui->closeButton, &QPushButton::clicked, this, &QDialog::reject);
+    reload();
+}
+
+HistoryDialog::~HistoryDialog()
+{
+    delete m_ui;
+}
+
+void HistoryDialog::reload()
+{
+    m_ui->runsView->clear();
+    QStringList unreadable;
+    for (const RunRecord &run : m_history->list(&unreadable)) {
+        auto *item = new QTreeWidgetItem(
+            m_ui->runsView, {QLocale().toString(run.startedAt.toLocalTime(), QLocale::ShortFormat),
+                             run.profile, run.grant, run.result, run.summary});
+        item->setData(0, Qt::UserRole, run.id);
+        item->setToolTip(4, run.summary);
+    }
+    for (int column = 0; column < 4; ++column)
+        m_ui->runsView->resizeColumnToContents(column);
+    QString note = tr("Every run is kept here (the newest %1), redacted: secrets, tokens, codes "
+                      "and verifiers were replaced by REDACTED: and a short hash when the run was "
+                      "saved (the same value gives the same hash). Folder: %2")
+                       .arg(RunHistory::kKeptRuns)
+                       .arg(m_history->directory());
+    if (!unreadable.isEmpty())
+        note += tr("\n%n damaged file(s) skipped: %1", nullptr, int(unreadable.size()))
+                    .arg(unreadable.join(QStringLiteral(", ")));
+    m_ui->noteLabel->setText(note);
+    if (runCount() > 0)
+        selectRow(0);
+    updateButtons();
+}
+
+int HistoryDialog::runCount() const
+{
+    return m_ui->runsView->topLevelItemCount();
+}
+
+void HistoryDialog::selectRow(int row)
+{
+    if (QTreeWidgetItem *item = m_ui->runsView->topLevelItem(row))
+        m_ui->runsView->setCurrentItem(item);
+}
+
+QString HistoryDialog::currentId() const
+{
+    const QTreeWidgetItem *item = m_ui->runsView->currentItem();
+    return item ? item->data(0, Qt::UserRole).toString() : QString();
+}
+
+QString HistoryDialog::exportCurrent(const QString &path)
+{
+    QString error;
+    const auto run = m_history->load(currentId(), &error);
+    if (!run)
+        return error;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return file.errorString();
+    file.write(ExchangeExport::har(run->exchanges, ExchangeExport::Secrets::Redacted));
+    return file.commit() ? QString() : file.errorString();
+}
+
+void HistoryDialog::deleteCurrent()
+{
+    const QString id = currentId();
+    if (id.isEmpty())
+        return;
+    m_history->remove(id);
+    reload();
+}
+
+void HistoryDialog::openCurrent()
+{
+    const QString id = currentId();
+    if (id.isEmpty())
+        return;
+    emit runChosen(id);
+    accept();
+}
+
+void HistoryDialog::updateButtons()
+{
+    const bool chosen = !currentId().isEmpty();
+    m_ui->openButton->setEnabled(chosen);
+    m_ui->exportButton->setEnabled(chosen);
+    m_ui->deleteButton->setEnabled(chosen);
+    m_ui->clearButton->setEnabled(runCount() > 0);
+}
+
+} // namespace workbench

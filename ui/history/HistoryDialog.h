@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QDialog>
+
+namespace Ui {
+class HistoryDialog;
+}
+
+namespace workbench {
+
+class RunHistory;
+
+// Lists the saved runs (newest first); a run can be opened in the results pane, exported as HAR
+// (it is redacted already), deleted, or the whole history cleared.
+class HistoryDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit HistoryDialog(RunHistory *history, QWidget *parent = nullptr);
+    ~HistoryDialog() override;
+
+    void reload();
+    int runCount() const;
+    void selectRow(int row);
+    QString currentId() const;
+    // What the buttons do after asking (tests call these directly). Empty on success.
+    QString exportCurrent(const QString &path);
+    void deleteCurrent();
+
+signals:
+    void runChosen(const QString &id);
+
+private:
+    void openCurrent();
+    void updateButtons();
+
+    Ui::HistoryDialog *m_ui;
+    RunHistory *m_history;
+};
+
+} // namespace workbench
