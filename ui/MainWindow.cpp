@@ -81,6 +81,16 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_ui->actionHistory, &QAction::triggered, this, &MainWindow::showHistory);
     // Follow-up steps join the run they follow, in the history too.
     connect(m_actions, &TokenActions::finished, this, &MainWindow::saveRun);
+    // Tokens live in memory for the session; the refresh token goes to the keychain only here,
+    // when the person asks.
+    connect(m_results, &ResultsPane::keepRefreshTokenRequested, this,
+            [this](const QString &refreshToken) {
+                const QString problem =
+                    m_profileBar->keepSecret(QStringLiteral("refresh_token"), refreshToken);
+                statusBar()->showMessage(
+                    problem.isEmpty() ? tr("Keeping the refresh token in the keychain…") : problem,
+                    8000);
+            });
     const auto exportRun = [this](bool withSecrets) {
         if (withSecrets &&
             QMessageBox::warning(this, tr("Export with secrets"),

@@ -19,6 +19,7 @@
 #include "TestHttp.h"
 #include "WidgetTest.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -33,6 +34,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace workbench;
 using testhttp::CannedServer;
@@ -126,6 +128,23 @@ private slots:
         QVERIFY2(results->outcomeText().contains("exchanged for tokens"),
                  qPrintable(results->outcomeText()));
         QCOMPARE(results->model()->rowCount(), 3);
+        // Secrets are masked at first: the code, the client's credentials, the tokens; the
+        // same value has the same marker, and Copy still copies the real request.
+        QVERIFY(!results->secretsRevealed());
+        const QString masked = results->requestText();
+        QVERIFY2(masked.contains("code=MASKED:"), qPrintable(masked));
+        QVERIFY(masked.contains("Authorization: Basic MASKED:"));
+        QVERIFY(!masked.contains("c0de"));
+        QVERIFY(results->formattedText().contains("\"access_token\": \"MASKED:"));
+        QVERIFY(!results->formattedText().contains("at-123"));
+        QVERIFY(!results->responseText().contains("at-123"));
+        const QString callbackTip =
+            results->model()->data(results->model()->index(1), Qt::ToolTipRole).toString();
+        QVERIFY2(callbackTip.contains("code=MASKED:"), qPrintable(callbackTip));
+        QTest::mouseClick(child<QPushButton>(&window, "copyRequestButton"), Qt::LeftButton);
+        QVERIFY(QGuiApplication::clipboard()->text().contains("code=c0de"));
+        QTest::mouseClick(child<QToolButton>(&window, "revealSecretsButton"), Qt::LeftButton);
+        QVERIFY(results->secretsRevealed());
         // The newest step is shown: the token exchange, raw and formatted.
         QVERIFY(results->requestText().startsWith("POST /token HTTP/1.1"));
         QVERIFY(results->requestText().contains("Authorization: Basic "));
@@ -532,6 +551,31 @@ private slots:
         QVERIFY(!secret->isVisibleTo(&window));
         method->setCurrentText("client_secret_jwt");
         QVERIFY(secret->isVisibleTo(&window));
+
+        // Every other masked field (password, tokens, key passphrase) can be shown
+        // and copied from the field itself.
+        QStringList masked;
+        for (QLineEdit *edit : window.clientForm()->findChildren<QLineEdit *>()) {
+            if (edit->echoMode() != QLineEdit::Password)
+                continue;
+            masked << edit->objectName();
+            auto *copy = edit->findChild<QAction *>("copyAction");
+            QVERIFY2(copy, qPrintable(edit->objectName()));
+            edit->setText("value-of-" + edit->objectName());
+            copy->trigger();
+            QCOMPARE(QGuiApplication::clipboard()->text(), "value-of-" + edit->objectName());
+            if (edit == secret)
+                continue; // it has its Show button
+            auto *reveal = edit->findChild<QAction *>("revealAction");
+            QVERIFY2(reveal, qPrintable(edit->objectName()));
+            reveal->trigger();
+            QCOMPARE(edit->echoMode(), QLineEdit::Normal);
+            reveal->trigger();
+            QCOMPARE(edit->echoMode(), QLineEdit::Password);
+        }
+        for (const char *name : {"passwordEdit", "refreshTokenEdit", "subjectTokenEdit",
+                                 "actorTokenEdit", "keyPassphraseEdit"})
+            QVERIFY2(masked.contains(name), name);
     }
 };
 

@@ -4,20 +4,26 @@
 #include "MainWindow.h"
 #include "forms/ClientForm.h"
 #include "profiles/ProfileBar.h"
+#include "results/ExchangeListModel.h"
+#include "results/ResultsPane.h"
 #include "storage/ProfileStore.h"
+#include "tokens/TokenActions.h"
 
 #include "WidgetTest.h"
 
 #include "FileScan.h"
+#include "SandboxBrowser.h"
 #include <QCheckBox>
 #include <QComboBox>
 
 #include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTest>
+#include <QTimer>
 
 using namespace workbench;
 using widgettest::child;
@@ -148,6 +154,66 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().password, password, 5000);
         QCOMPARE(window.clientForm()->config().grant, GrantType::Password);
         QVERIFY(child<QCheckBox>(&window, "rememberKeyCheck")->isChecked());
+        QVERIFY(window.profileBar()->removeCurrent());
+    }
+
+    // A flow's refresh token lives in memory only, until the person presses "Keep refresh
+    // token": then it is in the keychain with the profile (no file holds it), and after a
+    // restart the refresh grant redeems it. Without a keychain, the bar says so.
+    void refreshTokenIsKeptOnlyWhenAsked()
+    {
+        QString refreshToken;
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(window.useSandbox(false));
+            QVERIFY(!window.profileBar()->saveAsNew("Sandbox, kept").isEmpty());
+            window.setUrlOpener([](const QUrl &url) {
+                QTimer::singleShot(0, [url] { sandboxbrowser::signIn(url); });
+                return true;
+            });
+            auto *start = child<QPushButton>(&window, "authorizeButton");
+            QTest::mouseClick(start, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 15000);
+            refreshToken = window.tokenActions()->tokens().refreshToken;
+            QVERIFY2(!refreshToken.isEmpty(), qPrintable(window.resultsPane()->outcomeText()));
+            // Not kept yet: the form's field is empty, no file or keychain holds it.
+            QVERIFY(window.clientForm()->config().refreshToken.isEmpty());
+            auto *keep = child<QPushButton>(&window, "keepRefreshButton");
+            QVERIFY(keep->isEnabled());
+            QTest::mouseClick(keep, Qt::LeftButton);
+            if (m_noKeychain) {
+                QTRY_VERIFY_WITH_TIMEOUT(
+                    window.profileBar()->keychainNote().contains("No keychain"), 5000);
+                // Kept for this session in the form, never in the profile file.
+                QCOMPARE(window.clientForm()->config().refreshToken, refreshToken);
+                QFile file(window.profileStore()->filePath());
+                QVERIFY(file.open(QIODevice::ReadOnly));
+                QVERIFY(!file.readAll().contains(refreshToken.toUtf8()));
+                QVERIFY(window.profileBar()->removeCurrent());
+                return;
+            }
+            QTRY_VERIFY_WITH_TIMEOUT(
+                window.statusBar()->currentMessage().contains("refresh_token is in the keychain"),
+                5000);
+            // The kept token is the form's, for the refresh grant: redeemed, it rotates.
+            QCOMPARE(window.clientForm()->config().refreshToken, refreshToken);
+            auto *grant = child<QComboBox>(&window, "grantCombo");
+            grant->setCurrentIndex(grant->findData("refresh_token"));
+            QTest::mouseClick(start, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 15000);
+            const HttpExchange redeemed = window.resultsPane()->model()->exchanges().last();
+            QCOMPARE(redeemed.status, 200);
+            QVERIFY(redeemed.request.body.contains("grant_type=refresh_token"));
+            QVERIFY(window.tokenActions()->tokens().refreshToken != refreshToken);
+        }
+        QCOMPARE(filescan::filesContaining(qEnvironmentVariable("HOME"), refreshToken.toUtf8()),
+                 QStringList());
+        MainWindow window;
+        window.show();
+        QVERIFY(window.restoreLastProfile());
+        QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().refreshToken, refreshToken, 5000);
+        QVERIFY(child<QCheckBox>(&window, "rememberRefreshTokenCheck")->isChecked());
         QVERIFY(window.profileBar()->removeCurrent());
     }
 

@@ -128,6 +128,27 @@ private slots:
         QVERIFY(!filescan::filesContaining(dir.path(), "REDACTED:").isEmpty());
     }
 
+    // On screen the same secrets are masked, not redacted: MASKED: with the same hash, in one
+    // exchange (with the run's secrets) and in text shown beside it.
+    void maskingUsesTheRunsSecrets()
+    {
+        const QList<HttpExchange> run{callback(), tokenExchange()};
+        const HttpExchange token = Redaction::redactOne(run, 1, Redaction::Style::Masked);
+        QVERIFY(token.request.body.contains(
+            "code=" + Redaction::marker("theCODE123", Redaction::Style::Masked)));
+        QVERIFY(!token.request.body.contains("s3cr3t"));
+        QVERIFY(token.responseBody.contains("\"access_token\":\"MASKED:"));
+        QCOMPARE(Redaction::marker("x-secret", Redaction::Style::Masked).mid(7),
+                 Redaction::marker("x-secret").mid(9)); // same hash, other word
+        const QString shown =
+            Redaction::redactText(QStringLiteral("<p>token AT-very-secret-token-value here</p>"),
+                                  run, Redaction::Style::Masked);
+        QVERIFY(shown.startsWith("<p>token MASKED:"));
+        QVERIFY(!shown.contains("AT-very"));
+        // The unmasked exchange is untouched.
+        QVERIFY(run.at(1).request.body.contains("theCODE123"));
+    }
+
     void newestFirstAndOnlyTheNewestKept()
     {
         QTemporaryDir dir;

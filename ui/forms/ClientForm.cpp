@@ -1,5 +1,6 @@
 #include "ClientForm.h"
 
+#include "SecretFieldActions.h"
 #include "jose/JwsSigner.h"
 #include "ui_ClientForm.h"
 
@@ -88,6 +89,11 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
                              m_ui->requestedTokenTypeCombo, m_ui->grantCombo}) {
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(16);
+    }
+    // Every masked field can be shown and copied; the client secret has its own Show button.
+    for (QLineEdit *edit : findChildren<QLineEdit *>()) {
+        if (edit->echoMode() == QLineEdit::Password)
+            SecretFieldActions::decorate(edit, edit != m_ui->clientSecretEdit);
     }
     connect(m_ui->revealSecretButton, &QToolButton::toggled, this, [this](bool reveal) {
         m_ui->clientSecretEdit->setEchoMode(reveal ? QLineEdit::Normal : QLineEdit::Password);
@@ -329,6 +335,8 @@ QCheckBox *ClientForm::rememberSwitchFor(const QString &secretField) const
         return m_ui->rememberKeyCheck;
     if (secretField == QLatin1String("password"))
         return m_ui->rememberPasswordCheck;
+    if (secretField == QLatin1String("refresh_token"))
+        return m_ui->rememberRefreshTokenCheck;
     return nullptr;
 }
 

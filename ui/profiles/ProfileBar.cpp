@@ -217,6 +217,24 @@ bool ProfileBar::save()
     return true;
 }
 
+QString ProfileBar::keepSecret(const QString &secretField, const QString &value)
+{
+    const Profile *existing = m_store->find(currentId());
+    if (!existing)
+        return tr("Save this client as a profile first: a kept secret belongs to a profile.");
+    if (value.isEmpty() || !ClientConfig::secretFieldNames().contains(secretField))
+        return tr("There is nothing to keep.");
+    Profile profile = *existing;
+    if (!profile.remembers(secretField))
+        profile.rememberedSecrets << secretField;
+    m_store->update(profile);
+    persist();
+    m_form->setSecret(secretField, value);
+    m_form->setRemembered(secretField, true);
+    m_secrets->write(profile.secretKey(secretField), value);
+    return {};
+}
+
 QString ProfileBar::secretFieldOf(const Profile &profile, const QString &key)
 {
     for (const QString &field : ClientConfig::secretFieldNames()) {

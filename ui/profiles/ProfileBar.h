@@ -38,6 +38,10 @@ public:
     bool removeCurrent();
     bool moveCurrent(int delta);
     QString keychainNote() const;
+    // Keeps one secret of the current profile in the keychain (the refresh token a flow
+    // returned, when the person asks), without saving the rest of the form. Empty on success
+    // (the keychain's answer follows as a message), else why not.
+    QString keepSecret(const QString &secretField, const QString &value);
 
 public slots:
     bool save();

@@ -3,6 +3,7 @@
 #include "BackgroundWork.h"
 #include "StepTexts.h"
 #include "diagnosis/Diagnoser.h"
+#include "export/Redaction.h"
 
 #include <QBrush>
 #include <QColor>
@@ -41,7 +42,11 @@ QVariant ExchangeListModel::data(const QModelIndex &index, int role) const
                          : summary(exchange);
     }
     case Qt::ToolTipRole:
-        return QString::fromLatin1(exchange.requestLine());
+        // The request line may carry a code or a token in its query: masked like the texts.
+        return QString::fromLatin1(
+            m_masked ? Redaction::redactOne(m_exchanges, index.row(), Redaction::Style::Masked)
+                           .requestLine()
+                     : exchange.requestLine());
     case Qt::ForegroundRole:
         if (m_diagnoses.at(index.row()) || exchange.status >= 400 ||
             (!exchange.networkError.isEmpty() && !exchange.hasResponse()))

@@ -22,6 +22,7 @@ public:
 
     void append(const HttpExchange &exchange);
     void clear();
+    void setMasked(bool masked) { m_masked = masked; }
     const HttpExchange &at(int row) const { return m_exchanges.at(row); }
     const QList<HttpExchange> &exchanges() const { return m_exchanges; }
     // The diagnosis of a step, made when it was added, with the steps before it as context.
@@ -39,6 +40,7 @@ private:
     void diagnoseInBackground(int row);
 
     QList<HttpExchange> m_exchanges;
+    bool m_masked = true;
     QList<std::optional<Diagnosis>> m_diagnoses;
     QSet<int> m_diagnosing;
     int m_generation = 0; // which run a worker's diagnosis belongs to

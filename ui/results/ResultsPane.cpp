@@ -38,6 +38,20 @@ ResultsPane::ResultsPane(QWidget *parent)
             [this] { runAction(TokenActions::Action::Revoke); });
     connect(m_ui->targetCombo, &QComboBox::currentIndexChanged, this,
             &ResultsPane::updateSessionBar);
+    connect(m_ui->keepRefreshButton, &QPushButton::clicked, this, [this] {
+        if (m_actions && !m_actions->tokens().refreshToken.isEmpty())
+            emit keepRefreshTokenRequested(m_actions->tokens().refreshToken);
+    });
+    m_revealButton = new QToolButton(m_ui->detailTabs);
+    m_revealButton->setObjectName(QStringLiteral("revealSecretsButton"));
+    m_revealButton->setCheckable(true);
+    m_revealButton->setAutoRaise(true);
+    m_revealButton->setText(tr("Reveal secrets"));
+    m_revealButton->setToolTip(tr("Secrets, tokens and codes are masked (MASKED: and a short "
+                                  "hash; the same value has the same hash). Copy always copies "
+                                  "the real text."));
+    m_ui->detailTabs->setCornerWidget(m_revealButton, Qt::TopRightCorner);
+    connect(m_revealButton, &QToolButton::toggled, this, &ResultsPane::setSecretsRevealed);
     updateSessionBar();
     m_ui->stepsView->setModel(m_model);
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
@@ -48,13 +62,14 @@ ResultsPane::ResultsPane(QWidget *parent)
     m_formattedFeed = new TextFeeder(m_ui->formattedText);
     connect(m_ui->stepsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { showStep(current.row()); });
-    // Copy the exact text: the editors may show long lines broken, or a big body still loading.
-    auto copy = [](TextFeeder *feeder) {
-        return [feeder] { QGuiApplication::clipboard()->setText(feeder->text()); };
+    // Copy the exact text: the editors may show long lines broken, a big body still loading, or
+    // secrets masked.
+    auto copy = [this](int which) {
+        return [this, which] { QGuiApplication::clipboard()->setText(exactText(which)); };
     };
-    connect(m_ui->copyRequestButton, &QPushButton::clicked, this, copy(m_requestFeed));
-    connect(m_ui->copyResponseButton, &QPushButton::clicked, this, copy(m_responseFeed));
-    connect(m_ui->copyFormattedButton, &QPushButton::clicked, this, copy(m_formattedFeed));
+    connect(m_ui->copyRequestButton, &QPushButton::clicked, this, copy(0));
+    connect(m_ui->copyResponseButton, &QPushButton::clicked, this, copy(1));
+    connect(m_ui->copyFormattedButton, &QPushButton::clicked, this, copy(2));
     for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed})
         connect(feeder, &TextFeeder::finished, this, &ResultsPane::reportShownWhenDone);
     // A tab shown for the first time fills its editor now: report the step when that is done.
@@ -255,6 +270,35 @@ void ResultsPane::updateSessionBar()
         button->setEnabled(why.isEmpty());
         button->setToolTip(why.isEmpty() ? button->accessibleDescription() : why);
     }
+    m_ui->keepRefreshButton->setEnabled(!tokens.refreshToken.isEmpty());
+    m_ui->keepRefreshButton->setToolTip(tokens.refreshToken.isEmpty()
+                                            ? tr("The server returned no refresh token.")
+                                            : m_ui->keepRefreshButton->accessibleDescription());
+}
+
+void ResultsPane::setSecretsRevealed(bool revealed)
+{
+    if (m_revealed == revealed)
+        return;
+    m_revealed = revealed;
+    m_revealButton->setChecked(revealed);
+    m_revealButton->setText(revealed ? tr("Mask secrets") : tr("Reveal secrets"));
+    m_model->setMasked(!revealed);
+    if (m_ui->stepsView->currentIndex().isValid())
+        showStep(m_ui->stepsView->currentIndex().row());
+}
+
+QString ResultsPane::exactText(int which) const
+{
+    const int row = m_ui->stepsView->currentIndex().row();
+    if (row < 0 || row >= m_model->rowCount())
+        return {};
+    if (m_revealed) {
+        const TextFeeder *feeders[] = {m_requestFeed, m_responseFeed, m_formattedFeed};
+        return feeders[qBound(0, which, 2)]->text();
+    }
+    const StepTexts texts = StepTexts::prepare(m_model->exchanges(), row, m_idTokenChecks, false);
+    return which == 0 ? texts.request : which == 1 ? texts.response : texts.formatted;
 }
 
 TokenActions::Target ResultsPane::targetFor(TokenActions::Action action) const
@@ -422,7 +466,7 @@ void ResultsPane::showStep(int row)
     showDiagnosis(row);
     const QList<HttpExchange> run = m_model->exchanges();
     if (!StepTexts::isLarge(run.at(row))) {
-        showTexts(row, StepTexts::prepare(run, row, m_idTokenChecks));
+        showTexts(row, StepTexts::prepare(run, row, m_idTokenChecks, !m_revealed));
         return;
     }
     // A big body: parse and format it on a worker thread, and say so meanwhile.
@@ -433,7 +477,10 @@ void ResultsPane::showStep(int row)
     for (TextFeeder *feeder : {m_requestFeed, m_responseFeed, m_formattedFeed})
         feeder->setText(preparing);
     BackgroundWork::run(
-        this, [run, row, checks = m_idTokenChecks] { return StepTexts::prepare(run, row, checks); },
+        this,
+        [run, row, checks = m_idTokenChecks, masked = !m_revealed] {
+            return StepTexts::prepare(run, row, checks, masked);
+        },
         [this, generation = m_stepGeneration, row](const StepTexts &texts) {
             if (m_stepGeneration == generation) // not replaced by another step meanwhile
                 showTexts(row, texts);

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 class QTimer;
+class QToolButton;
 
 namespace Ui {
 class ResultsPane;
@@ -61,8 +62,17 @@ public:
     QString tokensText() const;
     int currentTab() const;
     void selectStep(int row);
+    // Secrets and tokens are masked ("MASKED:" and a short hash) in the step texts and tooltips
+    // until the person reveals them; Copy always copies the real text.
+    void setSecretsRevealed(bool revealed);
+    bool secretsRevealed() const { return m_revealed; }
+    // What the Copy buttons put on the clipboard for the selected step (0 request, 1 response,
+    // 2 formatted): the exact text, whether masked on screen or not.
+    QString exactText(int which) const;
 
 signals:
+    // The person asked to keep the session's refresh token (in the keychain, with the profile).
+    void keepRefreshTokenRequested(const QString &refreshToken);
     // The step's texts are in place: all of them, or at least those on the visible tab.
     void stepShown(int row);
 
@@ -95,6 +105,8 @@ private:
     int m_shownPending = -1;  // the row stepShown will report
     bool m_preparing = false; // a worker is preparing the selected step's texts
     int m_followPending = -1; // the new step whose tab is chosen once it has been read
+    bool m_revealed = false;
+    QToolButton *m_revealButton;
 };
 
 } // namespace workbench

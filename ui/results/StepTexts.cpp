@@ -2,6 +2,7 @@
 
 #include "TokenView.h"
 #include "diagnosis/DiagnosisContext.h"
+#include "export/Redaction.h"
 #include "http/BodyFormatter.h"
 #include "listener/CapturedRedirect.h"
 #include "util/FormEncoding.h"
@@ -87,11 +88,14 @@ QString formattedOf(const HttpExchange &exchange)
 } // namespace
 
 StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
-                             const QHash<QString, QList<TokenCheck>> &idTokenChecks)
+                             const QHash<QString, QList<TokenCheck>> &idTokenChecks, bool masked)
 {
     StepTexts texts;
-    const HttpExchange &exchange = run.at(row);
     prepareTokens(texts, run, row, idTokenChecks);
+    if (masked && !texts.tokensHtml.isEmpty())
+        texts.tokensHtml = Redaction::redactText(texts.tokensHtml, run, Redaction::Style::Masked);
+    const HttpExchange exchange =
+        masked ? Redaction::redactOne(run, row, Redaction::Style::Masked) : run.at(row);
     texts.request = QString::fromUtf8(exchange.rawRequest());
     texts.response = responseOf(exchange);
     texts.formatted = formattedOf(exchange);

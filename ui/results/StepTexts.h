@@ -20,8 +20,11 @@ struct StepTexts
     QString response;
     QString formatted;
 
+    // `masked`: every secret of the run (tokens, codes, verifiers, client credentials) shows as
+    // "MASKED:" and a short hash; the tokens are still decoded from the real values.
     static StepTexts prepare(const QList<HttpExchange> &run, int row,
-                             const QHash<QString, QList<TokenCheck>> &idTokenChecks);
+                             const QHash<QString, QList<TokenCheck>> &idTokenChecks,
+                             bool masked = true);
     // Whether preparing this step takes long enough to stall the GUI thread: a big body.
     static bool isLarge(const HttpExchange &exchange);
 };

@@ -59,10 +59,11 @@ void collectHeaders(const HttpHeaders &headers, QSet<QByteArray> *secrets)
     }
 }
 
-QByteArray replaceAll(QByteArray text, const QList<QByteArray> &secrets)
+QByteArray replaceAll(QByteArray text, const QList<QByteArray> &secrets,
+                      Style style = Style::Redacted)
 {
     for (const QByteArray &secret : secrets) {
-        const QByteArray mark = marker(secret);
+        const QByteArray mark = marker(secret, style);
         text.replace(secret, mark);
         // The same value form- or percent-encoded (bodies, query strings, raw requests).
         const QByteArray encoded = FormEncoding::encodeComponent(QString::fromUtf8(secret));
@@ -76,10 +77,10 @@ QByteArray replaceAll(QByteArray text, const QList<QByteArray> &secrets)
 }
 } // namespace
 
-QByteArray marker(const QByteArray &secret)
+QByteArray marker(const QByteArray &secret, Style style)
 {
     // Letters, a colon and hex digits: safe as is in URLs, headers, JSON and forms.
-    return "REDACTED:" +
+    return (style == Style::Redacted ? QByteArray("REDACTED:") : QByteArray("MASKED:")) +
            QCryptographicHash::hash(secret, QCryptographicHash::Sha256).left(4).toHex();
 }
 
@@ -125,26 +126,51 @@ QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges)
     return secrets;
 }
 
-QList<HttpExchange> redact(const QList<HttpExchange> &exchanges)
+namespace {
+// Longest first, so a secret that contains another is replaced whole.
+QList<QByteArray> sortedSecrets(const QList<HttpExchange> &exchanges)
 {
     QList<QByteArray> secrets = secretsIn(exchanges).values();
-    // Longest first, so a secret that contains another is replaced whole.
     std::sort(secrets.begin(), secrets.end(),
               [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
+    return secrets;
+}
+
+HttpExchange replaced(HttpExchange exchange, const QList<QByteArray> &secrets, Style style)
+{
+    exchange.request.url = QUrl::fromEncoded(
+        replaceAll(exchange.request.url.toEncoded(), secrets, style), QUrl::TolerantMode);
+    for (auto &header : exchange.request.headers)
+        header.second = replaceAll(header.second, secrets, style);
+    for (auto &header : exchange.responseHeaders)
+        header.second = replaceAll(header.second, secrets, style);
+    exchange.request.body = replaceAll(exchange.request.body, secrets, style);
+    exchange.wireRequest = replaceAll(exchange.wireRequest, secrets, style);
+    exchange.responseBody = replaceAll(exchange.responseBody, secrets, style);
+    return exchange;
+}
+} // namespace
+
+QList<HttpExchange> redact(const QList<HttpExchange> &exchanges, Style style)
+{
+    const QList<QByteArray> secrets = sortedSecrets(exchanges);
     QList<HttpExchange> result;
-    for (HttpExchange exchange : exchanges) {
-        exchange.request.url = QUrl::fromEncoded(
-            replaceAll(exchange.request.url.toEncoded(), secrets), QUrl::TolerantMode);
-        for (auto &header : exchange.request.headers)
-            header.second = replaceAll(header.second, secrets);
-        for (auto &header : exchange.responseHeaders)
-            header.second = replaceAll(header.second, secrets);
-        exchange.request.body = replaceAll(exchange.request.body, secrets);
-        exchange.wireRequest = replaceAll(exchange.wireRequest, secrets);
-        exchange.responseBody = replaceAll(exchange.responseBody, secrets);
-        result << exchange;
-    }
+    for (const HttpExchange &exchange : exchanges)
+        result << replaced(exchange, secrets, style);
     return result;
+}
+
+HttpExchange redactOne(const QList<HttpExchange> &run, qsizetype index, Style style)
+{
+    return replaced(run.at(index), sortedSecrets(run), style);
+}
+
+QString redactText(const QString &text, const QList<HttpExchange> &run, Style style)
+{
+    QString out = text;
+    for (const QByteArray &secret : sortedSecrets(run))
+        out.replace(QString::fromUtf8(secret), QString::fromLatin1(marker(secret, style)));
+    return out;
 }
 
 HttpExchange redact(const HttpExchange &exchange)

@@ -13,14 +13,24 @@ namespace workbench {
 // raw bytes received on the listener.
 namespace Redaction {
 
-QByteArray marker(const QByteArray &secret);
+// REDACTED: the value is gone (exports, history). MASKED: the app hides it on screen and can show
+// it again (results pane, until the person reveals secrets).
+enum class Style { Redacted, Masked };
+
+QByteArray marker(const QByteArray &secret, Style style = Style::Redacted);
 // The names of form fields, query parameters and JSON members that hold secrets.
 const QSet<QString> &secretNames();
 // The secret values in these exchanges.
 QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges);
 // The exchanges with every secret (of the whole run) replaced.
-QList<HttpExchange> redact(const QList<HttpExchange> &exchanges);
+QList<HttpExchange> redact(const QList<HttpExchange> &exchanges, Style style = Style::Redacted);
 HttpExchange redact(const HttpExchange &exchange);
+// One exchange of a run, with every secret of the whole run replaced (a code seen on the callback
+// is also replaced in the token request).
+HttpExchange redactOne(const QList<HttpExchange> &run, qsizetype index, Style style);
+// A text shown beside the run (an explanation quoting a token, say) with the run's secrets
+// replaced.
+QString redactText(const QString &text, const QList<HttpExchange> &run, Style style);
 
 } // namespace Redaction
 } // namespace workbench
