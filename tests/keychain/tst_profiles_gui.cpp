@@ -17,6 +17,7 @@
 #include <QComboBox>
 
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -215,6 +216,67 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().refreshToken, refreshToken, 5000);
         QVERIFY(child<QCheckBox>(&window, "rememberRefreshTokenCheck")->isChecked());
         QVERIFY(window.profileBar()->removeCurrent());
+    }
+
+    // A Postman collection's OAuth settings become profiles; asked to, the keychain keeps the
+    // collection's secrets (no file holds them) and the form gets them back.
+    void postmanSecretsGoToTheKeychainWhenAsked()
+    {
+        QFile file(
+            QStringLiteral(WORKBENCH_TEST_DATA "/postman/team-apis.postman_collection.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        MainWindow window;
+        window.show();
+        const QString message = window.profileBar()->importPostman(file.readAll(), true);
+        QVERIFY2(message.contains("Imported 3 profile(s)"), qPrintable(message));
+        QVERIFY(message.contains("3 secret(s) kept in the keychain"));
+        QCOMPARE(child<QComboBox>(&window, "profileCombo")->currentText(),
+                 QStringLiteral("Team APIs"));
+        QCOMPARE(child<QLineEdit>(&window, "clientIdEdit")->text(), QStringLiteral("web-portal"));
+        if (m_noKeychain) {
+            QTRY_VERIFY_WITH_TIMEOUT(window.profileBar()->keychainNote().contains("No keychain"),
+                                     5000);
+        } else {
+            QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(&window, "clientSecretEdit")->text(),
+                                      QStringLiteral("postman-secret-4f1d"), 5000);
+            QVERIFY(child<QCheckBox>(&window, "rememberSecretCheck")->isChecked());
+            QTest::qWait(300); // the other writes
+        }
+        const QString home = m_noKeychain
+                                 ? QFileInfo(window.profileStore()->filePath()).absolutePath()
+                                 : qEnvironmentVariable("HOME");
+        for (const QByteArray &secret :
+             {QByteArray("postman-secret-4f1d"), QByteArray("backoffice-secret-77aa")})
+            QCOMPARE(filescan::filesContaining(home, secret), QStringList());
+        while (!window.profileStore()->profiles().isEmpty()) {
+            QVERIFY(window.profileBar()->select(window.profileStore()->profiles().first().id));
+            QVERIFY(window.profileBar()->removeCurrent());
+        }
+    }
+
+    // Not asked to keep them: the profiles come without their secrets, and the person is told.
+    void postmanSecretsAreLeftOutUnlessAsked()
+    {
+        QFile file(
+            QStringLiteral(WORKBENCH_TEST_DATA "/postman/team-apis.postman_collection.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        MainWindow window;
+        window.show();
+        const QString message = window.profileBar()->importPostman(file.readAll(), false);
+        QVERIFY2(message.contains("3 secret(s) left out"), qPrintable(message));
+        QCOMPARE(window.profileStore()->profiles().size(), 3);
+        QTest::qWait(300);
+        QVERIFY(child<QLineEdit>(&window, "clientSecretEdit")->text().isEmpty());
+        QVERIFY(!child<QCheckBox>(&window, "rememberSecretCheck")->isChecked());
+        for (const Profile &profile : window.profileStore()->profiles())
+            QVERIFY(profile.rememberedSecrets.isEmpty());
+        // Bad input is said in one line, and adds nothing.
+        QVERIFY(window.profileBar()->importPostman("<html>", false).contains("not a Postman"));
+        QCOMPARE(window.profileStore()->profiles().size(), 3);
+        while (!window.profileStore()->profiles().isEmpty()) {
+            QVERIFY(window.profileBar()->select(window.profileStore()->profiles().first().id));
+            QVERIFY(window.profileBar()->removeCurrent());
+        }
     }
 
     void noKeychainIsShownWithARetry()

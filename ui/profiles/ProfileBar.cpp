@@ -1,6 +1,7 @@
 #include "ProfileBar.h"
 
 #include "forms/ClientForm.h"
+#include "storage/PostmanImport.h"
 #include "ui_ProfileBar.h"
 
 #include <QFileDialog>
@@ -61,6 +62,32 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
                                ? tr("Imported %n profile(s).", nullptr, count)
                                : tr("Imported %n profile(s); %1", nullptr, count).arg(error));
     });
+    menu->addAction(tr("Import a Postman collection's OAuth 2.0 settings…"), this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Import a Postman collection"),
+                                                          {}, tr("Postman collection (*.json)"));
+        QFile input(file);
+        if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
+            return;
+        const QByteArray json = input.read(16 * 1024 * 1024);
+        const PostmanImport::Result result = PostmanImport::fromJson(json);
+        int secrets = 0;
+        for (const auto &imported : result.profiles)
+            secrets += int(imported.secrets.size());
+        const bool keep =
+            secrets > 0 &&
+            QMessageBox::question(
+                this, tr("Secrets in the collection"),
+                tr("The collection holds %n secret(s) (client secrets, passwords). Keep them in "
+                   "the system keychain with the imported profiles? If not, they are left out "
+                   "and you type them when needed.",
+                   nullptr, secrets)) == QMessageBox::Yes;
+        const QString message = importPostman(json, keep);
+        if (!result.warnings.isEmpty())
+            QMessageBox::information(this, tr("Imported, with notes"),
+                                     message + QStringLiteral("\n\n• ") +
+                                         result.warnings.join(QStringLiteral("\n• ")));
+        emit messageRaised(message);
+    });
     menu->addAction(tr("Export this profile (no secrets)…"), this, [this] {
         if (currentId().isEmpty())
             return;
@@ -104,6 +131,7 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
     });
     connect(m_secrets, &SecretStore::secretWritten, this,
             [this](const SecretStore::Result &result) {
+                const QString written = m_writing.take(result.key);
                 if (result.ok()) {
                     m_ui->keychainNote->hide();
                     const Profile *profile = m_store->find(currentId());
@@ -112,11 +140,8 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
                             .arg(profile ? secretFieldOf(*profile, result.key) : tr("secret")));
                     return;
                 }
-                const Profile *profile = m_store->find(currentId());
-                const QString field = profile ? secretFieldOf(*profile, result.key) : QString();
-                const QString secret = m_form->config().secretField(field);
-                showKeychainProblem(result.error, [this, key = result.key, secret] {
-                    m_secrets->write(key, secret);
+                showKeychainProblem(result.error, [this, key = result.key, secret = written] {
+                    writeSecret(key, secret);
                 });
             });
     reload();
@@ -208,13 +233,19 @@ bool ProfileBar::save()
     for (const QString &field : ClientConfig::secretFieldNames()) {
         const QString key = profile.secretKey(field);
         if (profile.remembers(field))
-            m_secrets->write(key, config.secretField(field));
+            writeSecret(key, config.secretField(field));
         else if (rememberedBefore.contains(field))
             m_secrets->remove(key); // switched off: the keychain forgets it too
     }
     if (profile.rememberedSecrets.isEmpty())
         emit messageRaised(tr("Saved \"%1\" (no secret kept).").arg(profile.name));
     return true;
+}
+
+void ProfileBar::writeSecret(const QString &key, const QString &value)
+{
+    m_writing.insert(key, value); // for a retry, should the keychain refuse it
+    m_secrets->write(key, value);
 }
 
 QString ProfileBar::keepSecret(const QString &secretField, const QString &value)
@@ -231,8 +262,48 @@ QString ProfileBar::keepSecret(const QString &secretField, const QString &value)
     persist();
     m_form->setSecret(secretField, value);
     m_form->setRemembered(secretField, true);
-    m_secrets->write(profile.secretKey(secretField), value);
+    writeSecret(profile.secretKey(secretField), value);
     return {};
+}
+
+QString ProfileBar::importPostman(const QByteArray &json, bool keepSecrets)
+{
+    const PostmanImport::Result result = PostmanImport::fromJson(json);
+    if (!result.error.isEmpty())
+        return result.error;
+    QString first;
+    int kept = 0;
+    int left = 0;
+    for (const PostmanImport::Imported &imported : result.profiles) {
+        Profile profile = imported.profile;
+        if (keepSecrets)
+            profile.rememberedSecrets = imported.secrets.keys();
+        const QString id = m_store->add(profile);
+        if (first.isEmpty())
+            first = id;
+        const Profile *added = m_store->find(id);
+        for (auto it = imported.secrets.begin(); it != imported.secrets.end(); ++it) {
+            if (keepSecrets) {
+                writeSecret(added->secretKey(it.key()), it.value());
+                ++kept;
+            } else {
+                ++left;
+            }
+        }
+    }
+    persist();
+    reload();
+    select(first);
+    QString message = tr("Imported %n profile(s) from the Postman collection.", nullptr,
+                         int(result.profiles.size()));
+    if (kept > 0)
+        message += QLatin1Char(' ') + tr("%n secret(s) kept in the keychain.", nullptr, kept);
+    if (left > 0)
+        message += QLatin1Char(' ') + tr("%n secret(s) left out.", nullptr, left);
+    if (!result.warnings.isEmpty())
+        message += QLatin1Char(' ') + tr("%n note(s) on what did not carry over.", nullptr,
+                                         int(result.warnings.size()));
+    return message;
 }
 
 QString ProfileBar::secretFieldOf(const Profile &profile, const QString &key)

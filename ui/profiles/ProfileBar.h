@@ -3,6 +3,7 @@
 #include "storage/ProfileStore.h"
 #include "storage/SecretStore.h"
 
+#include <QHash>
 #include <QWidget>
 #include <functional>
 
@@ -42,6 +43,9 @@ public:
     // returned, when the person asks), without saving the rest of the form. Empty on success
     // (the keychain's answer follows as a message), else why not.
     QString keepSecret(const QString &secretField, const QString &value);
+    // Adds a profile per OAuth 2.0 block of a Postman collection and selects the first; their
+    // secrets go to the keychain only with `keepSecrets`. Returns what happened, for the person.
+    QString importPostman(const QByteArray &json, bool keepSecrets);
 
 public slots:
     bool save();
@@ -57,6 +61,7 @@ private:
     static QString secretFieldOf(const Profile &profile, const QString &key);
     void persist();
     void showKeychainProblem(const QString &error, std::function<void()> retry);
+    void writeSecret(const QString &key, const QString &value);
 
     Ui::ProfileBar *m_ui;
     ProfileStore *m_store;
@@ -64,6 +69,7 @@ private:
     ClientForm *m_form;
     std::function<void()> m_retry;
     bool m_reloading = false;
+    QHash<QString, QString> m_writing; // keychain key -> value, until the keychain answers
 };
 
 } // namespace workbench
