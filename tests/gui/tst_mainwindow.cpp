@@ -552,7 +552,7 @@ private slots:
         method->setCurrentText("client_secret_jwt");
         QVERIFY(secret->isVisibleTo(&window));
 
-        // Every other masked field (password, tokens, key passphrase) can be shown
+        // Every other masked field (password, tokens, assertion, key passphrase) can be shown
         // and copied from the field itself.
         QStringList masked;
         for (QLineEdit *edit : window.clientForm()->findChildren<QLineEdit *>()) {
@@ -574,7 +574,7 @@ private slots:
             QCOMPARE(edit->echoMode(), QLineEdit::Password);
         }
         for (const char *name : {"passwordEdit", "refreshTokenEdit", "subjectTokenEdit",
-                                 "actorTokenEdit", "keyPassphraseEdit"})
+                                 "actorTokenEdit", "assertionEdit", "keyPassphraseEdit"})
             QVERIFY2(masked.contains(name), name);
     }
 };

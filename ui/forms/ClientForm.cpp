@@ -201,7 +201,7 @@ ClientConfig ClientForm::config() const
     config.actorToken = m_ui->actorTokenEdit->text().trimmed();
     config.actorTokenType = m_ui->actorTokenTypeCombo->currentText().trimmed();
     config.requestedTokenType = m_ui->requestedTokenTypeCombo->currentText().trimmed();
-    config.assertion = m_ui->assertionEdit->toPlainText().trimmed();
+    config.assertion = m_ui->assertionEdit->text().trimmed();
     config.assertionSubject = m_ui->assertionSubjectEdit->text().trimmed();
 
     config.tls.caBundlePath = m_ui->caBundleEdit->text().trimmed();
@@ -260,7 +260,7 @@ void ClientForm::setConfig(const ClientConfig &config)
     m_ui->actorTokenEdit->setText(config.actorToken);
     m_ui->actorTokenTypeCombo->setCurrentText(config.actorTokenType);
     m_ui->requestedTokenTypeCombo->setCurrentText(config.requestedTokenType);
-    m_ui->assertionEdit->setPlainText(config.assertion);
+    m_ui->assertionEdit->setText(config.assertion);
     m_ui->assertionSubjectEdit->setText(config.assertionSubject);
 
     m_ui->caBundleEdit->setText(config.tls.caBundlePath);
