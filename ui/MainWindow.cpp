@@ -10,6 +10,7 @@
 #include "history/HistoryDialog.h"
 #include "http/ExchangeClient.h"
 #include "profiles/ProfileBar.h"
+#include "results/BackgroundWork.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 #include "sandbox/SandboxProvider.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); }),
       m_history(std::make_unique<RunHistory>())
 {
+    m_historyWriter.setMaxThreadCount(1);
     m_ui->setupUi(this);
     m_form = new ClientForm(m_ui->clientGroup);
     const QString profilesProblem = m_profiles->load();
@@ -260,10 +262,16 @@ void MainWindow::saveRun()
     if (m_run.id.isEmpty())
         return;
     m_run.exchanges = m_results->model()->exchanges();
-    const QString problem = m_history->save(m_run);
-    if (!problem.isEmpty())
-        statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
-                                 10000);
+    // Redacting and writing a run with big bodies takes a while: a writer thread of its own does
+    // it, one run after the other, so the newest save of a run is the one that stays.
+    BackgroundWork::run(
+        m_historyWriter, this,
+        [run = m_run, history = *m_history]() mutable { return history.save(run); },
+        [this](const QString &problem) {
+            if (!problem.isEmpty())
+                statusBar()->showMessage(
+                    tr("The run could not be saved to the history: %1").arg(problem), 10000);
+        });
 }
 
 void MainWindow::showHistory()

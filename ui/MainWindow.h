@@ -4,6 +4,7 @@
 #include "storage/RunHistory.h"
 
 #include <QMainWindow>
+#include <QThreadPool>
 #include <functional>
 #include <memory>
 
@@ -103,6 +104,7 @@ private:
     ProfileBar *m_profileBar;
     UrlOpener m_openUrl;
     std::unique_ptr<RunHistory> m_history;
+    QThreadPool m_historyWriter; // waits for the last save when the window goes
     RunRecord m_run; // the run on screen; empty id: none to save (or shown from the history)
 };
 

@@ -25,12 +25,13 @@ inline QThreadPool &pool()
     return workers;
 }
 
-// Runs work() on the pool, then done(result) on the GUI thread, unless `context` was destroyed
+// Runs work() on `workers`, then done(result) on the GUI thread, unless `context` was destroyed
 // in the meantime (done may then safely use it).
-template <typename Work, typename Done> void run(QObject *context, Work work, Done done)
+template <typename Work, typename Done>
+void run(QThreadPool &workers, QObject *context, Work work, Done done)
 {
     const QPointer<QObject> alive(context);
-    pool().start([alive, work = std::move(work), done = std::move(done)]() mutable {
+    workers.start([alive, work = std::move(work), done = std::move(done)]() mutable {
         auto result = work();
         QMetaObject::invokeMethod(
             qApp, [alive, done = std::move(done), result = std::move(result)]() mutable {
@@ -38,6 +39,12 @@ template <typename Work, typename Done> void run(QObject *context, Work work, Do
                     done(std::move(result));
             });
     });
+}
+
+// The same on the large-step pool.
+template <typename Work, typename Done> void run(QObject *context, Work work, Done done)
+{
+    run(pool(), context, std::move(work), std::move(done));
 }
 
 } // namespace workbench::BackgroundWork
