@@ -35,6 +35,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <functional>
 
 using namespace workbench;
 using testhttp::CannedServer;
@@ -46,6 +47,22 @@ using widgettest::typeInto;
 class TestMainWindow : public QObject
 {
     Q_OBJECT
+
+    // The window on the sandbox's confidential client, client credentials chosen; `before`
+    // changes the form, then Request token is pressed and the run awaited.
+    void requestTokenFromTheSandbox(MainWindow &window,
+                                    const std::function<void()> &before = nullptr)
+    {
+        QVERIFY(window.useSandbox(true));
+        window.show();
+        auto *combo = child<QComboBox>(&window, "grantCombo");
+        combo->setCurrentIndex(combo->findData("client_credentials"));
+        if (before)
+            before();
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+    }
 
     void fillForm(MainWindow &window, const CannedServer &server)
     {
@@ -411,13 +428,7 @@ private slots:
     void clientCredentialsAgainstTheSandbox()
     {
         MainWindow window;
-        QVERIFY(window.useSandbox(true));
-        window.show();
-        auto *combo = child<QComboBox>(&window, "grantCombo");
-        combo->setCurrentIndex(combo->findData("client_credentials"));
-        auto *start = child<QPushButton>(&window, "authorizeButton");
-        QTest::mouseClick(start, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+        requestTokenFromTheSandbox(window);
         ResultsPane *results = window.resultsPane();
         QVERIFY2(results->outcomeText().contains("client_credentials"),
                  qPrintable(results->outcomeText()));
@@ -447,17 +458,12 @@ private slots:
         QFETCH(QString, trigger);
         QFETCH(QString, entry);
         MainWindow window;
-        QVERIFY(window.useSandbox(true));
-        window.show();
-        auto *combo = child<QComboBox>(&window, "grantCombo");
-        combo->setCurrentIndex(combo->findData("client_credentials"));
-        child<QSpinBox>(&window, "timeoutSpin")->setValue(2);
-        window.useSandboxTrigger(trigger);
-        auto *start = child<QPushButton>(&window, "authorizeButton");
         QElapsedTimer clock;
-        clock.start();
-        QTest::mouseClick(start, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+        requestTokenFromTheSandbox(window, [&] {
+            child<QSpinBox>(&window, "timeoutSpin")->setValue(2);
+            window.useSandboxTrigger(trigger);
+            clock.start();
+        });
         if (entry == "transport.timeout")
             QVERIFY(clock.elapsed() >= 1800); // the 2 s setting, not the 30 s default
         ResultsPane *results = window.resultsPane();
@@ -475,13 +481,7 @@ private slots:
         {
             MainWindow window;
             window.history()->clear();
-            QVERIFY(window.useSandbox(true));
-            window.show();
-            auto *combo = child<QComboBox>(&window, "grantCombo");
-            combo->setCurrentIndex(combo->findData("client_credentials"));
-            auto *start = child<QPushButton>(&window, "authorizeButton");
-            QTest::mouseClick(start, Qt::LeftButton);
-            QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+            requestTokenFromTheSandbox(window);
             accessToken = window.tokenActions()->tokens().accessToken;
             QVERIFY(!accessToken.isEmpty());
             QTRY_COMPARE(window.history()->list().size(), 1); // written by a worker
