@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the README's screenshots from the real app in a real X server (Xvfb): the start
 # window, and the window after real flows (tst_e2e_gui: the code flow against oidc-provider in
-# headless Chromium, a diagnosed error, the sandbox with a trigger, the device flow waiting).
+# headless Chromium, a diagnosed error, the sandbox with a trigger and the history, the device
+# flow waiting).
 # Needs a test build: run scripts/test.sh once first.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"

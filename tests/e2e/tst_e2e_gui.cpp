@@ -6,6 +6,7 @@
 #include "flows/AuthorizationCodeFlow.h"
 #include "flows/DeviceCodePanel.h"
 #include "forms/ClientForm.h"
+#include "history/HistoryDialog.h"
 #include "results/ExchangeListModel.h"
 #include "results/JsonTreeModel.h"
 #include "results/ResultsPane.h"
@@ -327,6 +328,7 @@ private slots:
     void sandboxWorksOutOfTheBox()
     {
         MainWindow window;
+        window.history()->clear();
         QVERIFY(window.useSandbox());
         QProcess browser;
         showWithBrowser(window, browser);
@@ -392,6 +394,21 @@ private slots:
             QDir().mkpath(shots);
             QVERIFY(window.grab().save(shots + "/sandbox-trigger.png"));
         }
+
+        // Both runs are in the history, newest first, the refused one with its outcome.
+        QTRY_COMPARE(window.history()->list().size(), 2);
+        window.showHistory();
+        auto *history = window.findChild<HistoryDialog *>();
+        QVERIFY(history);
+        QCOMPARE(history->runCount(), 2);
+        QCOMPARE(history->currentId(), window.history()->list().first().id);
+        QVERIFY(window.history()->list().first().result != "succeeded");
+        if (!shots.isEmpty()) {
+            history->resize(900, 360);
+            QTest::qWait(100);
+            QVERIFY(history->grab().save(shots + "/history.png"));
+        }
+        history->close();
     }
 };
 
