@@ -44,9 +44,9 @@ QVariant ExchangeListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         // The request line may carry a code or a token in its query: masked like the texts.
         return QString::fromLatin1(
-            m_masked ? Redaction::redactOne(m_exchanges, index.row(), Redaction::Style::Masked)
-                           .requestLine()
-                     : exchange.requestLine());
+            m_masked
+                ? Redaction::redactWith(exchange, m_secrets, Redaction::Style::Masked).requestLine()
+                : exchange.requestLine());
     case Qt::ForegroundRole:
         if (m_diagnoses.at(index.row()) || exchange.status >= 400 ||
             (!exchange.networkError.isEmpty() && !exchange.hasResponse()))
@@ -63,6 +63,10 @@ void ExchangeListModel::append(const HttpExchange &exchange)
     beginInsertRows({}, row, row);
     m_exchanges.append(exchange);
     m_diagnoses.append(std::nullopt);
+    const qsizetype known = m_secretSet.size();
+    m_secretSet.unite(Redaction::secretsIn({exchange}, 1024 * 1024));
+    if (m_secretSet.size() != known)
+        m_secrets = Redaction::inReplacementOrder(m_secretSet);
     const bool nothingToDiagnose = exchange.label.isEmpty() && exchange.request.url.isEmpty();
     if (!nothingToDiagnose && !StepTexts::isLarge(exchange))
         m_diagnoses[row] = Diagnoser().diagnose(m_exchanges, row);
@@ -93,6 +97,8 @@ void ExchangeListModel::clear()
     m_exchanges.clear();
     m_diagnoses.clear();
     m_diagnosing.clear();
+    m_secretSet.clear();
+    m_secrets.clear();
     ++m_generation;
     endResetModel();
 }

@@ -23,6 +23,9 @@ public:
     void append(const HttpExchange &exchange);
     void clear();
     void setMasked(bool masked) { m_masked = masked; }
+    // The run's secrets, gathered as steps arrive (bodies over 1 MB are not read for them), in
+    // the order they are masked.
+    const QList<QByteArray> &secrets() const { return m_secrets; }
     const HttpExchange &at(int row) const { return m_exchanges.at(row); }
     const QList<HttpExchange> &exchanges() const { return m_exchanges; }
     // The diagnosis of a step, made when it was added, with the steps before it as context.
@@ -41,6 +44,8 @@ private:
 
     QList<HttpExchange> m_exchanges;
     bool m_masked = true;
+    QSet<QByteArray> m_secretSet;
+    QList<QByteArray> m_secrets;
     QList<std::optional<Diagnosis>> m_diagnoses;
     QSet<int> m_diagnosing;
     int m_generation = 0; // which run a worker's diagnosis belongs to

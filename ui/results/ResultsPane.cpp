@@ -7,6 +7,7 @@
 #include "TextFeeder.h"
 #include "TokenView.h"
 #include "export/ExchangeExport.h"
+#include "export/Redaction.h"
 #include "jose/Jwt.h"
 #include "ui_ResultsPane.h"
 
@@ -297,7 +298,7 @@ QString ResultsPane::exactText(int which) const
         const TextFeeder *feeders[] = {m_requestFeed, m_responseFeed, m_formattedFeed};
         return feeders[qBound(0, which, 2)]->text();
     }
-    const StepTexts texts = StepTexts::prepare(m_model->exchanges(), row, m_idTokenChecks, false);
+    const StepTexts texts = StepTexts::prepare(m_model->exchanges(), row, m_idTokenChecks);
     return which == 0 ? texts.request : which == 1 ? texts.response : texts.formatted;
 }
 
@@ -466,7 +467,8 @@ void ResultsPane::showStep(int row)
     showDiagnosis(row);
     const QList<HttpExchange> run = m_model->exchanges();
     if (!StepTexts::isLarge(run.at(row))) {
-        showTexts(row, StepTexts::prepare(run, row, m_idTokenChecks, !m_revealed));
+        showTexts(row, StepTexts::prepare(run, row, m_idTokenChecks,
+                                          m_revealed ? nullptr : &m_model->secrets()));
         return;
     }
     // A big body: parse and format it on a worker thread, and say so meanwhile.
@@ -478,8 +480,14 @@ void ResultsPane::showStep(int row)
         feeder->setText(preparing);
     BackgroundWork::run(
         this,
-        [run, row, checks = m_idTokenChecks, masked = !m_revealed] {
-            return StepTexts::prepare(run, row, checks, masked);
+        [run, row, checks = m_idTokenChecks, revealed = m_revealed, known = m_model->secrets()] {
+            if (revealed)
+                return StepTexts::prepare(run, row, checks);
+            // The model did not read this big body for secrets; the worker does.
+            QSet<QByteArray> all(known.cbegin(), known.cend());
+            all.unite(Redaction::secretsIn({run.at(row)}));
+            const QList<QByteArray> secrets = Redaction::inReplacementOrder(all);
+            return StepTexts::prepare(run, row, checks, &secrets);
         },
         [this, generation = m_stepGeneration, row](const StepTexts &texts) {
             if (m_stepGeneration == generation) // not replaced by another step meanwhile

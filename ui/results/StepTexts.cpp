@@ -88,14 +88,17 @@ QString formattedOf(const HttpExchange &exchange)
 } // namespace
 
 StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
-                             const QHash<QString, QList<TokenCheck>> &idTokenChecks, bool masked)
+                             const QHash<QString, QList<TokenCheck>> &idTokenChecks,
+                             const QList<QByteArray> *maskSecrets)
 {
     StepTexts texts;
     prepareTokens(texts, run, row, idTokenChecks);
-    if (masked && !texts.tokensHtml.isEmpty())
-        texts.tokensHtml = Redaction::redactText(texts.tokensHtml, run, Redaction::Style::Masked);
+    if (maskSecrets && !texts.tokensHtml.isEmpty())
+        texts.tokensHtml =
+            Redaction::redactText(texts.tokensHtml, *maskSecrets, Redaction::Style::Masked);
     const HttpExchange exchange =
-        masked ? Redaction::redactOne(run, row, Redaction::Style::Masked) : run.at(row);
+        maskSecrets ? Redaction::redactWith(run.at(row), *maskSecrets, Redaction::Style::Masked)
+                    : run.at(row);
     texts.request = QString::fromUtf8(exchange.rawRequest());
     texts.response = responseOf(exchange);
     texts.formatted = formattedOf(exchange);

@@ -20,11 +20,12 @@ struct StepTexts
     QString response;
     QString formatted;
 
-    // `masked`: every secret of the run (tokens, codes, verifiers, client credentials) shows as
-    // "MASKED:" and a short hash; the tokens are still decoded from the real values.
+    // `maskSecrets` (Redaction::inReplacementOrder), when given: each of these secrets of the
+    // run (tokens, codes, verifiers, client credentials) shows as "MASKED:" and a short hash;
+    // the tokens are still decoded from the real values. Null: shown as they are.
     static StepTexts prepare(const QList<HttpExchange> &run, int row,
                              const QHash<QString, QList<TokenCheck>> &idTokenChecks,
-                             bool masked = true);
+                             const QList<QByteArray> *maskSecrets = nullptr);
     // Whether preparing this step takes long enough to stall the GUI thread: a big body.
     static bool isLarge(const HttpExchange &exchange);
 };

@@ -59,19 +59,45 @@ void collectHeaders(const HttpHeaders &headers, QSet<QByteArray> *secrets)
     }
 }
 
-QByteArray replaceAll(QByteArray text, const QList<QByteArray> &secrets,
-                      Style style = Style::Redacted)
+// A secret with the other spellings it may have on the wire: form- or percent-encoded (bodies,
+// query strings, raw requests). Worked out once per redaction, not once per field.
+struct Spellings
 {
+    QByteArray value;
+    QList<QByteArray> encoded;
+};
+
+QList<Spellings> spellingsOf(const QList<QByteArray> &secrets)
+{
+    QList<Spellings> out;
+    out.reserve(secrets.size());
     for (const QByteArray &secret : secrets) {
-        const QByteArray mark = marker(secret, style);
-        text.replace(secret, mark);
-        // The same value form- or percent-encoded (bodies, query strings, raw requests).
-        const QByteArray encoded = FormEncoding::encodeComponent(QString::fromUtf8(secret));
-        if (encoded != secret)
-            text.replace(encoded, mark);
+        Spellings spellings{secret, {}};
+        const QByteArray form = FormEncoding::encodeComponent(QString::fromUtf8(secret));
+        if (form != secret)
+            spellings.encoded << form;
         const QByteArray percent = QUrl::toPercentEncoding(QString::fromUtf8(secret));
-        if (percent != secret)
-            text.replace(percent, mark);
+        if (percent != secret && percent != form)
+            spellings.encoded << percent;
+        out << spellings;
+    }
+    return out;
+}
+
+QByteArray replaceAll(QByteArray text, const QList<Spellings> &secrets, Style style)
+{
+    for (const Spellings &secret : secrets) {
+        QByteArray mark; // hashed only when the secret is there
+        const auto replace = [&](const QByteArray &spelling) {
+            if (!text.contains(spelling))
+                return;
+            if (mark.isEmpty())
+                mark = marker(secret.value, style);
+            text.replace(spelling, mark);
+        };
+        replace(secret.value);
+        for (const QByteArray &spelling : secret.encoded)
+            replace(spelling);
     }
     return text;
 }
@@ -94,8 +120,11 @@ const QSet<QString> &secretNames()
     return names;
 }
 
-QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges)
+QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges, qsizetype maxParsedBody)
 {
+    const auto parsed = [maxParsedBody](const QByteArray &body) {
+        return maxParsedBody < 0 || body.size() <= maxParsedBody ? body : QByteArray();
+    };
     QSet<QByteArray> secrets;
     for (const HttpExchange &exchange : exchanges) {
         collectHeaders(exchange.request.headers, &secrets);
@@ -103,18 +132,20 @@ QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges)
         collectForm(FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()),
                     &secrets);
         collectForm(CapturedRedirect::parametersOf(exchange), &secrets);
-        const QJsonDocument requestJson = QJsonDocument::fromJson(exchange.request.body);
+        const QByteArray requestBody = parsed(exchange.request.body);
+        const QJsonDocument requestJson = QJsonDocument::fromJson(requestBody);
         if (requestJson.isObject())
             collectJson(requestJson.object(), &secrets);
         else
-            collectForm(FormEncoding::decode(exchange.request.body), &secrets);
-        const QJsonDocument responseJson = QJsonDocument::fromJson(exchange.responseBody);
+            collectForm(FormEncoding::decode(requestBody), &secrets);
+        const QByteArray responseBody = parsed(exchange.responseBody);
+        const QJsonDocument responseJson = QJsonDocument::fromJson(responseBody);
         if (!responseJson.isNull())
             collectJson(responseJson.isObject() ? QJsonValue(responseJson.object())
                                                 : QJsonValue(responseJson.array()),
                         &secrets);
         else
-            collectForm(FormEncoding::decode(exchange.responseBody), &secrets);
+            collectForm(FormEncoding::decode(responseBody), &secrets);
     }
     // Very short values would blot out unrelated text; none of the secrets above is that short.
     for (auto it = secrets.begin(); it != secrets.end();) {
@@ -126,18 +157,24 @@ QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges)
     return secrets;
 }
 
-namespace {
-// Longest first, so a secret that contains another is replaced whole.
-QList<QByteArray> sortedSecrets(const QList<HttpExchange> &exchanges)
+QList<QByteArray> inReplacementOrder(const QSet<QByteArray> &secrets)
 {
-    QList<QByteArray> secrets = secretsIn(exchanges).values();
-    std::sort(secrets.begin(), secrets.end(),
-              [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
-    return secrets;
+    QList<QByteArray> ordered = secrets.values();
+    std::sort(ordered.begin(), ordered.end(), [](const QByteArray &a, const QByteArray &b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
+    return ordered;
 }
 
-HttpExchange replaced(HttpExchange exchange, const QList<QByteArray> &secrets, Style style)
+namespace {
+QList<QByteArray> sortedSecrets(const QList<HttpExchange> &exchanges)
 {
+    return inReplacementOrder(secretsIn(exchanges));
+}
+
+HttpExchange replaced(HttpExchange exchange, const QList<QByteArray> &secretList, Style style)
+{
+    const QList<Spellings> secrets = spellingsOf(secretList);
     exchange.request.url = QUrl::fromEncoded(
         replaceAll(exchange.request.url.toEncoded(), secrets, style), QUrl::TolerantMode);
     for (auto &header : exchange.request.headers)
@@ -165,12 +202,22 @@ HttpExchange redactOne(const QList<HttpExchange> &run, qsizetype index, Style st
     return replaced(run.at(index), sortedSecrets(run), style);
 }
 
-QString redactText(const QString &text, const QList<HttpExchange> &run, Style style)
+HttpExchange redactWith(const HttpExchange &exchange, const QList<QByteArray> &secrets, Style style)
+{
+    return replaced(exchange, secrets, style);
+}
+
+QString redactText(const QString &text, const QList<QByteArray> &secrets, Style style)
 {
     QString out = text;
-    for (const QByteArray &secret : sortedSecrets(run))
+    for (const QByteArray &secret : secrets)
         out.replace(QString::fromUtf8(secret), QString::fromLatin1(marker(secret, style)));
     return out;
+}
+
+QString redactText(const QString &text, const QList<HttpExchange> &run, Style style)
+{
+    return redactText(text, sortedSecrets(run), style);
 }
 
 HttpExchange redact(const HttpExchange &exchange)

@@ -20,14 +20,22 @@ enum class Style { Redacted, Masked };
 QByteArray marker(const QByteArray &secret, Style style = Style::Redacted);
 // The names of form fields, query parameters and JSON members that hold secrets.
 const QSet<QString> &secretNames();
-// The secret values in these exchanges.
-QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges);
+// The secret values in these exchanges. Bodies over `maxParsedBody` bytes (when not negative)
+// are not parsed for them: a window shows a big body without reading all of it first.
+QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges, qsizetype maxParsedBody = -1);
+// The secrets in the order they are replaced: longest first, so one that contains another is
+// replaced whole.
+QList<QByteArray> inReplacementOrder(const QSet<QByteArray> &secrets);
 // The exchanges with every secret (of the whole run) replaced.
 QList<HttpExchange> redact(const QList<HttpExchange> &exchanges, Style style = Style::Redacted);
 HttpExchange redact(const HttpExchange &exchange);
 // One exchange of a run, with every secret of the whole run replaced (a code seen on the callback
 // is also replaced in the token request).
 HttpExchange redactOne(const QList<HttpExchange> &run, qsizetype index, Style style);
+// The same with the secrets known already (inReplacementOrder).
+HttpExchange redactWith(const HttpExchange &exchange, const QList<QByteArray> &secrets,
+                        Style style);
+QString redactText(const QString &text, const QList<QByteArray> &secrets, Style style);
 // A text shown beside the run (an explanation quoting a token, say) with the run's secrets
 // replaced.
 QString redactText(const QString &text, const QList<HttpExchange> &run, Style style);
