@@ -1,8 +1,12 @@
 // Starts a real, certified OpenID provider (oidc-provider) on 127.0.0.1 with an ephemeral port
 // for the end-to-end tests, and prints one JSON line describing it. Test use only.
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import http from 'node:http';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 // Signing keys made for this run: the app must validate ID tokens against the JWKS it fetches.
 // Keys of the clients that sign their own JWTs (private_key_jwt, request objects). The tests get
@@ -104,6 +108,36 @@ export const clients = {
     grant_types: ['authorization_code', 'implicit'],
     response_types: ['code id_token'],
   },
+  // Grants oidc-provider leaves to the deployment, registered below (registerGrantType): the
+  // provider still authenticates the client, checks the grant is allowed and shapes the answer.
+  tokenExchange: {
+    client_id: 'workbench-token-exchange',
+    client_secret: 'token-exchange-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: [TOKEN_EXCHANGE],
+    response_types: [],
+    redirect_uris: [],
+  },
+  jwtBearer: {
+    client_id: 'workbench-jwt-bearer',
+    token_endpoint_auth_method: 'private_key_jwt',
+    grant_types: [JWT_BEARER],
+    response_types: [],
+    redirect_uris: [],
+    jwks: clientJwks(clientKeys.rsa, 'client-rsa'),
+    private_key_pem: clientPem(clientKeys.rsa),
+    kid: 'client-rsa',
+  },
+  password: {
+    client_id: 'workbench-password',
+    client_secret: 'password-grant-secret',
+    token_endpoint_auth_method: 'client_secret_post',
+    grant_types: ['password'],
+    response_types: [],
+    redirect_uris: [],
+    test_username: 'alice',
+    test_password: 'correct horse battery staple',
+  },
   confidentialHs256: {
     client_id: 'workbench-confidential-hs256',
     client_secret: 'an-hs256-secret-that-is-longer-than-32-bytes',
@@ -112,12 +146,90 @@ export const clients = {
   },
 };
 
+// An access token for the authenticated client, as oidc-provider's own client credentials grant
+// makes it, with the grant's extra members.
+async function issueAccessToken(provider, ctx, extra = {}) {
+  const { client, params } = ctx.oidc;
+  const token = new provider.ClientCredentials({ client, scope: params.scope || undefined });
+  const value = await token.save();
+  ctx.body = {
+    access_token: value,
+    token_type: 'Bearer',
+    expires_in: token.expiration,
+    ...(token.scope ? { scope: token.scope } : {}),
+    ...extra,
+  };
+}
+
+const required = (params, name) => {
+  if (!params[name]) throw new errors.InvalidRequest(`missing required parameter '${name}'`);
+  return params[name];
+};
+
+// The JWT bearer grant's assertion (RFC 7523 §3): signed by the client's registered key, issued
+// by the client, for this issuer, not expired, with a subject.
+function checkAssertion(assertion, issuer, client) {
+  const parts = assertion.split('.');
+  if (parts.length !== 3) throw new errors.InvalidGrant('the assertion is not a signed JWT');
+  let header;
+  let claims;
+  try {
+    header = JSON.parse(Buffer.from(parts[0], 'base64url'));
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url'));
+  } catch {
+    throw new errors.InvalidGrant('the assertion is not a signed JWT');
+  }
+  const jwk = client.jwks.keys.find((key) => !header.kid || key.kid === header.kid);
+  const algorithms = { RS256: {}, ES256: { dsaEncoding: 'ieee-p1363' } };
+  if (!jwk || !(header.alg in algorithms)) throw new errors.InvalidGrant('the assertion is signed with an unknown key or algorithm');
+  const key = { key: createPublicKey({ key: jwk, format: 'jwk' }), ...algorithms[header.alg] };
+  const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
+  if (!verify('sha256', signed, key, Buffer.from(parts[2], 'base64url'))) {
+    throw new errors.InvalidGrant('the assertion signature is invalid');
+  }
+  const audiences = [].concat(claims.aud ?? []);
+  if (claims.iss !== client.client_id) throw new errors.InvalidGrant('the assertion was not issued by this client');
+  if (!audiences.includes(issuer)) throw new errors.InvalidGrant('the assertion is not meant for this issuer');
+  if (!(claims.exp > Date.now() / 1000)) throw new errors.InvalidGrant('the assertion has expired');
+  if (!claims.sub) throw new errors.InvalidGrant('the assertion has no subject');
+}
+
+function registerGrants(provider, issuer) {
+  provider.registerGrantType(TOKEN_EXCHANGE, async (ctx) => {
+    const { params } = ctx.oidc;
+    const subjectToken = required(params, 'subject_token');
+    if (required(params, 'subject_token_type') !== ACCESS_TOKEN_TYPE) {
+      throw new errors.InvalidRequest('only access tokens are accepted as subject_token');
+    }
+    const subject = (await provider.ClientCredentials.find(subjectToken))
+      ?? (await provider.AccessToken.find(subjectToken));
+    if (!subject) throw new errors.InvalidGrant('subject_token is invalid, expired or revoked');
+    await issueAccessToken(provider, ctx, { issued_token_type: ACCESS_TOKEN_TYPE });
+  }, ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type',
+    'requested_token_type', 'scope', 'audience', 'resource'], ['audience', 'resource']);
+
+  provider.registerGrantType(JWT_BEARER, async (ctx) => {
+    checkAssertion(required(ctx.oidc.params, 'assertion'), issuer, clients.jwtBearer);
+    await issueAccessToken(provider, ctx);
+  }, ['assertion', 'scope']);
+
+  provider.registerGrantType('password', async (ctx) => {
+    const { params } = ctx.oidc;
+    const username = required(params, 'username');
+    const password = required(params, 'password');
+    if (username !== clients.password.test_username || password !== clients.password.test_password) {
+      throw new errors.InvalidGrant('wrong username or password');
+    }
+    await issueAccessToken(provider, ctx);
+  }, ['username', 'password', 'scope']);
+}
+
 const server = http.createServer();
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
-    clients: Object.values(clients).map(({ private_key_pem: _pem, kid: _kid, ...client }) => ({
+    clients: Object.values(clients).map(({ private_key_pem: _pem, kid: _kid, test_username: _u, test_password: _p, ...client }) => ({
       application_type: 'native',
       // RFC 8252 §7.3: a native client's loopback redirect URI matches on any port.
       redirect_uris: ['http://127.0.0.1/callback'],
@@ -149,6 +261,7 @@ server.listen(0, '127.0.0.1', async () => {
       claims: async () => ({ sub, email: `${sub}@example.test`, email_verified: true }),
     }),
   });
+  registerGrants(provider, issuer);
   provider.on('server_error', (_ctx, error) => console.error('provider server_error', error));
   server.on('request', provider.callback());
 
