@@ -34,7 +34,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("OAuth Workbench"));
     QApplication::setApplicationVersion(QStringLiteral(WORKBENCH_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("oauth-workbench"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/oauth-workbench.svg")));
+    QApplication::setWindowIcon(workbench::MainWindow::applicationIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Test and debug OAuth 2.0 and OpenID Connect "

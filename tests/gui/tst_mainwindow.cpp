@@ -100,6 +100,20 @@ private slots:
     // Profiles go to Qt's test location, never the person's own config.
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
+    void applicationIconHasEveryHicolorSize()
+    {
+        // PNGs rendered from the SVG at build time, so no SVG engine is needed to show it.
+        const QIcon icon = MainWindow::applicationIcon();
+        QCOMPARE(icon.availableSizes().size(), 7);
+        for (const int size : {16, 24, 32, 48, 64, 128, 256}) {
+            const QImage image = icon.pixmap(size, size).toImage();
+            QCOMPARE(image.size(), QSize(size, size));
+            // Drawn, not blank: the middle of the icon is opaque.
+            QVERIFY2(qAlpha(image.pixel(size / 2, size / 2)) > 0,
+                     qPrintable(QString::number(size)));
+        }
+    }
+
     void fillsTheFormAndRunsTheFlow()
     {
         CannedServer server(jsonResponse(
