@@ -36,9 +36,8 @@
 namespace workbench {
 
 namespace {
-// The icon's PNG sizes, each read when first drawn. (QIcon::addFile asks QImageReader for the
-// format of every file at once, which loads every image format plugin, the SVG one with its
-// library: about 0.5 MB and a few milliseconds at each start.)
+// The icon's PNG sizes, each read when first drawn. (QIcon::addFile would open every file at
+// once to ask QImageReader for its format.)
 class PngSizesIconEngine : public QIconEngine
 {
 public:
