@@ -3,7 +3,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QHash>
 #include <QIcon>
+#include <QImage>
 #include <QLineEdit>
 #include <QPainter>
 #include <QPainterPath>
@@ -14,15 +16,15 @@ namespace workbench::SecretFieldActions {
 namespace {
 
 // Small line icons drawn in the text colour, so they follow the style and need no files.
-QIcon drawn(void (*paint)(QPainter &), const QColor &colour)
+QImage draw(void (*paint)(QPainter &), const QColor &colour)
 {
-    QPixmap pixmap(32, 32);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
+    QImage image(32, 32, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(QPen(colour, 2.4, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     paint(painter);
-    return QIcon(pixmap);
+    return image;
 }
 
 void eye(QPainter &p)
@@ -46,6 +48,18 @@ void copy(QPainter &p)
     p.drawRoundedRect(QRectF(10, 10, 17, 18), 2, 2);
     p.drawPolyline(
         QPolygonF({QPointF(6, 22), QPointF(5, 22), QPointF(5, 4), QPointF(21, 4), QPointF(21, 6)}));
+}
+
+// Each icon is drawn once per colour: a form has a dozen such fields (drawing them all took
+// about 2 % of the app's start). Kept as images, which outlive the application safely.
+QIcon drawn(void (*paint)(QPainter &), const QColor &colour)
+{
+    static QHash<QPair<quintptr, QRgb>, QImage> images;
+    const auto key = qMakePair(reinterpret_cast<quintptr>(paint), colour.rgba());
+    auto it = images.find(key);
+    if (it == images.end())
+        it = images.insert(key, draw(paint, colour));
+    return QIcon(QPixmap::fromImage(*it));
 }
 
 } // namespace
