@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <QTextEdit>
 
 using namespace workbench;
 using widgettest::child;
@@ -61,6 +62,34 @@ private slots:
         pane.addExchange(tokenExchange(400, R"({"error":"invalid_grant"})"));
         QVERIFY(pane.responseText().contains(QStringLiteral("invalid_grant")));
         QVERIFY(pane.diagnosisText().contains(QStringLiteral("invalid_grant")));
+    }
+
+    void aNewStepIsPreparedOnce()
+    {
+        // Selecting the new step shows it; it used to be prepared a second time right after
+        // (once by the selection, once by the call), doubling the work of every step.
+        ResultsPane pane;
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        auto *tokens = child<QTextEdit>(&pane, "tokensText");
+        QSignalSpy filled(tokens, &QTextEdit::textChanged);
+        tokens->setHtml(QStringLiteral("<p>calibration</p>"));
+        const qsizetype perStep = filled.size(); // what filling the tokens view once gives
+        QVERIFY(perStep >= 1);
+        filled.clear();
+        pane.addExchange(tokenExchange(200, "{\"access_token\":\"abc-1234567890\"}"));
+        QTest::qWait(100);
+        QCOMPARE(filled.size(), perStep);
+        filled.clear();
+        pane.addExchange(tokenExchange(400, "{\"error\":\"invalid_grant\"}"));
+        QTest::qWait(100);
+        QCOMPARE(filled.size(), perStep);
+        // Choosing a step again still shows it (the same count again).
+        filled.clear();
+        pane.selectStep(0);
+        QCOMPARE(filled.size(), perStep);
+        QVERIFY(pane.responseText().contains(QStringLiteral("access_token")));
+        QVERIFY(tokens->toPlainText().contains(QStringLiteral("access_token")));
     }
 
     void largeBodyIsPreparedOffTheGuiThreadAndArrivesWhole()

@@ -454,8 +454,11 @@ void ResultsPane::selectStep(int row)
 {
     if (row < 0 || row >= m_model->rowCount())
         return;
-    m_ui->stepsView->setCurrentIndex(m_model->index(row));
-    showStep(row);
+    const QModelIndex index = m_model->index(row);
+    if (m_ui->stepsView->currentIndex() == index)
+        showStep(row); // already the current one: show it again
+    else
+        m_ui->stepsView->setCurrentIndex(index); // currentChanged shows it
 }
 
 void ResultsPane::showStep(int row)
