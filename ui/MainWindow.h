@@ -41,10 +41,6 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // The app's icon in the hicolor sizes, PNGs rendered from the SVG at build time: nothing
-    // is rendered from SVG at start, and each size is read only when drawn.
-    static QIcon applicationIcon();
-
     void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
     void setConfig(const ClientConfig &config);
 

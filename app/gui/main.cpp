@@ -1,3 +1,4 @@
+#include "AppIcon.h"
 #include "CommandLine.h"
 #include "FirstPaintExit.h"
 #include "MainWindow.h"
@@ -34,7 +35,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("OAuth Workbench"));
     QApplication::setApplicationVersion(QStringLiteral(WORKBENCH_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("oauth-workbench"));
-    QApplication::setWindowIcon(workbench::MainWindow::applicationIcon());
+    QApplication::setWindowIcon(workbench::applicationIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Test and debug OAuth 2.0 and OpenID Connect "

@@ -1,6 +1,7 @@
 // Drives the real main window offscreen: types into the form, presses the buttons and keys a
 // person would, and checks what the results pane shows. The browser is played by a raw socket
 // and the token endpoint by a canned local server (the e2e test covers the real provider).
+#include "AppIcon.h"
 #include "MainWindow.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "forms/ClientForm.h"
@@ -103,7 +104,7 @@ private slots:
     void applicationIconHasEveryHicolorSize()
     {
         // PNGs rendered from the SVG at build time, so no SVG engine is needed to show it.
-        const QIcon icon = MainWindow::applicationIcon();
+        const QIcon icon = applicationIcon();
         QCOMPARE(icon.availableSizes().size(), 7);
         for (const int size : {16, 24, 32, 48, 64, 128, 256}) {
             const QImage image = icon.pixmap(size, size).toImage();
