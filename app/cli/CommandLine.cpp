@@ -1,9 +1,10 @@
 #include "CommandLine.h"
 
+#include "CliOutput.h"
+#include "GrantCommand.h"
 #include "diagnosis/Diagnoser.h"
 #include "diagnosis/RawInput.h"
 #include "flows/AuthorizationCodeFlow.h"
-#include "http/BodyFormatter.h"
 #include "http/ExchangeClient.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggers.h"
@@ -21,64 +22,8 @@
 namespace workbench::CommandLine {
 
 namespace {
-const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("explain"),
-                            QStringLiteral("sandbox")};
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-int usageError(const QString &message, const QString &command = QStringLiteral("authorize"))
-{
-    err() << "oauth-workbench: " << message << "\n"
-          << "Run 'oauth-workbench-cli " << command << " --help' for the options.\n";
-    err().flush();
-    return 2;
-}
-
-QJsonObject exchangeToJson(const HttpExchange &exchange)
-{
-    QJsonObject object{{"label", exchange.label},
-                       {"request", QString::fromUtf8(exchange.rawRequest())},
-                       {"status", exchange.status},
-                       {"elapsed_ms", double(exchange.elapsedMs)}};
-    if (exchange.hasResponse())
-        object.insert("response", QString::fromUtf8(exchange.rawResponse()));
-    if (!exchange.networkError.isEmpty())
-        object.insert("network_error", exchange.networkError);
-    return object;
-}
-
-void printExchange(const HttpExchange &exchange)
-{
-    out() << "\n=== " << exchange.label << " ===\n" << QString::fromUtf8(exchange.rawRequest());
-    if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
-        out() << "\n";
-        out().flush();
-        return;
-    }
-    out() << "\n--- response";
-    if (exchange.elapsedMs >= 0)
-        out() << " (" << exchange.elapsedMs << " ms)";
-    out() << " ---\n";
-    if (!exchange.hasResponse()) {
-        out() << "(no HTTP response: " << exchange.networkError << ")\n";
-    } else {
-        out() << QString::fromUtf8(exchange.rawResponse()) << "\n";
-        const auto formatted =
-            BodyFormatter::format(exchange.responseBody, exchange.responseHeader("Content-Type"));
-        if (formatted.kind == BodyFormatter::Kind::Json)
-            out() << "--- body (formatted JSON) ---\n" << formatted.text << "\n";
-    }
-    out().flush();
-}
+const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
+                            QStringLiteral("explain"), QStringLiteral("sandbox")};
 
 int explain(const QStringList &arguments)
 {
@@ -95,12 +40,8 @@ int explain(const QStringList &arguments)
         "endpoint", "Which endpoint answered: token, authorization or resource.", "kind");
     const QCommandLineOption grant("grant", "The grant_type that was sent, if any.", "type");
     parser.addOptions({json, endpoint, grant});
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("explain"));
-    if (parser.isSet("help")) {
-        out() << parser.helpText();
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments, QStringLiteral("explain")))
+        return *exit;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
         return usageError(QStringLiteral("explain takes exactly one FILE (or - for stdin)"),
@@ -178,19 +119,11 @@ int authorize(const QStringList &arguments)
     parser.addPositionalArgument("authorize", "The command.");
     const QCommandLineOption authEndpoint("authorization-endpoint", "Authorization endpoint URL.",
                                           "url");
-    const QCommandLineOption tokenEndpoint("token-endpoint", "Token endpoint URL.", "url");
-    const QCommandLineOption clientId("client-id", "Client identifier.", "id");
+    const ClientOptions client;
     const QCommandLineOption issuer(
         "issuer", "Issuer identifier the ID token's iss must equal exactly.", "url");
     const QCommandLineOption jwksUri(
         "jwks-uri", "The issuer's JWKS URI, to check the ID token's signature.", "url");
-    const QCommandLineOption secretEnv("client-secret-env",
-                                       "Read the client secret from this environment variable "
-                                       "(never pass secrets as arguments: others can see them).",
-                                       "name");
-    const QCommandLineOption authMethod(
-        "auth-method", "client_secret_basic (default), client_secret_post or none.", "method",
-        "client_secret_basic");
     const QCommandLineOption scope("scope", "Space-separated scopes.", "scopes", "openid");
     const QCommandLineOption redirect("redirect-uri",
                                       "Loopback redirect URI; without a port a free one is used.",
@@ -203,36 +136,22 @@ int authorize(const QStringList &arguments)
                                      "Program to open the URL with (it gets the URL as its "
                                      "argument); otherwise the URL is printed for you to open.",
                                      "program");
-    const QCommandLineOption json("json", "Print the result as one JSON document.");
     const QCommandLineOption timeout("timeout", "Seconds to wait for the redirect.", "seconds",
                                      "300");
-    parser.addOptions({authEndpoint, tokenEndpoint, clientId, issuer, jwksUri, secretEnv,
-                       authMethod, scope, redirect, noPkce, plainPkce, param, browser, json,
-                       timeout});
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText());
-    if (parser.isSet("help")) {
-        out() << parser.helpText();
-        return 0;
-    }
+    parser.addOptions(client.all());
+    parser.addOptions({authEndpoint, issuer, jwksUri, scope, redirect, noPkce, plainPkce, param,
+                       browser, timeout});
+    if (const auto exit = parseArguments(parser, arguments, QStringLiteral("authorize")))
+        return *exit;
 
     ClientConfig config;
     config.authorizationEndpoint = QUrl(parser.value(authEndpoint));
-    config.tokenEndpoint = QUrl(parser.value(tokenEndpoint));
-    config.clientId = parser.value(clientId);
+    if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
+        return usageError(problem);
     if (parser.isSet(issuer))
         config.issuer = QUrl(parser.value(issuer));
     if (parser.isSet(jwksUri))
         config.jwksUri = QUrl(parser.value(jwksUri));
-    if (parser.isSet(secretEnv)) {
-        if (!qEnvironmentVariableIsSet(qPrintable(parser.value(secretEnv))))
-            return usageError(
-                QStringLiteral("environment variable %1 is not set").arg(parser.value(secretEnv)));
-        config.clientSecret = qEnvironmentVariable(qPrintable(parser.value(secretEnv)));
-    }
-    if (!clientAuthMethodFromName(parser.value(authMethod), &config.authMethod))
-        return usageError(
-            QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod)));
     config.scope = parser.value(scope);
     config.redirectUri = QUrl(parser.value(redirect));
     config.usePkce = !parser.isSet(noPkce);
@@ -244,9 +163,9 @@ int authorize(const QStringList &arguments)
     if (!problems.isEmpty())
         return usageError(problems.join(QStringLiteral("\n  ")));
 
-    const bool asJson = parser.isSet(json);
-    ExchangeClient client;
-    AuthorizationCodeFlow flow(&client);
+    const bool asJson = parser.isSet(client.json);
+    ExchangeClient exchangeClient;
+    AuthorizationCodeFlow flow(&exchangeClient);
     QProcess browserProcess;
     int exitCode = 1;
     QObject::connect(&flow, &AuthorizationCodeFlow::warningRaised, [](const QString &warning) {
@@ -267,35 +186,7 @@ int authorize(const QStringList &arguments)
         QObject::connect(&flow, &AuthorizationCodeFlow::exchangeRecorded, &printExchange);
     QObject::connect(&flow, &AuthorizationCodeFlow::finished, [&](const FlowOutcome &outcome) {
         exitCode = outcome.succeeded() ? 0 : 1;
-        if (asJson) {
-            QJsonArray exchanges;
-            for (const HttpExchange &exchange : flow.exchanges())
-                exchanges.append(exchangeToJson(exchange));
-            QJsonArray checks;
-            for (const TokenCheck &check : outcome.idTokenChecks)
-                checks.append(QJsonObject{{"name", check.name},
-                                          {"status", TokenCheck::statusName(check.status)},
-                                          {"detail", check.detail},
-                                          {"fix", check.fix}});
-            const QJsonObject result{{"outcome", FlowOutcome::resultName(outcome.result)},
-                                     {"summary", outcome.summary},
-                                     {"details", QJsonArray::fromStringList(outcome.details)},
-                                     {"token_response", outcome.tokenResponse},
-                                     {"id_token_checks", checks},
-                                     {"exchanges", exchanges}};
-            out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
-        } else {
-            out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary << "\n";
-            for (const QString &detail : outcome.details)
-                out() << "  " << detail << "\n";
-            if (!outcome.idTokenChecks.isEmpty())
-                out() << "ID token checks:\n";
-            for (const TokenCheck &check : outcome.idTokenChecks)
-                out() << QStringLiteral("  %1 %2: %3\n")
-                             .arg(TokenCheck::statusName(check.status), -8)
-                             .arg(check.name, check.detail);
-        }
-        out().flush();
+        printOutcome(outcome, flow.exchanges(), asJson);
         QCoreApplication::exit(exitCode);
     });
     QTimer::singleShot(parser.value(timeout).toInt() * 1000, &flow, [&flow] { flow.cancel(); });
@@ -316,12 +207,8 @@ int sandbox(const QStringList &arguments)
     const QCommandLineOption triggers("triggers",
                                       "Print the error triggers as a Markdown table and exit.");
     parser.addOption(triggers);
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("sandbox"));
-    if (parser.isSet("help")) {
-        out() << parser.helpText();
-        return 0;
-    }
+    if (const auto exit = parseArguments(parser, arguments, QStringLiteral("sandbox")))
+        return *exit;
     if (parser.isSet(triggers)) {
         out() << SandboxTriggers::markdownTable();
         out().flush();
@@ -360,7 +247,9 @@ int run(const QStringList &arguments)
         arguments.at(1) == QLatin1String("-h")) {
         out() << versionText() << "\n\nUsage: oauth-workbench-cli <command> [options]\n\n"
               << "Commands:\n  authorize   run the authorization code flow (see authorize "
-                 "--help)\n  explain     explain an error response or redirect (see explain "
+                 "--help)\n  token       run a grant without a browser: client credentials, "
+                 "refresh,\n              password, token exchange, JWT bearer (see token --help)"
+                 "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
         out().flush();
@@ -373,6 +262,8 @@ int run(const QStringList &arguments)
     }
     if (arguments.at(1) == QLatin1String("authorize"))
         return authorize(arguments);
+    if (arguments.at(1) == QLatin1String("token"))
+        return GrantCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("explain"))
         return explain(arguments);
     if (arguments.at(1) == QLatin1String("sandbox"))

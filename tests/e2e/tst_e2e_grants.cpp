@@ -9,7 +9,10 @@
 
 #include "E2eEnvironment.h"
 
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -277,6 +280,55 @@ private slots:
 
         config.password = "not the password";
         expectInvalidGrant(config);
+    }
+
+    // The command line runs the same grants: tokens for the right secret (exit 0), and for a
+    // refused token exchange the diagnosis in its JSON (exit 1). Secrets go in through the
+    // environment only.
+    void commandLineRunsTheGrants()
+    {
+        const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
+        QVERIFY2(QFile::exists(cli), "WORKBENCH_CLI must name oauth-workbench-cli");
+        const auto runCli = [&](const QStringList &arguments, const QString &secret, int *exit) {
+            QProcess process;
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert("E2E_SECRET", secret);
+            environment.insert("E2E_SUBJECT", "not-a-token-this-server-issued");
+            process.setProcessEnvironment(environment);
+            process.start(cli, QStringList{"token", "--json", "--token-endpoint",
+                                           m_env.discovery().value("token_endpoint").toString(),
+                                           "--client-secret-env", "E2E_SECRET"} +
+                                   arguments);
+            if (!process.waitForFinished(30000))
+                return QJsonObject{{"error", "the command did not finish"}};
+            *exit = process.exitCode();
+            return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        };
+        const QJsonObject service = m_env.client("service");
+        int exit = -1;
+        const QJsonObject issued = runCli(
+            {"--grant", "client_credentials", "--client-id", service.value("client_id").toString()},
+            service.value("client_secret").toString(), &exit);
+        QCOMPARE(exit, 0);
+        QCOMPARE(issued.value("outcome").toString(), QStringLiteral("succeeded"));
+        QVERIFY(
+            !issued.value("token_response").toObject().value("access_token").toString().isEmpty());
+        QVERIFY(!issued.contains("diagnosis"));
+
+        const QJsonObject exchanger = m_env.client("tokenExchange");
+        const QJsonObject refused =
+            runCli({"--grant", "token-exchange", "--client-id",
+                    exchanger.value("client_id").toString(), "--subject-token-env", "E2E_SUBJECT"},
+                   exchanger.value("client_secret").toString(), &exit);
+        QCOMPARE(exit, 1);
+        QCOMPARE(refused.value("token_response").toObject().value("error").toString(),
+                 QStringLiteral("invalid_grant"));
+        QCOMPARE(refused.value("diagnosis").toObject().value("code").toString(),
+                 QStringLiteral("invalid_grant"));
+        const QString request =
+            refused.value("exchanges").toArray().first().toObject().value("request").toString();
+        QVERIFY(request.contains(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"));
     }
 
     // Cancel while polling: the flow ends at once and polls no more.

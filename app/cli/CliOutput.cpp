@@ -1,0 +1,168 @@
+#include "CliOutput.h"
+
+#include "diagnosis/Diagnoser.h"
+#include "http/BodyFormatter.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace workbench::CommandLine {
+
+namespace {
+// The last step with a problem, diagnosed with the steps before it as context.
+std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges)
+{
+    const Diagnoser diagnoser;
+    for (qsizetype row = exchanges.size() - 1; row >= 0; --row) {
+        if (auto diagnosis = diagnoser.diagnose(exchanges, row))
+            return diagnosis;
+    }
+    return std::nullopt;
+}
+} // namespace
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int usageError(const QString &message, const QString &command)
+{
+    err() << "oauth-workbench: " << message << "\n"
+          << "Run 'oauth-workbench-cli " << command << " --help' for the options.\n";
+    err().flush();
+    return 2;
+}
+
+QJsonObject exchangeToJson(const HttpExchange &exchange)
+{
+    QJsonObject object{{"label", exchange.label},
+                       {"request", QString::fromUtf8(exchange.rawRequest())},
+                       {"status", exchange.status},
+                       {"elapsed_ms", double(exchange.elapsedMs)}};
+    if (exchange.hasResponse())
+        object.insert("response", QString::fromUtf8(exchange.rawResponse()));
+    if (!exchange.networkError.isEmpty())
+        object.insert("network_error", exchange.networkError);
+    return object;
+}
+
+void printExchange(const HttpExchange &exchange)
+{
+    out() << "\n=== " << exchange.label << " ===\n" << QString::fromUtf8(exchange.rawRequest());
+    if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
+        out() << "\n";
+        out().flush();
+        return;
+    }
+    out() << "\n--- response";
+    if (exchange.elapsedMs >= 0)
+        out() << " (" << exchange.elapsedMs << " ms)";
+    out() << " ---\n";
+    if (!exchange.hasResponse()) {
+        out() << "(no HTTP response: " << exchange.networkError << ")\n";
+    } else {
+        out() << QString::fromUtf8(exchange.rawResponse()) << "\n";
+        const auto formatted =
+            BodyFormatter::format(exchange.responseBody, exchange.responseHeader("Content-Type"));
+        if (formatted.kind == BodyFormatter::Kind::Json)
+            out() << "--- body (formatted JSON) ---\n" << formatted.text << "\n";
+    }
+    out().flush();
+}
+
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
+                                  const QString &command)
+{
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), command);
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        out().flush();
+        return 0;
+    }
+    return std::nullopt;
+}
+
+QString secretFromEnvironment(const QString &variable, QString *value)
+{
+    if (!qEnvironmentVariableIsSet(qPrintable(variable)))
+        return QStringLiteral("environment variable %1 is not set").arg(variable);
+    *value = qEnvironmentVariable(qPrintable(variable));
+    return {};
+}
+
+QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config) const
+{
+    config->tokenEndpoint = QUrl(parser.value(tokenEndpoint));
+    config->clientId = parser.value(clientId);
+    if (!clientAuthMethodFromName(parser.value(authMethod), &config->authMethod))
+        return QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod));
+    config->signingAlgorithm = parser.value(signingAlg);
+    config->keyId = parser.value(keyId);
+    for (const auto &[option, field] : {std::pair{&secretEnv, &config->clientSecret},
+                                        std::pair{&passphraseEnv, &config->privateKeyPassphrase}}) {
+        if (!parser.isSet(*option))
+            continue;
+        if (QString problem = secretFromEnvironment(parser.value(*option), field);
+            !problem.isEmpty())
+            return problem;
+    }
+    if (parser.isSet(privateKey)) {
+        QFile file(parser.value(privateKey));
+        if (!file.open(QIODevice::ReadOnly))
+            return QStringLiteral("cannot read %1: %2")
+                .arg(parser.value(privateKey), file.errorString());
+        config->privateKeyPem = QString::fromUtf8(file.read(64 * 1024));
+    }
+    return {};
+}
+
+void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson)
+{
+    const std::optional<Diagnosis> diagnosis =
+        outcome.succeeded() ? std::nullopt : lastProblem(exchanges);
+    if (asJson) {
+        QJsonArray recorded;
+        for (const HttpExchange &exchange : exchanges)
+            recorded.append(exchangeToJson(exchange));
+        QJsonArray checks;
+        for (const TokenCheck &check : outcome.idTokenChecks)
+            checks.append(QJsonObject{{"name", check.name},
+                                      {"status", TokenCheck::statusName(check.status)},
+                                      {"detail", check.detail},
+                                      {"fix", check.fix}});
+        QJsonObject result{{"outcome", FlowOutcome::resultName(outcome.result)},
+                           {"summary", outcome.summary},
+                           {"details", QJsonArray::fromStringList(outcome.details)},
+                           {"token_response", outcome.tokenResponse},
+                           {"id_token_checks", checks},
+                           {"exchanges", recorded}};
+        if (diagnosis)
+            result.insert("diagnosis", diagnosis->toJson());
+        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    } else {
+        out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary << "\n";
+        for (const QString &detail : outcome.details)
+            out() << "  " << detail << "\n";
+        if (!outcome.idTokenChecks.isEmpty())
+            out() << "ID token checks:\n";
+        for (const TokenCheck &check : outcome.idTokenChecks)
+            out() << QStringLiteral("  %1 %2: %3\n")
+                         .arg(TokenCheck::statusName(check.status), -8)
+                         .arg(check.name, check.detail);
+        if (diagnosis)
+            out() << "\n=== Diagnosis ===\n" << diagnosis->toText();
+    }
+    out().flush();
+}
+
+} // namespace workbench::CommandLine

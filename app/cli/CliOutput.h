@@ -1,0 +1,69 @@
+#pragma once
+
+#include "flows/ClientConfig.h"
+#include "flows/FlowOutcome.h"
+#include "http/HttpExchange.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <optional>
+
+namespace workbench::CommandLine {
+
+// Standard output and error as Qt text streams.
+QTextStream &out();
+QTextStream &err();
+// Prints a usage error that names the command's --help; returns the exit code 2.
+int usageError(const QString &message, const QString &command = QStringLiteral("authorize"));
+// Parses a command's arguments. An exit code when the command stops here: 0 after printing
+// --help, 2 after a usage error; nothing when it goes on.
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
+                                  const QString &command);
+// One exchange, raw request and response (with the JSON body formatted), as it happens.
+void printExchange(const HttpExchange &exchange);
+QJsonObject exchangeToJson(const HttpExchange &exchange);
+// A flow's end: the outcome, the ID token checks and, when a step failed, its diagnosis (what
+// the error means, likely causes, fixes); as text, or as one JSON document with the exchanges.
+void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson);
+
+// The options every command that talks to a token endpoint takes: the endpoint, the client,
+// its secret (from an environment variable only), its authentication method, and --json.
+struct ClientOptions
+{
+    QCommandLineOption tokenEndpoint{"token-endpoint", "Token endpoint URL.", "url"};
+    QCommandLineOption clientId{"client-id", "Client identifier.", "id"};
+    QCommandLineOption secretEnv{"client-secret-env",
+                                 "Read the client secret from this environment variable (never "
+                                 "pass secrets as arguments: others can see them).",
+                                 "name"};
+    QCommandLineOption authMethod{"auth-method",
+                                  "client_secret_basic (default), client_secret_post, "
+                                  "client_secret_jwt, private_key_jwt or none.",
+                                  "method", "client_secret_basic"};
+    QCommandLineOption privateKey{"private-key",
+                                  "PEM private key file for private_key_jwt (and the assertions "
+                                  "and request objects the app signs).",
+                                  "file"};
+    QCommandLineOption passphraseEnv{
+        "key-passphrase-env", "Read the private key's passphrase from this variable.", "name"};
+    QCommandLineOption signingAlg{"signing-alg", "RS256 (default), PS256, ES256 or HS256.", "alg",
+                                  "RS256"};
+    QCommandLineOption keyId{"key-id", "kid to put in the headers of the JWTs the app signs.",
+                             "kid"};
+    QCommandLineOption json{"json", "Print the result as one JSON document."};
+
+    QList<QCommandLineOption> all() const
+    {
+        return {tokenEndpoint, clientId,   secretEnv, authMethod, privateKey,
+                passphraseEnv, signingAlg, keyId,     json};
+    }
+    // Puts them in `config`; a message for the person when one cannot be used.
+    QString apply(const QCommandLineParser &parser, ClientConfig *config) const;
+};
+// A secret from the environment variable named; a message when it is not set.
+QString secretFromEnvironment(const QString &variable, QString *value);
+
+} // namespace workbench::CommandLine
