@@ -133,7 +133,9 @@ private slots:
     void maskingUsesTheRunsSecrets()
     {
         const QList<HttpExchange> run{callback(), tokenExchange()};
-        const HttpExchange token = Redaction::redactOne(run, 1, Redaction::Style::Masked);
+        const QList<QByteArray> secrets = Redaction::inReplacementOrder(Redaction::secretsIn(run));
+        const HttpExchange token =
+            Redaction::redactWith(run.at(1), secrets, Redaction::Style::Masked);
         QVERIFY(token.request.body.contains(
             "code=" + Redaction::marker("theCODE123", Redaction::Style::Masked)));
         QVERIFY(!token.request.body.contains("s3cr3t"));
@@ -142,7 +144,7 @@ private slots:
                  Redaction::marker("x-secret").mid(9)); // same hash, other word
         const QString shown =
             Redaction::redactText(QStringLiteral("<p>token AT-very-secret-token-value here</p>"),
-                                  run, Redaction::Style::Masked);
+                                  secrets, Redaction::Style::Masked);
         QVERIFY(shown.startsWith("<p>token MASKED:"));
         QVERIFY(!shown.contains("AT-very"));
         // The unmasked exchange is untouched.

@@ -109,7 +109,9 @@ QString curl(const HttpExchange &exchange, Secrets secrets, const QList<HttpExch
     if (secrets == Secrets::Redacted) {
         QList<HttpExchange> all = run;
         all << exchange;
-        out = Redaction::redact(all).last();
+        out = Redaction::redactWith(exchange,
+                                    Redaction::inReplacementOrder(Redaction::secretsIn(all)),
+                                    Redaction::Style::Redacted);
     }
     QStringList parts{QStringLiteral("curl -i")};
     if (out.request.method != "GET" || !out.request.body.isEmpty())

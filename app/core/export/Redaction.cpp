@@ -167,14 +167,8 @@ QList<QByteArray> inReplacementOrder(const QSet<QByteArray> &secrets)
 }
 
 namespace {
-QList<QByteArray> sortedSecrets(const QList<HttpExchange> &exchanges)
+HttpExchange replaced(HttpExchange exchange, const QList<Spellings> &secrets, Style style)
 {
-    return inReplacementOrder(secretsIn(exchanges));
-}
-
-HttpExchange replaced(HttpExchange exchange, const QList<QByteArray> &secretList, Style style)
-{
-    const QList<Spellings> secrets = spellingsOf(secretList);
     exchange.request.url = QUrl::fromEncoded(
         replaceAll(exchange.request.url.toEncoded(), secrets, style), QUrl::TolerantMode);
     for (auto &header : exchange.request.headers)
@@ -190,21 +184,16 @@ HttpExchange replaced(HttpExchange exchange, const QList<QByteArray> &secretList
 
 QList<HttpExchange> redact(const QList<HttpExchange> &exchanges, Style style)
 {
-    const QList<QByteArray> secrets = sortedSecrets(exchanges);
+    const QList<Spellings> secrets = spellingsOf(inReplacementOrder(secretsIn(exchanges)));
     QList<HttpExchange> result;
     for (const HttpExchange &exchange : exchanges)
         result << replaced(exchange, secrets, style);
     return result;
 }
 
-HttpExchange redactOne(const QList<HttpExchange> &run, qsizetype index, Style style)
-{
-    return replaced(run.at(index), sortedSecrets(run), style);
-}
-
 HttpExchange redactWith(const HttpExchange &exchange, const QList<QByteArray> &secrets, Style style)
 {
-    return replaced(exchange, secrets, style);
+    return replaced(exchange, spellingsOf(secrets), style);
 }
 
 QString redactText(const QString &text, const QList<QByteArray> &secrets, Style style)
@@ -213,11 +202,6 @@ QString redactText(const QString &text, const QList<QByteArray> &secrets, Style 
     for (const QByteArray &secret : secrets)
         out.replace(QString::fromUtf8(secret), QString::fromLatin1(marker(secret, style)));
     return out;
-}
-
-QString redactText(const QString &text, const QList<HttpExchange> &run, Style style)
-{
-    return redactText(text, sortedSecrets(run), style);
 }
 
 HttpExchange redact(const HttpExchange &exchange)

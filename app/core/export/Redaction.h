@@ -29,16 +29,12 @@ QList<QByteArray> inReplacementOrder(const QSet<QByteArray> &secrets);
 // The exchanges with every secret (of the whole run) replaced.
 QList<HttpExchange> redact(const QList<HttpExchange> &exchanges, Style style = Style::Redacted);
 HttpExchange redact(const HttpExchange &exchange);
-// One exchange of a run, with every secret of the whole run replaced (a code seen on the callback
-// is also replaced in the token request).
-HttpExchange redactOne(const QList<HttpExchange> &run, qsizetype index, Style style);
-// The same with the secrets known already (inReplacementOrder).
+// One exchange with these secrets replaced (a run's secrets, secretsIn then inReplacementOrder:
+// a code seen on the callback is also replaced in the token request).
 HttpExchange redactWith(const HttpExchange &exchange, const QList<QByteArray> &secrets,
                         Style style);
+// A text shown beside the run (an explanation quoting a token, say) with these secrets replaced.
 QString redactText(const QString &text, const QList<QByteArray> &secrets, Style style);
-// A text shown beside the run (an explanation quoting a token, say) with the run's secrets
-// replaced.
-QString redactText(const QString &text, const QList<HttpExchange> &run, Style style);
 
 } // namespace Redaction
 } // namespace workbench
