@@ -227,7 +227,8 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         MainWindow window;
         window.show();
-        const QString message = window.profileBar()->importPostman(file.readAll(), true);
+        const QString message =
+            window.profileBar()->importPostman(PostmanImport::fromJson(file.readAll()), true);
         QVERIFY2(message.contains("Imported 3 profile(s)"), qPrintable(message));
         QVERIFY(message.contains("3 secret(s) kept in the keychain"));
         QCOMPARE(child<QComboBox>(&window, "profileCombo")->currentText(),
@@ -262,7 +263,8 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         MainWindow window;
         window.show();
-        const QString message = window.profileBar()->importPostman(file.readAll(), false);
+        const QString message =
+            window.profileBar()->importPostman(PostmanImport::fromJson(file.readAll()), false);
         QVERIFY2(message.contains("3 secret(s) left out"), qPrintable(message));
         QCOMPARE(window.profileStore()->profiles().size(), 3);
         QTest::qWait(300);
@@ -271,7 +273,9 @@ private slots:
         for (const Profile &profile : window.profileStore()->profiles())
             QVERIFY(profile.rememberedSecrets.isEmpty());
         // Bad input is said in one line, and adds nothing.
-        QVERIFY(window.profileBar()->importPostman("<html>", false).contains("not a Postman"));
+        QVERIFY(window.profileBar()
+                    ->importPostman(PostmanImport::fromJson("<html>"), false)
+                    .contains("not a Postman"));
         QCOMPARE(window.profileStore()->profiles().size(), 3);
         while (!window.profileStore()->profiles().isEmpty()) {
             QVERIFY(window.profileBar()->select(window.profileStore()->profiles().first().id));

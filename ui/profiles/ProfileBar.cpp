@@ -1,7 +1,6 @@
 #include "ProfileBar.h"
 
 #include "forms/ClientForm.h"
-#include "storage/PostmanImport.h"
 #include "ui_ProfileBar.h"
 
 #include <QFileDialog>
@@ -68,8 +67,7 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
         QFile input(file);
         if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
             return;
-        const QByteArray json = input.read(16 * 1024 * 1024);
-        const PostmanImport::Result result = PostmanImport::fromJson(json);
+        const PostmanImport::Result result = PostmanImport::fromJson(input.read(16 * 1024 * 1024));
         int secrets = 0;
         for (const auto &imported : result.profiles)
             secrets += int(imported.secrets.size());
@@ -81,7 +79,7 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
                    "the system keychain with the imported profiles? If not, they are left out "
                    "and you type them when needed.",
                    nullptr, secrets)) == QMessageBox::Yes;
-        const QString message = importPostman(json, keep);
+        const QString message = importPostman(result, keep);
         if (!result.warnings.isEmpty())
             QMessageBox::information(this, tr("Imported, with notes"),
                                      message + QStringLiteral("\n\n• ") +
@@ -266,9 +264,8 @@ QString ProfileBar::keepSecret(const QString &secretField, const QString &value)
     return {};
 }
 
-QString ProfileBar::importPostman(const QByteArray &json, bool keepSecrets)
+QString ProfileBar::importPostman(const PostmanImport::Result &result, bool keepSecrets)
 {
-    const PostmanImport::Result result = PostmanImport::fromJson(json);
     if (!result.error.isEmpty())
         return result.error;
     QString first;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/PostmanImport.h"
 #include "storage/ProfileStore.h"
 #include "storage/SecretStore.h"
 
@@ -43,9 +44,10 @@ public:
     // returned, when the person asks), without saving the rest of the form. Empty on success
     // (the keychain's answer follows as a message), else why not.
     QString keepSecret(const QString &secretField, const QString &value);
-    // Adds a profile per OAuth 2.0 block of a Postman collection and selects the first; their
-    // secrets go to the keychain only with `keepSecrets`. Returns what happened, for the person.
-    QString importPostman(const QByteArray &json, bool keepSecrets);
+    // Adds a profile per OAuth 2.0 block of a Postman collection (PostmanImport::fromJson) and
+    // selects the first; their secrets go to the keychain only with `keepSecrets`. Returns what
+    // happened, for the person.
+    QString importPostman(const PostmanImport::Result &collection, bool keepSecrets);
 
 public slots:
     bool save();

@@ -298,8 +298,8 @@ QString ResultsPane::exactText(int which) const
         const TextFeeder *feeders[] = {m_requestFeed, m_responseFeed, m_formattedFeed};
         return feeders[qBound(0, which, 2)]->text();
     }
-    const StepTexts texts = StepTexts::prepare(m_model->exchanges(), row, m_idTokenChecks);
-    return which == 0 ? texts.request : which == 1 ? texts.response : texts.formatted;
+    // Only the text asked for, from the step as it is: no tokens view, no masking.
+    return StepTexts::text(m_model->at(row), which);
 }
 
 TokenActions::Target ResultsPane::targetFor(TokenActions::Action action) const

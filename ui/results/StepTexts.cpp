@@ -99,10 +99,22 @@ StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
     const HttpExchange exchange =
         maskSecrets ? Redaction::redactWith(run.at(row), *maskSecrets, Redaction::Style::Masked)
                     : run.at(row);
-    texts.request = QString::fromUtf8(exchange.rawRequest());
-    texts.response = responseOf(exchange);
-    texts.formatted = formattedOf(exchange);
+    texts.request = text(exchange, 0);
+    texts.response = text(exchange, 1);
+    texts.formatted = text(exchange, 2);
     return texts;
+}
+
+QString StepTexts::text(const HttpExchange &exchange, int which)
+{
+    switch (which) {
+    case 0:
+        return QString::fromUtf8(exchange.rawRequest());
+    case 1:
+        return responseOf(exchange);
+    default:
+        return formattedOf(exchange);
+    }
 }
 
 bool StepTexts::isLarge(const HttpExchange &exchange)

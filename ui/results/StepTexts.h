@@ -26,6 +26,9 @@ struct StepTexts
     static StepTexts prepare(const QList<HttpExchange> &run, int row,
                              const QHash<QString, QList<TokenCheck>> &idTokenChecks,
                              const QList<QByteArray> *maskSecrets = nullptr);
+    // One of the three texts of a step, as it is (what Copy takes while the screen is masked):
+    // 0 the request, 1 the response, 2 the formatted body or parameters.
+    static QString text(const HttpExchange &exchange, int which);
     // Whether preparing this step takes long enough to stall the GUI thread: a big body.
     static bool isLarge(const HttpExchange &exchange);
 };
