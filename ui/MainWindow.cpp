@@ -31,6 +31,8 @@
 #include <QScrollBar>
 #include <QShortcut>
 
+#include <algorithm>
+
 namespace workbench {
 
 MainWindow::MainWindow(QWidget *parent)
@@ -339,8 +341,7 @@ void MainWindow::authorize()
                     : !m_ui->sandboxNote->isHidden() ? tr("Sandbox")
                                                      : tr("(no profile)");
     m_run.grant = grantTypeName(config.grant);
-    m_client->setTimeoutMs(config.timeoutSeconds * 1000);
-    const QString tlsProblem = m_client->setTlsOptions(config.tls);
+    const QString tlsProblem = applyConnectionSettings(config);
     if (!tlsProblem.isEmpty()) {
         m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
                                 tr("The TLS settings cannot be used."),
@@ -361,14 +362,19 @@ void MainWindow::discover(const QUrl &issuer)
     if (isRunning())
         return;
     m_results->clear();
-    m_client->setTimeoutMs(m_form->config().timeoutSeconds * 1000);
-    const QString tlsProblem = m_client->setTlsOptions(m_form->config().tls);
+    const QString tlsProblem = applyConnectionSettings(m_form->config());
     if (!tlsProblem.isEmpty()) {
         m_results->showResult(false, tr("The TLS settings cannot be used."), {tlsProblem});
         return;
     }
     statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));
     m_discovery->discover(issuer);
+}
+
+QString MainWindow::applyConnectionSettings(const ClientConfig &config)
+{
+    m_client->setTimeoutMs(config.timeoutSeconds * 1000);
+    return m_client->setTlsOptions(config.tls);
 }
 
 bool MainWindow::useSandbox(bool confidential)
@@ -423,11 +429,11 @@ void MainWindow::useSandboxTrigger(const QString &name)
     // One trigger at a time: a token endpoint typed for an earlier trigger goes back to the
     // sandbox's own.
     const QString issuer = m_sandbox->issuer();
-    bool endpointFromTrigger = false;
-    for (const SandboxTrigger &other : SandboxTriggers::all())
-        endpointFromTrigger =
-            endpointFromTrigger ||
-            (!other.isScope() && other.tokenEndpointFor(issuer) == config.tokenEndpoint);
+    const QList<SandboxTrigger> &triggers = SandboxTriggers::all();
+    const bool endpointFromTrigger =
+        std::any_of(triggers.begin(), triggers.end(), [&](const SandboxTrigger &other) {
+            return !other.isScope() && other.tokenEndpointFor(issuer) == config.tokenEndpoint;
+        });
     if (!trigger->isScope())
         m_form->setTokenEndpoint(trigger->tokenEndpointFor(issuer));
     else if (endpointFromTrigger)

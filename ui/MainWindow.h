@@ -84,6 +84,9 @@ public slots:
 
 private:
     void setBusy(bool busy);
+    // The profile's connection settings (request timeout, TLS) on the client every request of
+    // a run goes through; why not, when the TLS settings cannot be used.
+    QString applyConnectionSettings(const ClientConfig &config);
     void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
     void updateStartButton();
     void saveRun();
