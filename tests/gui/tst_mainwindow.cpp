@@ -378,6 +378,42 @@ private slots:
             QCOMPARE(back.secretField(field), full.secretField(field));
     }
 
+    // A whole config set at once (a profile chosen, the sandbox, discovery) works the form's
+    // state out once, for the values it ends with, not once per field.
+    void fillingTheFormUpdatesItOnce()
+    {
+        ClientForm form;
+        form.show();
+        QSignalSpy edited(&form, &ClientForm::edited);
+        ClientConfig config = fullconfig::make(); // token exchange, private_key_jwt
+        form.setConfig(config);
+        QCOMPARE(edited.count(), 1);
+        QVERIFY(child<QWidget>(&form, "subjectTokenEdit")->isVisibleTo(&form));
+        QVERIFY(child<QWidget>(&form, "loadKeyButton")->isVisibleTo(&form));
+        QVERIFY(!child<QWidget>(&form, "redirectUriEdit")->isVisibleTo(&form));
+        QVERIFY(child<QPushButton>(&form, "discoverButton")->isEnabled());
+
+        config.grant = GrantType::AuthorizationCode;
+        config.issuer = QUrl();
+        form.setConfig(config);
+        QCOMPARE(edited.count(), 2);
+        QVERIFY(!child<QWidget>(&form, "subjectTokenEdit")->isVisibleTo(&form));
+        QVERIFY(child<QWidget>(&form, "redirectUriEdit")->isVisibleTo(&form));
+        QVERIFY(!child<QPushButton>(&form, "discoverButton")->isEnabled());
+
+        ProviderMetadata metadata;
+        metadata.issuer = QStringLiteral("https://id.example.test");
+        metadata.tokenEndpoint = QUrl(QStringLiteral("https://id.example.test/token2"));
+        form.applyMetadata(metadata);
+        QCOMPARE(edited.count(), 3);
+        QCOMPARE(form.config().tokenEndpoint, metadata.tokenEndpoint);
+        QVERIFY(child<QPushButton>(&form, "discoverButton")->isEnabled());
+
+        // A key typed is still one update.
+        QTest::keyClicks(child<QLineEdit>(&form, "scopeEdit"), QStringLiteral("x"));
+        QCOMPARE(edited.count(), 4);
+    }
+
     // Only the fields a grant needs are shown; the start button says what it will do.
     void grantChoiceShapesTheForm_data()
     {

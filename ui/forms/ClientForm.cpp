@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QFileDialog>
+#include <QScopedValueRollback>
 
 namespace workbench {
 
@@ -214,6 +215,16 @@ ClientConfig ClientForm::config() const
 
 void ClientForm::setConfig(const ClientConfig &config)
 {
+    {
+        // Every field set below would work the whole form's state out again; once will do.
+        const QScopedValueRollback<bool> batch(m_filling, true);
+        fill(config);
+    }
+    updateState();
+}
+
+void ClientForm::fill(const ClientConfig &config)
+{
     setGrant(config.grant);
     m_ui->issuerEdit->setText(config.issuer.toString());
     m_ui->authorizationEndpointEdit->setText(config.authorizationEndpoint.toString());
@@ -276,7 +287,6 @@ void ClientForm::setConfig(const ClientConfig &config)
         config.useRequestObject);
     m_ui->tlsButton->setChecked(!config.tls.isDefault() ||
                                 config.timeoutSeconds != ClientConfig{}.timeoutSeconds);
-    updateState();
 }
 
 void ClientForm::setGrant(GrantType grant)
@@ -298,6 +308,15 @@ QStringList ClientForm::problems() const
 
 void ClientForm::applyMetadata(const ProviderMetadata &metadata)
 {
+    {
+        const QScopedValueRollback<bool> batch(m_filling, true);
+        fillEndpoints(metadata);
+    }
+    updateState();
+}
+
+void ClientForm::fillEndpoints(const ProviderMetadata &metadata)
+{
     if (metadata.authorizationEndpoint.isValid())
         m_ui->authorizationEndpointEdit->setText(metadata.authorizationEndpoint.toString());
     if (metadata.tokenEndpoint.isValid())
@@ -313,7 +332,6 @@ void ClientForm::applyMetadata(const ProviderMetadata &metadata)
     m_ui->parEndpointEdit->setText(metadata.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(metadata.issParameterSupported);
     m_idTokenAlgorithms = metadata.idTokenSigningAlgValuesSupported;
-    updateState();
 }
 
 void ClientForm::setScope(const QString &scope)
@@ -405,6 +423,8 @@ void ClientForm::updateKeyStatus()
 
 void ClientForm::updateState()
 {
+    if (m_filling)
+        return; // the fill calls it once it is done
     GrantType grant = GrantType::AuthorizationCode;
     grantTypeFromName(m_ui->grantCombo->currentData().toString(), &grant);
     ClientAuthMethod method = ClientAuthMethod::ClientSecretBasic;

@@ -50,12 +50,16 @@ signals:
 
 private:
     QCheckBox *rememberSwitchFor(const QString &secretField) const;
+    // Set the fields only; setConfig and applyMetadata then update the state once.
+    void fill(const ClientConfig &config);
+    void fillEndpoints(const ProviderMetadata &metadata);
     void updateState();
     void updateKeyStatus();
 
     Ui::ClientForm *m_ui;
     QStringList m_idTokenAlgorithms; // from discovery
     QString m_privateKeyPem;
+    bool m_filling = false; // many fields are being set at once: updateState waits
 };
 
 } // namespace workbench
