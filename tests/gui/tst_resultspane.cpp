@@ -4,8 +4,10 @@
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 
+#include <QFontDatabase>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
@@ -62,6 +64,18 @@ private slots:
         pane.addExchange(tokenExchange(400, R"({"error":"invalid_grant"})"));
         QVERIFY(pane.responseText().contains(QStringLiteral("invalid_grant")));
         QVERIFY(pane.diagnosisText().contains(QStringLiteral("invalid_grant")));
+    }
+
+    // The raw texts are shown in the fixed-width font (set with the first step, not at start).
+    void rawTextsAreFixedWidth()
+    {
+        ResultsPane pane;
+        pane.addExchange(tokenExchange(400, "{\"error\":\"invalid_grant\"}"));
+        const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        for (const char *name : {"requestText", "responseText", "formattedText"}) {
+            const QFont font = child<QPlainTextEdit>(&pane, name)->font();
+            QVERIFY2(font.family() == mono.family() && font.family() != pane.font().family(), name);
+        }
     }
 
     void aNewStepIsPreparedOnce()

@@ -55,9 +55,6 @@ ResultsPane::ResultsPane(QWidget *parent)
     connect(m_revealButton, &QToolButton::toggled, this, &ResultsPane::setSecretsRevealed);
     updateSessionBar();
     m_ui->stepsView->setModel(m_model);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    for (QPlainTextEdit *edit : {m_ui->requestText, m_ui->responseText, m_ui->formattedText})
-        edit->setFont(mono);
     m_requestFeed = new TextFeeder(m_ui->requestText);
     m_responseFeed = new TextFeeder(m_ui->responseText);
     m_formattedFeed = new TextFeeder(m_ui->formattedText);
@@ -514,6 +511,14 @@ void ResultsPane::showTexts(int row, const StepTexts &texts)
                                                          : texts.tokensHtml);
     showClaimsTree(texts.tokenBody);
     m_ui->tokensTab->setEnabled(!texts.tokensHtml.isEmpty());
+    if (!m_rawTextsMonospaced) {
+        // Set with the first texts, not at start: loading the fixed-width font is a cost the
+        // first paint of an empty pane need not pay.
+        m_rawTextsMonospaced = true;
+        const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        for (QPlainTextEdit *edit : {m_ui->requestText, m_ui->responseText, m_ui->formattedText})
+            edit->setFont(mono);
+    }
     m_requestFeed->setText(texts.request);
     m_responseFeed->setText(texts.response);
     m_formattedFeed->setText(texts.formatted);

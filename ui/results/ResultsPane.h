@@ -106,6 +106,7 @@ private:
     bool m_preparing = false; // a worker is preparing the selected step's texts
     int m_followPending = -1; // the new step whose tab is chosen once it has been read
     bool m_revealed = false;
+    bool m_rawTextsMonospaced = false; // the fixed-width font is set with the first texts
     QToolButton *m_revealButton;
 };
 
