@@ -4,6 +4,11 @@ import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import http from 'node:http';
 import Provider, { errors } from 'oidc-provider';
 
+// Each start-up step with the time since the process began, on stderr: the test shows stderr
+// when no JSON line came, so a stalled start says where it stalled.
+const step = (what) => process.stderr.write(`provider.mjs ${performance.now().toFixed(0)} ms: ${what}\n`);
+step('modules loaded');
+
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -23,6 +28,7 @@ const signingKeys = [
   ['ec-e2e', generateKeyPairSync('ec', { namedCurve: 'P-256' })],
   ['ed-e2e', generateKeyPairSync('ed25519')],
 ].map(([kid, pair]) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid, use: 'sig' }));
+step('keys made');
 
 export const clients = {
   confidentialBasic: {
@@ -227,6 +233,7 @@ function registerGrants(provider, issuer) {
 const server = http.createServer();
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
+  step(`listening on port ${port}`);
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients: Object.values(clients).map(({ private_key_pem: _pem, kid: _kid, test_username: _u, test_password: _p, ...client }) => ({
@@ -261,11 +268,14 @@ server.listen(0, '127.0.0.1', async () => {
       claims: async () => ({ sub, email: `${sub}@example.test`, email_verified: true }),
     }),
   });
+  step('provider built');
   registerGrants(provider, issuer);
   provider.on('server_error', (_ctx, error) => console.error('provider server_error', error));
   server.on('request', provider.callback());
 
+  step('asking for its own discovery document');
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+  step('ready');
   console.log(JSON.stringify({ issuer, port, discovery, clients }));
 });
 
