@@ -104,4 +104,11 @@ inline void report(const Figure &figure)
     std::fflush(stdout);
 }
 
+// A figure shown for context, beside the targets, with no target of its own.
+inline void reportContext(const QString &bench, const QString &metric, double value,
+                          const QString &baselineName, double baseline)
+{
+    report({bench, metric, value, baselineName, baseline, {}, true, true});
+}
+
 } // namespace bench
