@@ -7,6 +7,7 @@
 // window that draws text pays over the bare one.
 //   bench_startup APP BASELINE [RUNS]
 #include "BenchCommon.h"
+#include "FirstPaintExit.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>
@@ -27,13 +28,6 @@ struct Run
     double peakRssKb;
 };
 
-long long monotonicNs()
-{
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
-}
-
 Run runOnce(const QByteArray &program, const QList<QByteArray> &arguments)
 {
     QTemporaryDir home; // a first start: no profiles, no settings
@@ -49,7 +43,7 @@ Run runOnce(const QByteArray &program, const QList<QByteArray> &arguments)
     int out[2];
     if (pipe(out) != 0)
         qFatal("pipe failed");
-    const long long start = monotonicNs();
+    const long long start = FirstPaintExit::monotonicNs();
     const pid_t child = fork();
     if (child == 0) {
         dup2(out[1], STDOUT_FILENO);
@@ -67,13 +61,14 @@ Run runOnce(const QByteArray &program, const QList<QByteArray> &arguments)
     int status = 0;
     rusage usage{};
     wait4(child, &status, 0, &usage);
-    const long long end = monotonicNs();
+    const long long end = FirstPaintExit::monotonicNs();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         qFatal("%s did not exit cleanly (status %d)", program.constData(), status);
-    const qsizetype at = output.indexOf("first-paint-ns ");
+    const QByteArray marker = FirstPaintExit::kMarker;
+    const qsizetype at = output.indexOf(marker);
     if (at < 0)
         qFatal("%s did not report its first paint", program.constData());
-    const long long painted = output.mid(at + 15).split('\n').first().toLongLong();
+    const long long painted = output.mid(at + marker.size()).split('\n').first().toLongLong();
     if (painted <= start || painted > end)
         qFatal("%s reported a first paint outside its run", program.constData());
     return {(painted - start) / 1e6, (end - start) / 1e6, double(usage.ru_maxrss)};
