@@ -29,9 +29,10 @@ int explain(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Explains an error: what it means, its likely causes and how to fix it. "
-                       "FILE holds a raw HTTP response (status line, headers, blank line, body) "
-                       "or a redirect URL; '-' reads standard input."));
+        QStringLiteral("Explains an error: what it means, its likely causes ranked by the "
+                       "evidence, and how to fix it. FILE holds a raw HTTP response (status "
+                       "line, headers, blank line, body), the request that was sent followed by "
+                       "its response, or a redirect URL; '-' reads standard input."));
     parser.addHelpOption();
     parser.addPositionalArgument("explain", "The command.");
     parser.addPositionalArgument("FILE", "The response or URL to explain, or - for stdin.");
@@ -39,9 +40,37 @@ int explain(const QStringList &arguments)
     const QCommandLineOption endpoint(
         "endpoint", "Which endpoint answered: token, authorization or resource.", "kind");
     const QCommandLineOption grant("grant", "The grant_type that was sent, if any.", "type");
-    parser.addOptions({json, endpoint, grant});
+    const QCommandLineOption provider(
+        "provider",
+        "The provider that answered (a pack id such as entra, google, okta; 'list' prints them). "
+        "Without it the provider is identified from the URL, codes and headers.",
+        "id");
+    const QCommandLineOption issuer("issuer", "The issuer of the profile the request was made for.",
+                                    "url");
+    parser.addOptions({json, endpoint, grant, provider, issuer});
     if (const auto exit = parseArguments(parser, arguments, QStringLiteral("explain")))
         return *exit;
+    const QStringList kbErrors = KnowledgeBase::builtInLoadErrors();
+    if (!kbErrors.isEmpty()) {
+        err() << "oauth-workbench: the knowledge base is damaged:\n  " << kbErrors.join("\n  ")
+              << "\n";
+        return 3;
+    }
+    const KnowledgeBase &kb = KnowledgeBase::builtIn();
+    if (parser.value(provider) == QLatin1String("list")) {
+        for (const auto &pack : kb.providers())
+            out() << pack.id << "\t" << pack.name << "\n";
+        out().flush();
+        return 0;
+    }
+    if (parser.isSet(provider) && !kb.provider(parser.value(provider))) {
+        QStringList ids;
+        for (const auto &pack : kb.providers())
+            ids << pack.id;
+        return usageError(QStringLiteral("unknown --provider \"%1\"; known: %2")
+                              .arg(parser.value(provider), ids.join(QStringLiteral(", "))),
+                          QStringLiteral("explain"));
+    }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
         return usageError(QStringLiteral("explain takes exactly one FILE (or - for stdin)"),
@@ -85,15 +114,14 @@ int explain(const QStringList &arguments)
             return usageError(QStringLiteral("unknown --endpoint \"%1\"").arg(kind),
                               QStringLiteral("explain"));
     }
-    if (parser.isSet(grant))
+    if (parser.isSet(grant) && context.grantType().isEmpty()) {
         context.sentParameters.append({QStringLiteral("grant_type"), parser.value(grant)});
-
-    const QStringList kbErrors = KnowledgeBase::builtInLoadErrors();
-    if (!kbErrors.isEmpty()) {
-        err() << "oauth-workbench: the knowledge base is damaged:\n  " << kbErrors.join("\n  ")
-              << "\n";
-        return 3;
+        context.grantStated = true;
     }
+    context.hints.provider = parser.value(provider);
+    if (parser.isSet(issuer))
+        context.hints.issuer = QUrl(parser.value(issuer));
+
     const std::optional<Diagnosis> diagnosis = Diagnoser().diagnose(*exchange, context);
     if (parser.isSet(json)) {
         const QJsonObject result =

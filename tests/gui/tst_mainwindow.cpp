@@ -196,9 +196,9 @@ private slots:
 
     void tokenErrorIsDiagnosedBesideTheRawResponse()
     {
-        CannedServer server(
-            jsonResponse(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Authorization "
-                              "code doesn't exist or is invalid for the client\"}"));
+        CannedServer server(jsonResponse(400,
+                                         "{\"error\":\"invalid_grant\",\"error_description\":\"The "
+                                         "authorization code was already redeemed\"}"));
         MainWindow window;
         QList<QUrl> opened;
         recordOpenedUrls(window, &opened);
@@ -212,15 +212,23 @@ private slots:
                                  10000);
 
         ResultsPane *results = window.resultsPane();
-        // The header names the problem and its likeliest cause.
+        // The header names the problem and its likeliest cause: the one the server's words say.
         QVERIFY2(results->outcomeText().contains("Likely cause:"),
                  qPrintable(results->outcomeText()));
-        QVERIFY(results->outcomeText().contains("unknown or belongs to another client"));
+        QVERIFY(results->outcomeText().contains("already redeemed"));
         // The failing step is selected, its diagnosis shown first, the raw response beside it.
         QCOMPARE(results->currentTab(), 0);
         const QString diagnosis = results->diagnosisText();
         QVERIFY(diagnosis.contains("Likely causes, likeliest first"));
-        QVERIFY(diagnosis.contains("10 minutes"));
+        // Each cause says how it stands and by what evidence.
+        QVERIFY2(diagnosis.contains("[confirmed] The code was already redeemed"),
+                 qPrintable(diagnosis));
+        QVERIFY(diagnosis.contains("the server's words: The server said"));
+        // The run sent the same redirect_uri twice: that cause is ruled out, saying so.
+        QVERIFY(diagnosis.contains("[ruled out] The redirect_uri in the token request"));
+        QVERIFY(diagnosis.contains("this run: Both requests sent"));
+        // A server on 127.0.0.1 is nobody's provider: the generic knowledge only.
+        QVERIFY(diagnosis.contains("Provider: unknown provider"));
         QVERIFY(diagnosis.contains("How to fix it"));
         QVERIFY(diagnosis.contains("RFC 6749"));
         QVERIFY(results->responseText().startsWith("HTTP/1.1 400"));

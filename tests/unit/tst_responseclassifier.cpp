@@ -122,7 +122,7 @@ private slots:
                                    << "" << true;
         QTest::newRow("plain text error")
             << 400 << QByteArray("text/plain") << QByteArray("invalid_request") << "plain_text"
-            << ""
+            << "invalid_request" // a standard code in a text body is read as the code
             << "invalid_request" << true;
         QTest::newRow("json array")
             << 500 << QByteArray("application/json") << QByteArray("[1,2]") << "other_json"

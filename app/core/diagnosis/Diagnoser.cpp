@@ -1,16 +1,20 @@
 #include "Diagnoser.h"
 
-#include "flows/Pkce.h"
-#include "flows/TokenRequest.h"
+#include "diagnosis/FlowEvidence.h"
+#include "diagnosis/ProviderIdentifier.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
+#include <QSet>
 #include <algorithm>
 
 namespace workbench {
 
 namespace {
+using Evidence = Diagnosis::Evidence;
+using Source = Evidence::Source;
+using Status = Diagnosis::Cause::Status;
 
 QString transportName(HttpExchange::Transport transport)
 {
@@ -31,360 +35,336 @@ QString transportName(HttpExchange::Transport transport)
     return {};
 }
 
-int editDistance(const QString &a, const QString &b)
+// The words around a match, as a quote a person can find in the raw response.
+QString quoteAround(const QString &text, qsizetype start, qsizetype length)
 {
-    QList<int> previous(b.size() + 1);
-    QList<int> current(b.size() + 1);
-    for (int j = 0; j <= b.size(); ++j)
-        previous[j] = j;
-    for (int i = 1; i <= a.size(); ++i) {
-        current[0] = i;
-        for (int j = 1; j <= b.size(); ++j) {
-            const int substitute = previous[j - 1] + (a.at(i - 1) == b.at(j - 1) ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
+    constexpr qsizetype kContext = 60;
+    qsizetype from = qMax<qsizetype>(0, start - kContext);
+    qsizetype to = qMin(text.size(), start + length + kContext);
+    const qsizetype lineStart = text.lastIndexOf(QLatin1Char('\n'), start);
+    const qsizetype lineEnd = text.indexOf(QLatin1Char('\n'), start + length);
+    from = qMax(from, lineStart + 1);
+    if (lineEnd >= 0)
+        to = qMin(to, lineEnd);
+    QString quote = text.mid(from, to - from).simplified();
+    if (from > lineStart + 1)
+        quote.prepend(QStringLiteral("…"));
+    if (to < (lineEnd >= 0 ? lineEnd : text.size()))
+        quote.append(QStringLiteral("…"));
+    return quote;
+}
+
+int rankOf(const Diagnosis::Cause &cause)
+{
+    switch (cause.status) {
+    case Status::Confirmed: {
+        // The server's own words and codes outrank what the app infers.
+        const bool fromServer =
+            std::any_of(cause.evidence.begin(), cause.evidence.end(), [](const Evidence &e) {
+                return e.supports && e.decisive && !e.context &&
+                       (e.source == Source::ServerWords || e.source == Source::ProviderCode);
+            });
+        // More independent sources (the server's words and this run) make a likelier cause.
+        QSet<int> sources;
+        for (const Evidence &e : cause.evidence) {
+            if (e.supports && e.decisive && !e.context)
+                sources.insert(int(e.source));
         }
-        std::swap(previous, current);
+        return (fromServer ? 400 : 300) + 10 * int(sources.size());
     }
-    return previous[b.size()];
+    case Status::Supported:
+        return 200;
+    case Status::Unknown: {
+        const bool weakened =
+            std::any_of(cause.evidence.begin(), cause.evidence.end(),
+                        [](const Evidence &e) { return !e.context && !e.supports; });
+        return weakened ? 50 : 100;
+    }
+    case Status::Contradicted:
+        return 0;
+    }
+    return 0;
 }
 
-const QStringList &standardGrantTypes()
+Status statusOf(const QList<Evidence> &evidence)
 {
-    static const QStringList grants{"authorization_code",
-                                    "refresh_token",
-                                    "client_credentials",
-                                    "password",
-                                    "urn:ietf:params:oauth:grant-type:device_code",
-                                    "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                                    "urn:ietf:params:oauth:grant-type:token-exchange",
-                                    "urn:ietf:params:oauth:grant-type:saml2-bearer"};
-    return grants;
+    auto any = [&evidence](bool supports, bool decisive) {
+        return std::any_of(evidence.begin(), evidence.end(), [&](const Evidence &e) {
+            return !e.context && e.supports == supports && e.decisive == decisive;
+        });
+    };
+    // Decisive evidence on both sides (the server's generic words against what this run shows)
+    // leaves the cause possible, not proven.
+    if (any(true, true))
+        return any(false, true) ? Status::Supported : Status::Confirmed;
+    if (any(false, true))
+        return Status::Contradicted;
+    if (any(true, false))
+        return Status::Supported;
+    return Status::Unknown;
 }
 
-// Evidence gathered from the flow, keyed by the cause it supports (weight > 0) or weakens (< 0).
-struct Finding
-{
-    QString causeId;
-    QString evidence;
-    int weight;
-};
-
-class Findings
+// Builds the cause list of one diagnosis.
+class CauseList
 {
 public:
-    void confirm(const QString &id, const QString &evidence)
+    CauseList(const KnowledgeBase &kb, const QString &pack, Diagnosis &diagnosis)
+        : m_kb(kb), m_pack(pack), m_causes(diagnosis.causes)
     {
-        m_list << Finding{id, evidence, 100};
     }
-    void suggest(const QString &id, const QString &evidence)
+
+    Diagnosis::Cause *find(const QString &id)
     {
-        m_list << Finding{id, evidence, 40};
+        auto it = std::find_if(m_causes.begin(), m_causes.end(),
+                               [&](const Diagnosis::Cause &c) { return c.id == id; });
+        return it == m_causes.end() ? nullptr : &*it;
     }
-    void weaken(const QString &id, const QString &evidence)
+
+    Diagnosis::Cause *add(const QString &id, const QString &packOfEntry = {},
+                          const KnowledgeBase::CauseRef *ref = nullptr)
     {
-        m_list << Finding{id, evidence, -50};
+        if (Diagnosis::Cause *existing = find(id))
+            return existing;
+        const KnowledgeBase::Cause *spec =
+            m_kb.cause(id, packOfEntry.isEmpty() ? m_pack : packOfEntry);
+        if (!spec)
+            return nullptr;
+        Diagnosis::Cause cause;
+        cause.id = id;
+        cause.text = ref && !ref->text.isEmpty() ? ref->text : spec->text;
+        cause.fix = ref && !ref->fix.isEmpty() ? ref->fix : spec->fix;
+        cause.order = m_nextOrder++;
+        m_causes << cause;
+        return &m_causes.last();
     }
-    const QList<Finding> &list() const { return m_list; }
+
+    void addOwn(const QString &id, const QString &text, const QString &fix)
+    {
+        if (find(id))
+            return;
+        m_causes << Diagnosis::Cause{id, text, fix, Status::Unknown, {}, m_nextOrder++};
+    }
+
+    // The provider's own knowledge establishes this cause here, whatever the generic scope.
+    void keep(const QString &id) { m_keep.insert(id); }
+
+    // Drops the causes that cannot happen with this grant or at this endpoint (unless the
+    // provider's own knowledge establishes them all the same).
+    void dropOutOfScope(const QString &grant, const QString &endpoint)
+    {
+        m_causes.erase(std::remove_if(m_causes.begin(), m_causes.end(),
+                                      [&](const Diagnosis::Cause &cause) {
+                                          const KnowledgeBase::Cause *spec =
+                                              m_kb.cause(cause.id, m_pack);
+                                          if (!spec || m_keep.contains(cause.id))
+                                              return false;
+                                          return (!grant.isEmpty() && !spec->grants.isEmpty() &&
+                                                  !spec->grants.contains(grant)) ||
+                                                 (endpoint != QLatin1String("unknown") &&
+                                                  !spec->endpoints.isEmpty() &&
+                                                  !spec->endpoints.contains(endpoint));
+                                      }),
+                       m_causes.end());
+    }
+
+    // The root cause of a symptom goes before it (with its own status and evidence).
+    void putBefore(const QString &root, const QString &symptom)
+    {
+        const auto index = [this](const QString &id) {
+            for (qsizetype i = 0; i < m_causes.size(); ++i) {
+                if (m_causes.at(i).id == id)
+                    return i;
+            }
+            return qsizetype(-1);
+        };
+        const qsizetype from = index(root);
+        const qsizetype to = index(symptom);
+        if (from > to && to >= 0)
+            m_causes.move(from, to);
+    }
+
+    void rank()
+    {
+        for (Diagnosis::Cause &cause : m_causes)
+            cause.status = statusOf(cause.evidence);
+        std::stable_sort(m_causes.begin(), m_causes.end(),
+                         [](const Diagnosis::Cause &a, const Diagnosis::Cause &b) {
+                             const int ra = rankOf(a), rb = rankOf(b);
+                             return ra != rb ? ra > rb : a.order < b.order;
+                         });
+    }
 
 private:
-    QList<Finding> m_list;
+    const KnowledgeBase &m_kb;
+    QString m_pack;
+    QList<Diagnosis::Cause> &m_causes;
+    QSet<QString> m_keep;
+    int m_nextOrder = 0;
 };
 
-void codeExchangeRules(const DiagnosisContext &ctx, Findings &findings)
+// What identifies an answer's entry, for the evidence of its confirmed causes.
+QString matchedBy(const KnowledgeBase::Entry &entry, const Diagnosis &diagnosis,
+                  const QString &words)
 {
-    const FormFields &sent = ctx.sentParameters;
-    const FormFields &auth = ctx.authorizationRequest;
-    if (ctx.codeAlreadyRedeemed)
-        findings.confirm("code_reused", "This app sent the same code to the token endpoint "
-                                        "earlier in this session.");
-    if (!auth.isEmpty()) {
-        const QString authorizeRedirect = FormEncoding::value(auth, "redirect_uri");
-        const QString tokenRedirect = FormEncoding::value(sent, "redirect_uri");
-        if (authorizeRedirect != tokenRedirect)
-            findings.confirm("redirect_uri_differs",
-                             QStringLiteral("Authorization request: \"%1\"; token request: \"%2\".")
-                                 .arg(authorizeRedirect, tokenRedirect));
-        else
-            findings.weaken("redirect_uri_differs",
-                            QStringLiteral("Both requests sent \"%1\".").arg(tokenRedirect));
-
-        const QString challenge = FormEncoding::value(auth, "code_challenge");
-        const QString method = FormEncoding::value(auth, "code_challenge_method");
-        const QString verifier = FormEncoding::value(sent, "code_verifier");
-        if (!challenge.isEmpty() && verifier.isEmpty()) {
-            findings.confirm("pkce_verifier_missing", "The authorization request sent a "
-                                                      "code_challenge; no code_verifier followed.");
-        } else if (challenge.isEmpty() && !verifier.isEmpty()) {
-            findings.confirm("pkce_unexpected_verifier",
-                             "A code_verifier was sent for a flow that sent no code_challenge.");
-        } else if (!challenge.isEmpty()) {
-            const auto pkceMethod =
-                method == QLatin1String("plain") ? Pkce::Method::Plain : Pkce::Method::S256;
-            if (Pkce::challengeFor(verifier.toLatin1(), pkceMethod) != challenge.toLatin1())
-                findings.confirm("pkce_mismatch",
-                                 QStringLiteral("%1(code_verifier) is not the code_challenge sent.")
-                                     .arg(method.isEmpty() ? QStringLiteral("plain") : method));
-            else
-                findings.weaken("pkce_mismatch", "The code_verifier matches the code_challenge.");
-        }
+    if (!entry.match.providerCodes.isEmpty())
+        return QStringLiteral("%1 documents %2 for this cause.")
+            .arg(diagnosis.provider.name, diagnosis.provider.code);
+    if (!entry.match.description.pattern().isEmpty()) {
+        const auto match = entry.match.description.match(words);
+        const QString quote = quoteAround(words, match.capturedStart(), match.capturedLength());
+        return diagnosis.provider.name.isEmpty()
+                   ? QStringLiteral("The server said \"%1\".").arg(quote)
+                   : QStringLiteral("The server said \"%1\", %2's wording for this cause.")
+                         .arg(quote, diagnosis.provider.name);
     }
-    if (ctx.codeReceivedAt.isValid() && ctx.requestedAt.isValid()) {
-        const qint64 age = ctx.codeReceivedAt.secsTo(ctx.requestedAt);
-        if (age > 300)
-            findings.confirm("code_expired",
-                             QStringLiteral("The code was %1 s old when it was redeemed; lifetimes "
-                                            "of 5 minutes (300 s) or 10 minutes are common.")
-                                 .arg(age));
-        else if (age >= 0 && age < 60)
-            findings.weaken("code_expired",
-                            QStringLiteral("The code was redeemed %1 s after it arrived, well "
-                                           "within usual lifetimes.")
-                                .arg(age));
-    }
+    const QString what = !diagnosis.signal.error.isEmpty()
+                             ? QStringLiteral("\"%1\"").arg(diagnosis.signal.error)
+                             : QStringLiteral("HTTP %1").arg(diagnosis.signal.httpStatus);
+    return diagnosis.provider.name.isEmpty()
+               ? QStringLiteral("The answer %1 means this cause.").arg(what)
+               : QStringLiteral("%1 answers %2 for this cause.").arg(diagnosis.provider.name, what);
 }
 
-void clientAuthenticationRules(const DiagnosisContext &ctx, Findings &findings)
+void addNotes(Diagnosis &diagnosis, const HttpExchange &exchange)
 {
-    const QByteArray header = headerValue(ctx.sentHeaders, "Authorization");
-    const bool bodySecret = FormEncoding::contains(ctx.sentParameters, "client_secret");
-    const bool assertion = FormEncoding::contains(ctx.sentParameters, "client_assertion");
-    if (header.startsWith("Basic ")) {
-        const auto credentials = TokenRequest::parseBasicAuthorization(header);
-        if (!credentials) {
-            findings.confirm("basic_header_malformed",
-                             "The header does not decode to \"id:secret\".");
-        } else {
-            const QByteArray &id = credentials->id;
-            const QByteArray &secret = credentials->secret;
-            const QString decodedId = FormEncoding::decodeComponent(id);
-            findings.suggest("wrong_credentials",
-                             QStringLiteral("The header decodes to client_id \"%1\" and a secret "
-                                            "of %2 characters.")
-                                 .arg(decodedId)
-                                 .arg(FormEncoding::decodeComponent(secret).size()));
-            static const QRegularExpression unencoded(QStringLiteral("[^A-Za-z0-9\\-._*%+]"));
-            if (secret.contains(':') || QString::fromLatin1(secret).contains(unencoded) ||
-                QString::fromLatin1(id).contains(unencoded))
-                findings.confirm("basic_not_form_encoded",
-                                 "The decoded credentials hold characters (such as ':' or spaces) "
-                                 "that form-encoding would have escaped.");
-            else
-                findings.weaken("basic_not_form_encoded",
-                                "The header's id and secret are form-encoded as they should be.");
-            findings.weaken("no_client_auth", "An Authorization header was sent.");
-            const QString bodyId = FormEncoding::value(ctx.sentParameters, "client_id");
-            if (!bodyId.isEmpty() && bodyId != decodedId)
-                findings.confirm(
-                    "client_id_differs",
-                    QStringLiteral("Header: \"%1\"; body: \"%2\".").arg(decodedId, bodyId));
-        }
-        if (bodySecret)
-            findings.confirm("multiple_auth_methods",
-                             "Both an Authorization header and client_secret were sent.");
-    } else if (!bodySecret && !assertion && ctx.endpoint == DiagnosisContext::Endpoint::Token &&
-               header.isEmpty()) {
-        findings.suggest("no_client_auth",
-                         "No Authorization header, client_secret or client_assertion was sent "
-                         "(right only for a public client).");
+    const ErrorSignal &signal = diagnosis.signal;
+    QStringList &notes = diagnosis.notes;
+    if (!signal.error.isEmpty())
+        notes << QStringLiteral("error: %1")
+                     .arg(signal.rawError.isEmpty()
+                              ? signal.error
+                              : QStringLiteral("\"%1\"").arg(signal.rawError));
+    if (!signal.errorFoundIn.isEmpty())
+        notes << QStringLiteral("The error came in %1.").arg(signal.errorFoundIn);
+    if (!signal.humanTitle.isEmpty())
+        notes << QStringLiteral("title: %1").arg(signal.humanTitle);
+    if (!signal.description.isEmpty())
+        notes << QStringLiteral("description: %1").arg(signal.description);
+    if (!signal.hint.isEmpty())
+        notes << QStringLiteral("hint: %1").arg(signal.hint);
+    if (!signal.debug.isEmpty())
+        notes << QStringLiteral("debug: %1").arg(signal.debug);
+    if (!signal.errorUri.isEmpty())
+        notes << QStringLiteral("error_uri: %1").arg(signal.errorUri);
+    for (const char *key : {"trace_id", "correlation_id", "error_codes", "timestamp", "status",
+                            "errorId", "request-id", "fbtrace_id", "error_subcode"}) {
+        const QString value = signal.extras.value(QString::fromLatin1(key));
+        if (!value.isEmpty())
+            notes << QStringLiteral("%1: %2").arg(QString::fromLatin1(key), value);
     }
+    if (!signal.wwwAuthenticateScheme.isEmpty()) {
+        QStringList params;
+        for (auto it = signal.wwwAuthenticate.begin(); it != signal.wwwAuthenticate.end(); ++it)
+            params << QStringLiteral("%1=\"%2\"").arg(it.key(), it.value());
+        notes << QStringLiteral("WWW-Authenticate: %1 %2")
+                     .arg(signal.wwwAuthenticateScheme, params.join(QStringLiteral(", ")));
+    }
+    if (!exchange.responseHeader("DPoP-Nonce").isEmpty())
+        notes << QStringLiteral("DPoP-Nonce: the server sent a nonce for the next proof.");
+    if (signal.retryAfterSeconds >= 0)
+        notes << QStringLiteral("Retry-After: wait %1 s before the next attempt.")
+                     .arg(signal.retryAfterSeconds);
+    if (signal.error == QLatin1String("slow_down"))
+        notes << QStringLiteral("Polling interval: add 5 s to it (RFC 8628 §3.5).");
+    if (!signal.redirectedTo.isEmpty())
+        notes << QStringLiteral("redirected to: %1").arg(signal.redirectedTo);
+    if (!signal.htmlTitle.isEmpty())
+        notes << QStringLiteral("page title: %1").arg(signal.htmlTitle);
+    for (const QString &heading : signal.htmlHeadings)
+        notes << QStringLiteral("page heading: %1").arg(heading);
+    if (!signal.htmlText.isEmpty())
+        notes << QStringLiteral("page text: %1")
+                     .arg(signal.htmlText.size() > 600
+                              ? signal.htmlText.left(600) + QStringLiteral("…")
+                              : signal.htmlText);
+    if (!signal.notStrictJson.isEmpty())
+        notes << QStringLiteral("The body is not strict JSON (%1); it was read leniently.")
+                     .arg(signal.notStrictJson.join(QStringLiteral("; ")));
+    if (signal.httpStatus >= 200 && signal.httpStatus < 300 && !signal.error.isEmpty() &&
+        signal.shape != ErrorSignal::Shape::RedirectError)
+        notes << QStringLiteral("HTTP %1 carried an error in its body: check the body, not only "
+                                "the status.")
+                     .arg(signal.httpStatus);
+    if (signal.bodyTruncated)
+        notes << QStringLiteral("The body was cut off at the size limit; the end of the response "
+                                "is not shown.");
+    if (!signal.transportMessage.isEmpty())
+        notes << QStringLiteral("network: %1").arg(signal.transportMessage);
+    if (exchange.kind == HttpExchange::Kind::LoopbackCallback)
+        notes << QStringLiteral("Delivered on the redirect URI (front channel).");
+    for (const QString &tlsError : exchange.tlsErrors)
+        notes << QStringLiteral("TLS: %1").arg(tlsError);
 }
 
-void parameterRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+QString serverTextOf(const ErrorSignal &signal)
 {
-    const QString grant = ctx.grantType();
-    if (ctx.endpoint == DiagnosisContext::Endpoint::Token && ctx.requestKnown) {
-        if (!grant.isEmpty() && !standardGrantTypes().contains(grant)) {
-            QString closest;
-            int best = 1000;
-            for (const QString &candidate : standardGrantTypes()) {
-                const int distance = editDistance(grant, candidate);
-                if (distance < best) {
-                    best = distance;
-                    closest = candidate;
-                }
-            }
-            findings.confirm(
-                "grant_type_misspelled",
-                best <= 4
-                    ? QStringLiteral("\"%1\" was sent; did you mean \"%2\"?").arg(grant, closest)
-                    : QStringLiteral("\"%1\" is not a standard grant type.").arg(grant));
-        }
-        const bool hasCode = FormEncoding::contains(ctx.sentParameters, "code");
-        const bool hasRefresh = FormEncoding::contains(ctx.sentParameters, "refresh_token");
-        if ((grant == QLatin1String("authorization_code") && (!hasCode || hasRefresh)) ||
-            (grant == QLatin1String("refresh_token") && (!hasRefresh || hasCode)))
-            findings.confirm("grant_input_mismatch",
-                             QStringLiteral("grant_type=%1 was sent with %2.")
-                                 .arg(grant, hasCode      ? QStringLiteral("a code")
-                                             : hasRefresh ? QStringLiteral("a refresh_token")
-                                                          : QStringLiteral("neither a code "
-                                                                           "nor a refresh_token")));
-        if (ctx.method == "GET")
-            findings.confirm("token_get", "This request used GET.");
-        if (!ctx.sentAsJson &&
-            (signal.httpStatus == 415 ||
-             signal.description.contains(QLatin1String("json"), Qt::CaseInsensitive)))
-            findings.confirm("wants_json", "The body was sent form-encoded.");
-    }
-
-    // "Missing parameter: \"code\" is required", "OAuth 2.0 Parameter: scope missing", ...
-    static const QList<QRegularExpression> missing{
-        QRegularExpression(QStringLiteral("missing (?:required )?parameter[:\\s]+\"?([a-z_]+)"),
-                           QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral("parameter[:\\s]+\"?([a-z_]+)\"?\\s+(?:is\\s+)?missing"),
-                           QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral("\"?([a-z_]+)\"? (?:is required|must not be empty)"),
-                           QRegularExpression::CaseInsensitiveOption),
-        QRegularExpression(QStringLiteral("(grant type|grant_type) was not specified"),
-                           QRegularExpression::CaseInsensitiveOption)};
-    for (const QRegularExpression &pattern : missing) {
-        const auto match = pattern.match(signal.description);
-        if (!match.hasMatch())
-            continue;
-        QString name = match.captured(1).toLower();
-        name.replace(QLatin1Char(' '), QLatin1Char('_'));
-        const FormFields &where = ctx.endpoint == DiagnosisContext::Endpoint::Authorization
-                                      ? ctx.authorizationRequest
-                                      : ctx.sentParameters;
-        const QString sentValue = FormEncoding::value(where, name);
-        const bool known = !where.isEmpty();
-        findings.confirm(
-            "missing_parameter",
-            QStringLiteral("The server names \"%1\"%2.")
-                .arg(name, !known ? QString()
-                           : FormEncoding::contains(where, name)
-                               ? (sentValue.isEmpty()
-                                      ? QStringLiteral("; it was sent, but empty")
-                                      : QStringLiteral("; it was sent as \"%1\"").arg(sentValue))
-                               : QStringLiteral("; this request did not send it")));
-        break;
-    }
+    QStringList parts{signal.error, signal.rawError, signal.words()};
+    for (const QString &value : signal.extras)
+        parts << value;
+    return parts.join(QLatin1Char('\n'));
 }
-
-void redirectRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
-{
-    const QUrl redirect(FormEncoding::value(ctx.authorizationRequest, "redirect_uri").isEmpty()
-                            ? FormEncoding::value(ctx.sentParameters, "redirect_uri")
-                            : FormEncoding::value(ctx.authorizationRequest, "redirect_uri"));
-    const bool aboutRedirect =
-        signal.description.contains(QLatin1String("redirect"), Qt::CaseInsensitive);
-    if (redirect.host() == QLatin1String("localhost") &&
-        (aboutRedirect || signal.description.contains(QLatin1String("localhost"))))
-        findings.confirm("use_ip_literal",
-                         QStringLiteral("The redirect URI was %1.").arg(redirect.toString()));
-    if (aboutRedirect && redirect.port() > 0)
-        findings.suggest("loopback_port",
-                         QStringLiteral("This run's redirect URI was %1: port %2 must be "
-                                        "registered, unless the server ignores loopback ports.")
-                             .arg(redirect.toString())
-                             .arg(redirect.port()));
-    if (ctx.authorizationRequest.isEmpty() && !redirect.isValid())
-        return;
-    if (signal.description.contains(QLatin1String("S256"), Qt::CaseInsensitive)) {
-        const QString method =
-            FormEncoding::value(ctx.authorizationRequest, "code_challenge_method");
-        if (method != QLatin1String("S256"))
-            findings.confirm("pkce_method_plain",
-                             QStringLiteral("code_challenge_method was \"%1\".")
-                                 .arg(method.isEmpty() ? QStringLiteral("(not sent)") : method));
-    }
-}
-
-void scopeRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
-{
-    QString requested = FormEncoding::value(ctx.sentParameters, "scope");
-    if (requested.isEmpty())
-        requested = FormEncoding::value(ctx.authorizationRequest, "scope");
-    if (!requested.isEmpty())
-        findings.suggest("scope_unknown", QStringLiteral("Scopes requested: %1.").arg(requested));
-    if (requested.contains(QLatin1Char(',')) || requested.contains(QLatin1Char('+')))
-        findings.confirm("scope_separator",
-                         QStringLiteral("\"%1\" separates scopes with ',' or '+'.").arg(requested));
-    const QString wanted = signal.wwwAuthenticate.value(QStringLiteral("scope"));
-    if (!wanted.isEmpty())
-        findings.confirm("scope_missing_on_token",
-                         QStringLiteral("The resource asks for scope \"%1\".").arg(wanted));
-}
-
-// Adds the causes, fixes and references of `entries` (in order, without repeats).
-void mergeEntries(Diagnosis &diagnosis, const QList<const KnowledgeBase::Entry *> &entries,
-                  const KnowledgeBase::Entry *primary)
-{
-    int order = -int(diagnosis.causes.size());
-    for (const KnowledgeBase::Entry *entry : entries) {
-        if (primary && entry != primary)
-            diagnosis.relatedEntryIds << entry->id;
-        for (const auto &cause : entry->causes) {
-            const bool seen =
-                std::any_of(diagnosis.causes.begin(), diagnosis.causes.end(),
-                            [&](const Diagnosis::Cause &c) { return c.id == cause.id; });
-            if (!seen)
-                diagnosis.causes << Diagnosis::Cause{cause.id, cause.text, {}, false, order--};
-        }
-        for (const QString &fix : entry->fixes) {
-            if (!diagnosis.fixes.contains(fix))
-                diagnosis.fixes << fix;
-        }
-        for (const auto &reference : entry->references) {
-            const bool seen = std::any_of(
-                diagnosis.references.begin(), diagnosis.references.end(),
-                [&](const KnowledgeBase::Reference &r) { return r.url == reference.url; });
-            if (!seen)
-                diagnosis.references << reference;
-        }
-    }
-}
-
 } // namespace
 
 std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
                                              const DiagnosisContext &context) const
 {
     const ErrorSignal signal = ResponseClassifier::classify(exchange);
-    KnowledgeBase::Facts facts;
-    facts.error = signal.error;
-    facts.status = signal.httpStatus;
-    facts.description = signal.description;
-    facts.shape = ErrorSignal::shapeName(signal.shape);
-    facts.endpoint = DiagnosisContext::endpointName(context.endpoint);
-    facts.grant = context.grantType();
-    facts.transport = transportName(signal.transport);
+    const DiagnosisContext::Endpoint endpoint = context.endpoint;
 
     // A successful status at the token endpoint must still carry an access token.
     bool noAccessToken = false;
-    if (context.endpoint == DiagnosisContext::Endpoint::Token && signal.httpStatus >= 200 &&
+    if (endpoint == DiagnosisContext::Endpoint::Token && signal.httpStatus >= 200 &&
         signal.httpStatus < 300 && !signal.isError()) {
         const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
         noAccessToken = !body.value(QLatin1String("access_token")).isString();
     }
     if (!signal.isError() && !noAccessToken)
         return std::nullopt;
-    if (signal.httpStatus >= 200 && signal.httpStatus < 300 && !signal.error.isEmpty()) {
-        // Errors hidden in a 2xx match like any other error of that code.
-        facts.status = 400;
-    }
 
-    const QList<KnowledgeBase::Scored> matches = m_kb.matching(facts);
     Diagnosis diagnosis;
     diagnosis.signal = signal;
-    diagnosis.code = signal.error;
+    // The code as the server spelled it (trimmed): "InvalidAuthenticationToken", "E0000011".
+    diagnosis.code = signal.rawError.trimmed().isEmpty() ? signal.error : signal.rawError.trimmed();
+    const QString serverText = serverTextOf(signal);
+    diagnosis.provider = ProviderIdentifier::identify(
+        m_kb,
+        {context.hints.provider, context.url, context.hints.issuer,
+         signal.extras.value(QStringLiteral("iss")), exchange.responseHeaders, serverText,
+         signal.extras.value(QString::fromLatin1(ProviderIdentifier::kSandboxImitatesParameter))});
+    const QString pack = diagnosis.provider.id;
+    const QString words = signal.words();
 
+    KnowledgeBase::Facts facts;
+    facts.error = signal.error;
+    facts.status = signal.httpStatus;
+    facts.words = words;
+    facts.shape = ErrorSignal::shapeName(signal.shape);
+    facts.endpoint = DiagnosisContext::endpointName(endpoint);
+    facts.grant = context.grantType();
+    facts.transport = transportName(signal.transport);
+    facts.provider = pack;
+    facts.providerCode = diagnosis.provider.code;
+    if (signal.httpStatus >= 200 && signal.httpStatus < 300 && !signal.error.isEmpty())
+        facts.status = 400; // errors hidden in a 2xx match like any other error of that code
+
+    const QList<KnowledgeBase::Scored> matches = m_kb.matching(facts);
+    auto specific = [](const KnowledgeBase::Entry *entry) {
+        return !entry->pack.isEmpty() || !entry->match.errors.isEmpty() ||
+               !entry->match.description.pattern().isEmpty() ||
+               !entry->match.providerCodes.isEmpty();
+    };
     QList<const KnowledgeBase::Entry *> used;
     for (const auto &scored : matches) {
         if (used.size() == 3)
             break;
-        // Once an entry about this error code matched, only entries about the same code add to
-        // it; a bare status or shape entry would repeat generalities.
-        if (!used.isEmpty() && !used.first()->match.errors.isEmpty() &&
-            scored.entry->match.errors.isEmpty())
+        // Once an entry about this error matched, only entries about it add to it; a bare
+        // status or shape entry would repeat generalities.
+        if (!used.isEmpty() && specific(used.first()) && !specific(scored.entry))
             continue;
         used << scored.entry;
     }
-    // A code no entry knows gets its own headline; status entries then only add causes.
-    const bool knownCode =
-        !used.isEmpty() && (!used.first()->match.errors.isEmpty() ||
-                            !used.first()->match.description.pattern().isEmpty());
-    // ...unless the code came in a WWW-Authenticate challenge with nothing in the body: then the
+    const bool knownCode = !used.isEmpty() && specific(used.first());
+    // A code of the server's own in a WWW-Authenticate challenge with nothing in the body: the
     // entry on that shape leads, since where the server put its explanation is the lead.
     bool challengeLeads = false;
     if (!signal.error.isEmpty() && !knownCode &&
@@ -399,18 +379,26 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
             }
         }
     }
-    if (challengeLeads) {
-        diagnosis.causes << Diagnosis::Cause{
+
+    CauseList causes(m_kb, pack, diagnosis);
+    const QString providerDocs =
+        diagnosis.provider.name.isEmpty()
+            ? QStringLiteral("the provider's documentation")
+            : QStringLiteral("%1's documentation").arg(diagnosis.provider.name);
+    if (challengeLeads || (!signal.error.isEmpty() && !knownCode) || used.isEmpty()) {
+        causes.addOwn(
             QStringLiteral("provider_specific"),
-            QStringLiteral("\"%1\" is not a standard code (RFC 6750 defines invalid_request, "
-                           "invalid_token and insufficient_scope): it is the provider's own, and "
-                           "its documentation explains it.")
-                .arg(signal.error),
-            {},
-            false,
-            -100};
+            challengeLeads
+                ? QStringLiteral("\"%1\" is not a standard code (RFC 6750 defines "
+                                 "invalid_request, invalid_token and "
+                                 "insufficient_scope): it is the provider's own, and %2 "
+                                 "explains it.")
+                      .arg(signal.error, providerDocs)
+                : QStringLiteral("A code of the provider's own; %1 explains it.").arg(providerDocs),
+            QStringLiteral("Look the code up in %1; error_uri, when sent, links to it.")
+                .arg(providerDocs));
     }
-    if (used.isEmpty() || (!signal.error.isEmpty() && !knownCode && !challengeLeads)) {
+    if (!challengeLeads && (used.isEmpty() || (!signal.error.isEmpty() && !knownCode))) {
         for (const KnowledgeBase::Entry *entry : std::as_const(used))
             diagnosis.relatedEntryIds << entry->id;
         diagnosis.entryId = QStringLiteral("unrecognized");
@@ -421,16 +409,6 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
                               : QStringLiteral("Unrecognized error code \"%1\"").arg(signal.error);
         diagnosis.meaning = QStringLiteral("This is not a standard OAuth error code; the server's "
                                            "own words below are the best lead.");
-        diagnosis.causes << Diagnosis::Cause{QStringLiteral("provider_specific"),
-                                             QStringLiteral("A provider-specific error; the "
-                                                            "provider's documentation explains "
-                                                            "it."),
-                                             {},
-                                             false,
-                                             1};
-        diagnosis.fixes << QStringLiteral("Look the code up in the provider's documentation; "
-                                          "error_uri, when sent, links to it.");
-        mergeEntries(diagnosis, used, nullptr);
     } else {
         const KnowledgeBase::Entry &primary = *used.first();
         diagnosis.entryId = primary.id;
@@ -438,95 +416,160 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
         diagnosis.severity = primary.severity;
         diagnosis.title = primary.title;
         diagnosis.meaning = primary.meaning;
-        diagnosis.source = primary.source;
-        mergeEntries(diagnosis, used, &primary);
+        if (!primary.pack.isEmpty())
+            diagnosis.source = diagnosis.provider.name;
+        for (const KnowledgeBase::Entry *entry : std::as_const(used)) {
+            if (entry != &primary)
+                diagnosis.relatedEntryIds << entry->id;
+        }
         if (diagnosis.code.isEmpty())
             diagnosis.code =
                 signal.httpStatus > 0 ? QString::number(signal.httpStatus) : primary.id;
     }
 
-    // Rank the causes with what this flow shows.
-    Findings findings;
-    if (context.endpoint == DiagnosisContext::Endpoint::Token) {
-        if (context.grantType() == QLatin1String("authorization_code") &&
-            (signal.error == QLatin1String("invalid_grant") ||
-             signal.error == QLatin1String("invalid_request")))
-            codeExchangeRules(context, findings);
-        if (signal.error == QLatin1String("invalid_client") || signal.httpStatus == 401)
-            clientAuthenticationRules(context, findings);
-    }
-    parameterRules(context, signal, findings);
-    redirectRules(context, signal, findings);
-    if (signal.error.contains(QLatin1String("scope")) || signal.httpStatus == 403)
-        scopeRules(context, signal, findings);
-    if (signal.httpStatus >= 200 && signal.httpStatus < 300 && signal.isError())
-        findings.confirm("error_in_success_status",
-                         QStringLiteral("HTTP %1 with an error in the body: check the body, not "
-                                        "only the status.")
-                             .arg(signal.httpStatus));
-
-    for (const Finding &finding : findings.list()) {
-        auto it = std::find_if(diagnosis.causes.begin(), diagnosis.causes.end(),
-                               [&](const Diagnosis::Cause &c) { return c.id == finding.causeId; });
-        if (it == diagnosis.causes.end()) {
-            if (finding.weight < 0)
+    // The knowledge's causes, in its order; a matched entry may say its answer establishes one.
+    // A provider's entry for this very code or wording knows its own answers better than the
+    // generic patterns do: its first cause is where that provider's documentation points.
+    const KnowledgeBase::Entry *lead =
+        used.isEmpty() || diagnosis.entryId == QLatin1String("unrecognized") ? nullptr
+                                                                             : used.first();
+    const bool providerKnows =
+        lead && !lead->pack.isEmpty() &&
+        (!lead->match.providerCodes.isEmpty() || !lead->match.description.pattern().isEmpty());
+    for (const KnowledgeBase::Entry *entry : std::as_const(used)) {
+        for (const KnowledgeBase::CauseRef &ref : entry->causes) {
+            Diagnosis::Cause *cause = causes.add(ref.id, entry->pack, &ref);
+            if (!cause || entry != lead)
                 continue;
-            QString text = m_kb.contextCause(finding.causeId);
-            if (text.isEmpty())
-                continue;
-            diagnosis.causes << Diagnosis::Cause{finding.causeId, text, {}, false, 0};
-            it = diagnosis.causes.end() - 1;
+            const Source source =
+                !entry->match.providerCodes.isEmpty() ? Source::ProviderCode : Source::ServerWords;
+            if (ref.confirmed) {
+                cause->evidence << Evidence{source, true, true,
+                                            matchedBy(*entry, diagnosis, words)};
+                if (!entry->pack.isEmpty())
+                    causes.keep(ref.id);
+            } else if (providerKnows && &ref == &entry->causes.first())
+                cause->evidence << Evidence{source, true, false,
+                                            QStringLiteral("%1 lists this first for this answer.")
+                                                .arg(diagnosis.provider.name)};
         }
-        it->weight += finding.weight;
-        it->confirmed = it->confirmed || finding.weight >= 100;
-        it->evidence = it->evidence.isEmpty() ? finding.evidence
-                                              : it->evidence + QLatin1Char(' ') + finding.evidence;
+        for (const QString &fix : entry->fixes) {
+            if (!diagnosis.fixes.contains(fix))
+                diagnosis.fixes << fix;
+        }
+        for (const auto &reference : entry->references) {
+            const bool seen = std::any_of(
+                diagnosis.references.begin(), diagnosis.references.end(),
+                [&](const KnowledgeBase::Reference &r) { return r.url == reference.url; });
+            if (!seen)
+                diagnosis.references << reference;
+        }
     }
-    std::stable_sort(
-        diagnosis.causes.begin(), diagnosis.causes.end(),
-        [](const Diagnosis::Cause &a, const Diagnosis::Cause &b) { return a.weight > b.weight; });
 
-    // What the server itself said, for the person to read next to our words.
-    if (!signal.error.isEmpty())
-        diagnosis.notes << QStringLiteral("error: %1")
-                               .arg(signal.rawError.isEmpty()
-                                        ? signal.error
-                                        : QStringLiteral("\"%1\"").arg(signal.rawError));
-    if (!signal.humanTitle.isEmpty())
-        diagnosis.notes << QStringLiteral("title: %1").arg(signal.humanTitle);
-    if (!signal.description.isEmpty())
-        diagnosis.notes << QStringLiteral("description: %1").arg(signal.description);
-    if (!signal.errorUri.isEmpty())
-        diagnosis.notes << QStringLiteral("error_uri: %1").arg(signal.errorUri);
-    for (const char *key : {"trace_id", "correlation_id", "error_codes", "timestamp", "status"}) {
-        const QString value = signal.extras.value(QString::fromLatin1(key));
-        if (!value.isEmpty())
-            diagnosis.notes << QStringLiteral("%1: %2").arg(QString::fromLatin1(key), value);
+    // The server's own words confirm the causes whose patterns they match; words that list
+    // several possibilities (RFC 6749's "invalid, expired, revoked, ... or issued to another
+    // client") only point at each.
+    const QString &spoken = words;
+    // Each sentence on its own: a pattern must not join the end of one sentence to the next.
+    static const QRegularExpression sentenceEnd(QStringLiteral("(?<=[.!?])\\s+|\\n"));
+    const QStringList sentences = spoken.split(sentenceEnd, Qt::SkipEmptyParts);
+    // A sentence that lists several causes ("invalid, expired, revoked, ... or issued to another
+    // client") names possibilities, not a finding.
+    static const QRegularExpression list(
+        QStringLiteral(",.*,.*\\bor\\b|\\be\\.g\\.|,.*\\bor\\b.*,"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto packCause = [&](const QString &id) {
+        const KnowledgeBase::Cause *spec = m_kb.cause(id, pack);
+        return spec && !spec->pack.isEmpty();
+    };
+    QSet<QString> read;
+    QList<QPair<QString, QString>> found; // cause id, quote
+    bool listed = false;
+    for (const QString &sentence : sentences) {
+        QList<QPair<QString, QString>> here;
+        bool inTheList = false; // a match among the items of a list ("..., or X")
+        const qsizetype firstComma = sentence.indexOf(QLatin1Char(','));
+        read.clear();
+        for (const KnowledgeBase::Cause *spec : m_kb.causesFor(pack)) {
+            if (read.contains(spec->id))
+                continue;
+            read.insert(spec->id); // a pack's version comes first and stands for the catalog's
+            for (const QRegularExpression &says : spec->says) {
+                const auto match = says.match(sentence);
+                if (match.hasMatch()) {
+                    here.append({spec->id, quoteAround(sentence, match.capturedStart(),
+                                                       match.capturedLength())});
+                    inTheList =
+                        inTheList || (firstComma >= 0 && match.capturedStart() > firstComma);
+                    break;
+                }
+            }
+        }
+        if ((here.size() >= 2 || inTheList) && list.match(sentence).hasMatch()) {
+            listed = true;
+            continue;
+        }
+        for (const auto &item : std::as_const(here)) {
+            if (std::none_of(found.begin(), found.end(),
+                             [&](const auto &f) { return f.first == item.first; }))
+                found << item;
+        }
     }
-    if (!signal.wwwAuthenticateScheme.isEmpty()) {
-        QStringList params;
-        for (auto it = signal.wwwAuthenticate.begin(); it != signal.wwwAuthenticate.end(); ++it)
-            params << QStringLiteral("%1=\"%2\"").arg(it.key(), it.value());
-        diagnosis.notes << QStringLiteral("WWW-Authenticate: %1 %2")
-                               .arg(signal.wwwAuthenticateScheme,
-                                    params.join(QStringLiteral(", ")));
+    for (const auto &[id, quote] : std::as_const(found)) {
+        // Where the provider's own entry explains these words, a generic pattern only points;
+        // the provider's causes and patterns still decide.
+        const bool decisive = !providerKnows || packCause(id);
+        if (packCause(id))
+            causes.keep(id);
+        if (Diagnosis::Cause *cause = causes.add(id))
+            cause->evidence << Evidence{Source::ServerWords, true, decisive,
+                                        QStringLiteral("The server said \"%1\".").arg(quote)};
     }
-    if (signal.retryAfterSeconds >= 0)
-        diagnosis.notes << QStringLiteral("Retry-After: wait %1 s before the next attempt.")
-                               .arg(signal.retryAfterSeconds);
-    if (signal.error == QLatin1String("slow_down"))
-        diagnosis.notes << QStringLiteral("Polling interval: add 5 s to it (RFC 8628 §3.5).");
-    if (!signal.htmlTitle.isEmpty())
-        diagnosis.notes << QStringLiteral("page title: %1").arg(signal.htmlTitle);
-    if (signal.bodyTruncated)
-        diagnosis.notes << QStringLiteral("The body was cut off at the size limit; the end of the "
-                                          "response is not shown.");
-    if (!signal.transportMessage.isEmpty())
-        diagnosis.notes << QStringLiteral("network: %1").arg(signal.transportMessage);
-    if (exchange.kind == HttpExchange::Kind::LoopbackCallback)
-        diagnosis.notes << QStringLiteral("Delivered on the redirect URI (front channel).");
-    for (const QString &tlsError : exchange.tlsErrors)
-        diagnosis.notes << QStringLiteral("TLS: %1").arg(tlsError);
+    if (listed)
+        diagnosis.notes << QStringLiteral("The server's description lists several possible causes "
+                                          "without saying which one applies.");
+
+    // What this run, the discovery document and the profile's history show.
+    Findings findings;
+    FlowEvidence::gather(context, signal, findings);
+    for (const Finding &finding : findings.list()) {
+        Diagnosis::Cause *cause =
+            finding.addsCause ? causes.add(finding.causeId) : causes.find(finding.causeId);
+        if (cause)
+            cause->evidence << finding.evidence;
+    }
+    causes.dropOutOfScope(context.grantType(), facts.endpoint);
+    causes.rank();
+    for (const auto &[root, symptom] : findings.roots())
+        causes.putBefore(root, symptom);
+
+    // The leading cause's fix, then those of the causes the evidence points at.
+    QStringList fixes;
+    if (!diagnosis.causes.isEmpty() && !diagnosis.causes.first().fix.isEmpty())
+        fixes << diagnosis.causes.first().fix;
+    for (const Diagnosis::Cause &cause : std::as_const(diagnosis.causes)) {
+        if ((cause.status == Status::Confirmed || cause.status == Status::Supported) &&
+            !cause.fix.isEmpty() && !fixes.contains(cause.fix))
+            fixes << cause.fix;
+    }
+    for (const QString &fix : std::as_const(diagnosis.fixes)) {
+        if (!fixes.contains(fix))
+            fixes << fix;
+    }
+    if (fixes.isEmpty() && !diagnosis.causes.isEmpty())
+        fixes << diagnosis.causes.first().fix;
+    diagnosis.fixes = fixes;
+    if (!diagnosis.provider.docs.isEmpty() &&
+        std::none_of(diagnosis.references.begin(), diagnosis.references.end(),
+                     [&](const auto &r) { return r.url == diagnosis.provider.docs; }))
+        diagnosis.references << KnowledgeBase::Reference{
+            QStringLiteral("%1: documentation").arg(diagnosis.provider.name),
+            diagnosis.provider.docs};
+    if (diagnosis.references.isEmpty())
+        diagnosis.references << KnowledgeBase::Reference{
+            QStringLiteral("RFC 6749 §5.2 Error response"),
+            QStringLiteral("https://www.rfc-editor.org/rfc/rfc6749#section-5.2")};
+    addNotes(diagnosis, exchange);
     return diagnosis;
 }
 

@@ -7,8 +7,9 @@
 
 namespace workbench {
 
-// Turns an exchange and its flow context into a Diagnosis, using the knowledge base for the
-// guidance and the flow's own data to rank the causes.
+// Turns an exchange and its flow context into a Diagnosis: identifies the provider, finds the
+// knowledge that applies, and ranks the causes by the evidence for and against each (the
+// server's words, the provider's code, what this run sent, discovery, history).
 class Diagnoser
 {
 public:
@@ -17,9 +18,12 @@ public:
     // Nothing when the exchange shows no problem.
     std::optional<Diagnosis> diagnose(const HttpExchange &exchange,
                                       const DiagnosisContext &context) const;
-    std::optional<Diagnosis> diagnose(const QList<HttpExchange> &run, qsizetype index) const
+    std::optional<Diagnosis> diagnose(const QList<HttpExchange> &run, qsizetype index,
+                                      const DiagnosisHints &hints = {}) const
     {
-        return diagnose(run.at(index), DiagnosisContext::fromRun(run, index));
+        DiagnosisContext context = DiagnosisContext::fromRun(run, index);
+        context.hints = hints;
+        return diagnose(run.at(index), context);
     }
     std::optional<Diagnosis> diagnose(const HttpExchange &exchange) const
     {

@@ -4,13 +4,63 @@
 
 namespace workbench {
 
+QString Diagnosis::Evidence::sourceName(Source source)
+{
+    switch (source) {
+    case Source::ServerWords:
+        return QStringLiteral("server_words");
+    case Source::ProviderCode:
+        return QStringLiteral("provider_code");
+    case Source::Flow:
+        return QStringLiteral("flow");
+    case Source::Discovery:
+        return QStringLiteral("discovery");
+    case Source::History:
+        return QStringLiteral("history");
+    }
+    return {};
+}
+
+QString Diagnosis::Cause::statusName(Status status)
+{
+    switch (status) {
+    case Status::Confirmed:
+        return QStringLiteral("confirmed");
+    case Status::Supported:
+        return QStringLiteral("supported");
+    case Status::Unknown:
+        return QStringLiteral("unknown");
+    case Status::Contradicted:
+        return QStringLiteral("contradicted");
+    }
+    return {};
+}
+
+QString Diagnosis::providerLine() const
+{
+    if (provider.id.isEmpty())
+        return QStringLiteral("unknown provider (generic guidance)");
+    return provider.code.isEmpty() ? provider.name
+                                   : QStringLiteral("%1, %2").arg(provider.name, provider.code);
+}
+
 QJsonObject Diagnosis::toJson() const
 {
     QJsonArray causeArray;
     for (const Cause &cause : causes) {
-        QJsonObject object{{"id", cause.id}, {"text", cause.text}, {"confirmed", cause.confirmed}};
-        if (!cause.evidence.isEmpty())
-            object.insert("evidence", cause.evidence);
+        QJsonArray evidenceArray;
+        for (const Evidence &evidence : cause.evidence)
+            evidenceArray.append(QJsonObject{{"source", Evidence::sourceName(evidence.source)},
+                                             {"supports", evidence.supports},
+                                             {"decisive", evidence.decisive},
+                                             {"context", evidence.context},
+                                             {"text", evidence.text}});
+        QJsonObject object{{"id", cause.id},
+                           {"text", cause.text},
+                           {"status", Cause::statusName(cause.status)},
+                           {"evidence", evidenceArray}};
+        if (!cause.fix.isEmpty())
+            object.insert("fix", cause.fix);
         causeArray.append(object);
     }
     QJsonArray referenceArray;
@@ -24,10 +74,32 @@ QJsonObject Diagnosis::toJson() const
         server.insert("error_description", signal.description);
     if (!signal.errorUri.isEmpty())
         server.insert("error_uri", signal.errorUri);
+    if (!signal.hint.isEmpty())
+        server.insert("hint", signal.hint);
+    if (!signal.debug.isEmpty())
+        server.insert("debug", signal.debug);
+    if (!signal.errorFoundIn.isEmpty())
+        server.insert("error_found_in", signal.errorFoundIn);
+    if (!signal.htmlTitle.isEmpty())
+        server.insert("page_title", signal.htmlTitle);
+    if (!signal.htmlHeadings.isEmpty())
+        server.insert("page_headings", QJsonArray::fromStringList(signal.htmlHeadings));
+    if (!signal.htmlText.isEmpty())
+        server.insert("page_text", signal.htmlText);
+    if (!signal.notStrictJson.isEmpty())
+        server.insert("not_strict_json", QJsonArray::fromStringList(signal.notStrictJson));
     if (signal.retryAfterSeconds >= 0)
         server.insert("retry_after_seconds", signal.retryAfterSeconds);
+    const QJsonValue providerValue = provider.id.isEmpty()
+                                         ? QJsonValue(QJsonValue::Null)
+                                         : QJsonValue(QJsonObject{{"id", provider.id},
+                                                                  {"name", provider.name},
+                                                                  {"code", provider.code},
+                                                                  {"identified_by", provider.via},
+                                                                  {"docs", provider.docs}});
     QJsonObject object{{"entry", entryId},
                        {"code", code},
+                       {"provider", providerValue},
                        {"category", category},
                        {"severity", severity},
                        {"title", title},
@@ -47,6 +119,10 @@ QJsonObject Diagnosis::toJson() const
 QString Diagnosis::toText() const
 {
     QString text = QStringLiteral("%1 [%2] %3\n%4\n").arg(severity.toUpper(), code, title, meaning);
+    text += QStringLiteral("Provider: %1%2\n")
+                .arg(providerLine(), provider.via.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral(" (identified by %1)").arg(provider.via));
     if (!notes.isEmpty()) {
         text += QStringLiteral("\nWhat the server said:\n");
         for (const QString &note : notes)
@@ -55,12 +131,15 @@ QString Diagnosis::toText() const
     text += QStringLiteral("\nLikely causes, likeliest first:\n");
     int n = 0;
     for (const Cause &cause : causes) {
-        text += QStringLiteral("  %1. %2%3\n")
+        text += QStringLiteral("  %1. [%2] %3\n")
                     .arg(++n)
-                    .arg(cause.confirmed ? QStringLiteral("[seen in this flow] ") : QString(),
-                         cause.text);
-        if (!cause.evidence.isEmpty())
-            text += QStringLiteral("     → %1\n").arg(cause.evidence);
+                    .arg(Cause::statusName(cause.status), cause.text);
+        for (const Evidence &evidence : cause.evidence)
+            text += QStringLiteral("     %1 %2\n")
+                        .arg(evidence.context    ? QStringLiteral("·")
+                             : evidence.supports ? QStringLiteral("+")
+                                                 : QStringLiteral("−"),
+                             evidence.text);
     }
     text += QStringLiteral("\nHow to fix it:\n");
     for (const QString &fix : fixes)
@@ -68,8 +147,6 @@ QString Diagnosis::toText() const
     text += QStringLiteral("\nReferences:\n");
     for (const auto &reference : references)
         text += QStringLiteral("  %1 <%2>\n").arg(reference.title, reference.url);
-    if (!source.isEmpty())
-        text += QStringLiteral("(Provider facts from %1.)\n").arg(source);
     return text;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace workbench {
 
@@ -20,13 +21,27 @@ QString DiagnosisContext::endpointName(Endpoint endpoint)
     return {};
 }
 
+namespace {
+bool looksLikeAuthorizationEndpoint(const QUrl &url)
+{
+    const QString path = url.path().toLower();
+    const QString query = url.query(QUrl::FullyEncoded);
+    return query.contains(QLatin1String("response_type=")) ||
+           path.endsWith(QLatin1String("/authorize")) || path.endsWith(QLatin1String("/auth")) ||
+           path.contains(QLatin1String("/authorize/")) ||
+           path.endsWith(QLatin1String("/authorization.oauth2"));
+}
+} // namespace
+
 DiagnosisContext DiagnosisContext::fromExchange(const HttpExchange &exchange)
 {
     DiagnosisContext context;
     context.method = exchange.request.method;
+    context.url = exchange.request.url;
     context.sentHeaders = exchange.request.headers;
     context.requestedAt = exchange.startedAt;
     context.requestKnown = !exchange.request.url.isEmpty();
+    context.rawBody = exchange.request.body.left(4096);
     const QByteArray contentType = exchange.request.header("Content-Type").toLower();
     if (contentType.startsWith("application/json")) {
         context.sentAsJson = true;
@@ -42,15 +57,26 @@ DiagnosisContext DiagnosisContext::fromExchange(const HttpExchange &exchange)
     case HttpExchange::Kind::BrowserNavigation:
         context.endpoint = Endpoint::Authorization;
         break;
-    case HttpExchange::Kind::BackChannel:
+    case HttpExchange::Kind::BackChannel: {
+        const QByteArray authorization = exchange.request.header("Authorization");
+        static const QRegularExpression tokenPath(QStringLiteral("/token/?$|/oauth2?/token\\b"));
         if (FormEncoding::contains(context.sentParameters, QStringLiteral("grant_type")) ||
-            exchange.request.url.path().endsWith(QLatin1String("/token")))
+            tokenPath.match(exchange.request.url.path()).hasMatch() ||
+            exchange.request.url.path().endsWith(QLatin1String(".access")) ||
+            exchange.request.url.path().endsWith(QLatin1String("/access_token")))
             context.endpoint = Endpoint::Token;
-        else if (exchange.request.header("Authorization").startsWith("Bearer ") ||
-                 exchange.request.header("Authorization").startsWith("DPoP "))
+        else if (authorization.startsWith("Bearer ") || authorization.startsWith("DPoP ") ||
+                 authorization.startsWith("bearer "))
             context.endpoint = Endpoint::Resource;
+        else if (exchange.request.method == "GET" && looksLikeAuthorizationEndpoint(context.url))
+            context.endpoint = Endpoint::Authorization;
         break;
     }
+    }
+    if (context.endpoint == Endpoint::Authorization &&
+        exchange.kind != HttpExchange::Kind::LoopbackCallback)
+        context.authorizationRequest =
+            FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1());
     return context;
 }
 
@@ -60,6 +86,11 @@ DiagnosisContext DiagnosisContext::fromRun(const QList<HttpExchange> &run, qsize
         return {};
     DiagnosisContext context = fromExchange(run.at(index));
     const QString code = FormEncoding::value(context.sentParameters, QStringLiteral("code"));
+    const QString refreshToken =
+        context.grantType() == QLatin1String("refresh_token")
+            ? FormEncoding::value(context.sentParameters, QStringLiteral("refresh_token"))
+            : QString();
+    const QByteArray bearer = run.at(index).request.header("Authorization");
     for (qsizetype i = index - 1; i >= 0; --i) {
         const HttpExchange &earlier = run.at(i);
         if (earlier.kind == HttpExchange::Kind::BrowserNavigation &&
@@ -69,10 +100,26 @@ DiagnosisContext DiagnosisContext::fromRun(const QList<HttpExchange> &run, qsize
         } else if (earlier.kind == HttpExchange::Kind::LoopbackCallback &&
                    !context.codeReceivedAt.isValid() && !earlier.request.url.isEmpty()) {
             context.codeReceivedAt = earlier.startedAt;
-        } else if (earlier.kind == HttpExchange::Kind::BackChannel && !code.isEmpty()) {
+        } else if (earlier.kind == HttpExchange::Kind::BackChannel) {
             const FormFields sent = FormEncoding::decode(earlier.request.body);
-            if (FormEncoding::value(sent, QStringLiteral("code")) == code)
+            if (!code.isEmpty() && FormEncoding::value(sent, QStringLiteral("code")) == code)
                 context.codeAlreadyRedeemed = true;
+            if (!refreshToken.isEmpty() && earlier.status == 200 &&
+                FormEncoding::value(sent, QStringLiteral("refresh_token")) == refreshToken)
+                context.refreshTokenAlreadyRedeemed = true;
+            // The token response whose access token this resource call carries.
+            if (context.endpoint == Endpoint::Resource && !context.tokenIssuedAt.isValid() &&
+                earlier.status == 200) {
+                const QJsonObject token = QJsonDocument::fromJson(earlier.responseBody).object();
+                const QString accessToken = token.value(QLatin1String("access_token")).toString();
+                if (!accessToken.isEmpty() && bearer.endsWith(accessToken.toUtf8())) {
+                    context.tokenIssuedAt = earlier.receivedAt();
+                    context.tokenExpiresIn =
+                        qint64(token.value(QLatin1String("expires_in")).toDouble(-1));
+                    context.tokenType = token.value(QLatin1String("token_type")).toString();
+                    context.grantedScope = token.value(QLatin1String("scope")).toString();
+                }
+            }
         }
     }
     return context;

@@ -1,7 +1,9 @@
 #include "ResponseClassifier.h"
 
+#include "diagnosis/HtmlText.h"
 #include "listener/CapturedRedirect.h"
 #include "util/FormEncoding.h"
+#include "util/LenientJson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,6 +25,19 @@ bool ErrorSignal::isError() const
     }
 }
 
+QString ErrorSignal::words() const
+{
+    QStringList parts;
+    // The hint and debug fields say what the description says in general terms: first.
+    for (const QString *part : {&hint, &debug, &description, &humanTitle, &htmlTitle})
+        if (!part->isEmpty())
+            parts << *part;
+    parts << htmlHeadings;
+    if (!htmlText.isEmpty())
+        parts << htmlText;
+    return parts.join(QLatin1Char('\n'));
+}
+
 QString ErrorSignal::shapeName(Shape shape)
 {
     switch (shape) {
@@ -32,6 +47,8 @@ QString ErrorSignal::shapeName(Shape shape)
         return QStringLiteral("oauth_error");
     case Shape::NestedErrorJson:
         return QStringLiteral("nested_error_object");
+    case Shape::GraphErrorJson:
+        return QStringLiteral("graph_error");
     case Shape::GatewayJson:
         return QStringLiteral("gateway_error");
     case Shape::ProblemJson:
@@ -61,7 +78,6 @@ QString ErrorSignal::shapeName(Shape shape)
 namespace ResponseClassifier {
 
 namespace {
-constexpr qsizetype kHtmlScanBytes = 256 * 1024;
 constexpr int kMaxExtras = 24;
 
 QString normalizeCode(const QString &code)
@@ -104,32 +120,109 @@ void collectExtras(ErrorSignal &signal, const QJsonObject &object, const QString
     }
 }
 
+// The first of these members that holds text.
+QString firstText(const QJsonObject &object, std::initializer_list<const char *> names)
+{
+    for (const char *name : names) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isString() && !value.toString().isEmpty())
+            return value.toString();
+    }
+    return {};
+}
+
+// The error codes RFC 6749, 6750, 7591, 8628, 8693, 8707, 9126, 9101, 9396, 9449 and OpenID
+// Connect define, for finding one in a page or a text body.
+const QRegularExpression &standardCode()
+{
+    static const QRegularExpression code(QStringLiteral(
+        "\\b(invalid_request|invalid_client|invalid_grant|unauthorized_client|"
+        "unsupported_grant_type|invalid_scope|access_denied|unsupported_response_type|"
+        "server_error|temporarily_unavailable|redirect_uri_mismatch|invalid_token|"
+        "insufficient_scope|login_required|consent_required|interaction_required|"
+        "account_selection_required|invalid_request_uri|invalid_request_object|"
+        "request_not_supported|request_uri_not_supported|registration_not_supported|"
+        "invalid_redirect_uri|invalid_client_metadata|authorization_pending|slow_down|"
+        "expired_token|invalid_target|invalid_dpop_proof|use_dpop_nonce|"
+        "invalid_authorization_details|unsupported_token_type)\\b"));
+    return code;
+}
+
 bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
                         const QByteArray &contentType)
 {
     const QJsonValue error = object.value(QLatin1String("error"));
+    // A code is a token, or a short phrase ("404 Not Found"); a sentence is not.
+    static const QRegularExpression sentence(QStringLiteral("(\\S+\\s+){3,}\\S+|\\.$"));
+    if (error.isString() && sentence.match(error.toString().trimmed()).hasMatch()) {
+        // {"error": "The access token is invalid"}: a sentence, not a code. A challenge may
+        // still carry the code.
+        signal.shape = ErrorSignal::Shape::OtherJson;
+        signal.description = error.toString();
+        collectExtras(signal, object, {"error"});
+        return true;
+    }
     if (error.isString()) {
         signal.shape = ErrorSignal::Shape::OAuthJson;
         setCode(signal, error.toString());
-        signal.description = object.value(QLatin1String("error_description")).toString();
-        if (signal.description.isEmpty())
-            signal.description = object.value(QLatin1String("message")).toString();
+        signal.description = firstText(object, {"error_description", "message", "error_message",
+                                                "errorMessage", "detail", "reason"});
         signal.errorUri = object.value(QLatin1String("error_uri")).toString();
         signal.humanTitle = object.value(QLatin1String("error_human_title")).toString();
+        signal.hint = firstText(object, {"error_hint", "hint"});
+        signal.debug = object.value(QLatin1String("error_debug")).toString();
         collectExtras(signal, object,
-                      {"error", "error_description", "error_uri", "error_human_title"});
+                      {"error", "error_description", "error_uri", "error_human_title", "error_hint",
+                       "error_debug", "hint"});
         return true;
+    }
+    // {"errors": [{"errorType": "invalid_client", "message": ...}], "success": false}
+    const QJsonArray errors = object.value(QLatin1String("errors")).toArray();
+    if (!errors.isEmpty() && errors.first().isObject()) {
+        const QJsonObject first = errors.first().toObject();
+        const QString code = firstText(first, {"errorType", "error", "code"});
+        if (!code.isEmpty()) {
+            signal.shape = ErrorSignal::Shape::OAuthJson;
+            setCode(signal, code);
+            signal.description = firstText(first, {"message", "detail", "error_description"});
+            signal.errorFoundIn = QStringLiteral("the first member of the errors list");
+            collectExtras(signal, object, {"errors"});
+            return true;
+        }
     }
     if (error.isObject()) {
         const QJsonObject nested = error.toObject();
-        signal.shape = ErrorSignal::Shape::NestedErrorJson;
         const QJsonValue code = nested.value(QLatin1String("code"));
+        const bool graph =
+            nested.contains(QLatin1String("message")) && (code.isString() || code.isDouble());
+        if (graph) {
+            // Microsoft Graph ({"code": "InvalidAuthenticationToken", ...}), Google APIs and
+            // Meta ({"code": 190, "type": "OAuthException", ...}).
+            signal.shape = ErrorSignal::Shape::GraphErrorJson;
+            const QString type = nested.value(QLatin1String("type")).toString();
+            const QString status = nested.value(QLatin1String("status")).toString();
+            // A numeric code is the provider's own (Meta's 190) unless a status word says more
+            // (Google's "UNAUTHENTICATED" beside the HTTP status as code).
+            setCode(signal, code.isString()     ? code.toString()
+                            : !status.isEmpty() ? status
+                                                : scalarText(code));
+            if (!type.isEmpty())
+                signal.extras.insert(QStringLiteral("type"), type);
+            signal.description = nested.value(QLatin1String("message")).toString();
+            signal.humanTitle = nested.value(QLatin1String("error_user_title")).toString();
+            signal.hint = nested.value(QLatin1String("error_user_msg")).toString();
+            collectExtras(
+                signal, nested,
+                {"message", "error_user_title", "error_user_msg", "innerError", "innererror"});
+            for (const char *inner : {"innerError", "innererror"})
+                collectExtras(signal, nested.value(QLatin1String(inner)).toObject(), {});
+            return true;
+        }
+        signal.shape = ErrorSignal::Shape::NestedErrorJson;
         if (code.isString())
             setCode(signal, code.toString());
         signal.humanTitle = nested.value(QLatin1String("title")).toString();
-        signal.description = nested.value(QLatin1String("detail")).toString();
-        if (signal.description.isEmpty())
-            signal.description = nested.value(QLatin1String("message")).toString();
+        signal.description = firstText(nested, {"detail", "message", "description"});
         const QJsonValue status = nested.value(QLatin1String("status"));
         if (!status.isUndefined())
             signal.extras.insert(QStringLiteral("status"), scalarText(status));
@@ -144,6 +237,19 @@ bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
         signal.extras.insert(QStringLiteral("httpCode"),
                              scalarText(object.value(QLatin1String("httpCode"))));
         collectExtras(signal, object, {"httpCode", "httpMessage", "moreInformation"});
+        return true;
+    }
+    // Providers' own shapes: Okta {"errorCode": "E0000011", "errorSummary": ...}, AWS
+    // {"__type": "NotAuthorizedException", "message": ...}, Salesforce {"errorCode", "message"}.
+    const QString ownCode = firstText(object, {"errorCode", "error_code", "__type"});
+    if (!ownCode.isEmpty()) {
+        signal.shape = ErrorSignal::Shape::OAuthJson;
+        setCode(signal, ownCode.section(QLatin1Char('#'), -1));
+        signal.description =
+            firstText(object, {"errorSummary", "message", "Message", "error_description"});
+        collectExtras(signal, object,
+                      {"errorCode", "error_code", "__type", "errorSummary", "message", "Message"});
+        signal.errorFoundIn = QStringLiteral("the provider's own error fields");
         return true;
     }
     const bool problemType = contentType.startsWith("application/problem+json");
@@ -164,19 +270,33 @@ bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
 
 void classifyHtml(ErrorSignal &signal, const QByteArray &body)
 {
-    const QString head = QString::fromUtf8(body.left(kHtmlScanBytes));
-    static const QRegularExpression title(QStringLiteral("<title[^>]*>([^<]{0,300})</title>"),
-                                          QRegularExpression::CaseInsensitiveOption);
-    const auto match = title.match(head);
-    if (match.hasMatch())
-        signal.htmlTitle = match.captured(1).simplified();
+    const HtmlText page = HtmlText::read(body);
+    signal.htmlTitle = page.title;
+    signal.htmlHeadings = page.headings;
+    signal.htmlText = page.text;
     static const QRegularExpression password(
         QStringLiteral("<input[^>]{0,300}type\\s*=\\s*[\"']?password"),
         QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression signIn(QStringLiteral("\\b(sign[ -]?in|log[ -]?in)\\b"),
                                            QRegularExpression::CaseInsensitiveOption);
-    const bool login = password.match(head).hasMatch() || signIn.match(signal.htmlTitle).hasMatch();
+    const QString head = QString::fromUtf8(body.left(256 * 1024));
+    // A sign-in page asks for a password, or says sign in without saying something failed.
+    static const QRegularExpression failure(
+        QStringLiteral("\\b(error|sorry|problem|fail|denied|invalid|blocked)"),
+        QRegularExpression::CaseInsensitiveOption);
+    const QString headline = signal.htmlTitle + QLatin1Char(' ') + signal.htmlHeadings.join(' ');
+    const bool login =
+        password.match(head).hasMatch() ||
+        (signIn.match(signal.htmlTitle).hasMatch() && !failure.match(headline).hasMatch());
     signal.shape = login ? ErrorSignal::Shape::LoginPage : ErrorSignal::Shape::HtmlPage;
+    // Error pages often print the code ("Error 400: redirect_uri_mismatch").
+    if (signal.error.isEmpty()) {
+        const auto match = standardCode().match(signal.words());
+        if (match.hasMatch()) {
+            setCode(signal, match.captured(1));
+            signal.errorFoundIn = QStringLiteral("the page's text");
+        }
+    }
 }
 
 bool looksLikeHtml(const QByteArray &body, const QByteArray &contentType)
@@ -186,6 +306,44 @@ bool looksLikeHtml(const QByteArray &body, const QByteArray &contentType)
     const QByteArray start = body.left(512).trimmed().toLower();
     return start.startsWith("<!doctype html") || start.startsWith("<html") ||
            start.startsWith("<head") || start.startsWith("<body");
+}
+
+// error=... in a query or fragment (a redirect's Location, a callback URL).
+bool readRedirectParameters(ErrorSignal &signal, const FormFields &fields)
+{
+    if (!FormEncoding::contains(fields, QStringLiteral("error")))
+        return false;
+    signal.shape = ErrorSignal::Shape::RedirectError;
+    setCode(signal, FormEncoding::value(fields, QStringLiteral("error")));
+    signal.description = FormEncoding::value(fields, QStringLiteral("error_description"));
+    signal.errorUri = FormEncoding::value(fields, QStringLiteral("error_uri"));
+    signal.hint = FormEncoding::value(fields, QStringLiteral("error_hint"));
+    signal.debug = FormEncoding::value(fields, QStringLiteral("error_debug"));
+    static const QStringList read{"error", "error_description", "error_uri", "error_hint",
+                                  "error_debug"};
+    for (const auto &field : fields) {
+        if (!read.contains(field.first) && signal.extras.size() < kMaxExtras)
+            signal.extras.insert(field.first, field.second);
+    }
+    return true;
+}
+
+bool classifyLocation(ErrorSignal &signal, int status, const HttpHeaders &headers)
+{
+    if (status < 300 || status > 399)
+        return false;
+    const QByteArray location = headerValue(headers, "Location");
+    if (!location.contains("error="))
+        return false;
+    const QUrl url(QString::fromUtf8(location), QUrl::TolerantMode);
+    FormFields fields = FormEncoding::decode(url.query(QUrl::FullyEncoded).toLatin1());
+    if (!FormEncoding::contains(fields, QStringLiteral("error")))
+        fields = FormEncoding::decode(url.fragment(QUrl::FullyEncoded).toLatin1());
+    if (!readRedirectParameters(signal, fields))
+        return false;
+    signal.redirectedTo = url.toString(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    signal.errorFoundIn = QStringLiteral("the Location header of the %1 redirect").arg(status);
+    return true;
 }
 } // namespace
 
@@ -234,6 +392,12 @@ QMap<QString, QString> parseAuthParams(const QByteArray &header, QString *scheme
         qsizetype j = i;
         while (j < n && (header.at(j) == ' ' || header.at(j) == '\t'))
             ++j;
+        static const QRegularExpression paramName(QStringLiteral("^[A-Za-z][A-Za-z0-9_-]*$"));
+        if (j < n && header.at(j) == '=' && currentScheme.isEmpty() && chosenScheme.isEmpty() &&
+            current.isEmpty() && paramName.match(token).hasMatch()) {
+            // A challenge some servers send without its scheme: error="invalid_token", ...
+            currentScheme = QStringLiteral("(none)");
+        }
         if (j < n && header.at(j) == '=' && !currentScheme.isEmpty()) {
             i = j + 1;
             while (i < n && (header.at(i) == ' ' || header.at(i) == '\t'))
@@ -303,6 +467,8 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
     signal.retryAfterSeconds =
         parseRetryAfter(headerValue(headers, "Retry-After"), QDateTime::currentDateTimeUtc());
 
+    // A challenge with an error speaks for itself whatever the status, and fills in what the body
+    // left out.
     auto fromChallenge = [&signal] {
         if (!signal.wwwAuthenticate.contains(QStringLiteral("error")))
             return false;
@@ -315,6 +481,9 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
         return true;
     };
 
+    if (classifyLocation(signal, status, headers))
+        return signal;
+
     if (body.trimmed().isEmpty()) {
         if (fromChallenge())
             signal.shape = ErrorSignal::Shape::WwwAuthenticate;
@@ -325,31 +494,43 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
     }
 
     QJsonParseError parseError{};
-    const QJsonDocument json = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error == QJsonParseError::NoError) {
-        if (!(json.isObject() && classifyJsonObject(signal, json.object(), contentType)))
+    const QJsonDocument json = LenientJson::parse(body, &signal.notStrictJson, &parseError);
+    if (!json.isNull()) {
+        QJsonObject object = json.object();
+        // Some APIs answer with a list of errors: [{"message": ..., "errorCode": ...}].
+        if (json.isArray() && !json.array().isEmpty() && json.array().first().isObject())
+            object = json.array().first().toObject();
+        if (!(!object.isEmpty() && classifyJsonObject(signal, object, contentType))) {
             signal.shape = status >= 400 || !json.isObject() ? ErrorSignal::Shape::OtherJson
                                                              : ErrorSignal::Shape::Success;
-        fromChallenge();
+            // No error structure we know, but words worth reading.
+            if (status >= 400)
+                signal.description = firstText(
+                    object, {"message", "detail", "error_message", "errorMessage", "msg"});
+        }
+        if (signal.shape == ErrorSignal::Shape::Success && !signal.notStrictJson.isEmpty())
+            signal.shape = ErrorSignal::Shape::OtherJson;
+        if (fromChallenge() && signal.shape == ErrorSignal::Shape::OtherJson)
+            signal.shape = ErrorSignal::Shape::WwwAuthenticate;
         return signal;
     }
 
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = utf8.decode(body.left(kHtmlScanBytes));
+    const QString text = utf8.decode(body.left(256 * 1024));
     if (utf8.hasError()) {
         signal.shape = ErrorSignal::Shape::NotUtf8;
         fromChallenge();
         return signal;
     }
     if (looksLikeHtml(body, contentType)) {
-        classifyHtml(signal, body);
         fromChallenge();
+        classifyHtml(signal, body);
         return signal;
     }
     // Some servers answer in form encoding unless asked for JSON: error=...&error_description=...
     if (contentType.startsWith("application/x-www-form-urlencoded") ||
-        (body.size() < 8192 && body.startsWith("error="))) {
-        const FormFields fields = FormEncoding::decode(body);
+        (body.size() < 8192 && body.trimmed().startsWith("error="))) {
+        const FormFields fields = FormEncoding::decode(body.trimmed());
         if (FormEncoding::contains(fields, QStringLiteral("error"))) {
             signal.shape = ErrorSignal::Shape::OAuthJson;
             setCode(signal, FormEncoding::value(fields, QStringLiteral("error")));
@@ -364,26 +545,21 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
         signal.shape = ErrorSignal::Shape::WwwAuthenticate;
     if (signal.description.isEmpty() && status >= 400)
         signal.description = text.left(300).simplified();
+    if (signal.error.isEmpty() && status >= 400) {
+        const auto match = standardCode().match(text.left(2000));
+        if (match.hasMatch()) {
+            setCode(signal, match.captured(1));
+            signal.errorFoundIn = QStringLiteral("the text of the body");
+        }
+    }
     return signal;
 }
 
 ErrorSignal classify(const HttpExchange &exchange)
 {
     if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !exchange.request.url.isEmpty()) {
-        const FormFields fields = CapturedRedirect::parametersOf(exchange);
         ErrorSignal signal;
-        if (FormEncoding::contains(fields, QStringLiteral("error"))) {
-            signal.shape = ErrorSignal::Shape::RedirectError;
-            setCode(signal, FormEncoding::value(fields, QStringLiteral("error")));
-            signal.description = FormEncoding::value(fields, QStringLiteral("error_description"));
-            signal.errorUri = FormEncoding::value(fields, QStringLiteral("error_uri"));
-            for (const auto &field : fields) {
-                if (field.first != QLatin1String("error") &&
-                    field.first != QLatin1String("error_description") &&
-                    field.first != QLatin1String("error_uri"))
-                    signal.extras.insert(field.first, field.second);
-            }
-        }
+        readRedirectParameters(signal, CapturedRedirect::parametersOf(exchange));
         return signal;
     }
     if (exchange.kind == HttpExchange::Kind::BrowserNavigation)

@@ -14,6 +14,7 @@ struct ErrorSignal
         Success,         // nothing wrong visible
         OAuthJson,       // RFC 6749 §5.2 {"error": "...", "error_description": ...}
         NestedErrorJson, // {"error": {"status":..., "title":..., "detail":...}}
+        GraphErrorJson,  // {"error": {"code": ..., "message": ..., "innerError"/"fbtrace_id"...}}
         GatewayJson,     // {"httpCode": "401", "httpMessage": ..., "moreInformation": ...}
         ProblemJson,     // RFC 9457 application/problem+json
         OtherJson,       // JSON, but no error structure we know
@@ -34,16 +35,25 @@ struct ErrorSignal
     QString description; // error_description, detail, moreInformation, ...
     QString errorUri;
     QString humanTitle;            // error_human_title, title, httpMessage
+    QString hint;                  // error_hint (Ory), errorSummary, ...
+    QString debug;                 // error_debug (Ory)
     QMap<QString, QString> extras; // trace_id, correlation_id, error_codes, timestamp, ...
+    QStringList notStrictJson;     // the liberties taken to read a body that is almost JSON
+    QString errorFoundIn;          // where the code was found when not in a field of its own
     QString wwwAuthenticateScheme;
     QMap<QString, QString> wwwAuthenticate; // its auth-params: error, error_description, scope...
     int retryAfterSeconds = -1;
     QString htmlTitle;
+    QStringList htmlHeadings;
+    QString htmlText;     // the page's visible text
+    QString redirectedTo; // a 3xx's Location, when it carries the error
     bool bodyTruncated = false;
     HttpExchange::Transport transport = HttpExchange::Transport::Ok;
     QString transportMessage;
 
     bool isError() const;
+    // Everything the server said in words, for matching: description, titles, hints, the page.
+    QString words() const;
     static QString shapeName(Shape shape);
 };
 

@@ -17,8 +17,10 @@ QString CapturedRedirect::modeName(ResponseMode mode)
 
 FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
 {
+    // form_post carries them in the body; a POST with an empty body (some providers document
+    // "POST {redirect_uri}?error=...") in the query, like a GET.
     FormFields fields =
-        callback.request.method == "POST"
+        callback.request.method == "POST" && !callback.request.body.isEmpty()
             ? FormEncoding::decode(callback.request.body)
             : FormEncoding::decode(callback.request.url.query(QUrl::FullyEncoded).toLatin1());
     if (fields.size() == 1 && fields.first().first == QLatin1String("fragment"))

@@ -1,5 +1,7 @@
 #include "SandboxProvider.h"
 
+#include "diagnosis/ProviderIdentifier.h"
+
 #include "flows/Pkce.h"
 #include "flows/TokenRequest.h"
 #include "listener/LoopbackAddress.h"
@@ -280,18 +282,22 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
                         .arg(esc(redirectUri)));
 
     const QString state = value(query, "state");
-    const auto fail = [&](const QString &error, const QString &description) {
+    const auto fail = [&](const QString &error, const QString &description,
+                          const QString &imitates = {}) {
         FormFields parameters{{QStringLiteral("error"), error},
                               {QStringLiteral("error_description"), description}};
         if (!state.isEmpty())
             parameters.append({QStringLiteral("state"), state});
         parameters.append({QStringLiteral("iss"), issuer()});
+        if (!imitates.isEmpty())
+            parameters.append(
+                {QString::fromLatin1(ProviderIdentifier::kSandboxImitatesParameter), imitates});
         return redirectTo(redirectUri, parameters);
     };
     const QString scope = value(query, "scope");
     if (const SandboxTrigger *trigger =
             SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize))
-        return fail(trigger->redirectError, trigger->redirectDescription);
+        return fail(trigger->redirectError, trigger->redirectDescription, trigger->imitates);
     if (value(query, "response_type") != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
                     QStringLiteral("response_type must be code"));
@@ -436,6 +442,7 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
     else if (const SandboxDeviceCodes::Entry *device = m_devices.find(value(form, "device_code")))
         scope = device->scope;
     const auto stage = grantType == QLatin1String("refresh_token") ? SandboxTrigger::Where::Refresh
+                       : grantType == QLatin1String("password")    ? SandboxTrigger::Where::Password
                                                                    : SandboxTrigger::Where::Token;
     if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, stage))
         return fromTrigger(*trigger);

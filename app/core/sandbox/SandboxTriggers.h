@@ -19,6 +19,7 @@ struct SandboxTrigger
         Token,     // the token endpoint answers with it (after the code is issued)
         Refresh,   // the code is redeemed; refreshing the tokens then fails with it
         UserInfo,  // the UserInfo endpoint refuses the access token
+        Password,  // the token endpoint answers a password-grant request with it
     };
     // How the sandbox delivers it: an HTTP answer, or a connection left without one.
     enum class Delivery {
@@ -36,6 +37,9 @@ struct SandboxTrigger
     QString tokenEndpoint;
     QString description;   // what it shows, for the table in the app and the README
     QString expectedEntry; // the knowledge base entry the diagnosis leads with
+    // The provider pack whose answer this imitates (sent with it, so the diagnosis applies that
+    // provider's knowledge); empty: a generic answer.
+    QString imitates;
 
     // For Authorize: the redirect's error parameters. Otherwise: the raw answer.
     QString redirectError;

@@ -1,0 +1,625 @@
+#include "FlowEvidence.h"
+
+#include "flows/Pkce.h"
+#include "flows/TokenRequest.h"
+#include "jose/Jwt.h"
+
+#include <QRegularExpression>
+#include <algorithm>
+
+namespace workbench::FlowEvidence {
+
+namespace {
+using Source = Diagnosis::Evidence::Source;
+using Endpoint = DiagnosisContext::Endpoint;
+
+int editDistance(const QString &a, const QString &b)
+{
+    QList<int> previous(b.size() + 1);
+    QList<int> current(b.size() + 1);
+    for (int j = 0; j <= b.size(); ++j)
+        previous[j] = j;
+    for (int i = 1; i <= a.size(); ++i) {
+        current[0] = i;
+        for (int j = 1; j <= b.size(); ++j) {
+            const int substitute = previous[j - 1] + (a.at(i - 1) == b.at(j - 1) ? 0 : 1);
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
+        }
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
+const QStringList &standardGrantTypes()
+{
+    static const QStringList grants{"authorization_code",
+                                    "refresh_token",
+                                    "client_credentials",
+                                    "password",
+                                    "urn:ietf:params:oauth:grant-type:device_code",
+                                    "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                                    "urn:ietf:params:oauth:grant-type:saml2-bearer",
+                                    "urn:openid:params:grant-type:ciba"};
+    return grants;
+}
+
+void codeExchange(const DiagnosisContext &ctx, Findings &findings)
+{
+    const FormFields &sent = ctx.sentParameters;
+    const FormFields &auth = ctx.authorizationRequest;
+    if (ctx.codeAlreadyRedeemed)
+        findings.confirm("code_reused", Source::Flow,
+                         "This app sent the same code to the token endpoint earlier in this run.");
+    if (!auth.isEmpty()) {
+        const QString authorizeRedirect = FormEncoding::value(auth, "redirect_uri");
+        const QString tokenRedirect = FormEncoding::value(sent, "redirect_uri");
+        if (authorizeRedirect != tokenRedirect)
+            findings.confirm("redirect_uri_differs", Source::Flow,
+                             QStringLiteral("Authorization request: \"%1\"; token request: \"%2\".")
+                                 .arg(authorizeRedirect, tokenRedirect));
+        else
+            findings.contradict("redirect_uri_differs", Source::Flow,
+                                QStringLiteral("Both requests sent \"%1\".").arg(tokenRedirect));
+
+        const QString challenge = FormEncoding::value(auth, "code_challenge");
+        const QString method = FormEncoding::value(auth, "code_challenge_method");
+        const QString verifier = FormEncoding::value(sent, "code_verifier");
+        if (!challenge.isEmpty()) {
+            findings.contradict("pkce_required", Source::Flow,
+                                "The authorization request sent a code_challenge.");
+            if (verifier.isEmpty()) {
+                findings.confirm("pkce_verifier_missing", Source::Flow,
+                                 "The authorization request sent a code_challenge; no "
+                                 "code_verifier followed.");
+            } else {
+                findings.contradict("pkce_verifier_missing", Source::Flow,
+                                    "The token request sent a code_verifier.");
+                const auto pkceMethod =
+                    method == QLatin1String("plain") ? Pkce::Method::Plain : Pkce::Method::S256;
+                if (Pkce::challengeFor(verifier.toLatin1(), pkceMethod) != challenge.toLatin1())
+                    findings.confirm(
+                        "pkce_mismatch", Source::Flow,
+                        QStringLiteral("%1(code_verifier) is not the code_challenge sent.")
+                            .arg(method.isEmpty() ? QStringLiteral("plain") : method));
+                else
+                    findings.contradict("pkce_mismatch", Source::Flow,
+                                        "The code_verifier matches the code_challenge.");
+            }
+        } else {
+            findings.contradict("pkce_mismatch", Source::Flow,
+                                "The authorization request sent no code_challenge.");
+            if (!verifier.isEmpty())
+                findings.confirm("pkce_unexpected_verifier", Source::Flow,
+                                 "A code_verifier was sent for a flow that sent no "
+                                 "code_challenge.");
+            findings.support("pkce_required", Source::Flow,
+                             "This run's authorization request sent no code_challenge.");
+        }
+    }
+    if (ctx.codeReceivedAt.isValid() && ctx.requestedAt.isValid()) {
+        const qint64 age = ctx.codeReceivedAt.secsTo(ctx.requestedAt);
+        const QString said = QStringLiteral("The code was redeemed %1 s after it arrived").arg(age);
+        if (age > 600)
+            findings.confirm("code_expired", Source::Flow,
+                             said + QStringLiteral(", longer than any usual lifetime (1 to 10 "
+                                                   "minutes)."));
+        else if (age > 60)
+            findings.support("code_expired", Source::Flow,
+                             said + QStringLiteral("; some servers keep codes only a minute."));
+        else if (age >= 0)
+            findings.contradict("code_expired", Source::Flow,
+                                said + QStringLiteral(", well within usual lifetimes."), false);
+    }
+}
+
+void clientAuthentication(const DiagnosisContext &ctx, const ErrorSignal &signal,
+                          Findings &findings)
+{
+    const QByteArray header = headerValue(ctx.sentHeaders, "Authorization");
+    const bool bodySecret = FormEncoding::contains(ctx.sentParameters, "client_secret");
+    const bool assertion = FormEncoding::contains(ctx.sentParameters, "client_assertion");
+    const QString method = authMethodOf(ctx);
+    if (header.startsWith("Basic ")) {
+        const auto credentials = TokenRequest::parseBasicAuthorization(header);
+        if (!credentials) {
+            findings.confirm("basic_header_malformed", Source::Flow,
+                             "The Authorization header does not decode to \"id:secret\".");
+        } else {
+            const QByteArray &id = credentials->id;
+            const QByteArray &secret = credentials->secret;
+            const QString decodedId = FormEncoding::decodeComponent(id);
+            findings.contradict("basic_header_malformed", Source::Flow,
+                                "The Authorization header decodes to \"id:secret\".");
+            findings.note("wrong_credentials", Source::Flow,
+                          QStringLiteral("The header decodes to client_id \"%1\" and a secret "
+                                         "of %2 characters.")
+                              .arg(decodedId)
+                              .arg(FormEncoding::decodeComponent(secret).size()));
+            static const QRegularExpression unencoded(QStringLiteral("[^A-Za-z0-9\\-._*%+]"));
+            if (secret.contains(':') || QString::fromLatin1(secret).contains(unencoded) ||
+                QString::fromLatin1(id).contains(unencoded))
+                findings.confirm("basic_not_form_encoded", Source::Flow,
+                                 "The decoded credentials hold characters (such as ':' or "
+                                 "spaces) that form-encoding would have escaped.");
+            else
+                findings.contradict("basic_not_form_encoded", Source::Flow,
+                                    "The header's id and secret are form-encoded as they "
+                                    "should be.");
+            const QString bodyId = FormEncoding::value(ctx.sentParameters, "client_id");
+            if (!bodyId.isEmpty() && bodyId != decodedId)
+                findings.confirm(
+                    "client_id_differs", Source::Flow,
+                    QStringLiteral("Header: \"%1\"; body: \"%2\".").arg(decodedId, bodyId));
+        }
+        findings.contradict("no_client_auth", Source::Flow,
+                            "An Authorization: Basic header was sent.");
+        if (bodySecret)
+            findings.confirm("multiple_auth_methods", Source::Flow,
+                             "Both an Authorization header and client_secret were sent.");
+    } else {
+        const QString noBasic =
+            QStringLiteral("No Authorization: Basic header was sent (the request used %1).")
+                .arg(method);
+        findings.contradict("basic_not_form_encoded", Source::Flow, noBasic);
+        findings.contradict("basic_header_malformed", Source::Flow, noBasic);
+        if (bodySecret) {
+            findings.contradict("no_client_auth", Source::Flow,
+                                "client_secret was sent in the body.");
+            findings.note(
+                "wrong_credentials", Source::Flow,
+                QStringLiteral("The body sent client_id \"%1\" and a client_secret of %2 "
+                               "characters.")
+                    .arg(FormEncoding::value(ctx.sentParameters, "client_id"))
+                    .arg(FormEncoding::value(ctx.sentParameters, "client_secret").size()));
+        } else if (assertion) {
+            findings.contradict("no_client_auth", Source::Flow,
+                                "A client_assertion was sent in the body.");
+            findings.note("assertion_invalid", Source::Flow,
+                          QStringLiteral("The client authenticated with %1.").arg(method));
+        } else if (ctx.endpoint == Endpoint::Token && header.isEmpty()) {
+            const QString nothing =
+                QStringLiteral("No Authorization header, client_secret or client_assertion was "
+                               "sent");
+            // Refused as a client with nothing sent: the server wanted credentials.
+            if (signal.error == QLatin1String("invalid_client") ||
+                signal.error == QLatin1String("unauthorized_client") || signal.httpStatus == 401) {
+                findings.confirm("no_client_auth", Source::Flow, nothing + QLatin1Char('.'));
+                findings.contradict("wrong_credentials", Source::Flow,
+                                    "No client secret was sent that could be wrong.");
+            } else {
+                findings.support("no_client_auth", Source::Flow,
+                                 nothing + QStringLiteral(" (right only for a public client)."));
+            }
+        }
+    }
+    // The server speaks of an Authorization header that this request did not send: it wants
+    // client_secret_basic.
+    static const QRegularExpression headerWords(QStringLiteral("authori[sz]ation header"),
+                                                QRegularExpression::CaseInsensitiveOption);
+    if (header.isEmpty() && (bodySecret || assertion) &&
+        headerWords.match(signal.words()).hasMatch()) {
+        findings.confirm("wrong_auth_method", Source::Flow,
+                         QStringLiteral("The server speaks of an Authorization header; this "
+                                        "request sent its credentials in the body (%1).")
+                             .arg(method));
+        findings.explains("wrong_auth_method", QStringLiteral("basic_header_malformed"));
+    }
+    const auto &metadata = ctx.hints.metadata;
+    if (metadata && !metadata->tokenEndpointAuthMethodsSupported.isEmpty()) {
+        const QStringList &supported = metadata->tokenEndpointAuthMethodsSupported;
+        if (!supported.contains(method))
+            findings.confirm("wrong_auth_method", Source::Discovery,
+                             QStringLiteral("This request used %1; the server's metadata lists "
+                                            "only %2.")
+                                 .arg(method, supported.join(QStringLiteral(", "))));
+    }
+}
+
+void grantAndFormat(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    // A grant the person named says nothing about what the request carried.
+    const QString grant = ctx.grantStated ? QString() : ctx.grantType();
+    if (!grant.isEmpty() && !standardGrantTypes().contains(grant)) {
+        QString closest;
+        int best = 1000;
+        for (const QString &candidate : standardGrantTypes()) {
+            const int distance = editDistance(grant, candidate);
+            if (distance < best) {
+                best = distance;
+                closest = candidate;
+            }
+        }
+        // A near miss of a standard name is a typo; another name may be the provider's own
+        // grant (Zoom's account_credentials), which only the grant errors speak about.
+        if (best <= 3)
+            findings.confirm(
+                "grant_type_misspelled", Source::Flow,
+                QStringLiteral("\"%1\" was sent; did you mean \"%2\"?").arg(grant, closest));
+        else
+            findings.support("grant_type_misspelled", Source::Flow,
+                             QStringLiteral("\"%1\" is not a standard grant type: a typo, or a "
+                                            "grant of the provider's own.")
+                                 .arg(grant));
+    } else if (!grant.isEmpty()) {
+        findings.contradict("grant_type_misspelled", Source::Flow,
+                            QStringLiteral("grant_type=%1 is the standard value.").arg(grant));
+    }
+    const bool hasCode = FormEncoding::contains(ctx.sentParameters, "code");
+    const bool hasRefresh = FormEncoding::contains(ctx.sentParameters, "refresh_token");
+    const bool codeGrant = grant == QLatin1String("authorization_code");
+    const bool refreshGrant = grant == QLatin1String("refresh_token");
+    if ((codeGrant && (!hasCode || hasRefresh)) || (refreshGrant && (!hasRefresh || hasCode)))
+        findings.confirm("grant_input_mismatch", Source::Flow,
+                         QStringLiteral("grant_type=%1 was sent with %2.")
+                             .arg(grant, hasCode      ? QStringLiteral("a code")
+                                         : hasRefresh ? QStringLiteral("a refresh_token")
+                                                      : QStringLiteral("neither a code nor a "
+                                                                       "refresh_token")));
+    else if (codeGrant || refreshGrant)
+        findings.contradict(
+            "grant_input_mismatch", Source::Flow,
+            QStringLiteral("grant_type=%1 was sent with its %2.")
+                .arg(grant, codeGrant ? QStringLiteral("code") : QStringLiteral("refresh_token")));
+    if (ctx.method == "GET")
+        findings.confirm("token_get", Source::Flow, "This request used GET.");
+    else if (ctx.method == "POST")
+        findings.contradict("token_get", Source::Flow, "This request used POST.");
+    const bool jsonWanted = signal.httpStatus == 415 ||
+                            signal.words().contains(QLatin1String("json"), Qt::CaseInsensitive);
+    if (!ctx.sentAsJson && jsonWanted)
+        findings.confirm("wants_json", Source::Flow, "The body was sent form-encoded.");
+    static const QRegularExpression grantUnseen(
+        QStringLiteral("grant.?type.{0,40}(missing|required|not specified|invalid)|missing.{0,30}"
+                       "grant.?type|unsupported.?grant"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (ctx.sentAsJson &&
+        (signal.httpStatus == 415 || signal.error == QLatin1String("unsupported_grant_type") ||
+         grantUnseen.match(signal.words()).hasMatch())) {
+        findings.confirm("wants_form", Source::Flow,
+                         "The body was sent as JSON; token endpoints read "
+                         "application/x-www-form-urlencoded, so the server saw none of its "
+                         "parameters.");
+        for (const char *symptom : {"missing_parameter", "grant_not_supported",
+                                    "grant_type_misspelled", "wrong_content_type"})
+            findings.explains("wants_form", QString::fromLatin1(symptom));
+    }
+    const QByteArray body = ctx.rawBody.trimmed();
+    if (!ctx.sentAsJson && (body.startsWith('{') || body.startsWith('[')) &&
+        headerValue(ctx.sentHeaders, "Content-Type")
+            .startsWith("application/x-www-form-urlencoded")) {
+        findings.confirm("bad_encoding", Source::Flow,
+                         "The body was declared form-encoded but is JSON-like text, so its "
+                         "parameters cannot be read.");
+        for (const char *symptom : {"missing_parameter", "grant_not_supported",
+                                    "grant_type_misspelled", "wrong_content_type"})
+            findings.explains("bad_encoding", QString::fromLatin1(symptom));
+    } else if (!ctx.sentAsJson && headerValue(ctx.sentHeaders, "Content-Type")
+                                      .startsWith("application/x-www-form-urlencoded"))
+        findings.contradict("wants_form", Source::Flow,
+                            "The body was sent form-encoded (application/x-www-form-urlencoded).");
+    if (ctx.refreshTokenAlreadyRedeemed)
+        findings.confirm("refresh_reused", Source::Flow,
+                         "This refresh token was already redeemed earlier in this run.");
+    const auto &metadata = ctx.hints.metadata;
+    if (metadata && !metadata->grantTypesSupported.isEmpty() && !grant.isEmpty()) {
+        if (!metadata->grantTypesSupported.contains(grant))
+            findings.confirm(
+                "grant_not_supported", Source::Discovery,
+                QStringLiteral("The server's metadata lists grant types %1, not %2.")
+                    .arg(metadata->grantTypesSupported.join(QStringLiteral(", ")), grant));
+        else
+            findings.contradict("grant_not_supported", Source::Discovery,
+                                QStringLiteral("The server's metadata lists %1.").arg(grant));
+    }
+}
+
+void missingParameter(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    // "Missing parameter: \"code\" is required", "OAuth 2.0 Parameter: scope missing", ...
+    static const QList<QRegularExpression> missing{
+        QRegularExpression(QStringLiteral("missing (?:required )?parameter[:\\s]+\"?([a-z_]+)"),
+                           QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("parameter[:\\s]+\"?([a-z_]+)\"?\\s+(?:is\\s+)?missing"),
+                           QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("\"?([a-z_]+)\"? (?:is required|must not be empty)"),
+                           QRegularExpression::CaseInsensitiveOption),
+        QRegularExpression(QStringLiteral("(grant type|grant_type) was not specified"),
+                           QRegularExpression::CaseInsensitiveOption)};
+    for (const QRegularExpression &pattern : missing) {
+        const auto match = pattern.match(signal.description);
+        if (!match.hasMatch())
+            continue;
+        QString name = match.captured(1).toLower();
+        name.replace(QLatin1Char(' '), QLatin1Char('_'));
+        static const QStringList parameters{"code",     "scope",    "state",     "nonce",
+                                            "audience", "resource", "assertion", "username",
+                                            "password", "prompt",   "claims",    "request"};
+        // "PKCE is required" names no parameter.
+        if (!name.contains(QLatin1Char('_')) && !parameters.contains(name))
+            continue;
+        const FormFields &where =
+            ctx.endpoint == Endpoint::Authorization ? ctx.authorizationRequest : ctx.sentParameters;
+        const QString sentValue = FormEncoding::value(where, name);
+        const bool known = ctx.requestKnown && !where.isEmpty();
+        findings.confirm(
+            "missing_parameter", Source::ServerWords,
+            QStringLiteral("The server names \"%1\"%2.")
+                .arg(name, !known ? QString()
+                           : FormEncoding::contains(where, name)
+                               ? (sentValue.isEmpty()
+                                      ? QStringLiteral("; it was sent, but empty")
+                                      : QStringLiteral("; it was sent as \"%1\"").arg(sentValue))
+                               : QStringLiteral("; this request did not send it")));
+        break;
+    }
+}
+
+QString variantsOf(const QUrl &redirect)
+{
+    QStringList variants;
+    QUrl other = redirect;
+    if (redirect.host() == QLatin1String("localhost"))
+        other.setHost(QStringLiteral("127.0.0.1"));
+    else if (redirect.host() == QLatin1String("127.0.0.1"))
+        other.setHost(QStringLiteral("localhost"));
+    if (other != redirect)
+        variants << other.toString();
+    if (redirect.port() > 0) {
+        QUrl noPort = redirect;
+        noPort.setPort(-1);
+        variants << noPort.toString();
+    }
+    QUrl slash = redirect;
+    slash.setPath(redirect.path().endsWith(QLatin1Char('/')) ? redirect.path().chopped(1)
+                                                             : redirect.path() + QLatin1Char('/'));
+    variants << slash.toString();
+    QUrl scheme = redirect;
+    scheme.setScheme(redirect.scheme() == QLatin1String("https") ? QStringLiteral("http")
+                                                                 : QStringLiteral("https"));
+    variants << scheme.toString();
+    return variants.join(QStringLiteral(", "));
+}
+
+void redirectRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    const QString fromAuthorize = FormEncoding::value(ctx.authorizationRequest, "redirect_uri");
+    const QUrl redirect(fromAuthorize.isEmpty()
+                            ? FormEncoding::value(ctx.sentParameters, "redirect_uri")
+                            : fromAuthorize);
+    const QString words = signal.words();
+    const bool atToken = ctx.endpoint == Endpoint::Token;
+    const bool aboutRedirect = words.contains(QLatin1String("redirect"), Qt::CaseInsensitive) ||
+                               words.contains(QLatin1String("reply url"), Qt::CaseInsensitive) ||
+                               words.contains(QLatin1String("callback"), Qt::CaseInsensitive) ||
+                               signal.error.contains(QLatin1String("redirect"));
+    if (redirect.isValid() && !redirect.isEmpty()) {
+        static const QRegularExpression loopbackWords(
+            QStringLiteral("localhost|127\\.0\\.0\\.1|loopback|ip literal"),
+            QRegularExpression::CaseInsensitiveOption);
+        const QString sentOn = QStringLiteral("The redirect URI was %1.").arg(redirect.toString());
+        if (redirect.host() == QLatin1String("localhost") && loopbackWords.match(words).hasMatch())
+            findings.confirm("use_ip_literal", Source::Flow, sentOn);
+        else if (redirect.host() == QLatin1String("localhost") && aboutRedirect && !atToken)
+            findings.support("use_ip_literal", Source::Flow, sentOn);
+        else if (redirect.host() != QLatin1String("localhost"))
+            findings.contradict("use_ip_literal", Source::Flow,
+                                QStringLiteral("The redirect URI's host is %1, not localhost.")
+                                    .arg(redirect.host()));
+        // Registration is checked at the authorization endpoint; the token endpoint compares
+        // the redirect URI with the authorization request's.
+        if (aboutRedirect && !atToken && redirect.port() > 0 && !redirect.host().isEmpty())
+            findings.support("loopback_port", Source::Flow,
+                             QStringLiteral("This run's redirect URI was %1: port %2 must be "
+                                            "registered, unless the server ignores loopback "
+                                            "ports.")
+                                 .arg(redirect.toString())
+                                 .arg(redirect.port()));
+        findings.note("redirect_unregistered", Source::Flow,
+                      QStringLiteral("The redirect URI sent was %1. Servers compare it "
+                                     "exactly; variants that differ: %2.")
+                          .arg(redirect.toString(), variantsOf(redirect)));
+    }
+    if (words.contains(QLatin1String("S256"), Qt::CaseInsensitive) &&
+        !ctx.authorizationRequest.isEmpty()) {
+        const QString method =
+            FormEncoding::value(ctx.authorizationRequest, "code_challenge_method");
+        if (method != QLatin1String("S256"))
+            findings.confirm("pkce_method_plain", Source::Flow,
+                             QStringLiteral("code_challenge_method was \"%1\".")
+                                 .arg(method.isEmpty() ? QStringLiteral("(not sent)") : method));
+        else
+            findings.contradict("pkce_method_plain", Source::Flow,
+                                "code_challenge_method was S256.");
+    }
+    const auto &metadata = ctx.hints.metadata;
+    const QString method = FormEncoding::value(ctx.authorizationRequest, "code_challenge_method");
+    if (metadata && !metadata->codeChallengeMethodsSupported.isEmpty() && !method.isEmpty() &&
+        !metadata->codeChallengeMethodsSupported.contains(method))
+        findings.confirm(
+            "pkce_method_plain", Source::Discovery,
+            QStringLiteral("The server's metadata lists PKCE methods %1, not %2.")
+                .arg(metadata->codeChallengeMethodsSupported.join(QStringLiteral(", ")), method));
+}
+
+void scopeRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    QString requested = FormEncoding::value(ctx.sentParameters, "scope");
+    if (requested.isEmpty())
+        requested = FormEncoding::value(ctx.authorizationRequest, "scope");
+    if (!requested.isEmpty()) {
+        if (requested.contains(QLatin1Char(',')) || requested.contains(QLatin1Char('+')))
+            findings.confirm(
+                "scope_separator", Source::Flow,
+                QStringLiteral("\"%1\" separates scopes with ',' or '+'.").arg(requested));
+        else
+            findings.contradict("scope_separator", Source::Flow,
+                                "The scopes are separated by spaces.");
+        findings.contradict("scope_empty", Source::Flow,
+                            QStringLiteral("Scopes were sent: %1.").arg(requested));
+        const auto &metadata = ctx.hints.metadata;
+        if (metadata && !metadata->scopesSupported.isEmpty()) {
+            QStringList unknown;
+            for (const QString &scope :
+                 requested.split(QRegularExpression(QStringLiteral("[ ,+]")), Qt::SkipEmptyParts)) {
+                if (!metadata->scopesSupported.contains(scope))
+                    unknown << scope;
+            }
+            if (!unknown.isEmpty())
+                findings.confirm("scope_unknown", Source::Discovery,
+                                 QStringLiteral("Not in the server's scopes_supported: %1.")
+                                     .arg(unknown.join(QStringLiteral(", "))));
+            else
+                findings.contradict("scope_unknown", Source::Discovery,
+                                    "Every scope requested is in the server's scopes_supported.",
+                                    false);
+        } else {
+            findings.note("scope_unknown", Source::Flow,
+                          QStringLiteral("Scopes requested: %1.").arg(requested));
+        }
+    }
+    const QString wanted = signal.wwwAuthenticate.value(QStringLiteral("scope"));
+    if (!wanted.isEmpty())
+        findings.confirm(
+            "scope_missing_on_token", Source::ServerWords,
+            QStringLiteral("The resource asks for scope \"%1\"%2.")
+                .arg(wanted,
+                     ctx.grantedScope.isEmpty()
+                         ? QString()
+                         : QStringLiteral("; the token was granted \"%1\"").arg(ctx.grantedScope)));
+}
+
+void resourceRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    const QByteArray authorization = headerValue(ctx.sentHeaders, "Authorization");
+    if (ctx.requestKnown) {
+        if (authorization.isEmpty())
+            findings.confirm("token_missing", Source::Flow,
+                             "The request carried no Authorization header.");
+        else
+            findings.contradict("token_missing", Source::Flow,
+                                QStringLiteral("An Authorization: %1 header was sent.")
+                                    .arg(QString::fromLatin1(authorization.split(' ').first())));
+    }
+    if (ctx.tokenIssuedAt.isValid() && ctx.tokenExpiresIn >= 0 && ctx.requestedAt.isValid()) {
+        const qint64 age = ctx.tokenIssuedAt.secsTo(ctx.requestedAt);
+        if (age >= ctx.tokenExpiresIn)
+            findings.confirm("token_expired", Source::Flow,
+                             QStringLiteral("The token was %1 s old; it was issued for %2 s.")
+                                 .arg(age)
+                                 .arg(ctx.tokenExpiresIn));
+        else
+            findings.contradict("token_expired", Source::Flow,
+                                QStringLiteral("The token was %1 s old of its %2 s lifetime.")
+                                    .arg(age)
+                                    .arg(ctx.tokenExpiresIn),
+                                age < ctx.tokenExpiresIn - 60);
+    }
+    if (ctx.tokenType.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0 &&
+        authorization.startsWith("Bearer "))
+        findings.confirm("dpop_bound_as_bearer", Source::Flow,
+                         "The token response said token_type DPoP; this request sent it as "
+                         "Bearer.");
+    else if (!ctx.tokenType.isEmpty())
+        findings.contradict("dpop_bound_as_bearer", Source::Flow,
+                            QStringLiteral("The token's type is %1.").arg(ctx.tokenType));
+    if (authorization.startsWith("Bearer ")) {
+        const QByteArray token = authorization.mid(7).trimmed();
+        static const QRegularExpression placeholder(
+            QStringLiteral("\\{\\{|\\$\\{|\\{[A-Za-z_]+\\}|<[^>]*>|^(undefined|null|none|token|"
+                           "access_token)$|\\s"),
+            QRegularExpression::CaseInsensitiveOption);
+        if (token.isEmpty() || placeholder.match(QString::fromLatin1(token)).hasMatch())
+            findings.confirm(
+                "token_malformed", Source::Flow,
+                QStringLiteral("The token sent was \"%1\": a placeholder, not a token.")
+                    .arg(QString::fromLatin1(token.left(40))));
+        const auto jwt = token.count('.') == 2 ? Jwt::decode(token, nullptr) : std::nullopt;
+        if (jwt && jwt->claims.contains(QLatin1String("nonce")) &&
+            !jwt->claims.contains(QLatin1String("scope")) &&
+            !jwt->claims.contains(QLatin1String("scp")))
+            findings.confirm("token_wrong_kind", Source::Flow,
+                             "The token sent has a nonce and no scope: it looks like an ID "
+                             "token.");
+    }
+    if (!headerValue(ctx.sentHeaders, "DPoP").isEmpty() &&
+        signal.wwwAuthenticateScheme.compare(QLatin1String("DPoP"), Qt::CaseInsensitive) == 0)
+        findings.support("dpop_proof_invalid", Source::Flow, "A DPoP proof was sent.");
+}
+
+void historyRules(const DiagnosisContext &ctx, Findings &findings)
+{
+    const FormFields &last = ctx.hints.lastSuccessfulTokenRequest;
+    if (last.isEmpty())
+        return;
+    const QString when = ctx.hints.lastSuccessAt.isValid()
+                             ? ctx.hints.lastSuccessAt.toString(Qt::ISODate)
+                             : QStringLiteral("an earlier run");
+    struct Compared
+    {
+        const char *parameter;
+        QStringList causes;
+    };
+    const Compared compared[] = {
+        {"redirect_uri", {"redirect_unregistered", "redirect_uri_differs"}},
+        {"client_id", {"wrong_credentials", "client_unknown"}},
+        {"scope", {"scope_unknown", "scope_not_allowed"}},
+    };
+    for (const Compared &item : compared) {
+        const QString name = QString::fromLatin1(item.parameter);
+        const QString now = FormEncoding::value(ctx.sentParameters, name);
+        const QString then = FormEncoding::value(last, name);
+        if (then.isEmpty() || now.isEmpty())
+            continue;
+        for (const QString &cause : item.causes) {
+            if (now != then)
+                findings.support(cause, Source::History,
+                                 QStringLiteral("The last successful run (%1) sent %2=\"%3\"; "
+                                                "this one sent \"%4\".")
+                                     .arg(when, name, then, now));
+            else
+                findings.contradict(cause, Source::History,
+                                    QStringLiteral("The last successful run (%1) sent the same "
+                                                   "%2.")
+                                        .arg(when, name),
+                                    false);
+        }
+    }
+}
+} // namespace
+
+QString authMethodOf(const DiagnosisContext &context)
+{
+    const QByteArray header = headerValue(context.sentHeaders, "Authorization");
+    if (header.startsWith("Basic "))
+        return QStringLiteral("client_secret_basic");
+    if (FormEncoding::contains(context.sentParameters, "client_secret"))
+        return QStringLiteral("client_secret_post");
+    const QString assertion = FormEncoding::value(context.sentParameters, "client_assertion");
+    if (!assertion.isEmpty()) {
+        const auto jwt = Jwt::decode(assertion.toLatin1(), nullptr);
+        const QString alg = jwt ? jwt->algorithm() : QString();
+        return alg.startsWith(QLatin1String("HS")) ? QStringLiteral("client_secret_jwt")
+                                                   : QStringLiteral("private_key_jwt");
+    }
+    return QStringLiteral("none");
+}
+
+void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings &findings)
+{
+    const bool atToken = context.endpoint == Endpoint::Token;
+    if (atToken && context.requestKnown) {
+        if (context.grantType() == QLatin1String("authorization_code"))
+            codeExchange(context, findings);
+        clientAuthentication(context, signal, findings);
+        grantAndFormat(context, signal, findings);
+    }
+    missingParameter(context, signal, findings);
+    redirectRules(context, signal, findings);
+    scopeRules(context, signal, findings);
+    if (context.endpoint == Endpoint::Resource)
+        resourceRules(context, signal, findings);
+    historyRules(context, findings);
+}
+
+} // namespace workbench::FlowEvidence
