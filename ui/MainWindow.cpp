@@ -25,6 +25,7 @@
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QGuiApplication>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -140,6 +141,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_discovery, &ProviderDiscovery::discovered, this,
             [this](const ProviderMetadata &metadata, const QStringList &warnings) {
                 m_form->applyMetadata(metadata);
+                m_metadata = metadata; // what the diagnosis of later runs checks against
                 QStringList details{tr("issuer: %1").arg(metadata.issuer)};
                 const std::pair<const char *, QUrl> endpoints[] = {
                     {"authorization_endpoint", metadata.authorizationEndpoint},
@@ -170,12 +172,17 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_flow, &AuthorizationCodeFlow::requestRejected, m_results, &ResultsPane::addRejection);
     connect(m_flow, &AuthorizationCodeFlow::warningRaised, m_results, &ResultsPane::addWarning);
     connect(m_flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [this](const QUrl &url) {
-        m_results->showWaiting(m_flow->redirectUri());
+        m_results->showWaiting(m_flow->redirectUri(), 0, m_flow->config().redirectWaitSeconds);
         m_ui->copyUrlButton->setEnabled(true);
+        m_ui->pasteBrowserButton->setEnabled(true);
         if (!m_openUrl(url))
             m_results->addWarning(tr("No browser could be opened. Copy the authorization URL "
                                      "and open it in a browser yourself."));
     });
+    connect(m_flow, &AuthorizationCodeFlow::waitProgressed, this, [this](int elapsed, int limit) {
+        m_results->showWaiting(m_flow->redirectUri(), elapsed, limit);
+    });
+    connect(m_ui->pasteBrowserButton, &QPushButton::clicked, this, &MainWindow::pasteBrowserPage);
     connect(m_flow, &AuthorizationCodeFlow::stageChanged, this,
             [this](AuthorizationCodeFlow::Stage stage) {
                 switch (stage) {
@@ -254,6 +261,7 @@ void MainWindow::onFinished(const FlowOutcome &outcome, const ClientConfig &conf
     m_results->showOutcome(outcome);
     statusBar()->showMessage(outcome.summary, 10000);
     setBusy(false);
+    m_ui->pasteBrowserButton->setEnabled(m_flow->acceptsBrowserPage());
     m_run.result = FlowOutcome::resultName(outcome.result);
     m_run.summary = outcome.summary;
     saveRun();
@@ -317,6 +325,7 @@ void MainWindow::updateStartButton()
                                    : grant == GrantType::DeviceCode ? tr("St&art device flow")
                                                                     : tr("Request &token"));
     m_ui->copyUrlButton->setVisible(usesBrowser(grant));
+    m_ui->pasteBrowserButton->setVisible(usesBrowser(grant));
     m_ui->clientGroup->setTitle(tr("Client — %1").arg(m_form->grantTitle()));
 }
 
@@ -348,6 +357,15 @@ void MainWindow::authorize()
                                 {tlsProblem}});
         return;
     }
+    // The diagnosis knows the profile's provider and issuer, and the discovered metadata.
+    DiagnosisHints hints;
+    hints.provider = config.provider;
+    hints.issuer = config.issuer;
+    if (m_metadata && !config.issuer.isEmpty() &&
+        QUrl(m_metadata->issuer).matches(config.issuer, QUrl::StripTrailingSlash))
+        hints.metadata = m_metadata;
+    m_results->model()->setDiagnosisHints(hints);
+    m_ui->pasteBrowserButton->setEnabled(false);
     setBusy(true);
     if (usesBrowser(config.grant))
         m_flow->start(config);
@@ -458,6 +476,22 @@ void MainWindow::cancel()
     m_flow->cancel();
     m_grantFlow->cancel();
     m_deviceFlow->cancel();
+}
+
+void MainWindow::pasteBrowserPage()
+{
+    bool ok = false;
+    const QString pasted = QInputDialog::getMultiLineText(
+        this, tr("Paste what the browser shows"),
+        tr("The browser did not come back to the app. Paste the URL in its address bar, or the "
+           "text of the page it shows (select all, copy), to have it diagnosed in this run:"),
+        QString(), &ok);
+    if (!ok || pasted.trimmed().isEmpty())
+        return;
+    QString error;
+    if (!m_flow->submitBrowserPage(pasted, &error))
+        QMessageBox::warning(this, tr("Paste what the browser shows"), error);
+    m_ui->pasteBrowserButton->setEnabled(m_flow->acceptsBrowserPage());
 }
 
 void MainWindow::setBusy(bool busy)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "discovery/ProviderMetadata.h"
 #include "flows/ClientConfig.h"
 #include "storage/RunHistory.h"
 
@@ -7,6 +8,7 @@
 #include <QThreadPool>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace Ui {
 class MainWindow;
@@ -84,6 +86,7 @@ public slots:
 
 private:
     void setBusy(bool busy);
+    void pasteBrowserPage();
     // The profile's connection settings (request timeout, TLS) on the client every request of
     // a run goes through; why not, when the TLS settings cannot be used.
     QString applyConnectionSettings(const ClientConfig &config);
@@ -109,6 +112,7 @@ private:
     std::unique_ptr<RunHistory> m_history;
     QThreadPool m_historyWriter; // waits for the last save when the window goes
     RunRecord m_run; // the run on screen; empty id: none to save (or shown from the history)
+    std::optional<ProviderMetadata> m_metadata; // the last discovery, for the diagnosis
 };
 
 } // namespace workbench

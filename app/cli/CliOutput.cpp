@@ -12,11 +12,12 @@ namespace workbench::CommandLine {
 
 namespace {
 // The last step with a problem, diagnosed with the steps before it as context.
-std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges)
+std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
+                                     const DiagnosisHints &hints)
 {
     const Diagnoser diagnoser;
     for (qsizetype row = exchanges.size() - 1; row >= 0; --row) {
-        if (auto diagnosis = diagnoser.diagnose(exchanges, row))
+        if (auto diagnosis = diagnoser.diagnose(exchanges, row, hints))
             return diagnosis;
     }
     return std::nullopt;
@@ -107,6 +108,10 @@ QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *con
     if (!clientAuthMethodFromName(parser.value(authMethod), &config->authMethod))
         return QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod));
     config->signingAlgorithm = parser.value(signingAlg);
+    config->provider = parser.value(provider);
+    if (!config->provider.isEmpty() && !KnowledgeBase::builtIn().provider(config->provider))
+        return QStringLiteral("unknown --provider \"%1\" (explain --provider list names them)")
+            .arg(config->provider);
     config->keyId = parser.value(keyId);
     for (const auto &[option, field] : {std::pair{&secretEnv, &config->clientSecret},
                                         std::pair{&passphraseEnv, &config->privateKeyPassphrase}}) {
@@ -126,10 +131,14 @@ QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *con
     return {};
 }
 
-void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson)
+void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson,
+                  const ClientConfig &config)
 {
+    DiagnosisHints hints;
+    hints.provider = config.provider;
+    hints.issuer = config.issuer;
     const std::optional<Diagnosis> diagnosis =
-        outcome.succeeded() ? std::nullopt : lastProblem(exchanges);
+        outcome.succeeded() ? std::nullopt : lastProblem(exchanges, hints);
     if (asJson) {
         QJsonArray recorded;
         for (const HttpExchange &exchange : exchanges)

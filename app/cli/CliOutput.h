@@ -27,7 +27,9 @@ void printExchange(const HttpExchange &exchange);
 QJsonObject exchangeToJson(const HttpExchange &exchange);
 // A flow's end: the outcome, the ID token checks and, when a step failed, its diagnosis (what
 // the error means, likely causes, fixes); as text, or as one JSON document with the exchanges.
-void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson);
+// `config` names the issuer and the provider the diagnosis may use.
+void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson,
+                  const ClientConfig &config = {});
 
 // The options every command that talks to a token endpoint takes: the endpoint, the client,
 // its secret (from an environment variable only), its authentication method, and --json.
@@ -53,12 +55,16 @@ struct ClientOptions
                                   "RS256"};
     QCommandLineOption keyId{"key-id", "kid to put in the headers of the JWTs the app signs.",
                              "kid"};
+    QCommandLineOption provider{"provider",
+                                "The provider whose knowledge explains its errors (a pack id: "
+                                "explain --provider list); otherwise identified from its answers.",
+                                "id"};
     QCommandLineOption json{"json", "Print the result as one JSON document."};
 
     QList<QCommandLineOption> all() const
     {
         return {tokenEndpoint, clientId,   secretEnv, authMethod, privateKey,
-                passphraseEnv, signingAlg, keyId,     json};
+                passphraseEnv, signingAlg, keyId,     provider,   json};
     }
     // Puts them in `config`; a message for the person when one cannot be used.
     QString apply(const QCommandLineParser &parser, ClientConfig *config) const;

@@ -2,6 +2,7 @@
 
 #include "CliOutput.h"
 #include "GrantCommand.h"
+#include "StdinPaste.h"
 #include "diagnosis/Diagnoser.h"
 #include "diagnosis/RawInput.h"
 #include "flows/AuthorizationCodeFlow.h"
@@ -164,8 +165,9 @@ int authorize(const QStringList &arguments)
                                      "Program to open the URL with (it gets the URL as its "
                                      "argument); otherwise the URL is printed for you to open.",
                                      "program");
-    const QCommandLineOption timeout("timeout", "Seconds to wait for the redirect.", "seconds",
-                                     "300");
+    const QCommandLineOption timeout(
+        "timeout", "Seconds to wait for the redirect; then the run ends as timed out.", "seconds",
+        "300");
     parser.addOptions(client.all());
     parser.addOptions({authEndpoint, issuer, jwksUri, scope, redirect, noPkce, plainPkce, param,
                        browser, timeout});
@@ -191,33 +193,69 @@ int authorize(const QStringList &arguments)
     if (!problems.isEmpty())
         return usageError(problems.join(QStringLiteral("\n  ")));
 
+    bool timeoutOk = false;
+    config.redirectWaitSeconds = parser.value(timeout).toInt(&timeoutOk);
+    if (!timeoutOk || config.redirectWaitSeconds < 1 ||
+        config.redirectWaitSeconds > ClientConfig::kMaxRedirectWaitSeconds)
+        return usageError(QStringLiteral("--timeout takes 1 to %1 seconds")
+                              .arg(ClientConfig::kMaxRedirectWaitSeconds));
+
     const bool asJson = parser.isSet(client.json);
     ExchangeClient exchangeClient;
     AuthorizationCodeFlow flow(&exchangeClient);
     QProcess browserProcess;
+    StdinPaste paste;
     int exitCode = 1;
     QObject::connect(&flow, &AuthorizationCodeFlow::warningRaised, [](const QString &warning) {
         err() << "warning: " << warning << "\n";
         err().flush();
     });
     QObject::connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, [&](const QUrl &url) {
-        err() << "Listening on " << flow.redirectUri().toString() << "\n";
+        const QString link = url.toString(QUrl::FullyEncoded);
+        err() << "Listening on " << flow.redirectUri().toString() << " for "
+              << flow.config().redirectWaitSeconds << " s\n";
         if (parser.isSet(browser)) {
-            browserProcess.start(parser.value(browser), {url.toString(QUrl::FullyEncoded)});
+            // A browser that cannot start is said at once, with the URL to open by hand.
+            QObject::connect(&browserProcess, &QProcess::errorOccurred,
+                             [&, link](QProcess::ProcessError error) {
+                                 if (error != QProcess::FailedToStart)
+                                     return;
+                                 err() << "error: the browser command \"" << parser.value(browser)
+                                       << "\" could not start (" << browserProcess.errorString()
+                                       << "). Open this URL yourself and run again without "
+                                          "--browser-command:\n\n"
+                                       << link << "\n";
+                                 err().flush();
+                                 exitCode = 1;
+                                 QCoreApplication::exit(exitCode);
+                             });
+            browserProcess.start(parser.value(browser), {link});
         } else {
-            err() << "Open this URL in a browser:\n\n"
-                  << url.toString(QUrl::FullyEncoded) << "\n\n";
+            err() << "Open this URL in a browser:\n\n" << link << "\n\n";
         }
+        err() << "If the browser stays on a page of the provider, paste that page's URL or "
+                 "text here, then an empty line, to have it diagnosed.\n";
         err().flush();
+        paste.start([&flow](const QString &pasted) {
+            QString error;
+            if (!flow.submitBrowserPage(pasted, &error))
+                err() << "error: " << error << "\n";
+            err().flush();
+        });
+    });
+    QObject::connect(&flow, &AuthorizationCodeFlow::waitProgressed, [](int elapsed, int limit) {
+        if (elapsed > 0 && elapsed % 30 == 0) {
+            err() << "still waiting for the redirect: " << elapsed << " s of " << limit << " s\n";
+            err().flush();
+        }
     });
     if (!asJson)
         QObject::connect(&flow, &AuthorizationCodeFlow::exchangeRecorded, &printExchange);
     QObject::connect(&flow, &AuthorizationCodeFlow::finished, [&](const FlowOutcome &outcome) {
         exitCode = outcome.succeeded() ? 0 : 1;
-        printOutcome(outcome, flow.exchanges(), asJson);
+        printOutcome(outcome, flow.exchanges(), asJson, flow.config());
         QCoreApplication::exit(exitCode);
     });
-    QTimer::singleShot(parser.value(timeout).toInt() * 1000, &flow, [&flow] { flow.cancel(); });
     if (!flow.start(config))
         return exitCode;
     QCoreApplication::exec();

@@ -151,7 +151,7 @@ int run(const QStringList &arguments)
     });
     QObject::connect(&flow, &TokenGrantFlow::finished, [&](const FlowOutcome &outcome) {
         exitCode = outcome.succeeded() ? 0 : 1;
-        CommandLine::printOutcome(outcome, exchanges, asJson);
+        CommandLine::printOutcome(outcome, exchanges, asJson, config);
         QCoreApplication::exit(exitCode);
     });
     if (!flow.start(config))

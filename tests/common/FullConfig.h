@@ -59,6 +59,8 @@ inline workbench::ClientConfig make()
     c.tls.clientKeyPath = "/home/alice/client.key";
     c.tls.skipVerification = true;
     c.timeoutSeconds = 7;
+    c.redirectWaitSeconds = 45;
+    c.provider = "keycloak";
     for (const QString &field : ClientConfig::secretFieldNames())
         c.setSecretField(field, secretValue(field));
     return c;

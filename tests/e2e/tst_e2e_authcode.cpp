@@ -647,6 +647,58 @@ private slots:
         QVERIFY(!Diagnoser().diagnose(run.exchanges, 1).has_value()); // the redirect was fine
     }
 
+    // The real provider answers an unregistered redirect URI with its own page and never
+    // redirects: the command line waits out a short --timeout, ends as timed out, and names the
+    // redirect URI among the likely reasons; its output holds the URI it waited on.
+    void commandLineTimesOutOnAnUnregisteredRedirect()
+    {
+        const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
+        QProcess process;
+        process.start(cli, {"authorize", "--json", "--authorization-endpoint",
+                            discovery().value("authorization_endpoint").toString(),
+                            "--token-endpoint", discovery().value("token_endpoint").toString(),
+                            "--client-id", client("public").value("client_id").toString(),
+                            "--auth-method", "none", "--redirect-uri",
+                            "http://127.0.0.1/not-registered", "--timeout", "8",
+                            "--browser-command",
+                            qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 1);
+        const QJsonObject result = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QCOMPARE(result.value("outcome").toString(), QStringLiteral("timed_out"));
+        QVERIFY(result.value("summary").toString().startsWith("Timed out after 8 s"));
+        const QJsonObject diagnosis = result.value("diagnosis").toObject();
+        QCOMPARE(diagnosis.value("entry").toString(), QStringLiteral("flow.no_redirect"));
+        const QJsonObject first = diagnosis.value("causes").toArray().first().toObject();
+        QCOMPARE(first.value("id").toString(), QStringLiteral("redirect_unregistered"));
+        QVERIFY(QJsonDocument(first).toJson().contains("/not-registered"));
+    }
+
+    // The page the browser shows, pasted into the waiting flow, is the provider's own words.
+    void pastedProviderPageIsDiagnosed()
+    {
+        ClientConfig config = configFor("public", ClientAuthMethod::None, true);
+        config.redirectUri = QUrl("http://127.0.0.1/not-registered");
+        config.redirectWaitSeconds = 30;
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(config));
+        QProcess browser;
+        m_env.openInBrowser(browser, flow.authorizationUrl());
+        const QJsonObject page = e2e::Environment::browserResult(browser);
+        const QString text = page.value("text").toString();
+        QVERIFY2(text.contains("redirect_uri"), qPrintable(QJsonDocument(page).toJson()));
+        QString error;
+        QVERIFY2(flow.submitBrowserPage(text, &error), qPrintable(error));
+        flow.cancel();
+        const auto diagnosis = Diagnoser().diagnose(flow.exchanges(), flow.exchanges().size() - 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("redirect_unregistered"));
+        QCOMPARE(diagnosis->causes.first().status, Diagnosis::Cause::Status::Confirmed);
+        QVERIFY(diagnosis->notes.join('\n').contains("redirect_uri"));
+    }
+
     void publicClientWithoutPkceIsRefusedOnTheRedirect()
     {
         const Run run = runFlow(configFor("public", ClientAuthMethod::None, false));

@@ -26,6 +26,9 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QTimer>
+#include <QSpinBox>
+#include <QInputDialog>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -95,6 +98,75 @@ private slots:
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     void cleanupTestCase() { m_env.stop(); }
+
+    // The provider refuses an unregistered redirect URI with a page of its own and never
+    // redirects: the window counts the wait, ends it as timed out (not cancelled) with the
+    // redirect-URI guidance, and takes the page's text pasted by the person into the run.
+    void unregisteredRedirectTimesOutWithItsGuidance()
+    {
+        MainWindow window;
+        QProcess browser;
+        showWithBrowser(window, browser);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "authorizationEndpointEdit",
+                 m_env.discovery().value("authorization_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit", m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "clientIdEdit", m_env.client("public").value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("none");
+        typeInto(&window, "redirectUriEdit", "http://127.0.0.1/not-registered");
+        child<QSpinBox>(&window, "redirectWaitSpin")->setValue(8);
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(authorize, Qt::LeftButton);
+        ResultsPane *results = window.resultsPane();
+        QTRY_VERIFY_WITH_TIMEOUT(results->outcomeText().contains(" s of 8 s"), 5000);
+        const QJsonObject page = e2e::Environment::browserResult(browser);
+        QVERIFY2(page.value("text").toString().contains("redirect_uri"),
+                 qPrintable(QJsonDocument(page).toJson()));
+        QTRY_VERIFY_WITH_TIMEOUT(authorize->isEnabled(), 20000);
+        QVERIFY2(results->outcomeText().contains("Timed out after 8 s"),
+                 qPrintable(results->outcomeText()));
+        QVERIFY(!results->outcomeText().contains("cancelled"));
+        const QString diagnosis = results->diagnosisText();
+        QVERIFY2(diagnosis.contains("No redirect came back"), qPrintable(diagnosis));
+        QVERIFY(diagnosis.contains("not registered for the client exactly as sent"));
+        QVERIFY(diagnosis.contains("/not-registered"));
+
+        // The person pastes what the browser shows; it is diagnosed in the same run.
+        auto *paste = child<QPushButton>(&window, "pasteBrowserButton");
+        QVERIFY(paste->isEnabled());
+        const int steps = results->model()->rowCount();
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setTextValue(page.value("text").toString());
+            dialog->accept();
+        });
+        QTest::mouseClick(paste, Qt::LeftButton);
+        QTRY_COMPARE(results->model()->rowCount(), steps + 1);
+        const auto pasted = results->model()->diagnosisAt(steps);
+        QVERIFY(pasted.has_value());
+        QCOMPARE(pasted->causes.first().id, QStringLiteral("redirect_unregistered"));
+        QCOMPARE(pasted->causes.first().status, Diagnosis::Cause::Status::Confirmed);
+    }
+
+    // A browser that cannot be opened is said at once, not at the end of the wait.
+    void noBrowserIsSaidAtOnce()
+    {
+        MainWindow window;
+        window.setUrlOpener([](const QUrl &) { return false; });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "authorizationEndpointEdit",
+                 m_env.discovery().value("authorization_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit", m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "clientIdEdit", m_env.client("public").value("client_id").toString());
+        child<QComboBox>(&window, "authMethodCombo")->setCurrentText("none");
+        QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
+        QVERIFY2(window.resultsPane()->outcomeText().contains("No browser could be opened"),
+                 qPrintable(window.resultsPane()->outcomeText()));
+        QVERIFY(child<QPushButton>(&window, "copyUrlButton")->isEnabled());
+        QTest::mouseClick(child<QPushButton>(&window, "cancelButton"), Qt::LeftButton);
+    }
 
     void wrongSecretIsExplained()
     {

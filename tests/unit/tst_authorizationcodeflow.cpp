@@ -1,5 +1,6 @@
 // Unit test of AuthorizationCodeFlow with a canned token endpoint. The real proof that the flow
 // works is tests/e2e/tst_e2e_authcode.cpp against a certified OpenID provider.
+#include "diagnosis/Diagnoser.h"
 #include "flows/AuthorizationCodeFlow.h"
 #include "http/ExchangeClient.h"
 #include "listener/LoopbackListener.h"
@@ -49,6 +50,102 @@ class TestAuthorizationCodeFlow : public QObject
 
 private slots:
     void initTestCase() { qRegisterMetaType<FlowOutcome>(); }
+
+    // No redirect comes back (the provider showed its own page): the flow says it timed out,
+    // not that it was cancelled, and diagnoses the wait with the redirect URI it waited on.
+    void aFlowThatNeverComesBackTimesOut()
+    {
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        const CannedServer server(jsonResponse(200, "{}"));
+        ClientConfig config = configFor(server);
+        config.redirectWaitSeconds = 1;
+        QSignalSpy progress(&flow, &AuthorizationCodeFlow::waitProgressed);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(config));
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QCOMPARE(outcome.result, FlowOutcome::Result::TimedOut);
+        QVERIFY(outcome.summary.startsWith("Timed out after 1 s"));
+        QVERIFY(outcome.details.join('\n').contains(flow.redirectUri().toString()));
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().at(1).toInt(), 1);
+
+        QCOMPARE(flow.exchanges().size(), 2);
+        const HttpExchange &wait = flow.exchanges().last();
+        QCOMPARE(wait.transport, HttpExchange::Transport::Timeout);
+        const auto diagnosis = Diagnoser().diagnose(flow.exchanges(), 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->entryId, QStringLiteral("flow.no_redirect"));
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("redirect_unregistered"));
+        // The exact URI sent, and the variants a server compares it with.
+        const QString evidence = diagnosis->causes.first().evidence.first().text;
+        QVERIFY2(evidence.contains(flow.redirectUri().toString()), qPrintable(evidence));
+        QVERIFY(evidence.contains("http://localhost:"));
+        QVERIFY(evidence.contains("/callback/"));
+    }
+
+    // What the browser shows can be pasted into the run after the timeout: its text is
+    // diagnosed as the authorization server's page, by the provider that wrote it.
+    void pastedPageJoinsTheRun()
+    {
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        const CannedServer server(jsonResponse(200, "{}"));
+        ClientConfig config = configFor(server);
+        config.redirectWaitSeconds = 1;
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QSignalSpy recorded(&flow, &AuthorizationCodeFlow::exchangeRecorded);
+        QVERIFY(flow.start(config));
+        QCOMPARE(waitForOutcome(finished).result, FlowOutcome::Result::TimedOut);
+        QVERIFY(flow.acceptsBrowserPage());
+        QString error;
+        QVERIFY(!flow.submitBrowserPage("https://as.example/somewhere", &error));
+        QVERIFY(error.contains("neither a code nor an error"));
+        QVERIFY(flow.submitBrowserPage(
+            "Sorry, but we're having trouble signing you in.\nAADSTS50011: The redirect URI "
+            "'http://127.0.0.1:1234/callback' specified in the request does not match the "
+            "redirect URIs configured for the application 'cid'.",
+            &error));
+        QCOMPARE(flow.exchanges().size(), 3);
+        QCOMPARE(recorded.last().first().value<HttpExchange>().label,
+                 QStringLiteral("Page the browser showed (pasted)"));
+        const auto diagnosis = Diagnoser().diagnose(flow.exchanges(), 2);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->provider.id, QStringLiteral("entra"));
+        QCOMPARE(diagnosis->provider.code, QStringLiteral("AADSTS50011"));
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("redirect_unregistered"));
+        QCOMPARE(diagnosis->causes.first().status, Diagnosis::Cause::Status::Confirmed);
+        // A URL with the error in it is read the same way.
+        QVERIFY(flow.submitBrowserPage("https://as.example/error?error=invalid_request&"
+                                       "error_description=redirect_uri+mismatch",
+                                       &error));
+        const auto fromUrl = Diagnoser().diagnose(flow.exchanges(), 3);
+        QVERIFY(fromUrl.has_value());
+        QCOMPARE(fromUrl->code, QStringLiteral("invalid_request"));
+    }
+
+    // The redirect copied from the address bar (it went to another listener, say) is used as
+    // if it had arrived: the flow goes on and redeems the code.
+    void pastedRedirectCompletesTheFlow()
+    {
+        CannedServer server(jsonResponse(
+            200, "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":60}"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(configFor(server)));
+        QUrl pasted = flow.redirectUri();
+        pasted.setQuery("code=by-hand&state=" + QString::fromLatin1(flow.state()));
+        QString error;
+        QVERIFY2(flow.submitBrowserPage(pasted.toString(), &error), qPrintable(error));
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary));
+        QCOMPARE(flow.exchanges().at(1).label, QStringLiteral("Redirect URL pasted by hand"));
+        QVERIFY(!server.requests.isEmpty());
+        QVERIFY(server.requests.last().contains("code=by-hand"));
+        // Nothing waits any more: a further paste is refused.
+        QVERIFY(!flow.submitBrowserPage(pasted.toString(), &error));
+    }
 
     void succeedsAndRecordsEveryStep()
     {

@@ -507,6 +507,10 @@ private slots:
             QCOMPARE(diagnosis->entryId, trigger.expectedEntry);
             return;
         }
+        const bool pageInstead =
+            trigger.where == SandboxTrigger::Where::Authorize && trigger.redirectError.isEmpty();
+        if (pageInstead)
+            config.redirectWaitSeconds = 1; // the browser never comes back
         // The sandbox holds a no_answer request for minutes: a short timeout ends it here.
         QElapsedTimer clock;
         clock.start();
@@ -517,7 +521,16 @@ private slots:
         std::optional<Diagnosis> diagnosis;
         switch (trigger.where) {
         case SandboxTrigger::Where::Authorize:
-            QCOMPARE(run.outcome.result, FlowOutcome::Result::AuthorizationError);
+            if (pageInstead) {
+                QCOMPARE(run.outcome.result, FlowOutcome::Result::TimedOut);
+                QCOMPARE(run.browser.status, trigger.status);
+                QCOMPARE(run.exchanges.size(), 2); // the authorization request, the wait
+                QVERIFY(run.outcome.summary.contains("Timed out"));
+                QVERIFY(run.outcome.details.join('\n').contains(
+                    run.exchanges.last().request.url.toString()));
+            } else {
+                QCOMPARE(run.outcome.result, FlowOutcome::Result::AuthorizationError);
+            }
             diagnosis = Diagnoser().diagnose(run.exchanges, 1);
             break;
         case SandboxTrigger::Where::Token:

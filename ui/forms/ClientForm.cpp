@@ -1,5 +1,7 @@
 #include "ClientForm.h"
 
+#include "diagnosis/KnowledgeBase.h"
+
 #include "SecretFieldActions.h"
 #include "jose/JwsSigner.h"
 #include "ui_ClientForm.h"
@@ -7,6 +9,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QScopedValueRollback>
+#include <QSpinBox>
 
 namespace workbench {
 
@@ -82,6 +85,9 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         m_ui->grantCombo->addItem(titleOf(grant), grantTypeName(grant));
     for (const ClientAuthMethod method : allClientAuthMethods())
         m_ui->authMethodCombo->addItem(clientAuthMethodName(method));
+    m_ui->providerCombo->addItem(tr("Identify it from its answers"), QString());
+    for (const KnowledgeBase::Provider &provider : KnowledgeBase::builtIn().providers())
+        m_ui->providerCombo->addItem(provider.name, provider.id);
     // Notes take the height their text needs, not the room the scroll area has to spare.
     for (QLabel *note : {m_ui->grantNote, m_ui->problemsLabel, m_ui->keyStatusLabel})
         note->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
@@ -141,6 +147,8 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         connect(combo, &QComboBox::currentIndexChanged, this, &ClientForm::updateState);
     for (QCheckBox *check : findChildren<QCheckBox *>())
         connect(check, &QCheckBox::toggled, this, &ClientForm::updateState);
+    for (QSpinBox *spin : findChildren<QSpinBox *>())
+        connect(spin, &QSpinBox::valueChanged, this, &ClientForm::updateState);
     setConfig(ClientConfig{});
 }
 
@@ -210,6 +218,8 @@ ClientConfig ClientForm::config() const
     config.tls.clientKeyPath = m_ui->clientKeyEdit->text().trimmed();
     config.tls.skipVerification = m_ui->skipTlsCheck->isChecked();
     config.timeoutSeconds = m_ui->timeoutSpin->value();
+    config.redirectWaitSeconds = m_ui->redirectWaitSpin->value();
+    config.provider = m_ui->providerCombo->currentData().toString();
     return config;
 }
 
@@ -279,6 +289,8 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->clientKeyEdit->setText(config.tls.clientKeyPath);
     m_ui->skipTlsCheck->setChecked(config.tls.skipVerification);
     m_ui->timeoutSpin->setValue(config.timeoutSeconds);
+    m_ui->redirectWaitSpin->setValue(config.redirectWaitSeconds);
+    m_ui->providerCombo->setCurrentIndex(qMax(0, m_ui->providerCombo->findData(config.provider)));
     // Open the sections that hold something, so nothing configured is out of sight.
     m_ui->requestOptionsButton->setChecked(
         !config.responseMode.isEmpty() || !config.prompt.isEmpty() || !config.loginHint.isEmpty() ||
@@ -286,7 +298,9 @@ void ClientForm::fill(const ClientConfig &config)
         !config.resources.isEmpty() || !config.audience.isEmpty() || config.usePar ||
         config.useRequestObject);
     m_ui->tlsButton->setChecked(!config.tls.isDefault() ||
-                                config.timeoutSeconds != ClientConfig{}.timeoutSeconds);
+                                config.timeoutSeconds != ClientConfig{}.timeoutSeconds ||
+                                config.redirectWaitSeconds != ClientConfig{}.redirectWaitSeconds ||
+                                !config.provider.isEmpty());
 }
 
 void ClientForm::setGrant(GrantType grant)

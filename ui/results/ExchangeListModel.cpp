@@ -69,7 +69,7 @@ void ExchangeListModel::append(const HttpExchange &exchange)
         m_secrets = Redaction::inReplacementOrder(m_secretSet);
     const bool nothingToDiagnose = exchange.label.isEmpty() && exchange.request.url.isEmpty();
     if (!nothingToDiagnose && !StepTexts::isLarge(exchange))
-        m_diagnoses[row] = Diagnoser().diagnose(m_exchanges, row);
+        m_diagnoses[row] = Diagnoser().diagnose(m_exchanges, row, m_hints);
     else if (!nothingToDiagnose)
         diagnoseInBackground(row);
     endInsertRows();
@@ -80,7 +80,8 @@ void ExchangeListModel::diagnoseInBackground(int row)
     // Classifying a big body means parsing all of it: not on the GUI thread.
     m_diagnosing.insert(row);
     BackgroundWork::run(
-        this, [run = m_exchanges, row] { return Diagnoser().diagnose(run, row); },
+        this,
+        [run = m_exchanges, row, hints = m_hints] { return Diagnoser().diagnose(run, row, hints); },
         [this, generation = m_generation, row](const std::optional<Diagnosis> &diagnosis) {
             if (m_generation != generation) // the run was cleared meanwhile
                 return;

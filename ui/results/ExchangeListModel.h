@@ -1,6 +1,7 @@
 #pragma once
 
 #include "diagnosis/Diagnosis.h"
+#include "diagnosis/DiagnosisContext.h"
 #include "http/HttpExchange.h"
 
 #include <optional>
@@ -22,6 +23,8 @@ public:
 
     void append(const HttpExchange &exchange);
     void clear();
+    // What the diagnosis of the next steps may use beyond the run (provider, issuer, metadata).
+    void setDiagnosisHints(const DiagnosisHints &hints) { m_hints = hints; }
     void setMasked(bool masked) { m_masked = masked; }
     // The run's secrets, gathered as steps arrive (bodies over 1 MB are not read for them), in
     // the order they are masked.
@@ -48,6 +51,7 @@ private:
     QList<QByteArray> m_secrets;
     QList<std::optional<Diagnosis>> m_diagnoses;
     QSet<int> m_diagnosing;
+    DiagnosisHints m_hints;
     int m_generation = 0; // which run a worker's diagnosis belongs to
 };
 

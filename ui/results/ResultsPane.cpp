@@ -159,11 +159,15 @@ void ResultsPane::addWarning(const QString &warning)
     renderHeader();
 }
 
-void ResultsPane::showWaiting(const QUrl &redirectUri)
+void ResultsPane::showWaiting(const QUrl &redirectUri, int elapsedSeconds, int limitSeconds)
 {
-    m_header = tr("<b>Waiting for the browser</b> to come back to <code>%1</code> …<br>"
-                  "Log in and consent in the browser window; the app captures the redirect.")
-                   .arg(redirectUri.toString().toHtmlEscaped());
+    m_header = tr("<b>Waiting for the browser</b> to come back to <code>%1</code> … %2 s of %3 s"
+                  "<br>Log in and consent in the browser window; the app captures the redirect. "
+                  "If the browser stays on a page of the provider, use <i>Paste what the browser "
+                  "shows</i>.")
+                   .arg(redirectUri.toString().toHtmlEscaped())
+                   .arg(elapsedSeconds)
+                   .arg(limitSeconds);
     renderHeader();
 }
 

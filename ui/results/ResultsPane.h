@@ -37,7 +37,7 @@ public:
     void addExchange(const HttpExchange &exchange);
     void addRejection(const RejectedRequest &rejected);
     void addWarning(const QString &warning);
-    void showWaiting(const QUrl &redirectUri);
+    void showWaiting(const QUrl &redirectUri, int elapsedSeconds, int limitSeconds);
     void showOutcome(const FlowOutcome &outcome);
     // A headline for anything that is not a flow (discovery, ...), with its details.
     void showResult(bool succeeded, const QString &summary, const QStringList &details);

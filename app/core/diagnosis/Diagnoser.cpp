@@ -290,7 +290,8 @@ void addNotes(Diagnosis &diagnosis, const HttpExchange &exchange)
                                 "is not shown.");
     if (!signal.transportMessage.isEmpty())
         notes << QStringLiteral("network: %1").arg(signal.transportMessage);
-    if (exchange.kind == HttpExchange::Kind::LoopbackCallback)
+    if (exchange.kind == HttpExchange::Kind::LoopbackCallback &&
+        exchange.transport == HttpExchange::Transport::Ok)
         notes << QStringLiteral("Delivered on the redirect URI (front channel).");
     for (const QString &tlsError : exchange.tlsErrors)
         notes << QStringLiteral("TLS: %1").arg(tlsError);
@@ -348,10 +349,14 @@ std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
         facts.status = 400; // errors hidden in a 2xx match like any other error of that code
 
     const QList<KnowledgeBase::Scored> matches = m_kb.matching(facts);
+    // An entry about this very answer, not only its status, shape or transport.
     auto specific = [](const KnowledgeBase::Entry *entry) {
-        return !entry->pack.isEmpty() || !entry->match.errors.isEmpty() ||
-               !entry->match.description.pattern().isEmpty() ||
-               !entry->match.providerCodes.isEmpty();
+        const KnowledgeBase::Match &m = entry->match;
+        const int stated = int(!m.statuses.isEmpty()) + int(!m.shapes.isEmpty()) +
+                           int(!m.endpoints.isEmpty()) + int(!m.grants.isEmpty()) +
+                           int(!m.transports.isEmpty());
+        return !entry->pack.isEmpty() || !m.errors.isEmpty() ||
+               !m.description.pattern().isEmpty() || !m.providerCodes.isEmpty() || stated >= 2;
     };
     QList<const KnowledgeBase::Entry *> used;
     for (const auto &scored : matches) {

@@ -557,7 +557,9 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
 
 ErrorSignal classify(const HttpExchange &exchange)
 {
-    if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !exchange.request.url.isEmpty()) {
+    const bool waitFailed = exchange.transport != HttpExchange::Transport::Ok;
+    if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !exchange.request.url.isEmpty() &&
+        !waitFailed) {
         ErrorSignal signal;
         readRedirectParameters(signal, CapturedRedirect::parametersOf(exchange));
         return signal;

@@ -19,8 +19,11 @@ Q_LOGGING_CATEGORY(lcFlow, "workbench.flow")
 namespace workbench {
 
 AuthorizationCodeFlow::AuthorizationCodeFlow(ExchangeClient *client, QObject *parent)
-    : QObject(parent), m_client(client), m_verifier(new IdTokenVerifier(client, this))
+    : QObject(parent), m_client(client), m_verifier(new IdTokenVerifier(client, this)),
+      m_waitTimer(new QTimer(this))
 {
+    m_waitTimer->setInterval(1000);
+    connect(m_waitTimer, &QTimer::timeout, this, &AuthorizationCodeFlow::onWaitTick);
 }
 
 bool AuthorizationCodeFlow::isRunning() const
@@ -42,6 +45,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     m_config = config;
     m_code.clear();
     m_exchanges.clear();
+    m_timedOut = false;
     m_pkce.reset();
     m_authorizationUrl.clear();
 
@@ -181,7 +185,125 @@ void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
     navigation.startedAt = QDateTime::currentDateTimeUtc();
     record(navigation);
     qCInfo(lcFlow) << "waiting for the redirect on" << m_redirectUri.toString();
+    m_waited.start();
+    m_waitTimer->start();
     emit authorizationUrlReady(m_authorizationUrl);
+}
+
+void AuthorizationCodeFlow::onWaitTick()
+{
+    if (m_stage != Stage::WaitingForRedirect) {
+        m_waitTimer->stop();
+        return;
+    }
+    const int elapsed = int(m_waited.elapsed() / 1000);
+    const int limit = m_config.redirectWaitSeconds;
+    emit waitProgressed(elapsed, limit);
+    if (elapsed < limit)
+        return;
+    // Nothing came back: a step of its own, diagnosed like any other (docs/knowledge.md,
+    // flow.no_redirect), with the redirect URI that was waited on.
+    HttpExchange wait;
+    wait.kind = HttpExchange::Kind::LoopbackCallback;
+    wait.label = QStringLiteral("No redirect came back");
+    wait.request.method = "GET";
+    wait.request.url = m_redirectUri;
+    wait.startedAt = QDateTime::currentDateTimeUtc().addSecs(-elapsed);
+    wait.elapsedMs = m_waited.elapsed();
+    wait.transport = HttpExchange::Transport::Timeout;
+    wait.networkError = QStringLiteral("No request arrived on %1 within %2 s.")
+                            .arg(m_redirectUri.toString())
+                            .arg(limit);
+    record(wait);
+    m_timedOut = true;
+    finish({FlowOutcome::Result::TimedOut,
+            QStringLiteral("Timed out after %1 s: no redirect came back to %2.")
+                .arg(limit)
+                .arg(m_redirectUri.toString()),
+            {QStringLiteral("The provider most likely showed its own error page instead of "
+                            "redirecting: most often because this redirect URI is not "
+                            "registered for the client: %1")
+                 .arg(m_redirectUri.toString()),
+             QStringLiteral("Paste the URL or the text of the page the browser shows to have it "
+                            "diagnosed in this run.")}});
+}
+
+bool AuthorizationCodeFlow::acceptsBrowserPage() const
+{
+    return m_stage == Stage::WaitingForRedirect || (m_stage == Stage::Finished && m_timedOut);
+}
+
+bool AuthorizationCodeFlow::submitBrowserPage(const QString &pasted, QString *error)
+{
+    auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (!acceptsBrowserPage())
+        return fail(QStringLiteral("No flow is waiting for its redirect."));
+    const QString text = pasted.trimmed();
+    if (text.isEmpty())
+        return fail(QStringLiteral("Nothing was pasted."));
+    const QUrl url(text, QUrl::StrictMode);
+    const bool isUrl =
+        !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char(' ')) && url.isValid() &&
+        (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
+    if (isUrl) {
+        FormFields parameters = FormEncoding::decode(url.query(QUrl::FullyEncoded).toLatin1());
+        if (!FormEncoding::contains(parameters, QStringLiteral("code")) &&
+            !FormEncoding::contains(parameters, QStringLiteral("error")))
+            parameters = FormEncoding::decode(url.fragment(QUrl::FullyEncoded).toLatin1());
+        const bool code = FormEncoding::contains(parameters, QStringLiteral("code"));
+        const bool errorSent = FormEncoding::contains(parameters, QStringLiteral("error"));
+        if (!code && !errorSent)
+            return fail(QStringLiteral("This URL carries neither a code nor an error; paste the "
+                                       "text of the page instead."));
+        HttpExchange exchange;
+        exchange.kind = HttpExchange::Kind::LoopbackCallback;
+        exchange.request.method = "GET";
+        exchange.request.url = url;
+        exchange.startedAt = QDateTime::currentDateTimeUtc();
+        const bool ourRedirect = url.host() == m_redirectUri.host() &&
+                                 url.port() == m_redirectUri.port() &&
+                                 url.path() == m_redirectUri.path();
+        if (ourRedirect && m_stage == Stage::WaitingForRedirect) {
+            // The redirect itself, copied from the address bar: used as if it had arrived.
+            CapturedRedirect redirect;
+            redirect.mode = url.hasQuery() ? CapturedRedirect::ResponseMode::Query
+                                           : CapturedRedirect::ResponseMode::Fragment;
+            redirect.parameters = parameters;
+            redirect.receivedAt = exchange.startedAt;
+            redirect.stateCheck = CapturedRedirect::checkState(parameters, m_state);
+            exchange.label = QStringLiteral("Redirect URL pasted by hand");
+            if (!url.hasQuery()) {
+                exchange.request.url.setQuery(url.fragment(QUrl::FullyEncoded), QUrl::StrictMode);
+                exchange.request.url.setFragment(QString());
+            }
+            redirect.exchange = exchange;
+            onRedirect(redirect);
+            return true;
+        }
+        exchange.label = QStringLiteral("URL the browser showed (pasted)");
+        record(exchange);
+        return true;
+    }
+    // The page's text (or its HTML), as the authorization endpoint's answer to the browser.
+    HttpExchange page;
+    page.kind = HttpExchange::Kind::BackChannel;
+    page.label = QStringLiteral("Page the browser showed (pasted)");
+    page.request.method = "GET";
+    page.request.url = m_authorizationUrl;
+    page.startedAt = QDateTime::currentDateTimeUtc();
+    page.status = 200;
+    page.reasonPhrase = "OK (as pasted)";
+    page.responseHeaders = {{"Content-Type", "text/html; charset=utf-8"}};
+    page.responseBody =
+        text.startsWith(QLatin1Char('<'))
+            ? text.toUtf8()
+            : "<html><body><pre>" + text.toHtmlEscaped().toUtf8() + "</pre></body></html>";
+    record(page);
+    return true;
 }
 
 void AuthorizationCodeFlow::cancel()
@@ -392,6 +514,7 @@ void AuthorizationCodeFlow::record(const HttpExchange &exchange)
 
 void AuthorizationCodeFlow::finish(FlowOutcome outcome)
 {
+    m_waitTimer->stop();
     if (m_listener)
         m_listener->close();
     setStage(Stage::Finished);

@@ -8,10 +8,12 @@
 #include "listener/CapturedRedirect.h"
 #include "tokens/IdTokenValidator.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
 #include <optional>
 
 namespace workbench {
@@ -35,8 +37,16 @@ public:
     ~AuthorizationCodeFlow() override;
 
     // Starts listening and emits authorizationUrlReady(); false (and finished()) when it cannot.
+    // The wait for the redirect lasts config.redirectWaitSeconds; then the flow ends as timed out.
     bool start(const ClientConfig &config);
     void cancel();
+    // What the person copied from the browser when no redirect came (or came elsewhere): the
+    // redirect URL itself (used as if it had arrived), a URL carrying error=..., or the text of
+    // the page. Recorded as a step of this run and diagnosed. False (and `error`) when it cannot
+    // be used: nothing is waiting, or a URL carries neither a code nor an error.
+    [[nodiscard]] bool submitBrowserPage(const QString &pasted, QString *error);
+    // True while a pasted page can still join this run: waiting, or timed out.
+    bool acceptsBrowserPage() const;
 
     Stage stage() const { return m_stage; }
     // Between start() and finished(): waiting, exchanging the code or validating the ID token.
@@ -53,6 +63,8 @@ public:
 
 signals:
     void authorizationUrlReady(const QUrl &url);
+    // Once a second while waiting for the redirect.
+    void waitProgressed(int elapsedSeconds, int limitSeconds);
     void stageChanged(workbench::AuthorizationCodeFlow::Stage stage);
     void warningRaised(const QString &warning);
     void redirectCaptured(const workbench::CapturedRedirect &redirect);
@@ -65,6 +77,7 @@ private:
     void pushRequest(const FormFields &parameters);
     void openBrowserAt(const QUrl &url);
     void onRedirect(const CapturedRedirect &redirect);
+    void onWaitTick();
     // RFC 9207: a mix-up when iss differs from our issuer, or is missing though promised.
     std::optional<FlowOutcome> checkIssuer(const CapturedRedirect &redirect);
     void finishImplicit(const CapturedRedirect &redirect);
@@ -90,6 +103,9 @@ private:
     bool m_nonceSent = false;
     std::optional<Pkce> m_pkce;
     QList<HttpExchange> m_exchanges;
+    QTimer *m_waitTimer;
+    QElapsedTimer m_waited;
+    bool m_timedOut = false;
     QSet<QByteArray> m_usedStates; // every state and nonce this flow object has sent
     QSet<QByteArray> m_usedNonces;
 };

@@ -117,6 +117,9 @@ QStringList ClientConfig::validate() const
     if (timeoutSeconds < 1 || timeoutSeconds > kMaxTimeoutSeconds)
         problems << QStringLiteral("The request timeout must be between 1 and %1 seconds.")
                         .arg(kMaxTimeoutSeconds);
+    if (redirectWaitSeconds < 1 || redirectWaitSeconds > kMaxRedirectWaitSeconds)
+        problems << QStringLiteral("The wait for the redirect must be between 1 and %1 seconds.")
+                        .arg(kMaxRedirectWaitSeconds);
     if (usesBrowser(grant) && !isHttpUrl(authorizationEndpoint))
         problems << QStringLiteral("The authorization endpoint must be an http(s) URL.");
     if (grant != GrantType::Implicit && !isHttpUrl(tokenEndpoint))

@@ -113,6 +113,12 @@ struct ClientConfig
     // How long a request may wait for its answer (seconds); then it fails as a timeout.
     int timeoutSeconds = 30;
     static constexpr int kMaxTimeoutSeconds = 600;
+    // How long a browser flow waits for the redirect (seconds); then it ends as timed out.
+    int redirectWaitSeconds = 300;
+    static constexpr int kMaxRedirectWaitSeconds = 3600;
+    // The provider pack the diagnosis applies (docs/knowledge.md); empty: identified from what
+    // the server sends.
+    QString provider;
     // A loopback URI; port 0 or no port means "any free port, chosen when the flow starts".
     QUrl redirectUri = QUrl(QStringLiteral("http://127.0.0.1/callback"));
     bool usePkce = true;

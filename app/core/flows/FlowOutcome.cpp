@@ -37,6 +37,8 @@ QString FlowOutcome::resultName(Result result)
         return QStringLiteral("device_authorization_failed");
     case Result::Expired:
         return QStringLiteral("expired");
+    case Result::TimedOut:
+        return QStringLiteral("timed_out");
     }
     return {};
 }

@@ -28,6 +28,7 @@ struct FlowOutcome
         PushedRequestFailed,       // the PAR endpoint refused the request (RFC 9126)
         DeviceAuthorizationFailed, // the device authorization endpoint refused (RFC 8628 §3.2)
         Expired,                   // the device code ran out before anyone approved it
+        TimedOut, // no redirect came back within the wait (the provider showed its own page)
     };
     Result result = Result::Succeeded;
     QString summary;

@@ -28,6 +28,22 @@ FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
     return fields;
 }
 
+CapturedRedirect::StateCheck CapturedRedirect::checkState(const FormFields &parameters,
+                                                          const QByteArray &expected)
+{
+    if (expected.isEmpty())
+        return StateCheck::NotChecked;
+    if (!FormEncoding::contains(parameters, QStringLiteral("state")))
+        return StateCheck::Missing;
+    const QByteArray received = FormEncoding::value(parameters, QStringLiteral("state")).toUtf8();
+    // Compare without an early exit so the time taken says nothing about the value.
+    bool same = received.size() == expected.size();
+    unsigned char diff = 0;
+    for (qsizetype i = 0; same && i < received.size(); ++i)
+        diff |= static_cast<unsigned char>(received.at(i) ^ expected.at(i));
+    return same && diff == 0 ? StateCheck::Matched : StateCheck::Mismatched;
+}
+
 QString CapturedRedirect::stateCheckDescription(StateCheck check)
 {
     switch (check) {

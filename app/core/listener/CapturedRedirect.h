@@ -35,6 +35,8 @@ struct CapturedRedirect
     // form_post body, or the fragment the relay page posted back.
     static FormFields parametersOf(const HttpExchange &callback);
     static QString stateCheckDescription(StateCheck check);
+    // How the state among these parameters compares with the one sent (in constant time).
+    static StateCheck checkState(const FormFields &parameters, const QByteArray &expected);
 };
 
 // A connection the listener refused: garbage, oversized, too slow, or not the callback.

@@ -400,20 +400,7 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     redirect.peer = peer;
     redirect.receivedAt = QDateTime::currentDateTimeUtc();
 
-    if (m_expectedState.isEmpty()) {
-        redirect.stateCheck = CapturedRedirect::StateCheck::NotChecked;
-    } else if (!redirect.has(QStringLiteral("state"))) {
-        redirect.stateCheck = CapturedRedirect::StateCheck::Missing;
-    } else {
-        const QByteArray received = redirect.value(QStringLiteral("state")).toUtf8();
-        // Compare without an early exit so the time taken says nothing about the value.
-        bool same = received.size() == m_expectedState.size();
-        unsigned char diff = 0;
-        for (qsizetype i = 0; same && i < received.size(); ++i)
-            diff |= static_cast<unsigned char>(received.at(i) ^ m_expectedState.at(i));
-        redirect.stateCheck = same && diff == 0 ? CapturedRedirect::StateCheck::Matched
-                                                : CapturedRedirect::StateCheck::Mismatched;
-    }
+    redirect.stateCheck = CapturedRedirect::checkState(parameters, m_expectedState);
 
     QString outcome;
     QString title;

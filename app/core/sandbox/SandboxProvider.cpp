@@ -296,8 +296,12 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
     };
     const QString scope = value(query, "scope");
     if (const SandboxTrigger *trigger =
-            SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize))
+            SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize)) {
+        // A page of its own instead of the redirect, as providers answer a bad redirect URI.
+        if (trigger->redirectError.isEmpty())
+            return fromTrigger(*trigger);
         return fail(trigger->redirectError, trigger->redirectDescription, trigger->imitates);
+    }
     if (value(query, "response_type") != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
                     QStringLiteral("response_type must be code"));

@@ -331,6 +331,15 @@ QList<SandboxTrigger> build()
                R"({"error":"invalid_scope","error_description":"scope is invalid"})",
                "A scope refused in one provider's words.", "business-listing.scope_invalid"),
 
+        // An error page instead of the redirect: the browser never comes back; the flow waits
+        // out its time and says why that usually happens.
+        answer("no_redirect", Where::Authorize, 400, "text/html; charset=utf-8",
+               "<!DOCTYPE html><html><head><title>Sign-in error</title></head><body><h1>We "
+               "can't sign you in</h1><p>The redirect URI in the request is not registered for "
+               "this application.</p></body></html>",
+               "A page instead of the redirect (as for an unregistered redirect URI): the flow "
+               "times out.",
+               "flow.no_redirect"),
         // Entries RFCs and OpenID Connect add (issue 17): each shown live.
         redirect("pkce_required", "invalid_request", "code_challenge required",
                  "A server that requires PKCE and got no code_challenge.", "pkce.required"),

@@ -41,7 +41,8 @@ struct SandboxTrigger
     // provider's knowledge); empty: a generic answer.
     QString imitates;
 
-    // For Authorize: the redirect's error parameters. Otherwise: the raw answer.
+    // For Authorize: the redirect's error parameters, or (with no error) a page shown instead of
+    // the redirect. Otherwise: the raw answer.
     QString redirectError;
     QString redirectDescription;
     int status = 400;

@@ -93,6 +93,8 @@ QJsonObject Profile::toJson() const
                                 {"client_certificate", c.tls.clientCertificatePath},
                                 {"client_key", c.tls.clientKeyPath}}},
             {"timeout_seconds", c.timeoutSeconds},
+            {"redirect_wait_seconds", c.redirectWaitSeconds},
+            {"provider", c.provider},
             {"extra_authorization_parameters", fieldsToJson(c.extraAuthorizationParameters)},
             {"extra_token_parameters", fieldsToJson(c.extraTokenParameters)},
             {"remembered_secrets", list(rememberedSecrets)}};
@@ -157,6 +159,10 @@ std::optional<Profile> Profile::fromJson(const QJsonObject &json, QString *error
     c.tls.clientKeyPath = tls.value(QLatin1String("client_key")).toString();
     c.timeoutSeconds = std::clamp(json.value(QLatin1String("timeout_seconds")).toInt(30), 1,
                                   ClientConfig::kMaxTimeoutSeconds);
+    c.redirectWaitSeconds =
+        std::clamp(json.value(QLatin1String("redirect_wait_seconds")).toInt(300), 1,
+                   ClientConfig::kMaxRedirectWaitSeconds);
+    c.provider = text("provider");
     profile.rememberedSecrets = strings("remembered_secrets");
     // Profiles from before remembered_secrets had one switch, for the client secret.
     if (json.value(QLatin1String("remember_client_secret")).toBool() &&
