@@ -1,6 +1,6 @@
 // Starts a real, certified OpenID provider (oidc-provider) on 127.0.0.1 with an ephemeral port
 // for the end-to-end tests, and prints one JSON line describing it. Test use only.
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import http from 'node:http';
 import Provider, { errors } from 'oidc-provider';
 
@@ -16,17 +16,30 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 // Signing keys made for this run: the app must validate ID tokens against the JWKS it fetches.
 // Keys of the clients that sign their own JWTs (private_key_jwt, request objects). The tests get
 // the private halves in the line this script prints.
+//
+// The pairs come out of the generator as PEM and are read back as key objects: exporting a JWK
+// straight from a generated key object can deadlock Node 20 when the garbage collector destroys
+// the generator's job during the export (seen here: provider.mjs stalled after "modules loaded",
+// its main thread waiting on a mutex under ExportJWKRsaKey -> GC -> ~KeyGenJob).
+const newKeyPair = (type, options = {}) => {
+  const pair = generateKeyPairSync(type, {
+    ...options,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { privateKey: createPrivateKey(pair.privateKey), publicKey: createPublicKey(pair.publicKey) };
+};
 const clientKeys = {
-  rsa: generateKeyPairSync('rsa', { modulusLength: 2048 }),
-  ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  rsa: newKeyPair('rsa', { modulusLength: 2048 }),
+  ec: newKeyPair('ec', { namedCurve: 'P-256' }),
 };
 const clientPem = (pair) => pair.privateKey.export({ format: 'pem', type: 'pkcs8' });
 const clientJwks = (pair, kid) => ({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig' }] });
 
 const signingKeys = [
-  ['rsa-e2e', generateKeyPairSync('rsa', { modulusLength: 2048 })],
-  ['ec-e2e', generateKeyPairSync('ec', { namedCurve: 'P-256' })],
-  ['ed-e2e', generateKeyPairSync('ed25519')],
+  ['rsa-e2e', newKeyPair('rsa', { modulusLength: 2048 })],
+  ['ec-e2e', newKeyPair('ec', { namedCurve: 'P-256' })],
+  ['ed-e2e', newKeyPair('ed25519')],
 ].map(([kid, pair]) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid, use: 'sig' }));
 step('keys made');
 
