@@ -272,11 +272,12 @@ void addNotes(Diagnosis &diagnosis, const HttpExchange &exchange)
         notes << QStringLiteral("page title: %1").arg(signal.htmlTitle);
     for (const QString &heading : signal.htmlHeadings)
         notes << QStringLiteral("page heading: %1").arg(heading);
-    if (!signal.htmlText.isEmpty())
+    if (!signal.htmlText.isEmpty()) {
+        QString text = signal.htmlText;
+        text.replace(QLatin1Char('\n'), QStringLiteral(" · "));
         notes << QStringLiteral("page text: %1")
-                     .arg(signal.htmlText.size() > 600
-                              ? signal.htmlText.left(600) + QStringLiteral("…")
-                              : signal.htmlText);
+                     .arg(text.size() > 600 ? text.left(600) + QStringLiteral("…") : text);
+    }
     if (!signal.notStrictJson.isEmpty())
         notes << QStringLiteral("The body is not strict JSON (%1); it was read leniently.")
                      .arg(signal.notStrictJson.join(QStringLiteral("; ")));
