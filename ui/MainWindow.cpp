@@ -364,6 +364,17 @@ void MainWindow::authorize()
     if (m_metadata && !config.issuer.isEmpty() &&
         QUrl(m_metadata->issuer).matches(config.issuer, QUrl::StripTrailingSlash))
         hints.metadata = m_metadata;
+    // ...and what the profile's last successful run sent, to point at what changed since.
+    if (const auto last = m_history->lastSuccess(m_run.profile)) {
+        for (const HttpExchange &exchange : last->exchanges) {
+            const FormFields sent = FormEncoding::decode(exchange.request.body);
+            if (exchange.status == 200 &&
+                FormEncoding::contains(sent, QStringLiteral("grant_type"))) {
+                hints.lastSuccessfulTokenRequest = sent;
+                hints.lastSuccessAt = last->startedAt;
+            }
+        }
+    }
     m_results->model()->setDiagnosisHints(hints);
     m_ui->pasteBrowserButton->setEnabled(false);
     setBusy(true);

@@ -286,6 +286,21 @@ private slots:
         QVERIFY(!diagnosis.fixes.isEmpty());
     }
 
+    // The headers beside the body are the server's words too.
+    void headersAreEvidence()
+    {
+        Diagnosis diagnosis = explain(
+            bare(401, "WWW-Authenticate: DPoP error=\"invalid_token\"\r\nDPoP-Nonce: n-1\r\n"),
+            E::Resource);
+        const Diagnosis::Cause *nonce = causeOf(diagnosis, "dpop_nonce_required");
+        QVERIFY2(nonce, qPrintable(causeIds(diagnosis)));
+        QCOMPARE(nonce->status, Status::Confirmed);
+        QVERIFY(hasEvidence(*nonce, Source::ServerWords, "DPoP-Nonce"));
+        diagnosis = explain(bare(429, "Retry-After: 30\r\n"), E::Token);
+        QCOMPARE(diagnosis.causes.first().id, QStringLiteral("rate_limited"));
+        QVERIFY(hasEvidence(diagnosis.causes.first(), Source::ServerWords, "wait 30 s"));
+    }
+
     // The server wants PKCE and this run sent no code_challenge: both say so.
     void pkceRequiredSeenInTheRun()
     {

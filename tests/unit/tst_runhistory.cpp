@@ -185,6 +185,29 @@ private slots:
     }
 
     // Damaged files are reported and skipped; nothing else is lost. Ids cannot name other files.
+    // The newest run of a profile that succeeded is what a failing run's diagnosis compares with.
+    void lastSuccessOfAProfile()
+    {
+        QTemporaryDir dir;
+        RunHistory history(dir.path());
+        const QDateTime t0 = QDateTime::fromString("2026-11-23T07:00:00Z", Qt::ISODate);
+        RunRecord older = sampleRun(t0);
+        RunRecord newer = sampleRun(t0.addSecs(60));
+        newer.exchanges.last().request.body = "grant_type=authorization_code&code=c2&redirect_uri="
+                                              "http%3A%2F%2F127.0.0.1%3A8400%2Fcb";
+        RunRecord failed = sampleRun(t0.addSecs(120));
+        failed.result = "token_error_response";
+        RunRecord otherProfile = sampleRun(t0.addSecs(180));
+        otherProfile.profile = "Production";
+        for (const RunRecord &run : {older, newer, failed, otherProfile})
+            QVERIFY(history.save(run).isEmpty());
+        const auto last = history.lastSuccess("Staging");
+        QVERIFY(last.has_value());
+        QCOMPARE(last->id, newer.id);
+        QVERIFY(last->exchanges.last().request.body.contains("redirect_uri="));
+        QVERIFY(!history.lastSuccess("Nobody").has_value());
+    }
+
     void damagedFilesAreReportedNotFatal()
     {
         QTemporaryDir dir;

@@ -300,7 +300,7 @@ void addNotes(Diagnosis &diagnosis, const HttpExchange &exchange)
 
 QString serverTextOf(const ErrorSignal &signal)
 {
-    QStringList parts{signal.error, signal.rawError, signal.words()};
+    QStringList parts{signal.error, signal.rawError, signal.words(), signal.errorUri};
     for (const QString &value : signal.extras)
         parts << value;
     return parts.join(QLatin1Char('\n'));

@@ -586,6 +586,20 @@ void historyRules(const DiagnosisContext &ctx, Findings &findings)
         }
     }
 }
+// What the answer's headers say beside its body.
+void headerRules(const ErrorSignal &signal, Findings &findings)
+{
+    if (!signal.dpopNonce.isEmpty())
+        findings.confirm("dpop_nonce_required", Source::ServerWords,
+                         "The server sent a DPoP-Nonce header: the nonce it wants in the next "
+                         "proof.");
+    if (signal.retryAfterSeconds >= 0) {
+        const QString wait = QStringLiteral("The server asked to wait %1 s (Retry-After).")
+                                 .arg(signal.retryAfterSeconds);
+        findings.support("rate_limited", Source::ServerWords, wait);
+        findings.support("maintenance", Source::ServerWords, wait);
+    }
+}
 } // namespace
 
 QString authMethodOf(const DiagnosisContext &context)
@@ -620,6 +634,7 @@ void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings
     if (context.endpoint == Endpoint::Resource)
         resourceRules(context, signal, findings);
     historyRules(context, findings);
+    headerRules(signal, findings);
 }
 
 } // namespace workbench::FlowEvidence

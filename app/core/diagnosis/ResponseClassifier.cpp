@@ -466,6 +466,7 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
         signal.wwwAuthenticate = parseAuthParams(challenge, &signal.wwwAuthenticateScheme);
     signal.retryAfterSeconds =
         parseRetryAfter(headerValue(headers, "Retry-After"), QDateTime::currentDateTimeUtc());
+    signal.dpopNonce = QString::fromLatin1(headerValue(headers, "DPoP-Nonce")).left(256);
 
     // A challenge with an error speaks for itself whatever the status, and fills in what the body
     // left out.

@@ -43,6 +43,7 @@ struct ErrorSignal
     QString wwwAuthenticateScheme;
     QMap<QString, QString> wwwAuthenticate; // its auth-params: error, error_description, scope...
     int retryAfterSeconds = -1;
+    QString dpopNonce; // the DPoP-Nonce header: the nonce the server wants in the next proof
     QString htmlTitle;
     QStringList htmlHeadings;
     QString htmlText;     // the page's visible text

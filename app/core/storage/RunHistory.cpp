@@ -220,6 +220,15 @@ QList<RunRecord> RunHistory::list(QStringList *unreadable) const
     return runs;
 }
 
+std::optional<RunRecord> RunHistory::lastSuccess(const QString &profile) const
+{
+    for (const RunRecord &run : list()) {
+        if (run.profile == profile && run.result == QLatin1String("succeeded"))
+            return load(run.id);
+    }
+    return std::nullopt;
+}
+
 std::optional<RunRecord> RunHistory::load(const QString &id, QString *error) const
 {
     auto fail = [error](const QString &why) {

@@ -44,6 +44,9 @@ public:
     // Every readable run, newest first, without their exchanges (cheap to list).
     QList<RunRecord> list(QStringList *unreadable = nullptr) const;
     std::optional<RunRecord> load(const QString &id, QString *error = nullptr) const;
+    // The newest run of this profile that succeeded, with its exchanges; what the diagnosis of a
+    // failing run compares with.
+    std::optional<RunRecord> lastSuccess(const QString &profile) const;
     bool remove(const QString &id);
     void clear();
 
