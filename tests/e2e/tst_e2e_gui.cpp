@@ -23,17 +23,17 @@
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QTimer>
-#include <QSpinBox>
-#include <QInputDialog>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace workbench;
 using widgettest::child;
@@ -110,7 +110,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         typeInto(&window, "authorizationEndpointEdit",
                  m_env.discovery().value("authorization_endpoint").toString());
-        typeInto(&window, "tokenEndpointEdit", m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit",
+                 m_env.discovery().value("token_endpoint").toString());
         typeInto(&window, "clientIdEdit", m_env.client("public").value("client_id").toString());
         child<QComboBox>(&window, "authMethodCombo")->setCurrentText("none");
         typeInto(&window, "redirectUriEdit", "http://127.0.0.1/not-registered");
@@ -158,7 +159,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         typeInto(&window, "authorizationEndpointEdit",
                  m_env.discovery().value("authorization_endpoint").toString());
-        typeInto(&window, "tokenEndpointEdit", m_env.discovery().value("token_endpoint").toString());
+        typeInto(&window, "tokenEndpointEdit",
+                 m_env.discovery().value("token_endpoint").toString());
         typeInto(&window, "clientIdEdit", m_env.client("public").value("client_id").toString());
         child<QComboBox>(&window, "authMethodCombo")->setCurrentText("none");
         QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
@@ -458,8 +460,12 @@ private slots:
         QVERIFY2(results->outcomeText().contains("Likely cause:"),
                  qPrintable(results->outcomeText()));
         QCOMPARE(results->currentTab(), 0);
-        QVERIFY(results->diagnosisText().contains("provider.marketplace.code_invalid") ||
-                results->diagnosisText().contains("invalid_grant"));
+        // The trigger imitates the marketplace's answer, and says so: that pack's entry leads.
+        const auto diagnosis = results->model()->diagnosisAt(results->model()->rowCount() - 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->entryId, QStringLiteral("marketplace.code_invalid"));
+        QCOMPARE(diagnosis->provider.id, QStringLiteral("marketplace"));
+        QVERIFY(results->diagnosisText().contains("10 minutes"));
 
         const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
         if (!shots.isEmpty()) {
