@@ -7,6 +7,7 @@
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 #include "storage/ProfileStore.h"
+#include "storage/SecretStore.h"
 #include "tokens/TokenActions.h"
 
 #include "WidgetTest.h"
@@ -21,10 +22,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTest>
 #include <QTimer>
+#include <optional>
+#include <qt6keychain/keychain.h>
 
 using namespace workbench;
 using widgettest::child;
@@ -37,6 +41,23 @@ class TestProfilesGui : public QObject
     bool m_noKeychain = qEnvironmentVariableIsSet("WORKBENCH_EXPECT_NO_KEYCHAIN");
     const QString m_secret =
         QStringLiteral("gui-secret-%1").arg(QCoreApplication::applicationPid());
+
+    // What the keychain itself holds for this key, read with QtKeychain directly (not through
+    // the app): the secret, or nothing when the entry does not exist.
+    static std::optional<QString> keychainEntry(const QString &key)
+    {
+        QKeychain::ReadPasswordJob job(QStringLiteral("OAuth Workbench"));
+        job.setAutoDelete(false);
+        job.setKey(key);
+        QSignalSpy done(&job, &QKeychain::Job::finished);
+        job.start();
+        if (!done.wait(5000))
+            return QStringLiteral("(the keychain did not answer)");
+        if (job.error() == QKeychain::EntryNotFound)
+            return std::nullopt;
+        return job.error() == QKeychain::NoError ? job.textData()
+                                                 : QStringLiteral("(error %1)").arg(job.error());
+    }
 
     void fillForm(MainWindow &window)
     {
@@ -87,12 +108,19 @@ private slots:
         // The secret field stays masked.
         QCOMPARE(child<QLineEdit>(&window, "clientSecretEdit")->echoMode(), QLineEdit::Password);
 
-        // Unticking Remember and saving takes the secret out of the keychain.
+        // The keychain itself holds the secret under the profile's key...
+        const QString key = window.profileStore()
+                                ->find(window.profileBar()->currentId())
+                                ->secretKey("client_secret");
+        QCOMPARE(keychainEntry(key), std::optional<QString>(m_secret));
+        // ...and unticking Remember and saving takes it out of the keychain.
+        QSignalSpy removed(window.secretStore(), &SecretStore::secretRemoved);
         child<QCheckBox>(&window, "rememberSecretCheck")->setChecked(false);
         QVERIFY(window.profileBar()->save());
+        QTRY_COMPARE_WITH_TIMEOUT(removed.size(), 1, 5000);
+        QCOMPARE(keychainEntry(key), std::optional<QString>());
         MainWindow again;
         QVERIFY(again.restoreLastProfile());
-        QTest::qWait(500);
         QVERIFY(child<QLineEdit>(&again, "clientSecretEdit")->text().isEmpty());
         QVERIFY(!child<QCheckBox>(&again, "rememberSecretCheck")->isChecked());
 
@@ -139,10 +167,11 @@ private slots:
             window.clientForm()->setPrivateKeyPem(pem);
             typeInto(&window, "keyPassphraseEdit", passphrase);
             child<QCheckBox>(&window, "rememberKeyCheck")->setChecked(true);
+            QSignalSpy written(window.secretStore(), &SecretStore::secretWritten);
             QVERIFY(!window.profileBar()->saveAsNew("Keyed").isEmpty());
             QTRY_VERIFY_WITH_TIMEOUT(
                 window.statusBar()->currentMessage().contains("is in the keychain"), 5000);
-            QTest::qWait(300); // the three writes
+            QTRY_COMPARE_WITH_TIMEOUT(written.size(), 3, 5000); // key, passphrase, password
         }
         for (const QString &value : {pem, passphrase, password})
             QCOMPARE(filescan::filesContaining(qEnvironmentVariable("HOME"), value.toUtf8()),
@@ -227,6 +256,7 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         MainWindow window;
         window.show();
+        QSignalSpy written(window.secretStore(), &SecretStore::secretWritten);
         const QString message =
             window.profileBar()->importPostman(PostmanImport::fromJson(file.readAll()), true);
         QVERIFY2(message.contains("Imported 3 profile(s)"), qPrintable(message));
@@ -241,7 +271,7 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(&window, "clientSecretEdit")->text(),
                                       QStringLiteral("postman-secret-4f1d"), 5000);
             QVERIFY(child<QCheckBox>(&window, "rememberSecretCheck")->isChecked());
-            QTest::qWait(300); // the other writes
+            QTRY_COMPARE_WITH_TIMEOUT(written.size(), 3, 5000); // each kept secret written
         }
         const QString home = m_noKeychain
                                  ? QFileInfo(window.profileStore()->filePath()).absolutePath()
@@ -267,8 +297,13 @@ private slots:
             window.profileBar()->importPostman(PostmanImport::fromJson(file.readAll()), false);
         QVERIFY2(message.contains("3 secret(s) left out"), qPrintable(message));
         QCOMPARE(window.profileStore()->profiles().size(), 3);
-        QTest::qWait(300);
         QVERIFY(child<QLineEdit>(&window, "clientSecretEdit")->text().isEmpty());
+        // Nothing was written to the keychain for them either.
+        if (!m_noKeychain) {
+            for (const Profile &profile : window.profileStore()->profiles())
+                QCOMPARE(keychainEntry(profile.secretKey("client_secret")),
+                         std::optional<QString>());
+        }
         QVERIFY(!child<QCheckBox>(&window, "rememberSecretCheck")->isChecked());
         for (const Profile &profile : window.profileStore()->profiles())
             QVERIFY(profile.rememberedSecrets.isEmpty());
