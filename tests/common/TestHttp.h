@@ -21,12 +21,15 @@ inline QByteArray roundTrip(quint16 port, const QByteArray &raw, int timeoutMs =
         return {};
     socket.write(raw);
     QByteArray answer;
-    QElapsedTimer timer;
-    timer.start();
-    while (socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < timeoutMs) {
-        QTest::qWait(5);
-        answer += socket.readAll();
-    }
+    // The listener answers on this thread's event loop: run it until the answer is complete
+    // (a server that never closes leaves what it sent so far, for the caller to judge).
+    const bool closed = QTest::qWaitFor(
+        [&] {
+            answer += socket.readAll();
+            return socket.state() != QAbstractSocket::ConnectedState;
+        },
+        timeoutMs);
+    Q_UNUSED(closed);
     answer += socket.readAll();
     return answer;
 }

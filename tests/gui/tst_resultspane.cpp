@@ -1,6 +1,7 @@
 // The results pane with large steps: a big body is read, formatted and diagnosed on a worker
 // thread, the pane says so meanwhile, and the texts and the diagnosis arrive whole.
 #include "WidgetTest.h"
+#include "results/BackgroundWork.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 
@@ -57,6 +58,14 @@ QByteArray bigArray(int bytes)
 class TstResultsPane : public QObject
 {
     Q_OBJECT
+
+    // Until every piece of work handed out has come back (delivered or dropped): no fixed wait.
+    static void settle()
+    {
+        BackgroundWork::pool().waitForDone();
+        QTRY_VERIFY_WITH_TIMEOUT(BackgroundWork::tally().settled(), 10000);
+        QCoreApplication::processEvents();
+    }
 private slots:
     void smallStepIsShownAtOnce()
     {
@@ -92,11 +101,11 @@ private slots:
         QVERIFY(perStep >= 1);
         filled.clear();
         pane.addExchange(tokenExchange(200, "{\"access_token\":\"abc-1234567890\"}"));
-        QTest::qWait(100);
-        QCOMPARE(filled.size(), perStep);
+        settle();
+        QCOMPARE(filled.size(), perStep); // not once more, late
         filled.clear();
         pane.addExchange(tokenExchange(400, "{\"error\":\"invalid_grant\"}"));
-        QTest::qWait(100);
+        settle();
         QCOMPARE(filled.size(), perStep);
         // Choosing a step again still shows it (the same count again).
         filled.clear();
@@ -176,23 +185,32 @@ private slots:
         pane.show();
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         QSignalSpy shown(&pane, &ResultsPane::stepShown);
+        const BackgroundWork::Tally before = BackgroundWork::tally();
         pane.addExchange(apiExchange(bigArray(2 * 1024 * 1024)));
         pane.clear();
         pane.addExchange(tokenExchange(400, R"({"error":"invalid_client"})"));
-        QTest::qWait(1500); // the workers finish; what they made belongs to the cleared run
+        settle(); // the workers finish; what they made belongs to the cleared run
+        QVERIFY(BackgroundWork::tally().started > before.started);
         QCOMPARE(pane.model()->rowCount(), 1);
         QVERIFY(pane.responseText().contains(QStringLiteral("invalid_client")));
         QVERIFY(!pane.responseText().contains(QStringLiteral("items")));
         QVERIFY(pane.diagnosisText().contains(QStringLiteral("invalid_client")));
     }
 
+    // The workers' results find no pane: each is dropped, none delivered (a result delivered
+    // to a destroyed pane would also be a use after free under ASan).
     void paneDestroyedWhileAWorkerRunsIsSafe()
     {
         auto *pane = new ResultsPane;
         pane->show();
+        const BackgroundWork::Tally before = BackgroundWork::tally();
         pane->addExchange(apiExchange(bigArray(2 * 1024 * 1024)));
+        const int started = BackgroundWork::tally().started - before.started;
+        QVERIFY(started >= 1); // a big step is prepared and diagnosed off the GUI thread
         delete pane;
-        QTest::qWait(1500); // the worker's result must find no pane and do nothing
+        settle();
+        QCOMPARE(BackgroundWork::tally().dropped - before.dropped, started);
+        QCOMPARE(BackgroundWork::tally().delivered, before.delivered);
     }
 };
 

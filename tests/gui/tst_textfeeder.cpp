@@ -99,9 +99,12 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&edit));
         TextFeeder feeder(&edit);
         feeder.setText(QString(4 * TextFeeder::kAtOnce, QLatin1Char('z')));
+        QSignalSpy finished(&feeder, &TextFeeder::finished);
         feeder.setText(QStringLiteral("second"));
-        QTest::qWait(50);
+        QTRY_VERIFY(feeder.isDone());
+        QCoreApplication::processEvents(); // any slice of the first text still queued runs here
         QCOMPARE(edit.toPlainText(), QStringLiteral("second"));
+        QVERIFY(!feeder.isFilling());
     }
 };
 

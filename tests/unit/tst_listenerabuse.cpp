@@ -6,11 +6,12 @@
 
 #include "TestHttp.h"
 
-#include <QNetworkInterface>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
+#include <QtEndian>
 
 using namespace workbench;
 using testhttp::roundTrip;
@@ -35,6 +36,37 @@ QList<QByteArray> hostilePayloads()
         "GET /callback?state=forged&code=stolen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
     };
 }
+// The addresses the kernel has a listening TCP socket on for this port (Linux /proc/net), read
+// independently of what the listener says it bound.
+QList<QHostAddress> listeningAddresses(quint16 port)
+{
+    QList<QHostAddress> addresses;
+    for (const char *table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        QFile file(QString::fromLatin1(table));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : file.readAll().split('\n').mid(1)) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() < 4 || fields.at(3) != "0A") // 0A: LISTEN
+                continue;
+            const QList<QByteArray> local = fields.at(1).split(':');
+            if (local.size() != 2 || local.at(1).toUShort(nullptr, 16) != port)
+                continue;
+            // The address is in network order, each 32-bit word written little-endian.
+            QByteArray raw = QByteArray::fromHex(local.at(0));
+            for (qsizetype word = 0; word + 4 <= raw.size(); word += 4)
+                std::reverse(raw.begin() + word, raw.begin() + word + 4);
+            if (raw.size() == 4) {
+                addresses << QHostAddress(qFromBigEndian<quint32>(raw.constData()));
+            } else if (raw.size() == 16) {
+                Q_IPV6ADDR v6;
+                std::copy(raw.begin(), raw.end(), v6.c);
+                addresses << QHostAddress(v6);
+            }
+        }
+    }
+    return addresses;
+}
 } // namespace
 
 class TestListenerAbuse : public QObject
@@ -56,19 +88,16 @@ private slots:
         listener.setExpectedState("the-real-state");
         const quint16 port = listener.port();
 
-        // Only loopback is bound: every bound address is loopback, and the port is closed on
-        // each of this machine's other addresses.
-        QVERIFY(!listener.boundAddresses().isEmpty());
+        // Only loopback is bound: every socket the kernel listens on for this port is on a
+        // loopback address (a listener on 0.0.0.0 or :: would show here, whatever the machine's
+        // interfaces), and the listener says the same.
+        const QList<QHostAddress> listening = listeningAddresses(port);
+        QVERIFY(!listening.isEmpty());
+        for (const QHostAddress &address : listening)
+            QVERIFY2(address.isLoopback(), qPrintable("listening on " + address.toString()));
+        QCOMPARE(listening.size(), listener.boundAddresses().size());
         for (const QHostAddress &address : listener.boundAddresses())
             QVERIFY2(address.isLoopback(), qPrintable(address.toString()));
-        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
-            if (address.isLoopback() || address.protocol() != QAbstractSocket::IPv4Protocol)
-                continue;
-            QTcpSocket outside;
-            outside.connectToHost(address, port);
-            QVERIFY2(!outside.waitForConnected(1000),
-                     qPrintable("reachable on " + address.toString()));
-        }
 
         QSignalSpy captured(&listener, &LoopbackListener::redirectCaptured);
         QSignalSpy rejected(&listener, &LoopbackListener::requestRejected);
@@ -81,7 +110,7 @@ private slots:
             socket->connectToHost(QHostAddress::LocalHost, port);
             socket->write("GET /callback?code=");
             slow << socket;
-            QTest::qWait(1); // the listener accepts as they come, as it would in the app
+            QCoreApplication::processEvents(); // the listener accepts as they come, as in the app
         }
         // They hold every place the listener has (the oldest gave way to the newer ones).
         QTRY_COMPARE_WITH_TIMEOUT(listener.openConnections(), options.maxConnections, 5000);
@@ -99,6 +128,7 @@ private slots:
         constexpr int kBatch = 50;
         int sent = 0;
         QByteArray realAnswer;
+        int maxOpen = 0;
         while (sent < kTotal) {
             QList<QTcpSocket *> batch;
             for (int i = 0; i < kBatch; ++i, ++sent) {
@@ -107,7 +137,8 @@ private slots:
                 socket->write(payloads.at(sent % payloads.size()));
                 batch << socket;
             }
-            QTest::qWait(1); // let the listener accept and read
+            QCoreApplication::processEvents(); // let the listener accept and read
+            maxOpen = qMax(maxOpen, listener.openConnections());
             for (QTcpSocket *socket : batch) {
                 socket->abort(); // hostile clients never wait for their answer
                 delete socket;
@@ -132,9 +163,13 @@ private slots:
         }
         QCOMPARE(accepted.size(), 1);
         QCOMPARE(accepted.first().value(QStringLiteral("code")), QStringLiteral("the-real-code"));
-        // Many were refused (the rest went away before the listener read a byte) and none of
-        // them was taken for a callback.
-        QVERIFY2(rejected.size() > kTotal / 10, qPrintable(QString::number(rejected.size())));
+        // None of the hostile requests was taken for a callback: every refusal is one of them
+        // (how many the listener read before their clients went away depends on the machine).
+        for (const auto &arguments : std::as_const(rejected))
+            QVERIFY(!arguments.first().value<RejectedRequest>().reason.isEmpty());
+        QVERIFY(!rejected.isEmpty());
+        // The connections stayed bounded all along: never more than the limit open.
+        QVERIFY2(maxOpen <= options.maxConnections, qPrintable(QString::number(maxOpen)));
 
         // Everything is closed again: the slow clients time out, nothing is left open.
         QTRY_VERIFY_WITH_TIMEOUT(listener.openConnections() == 0, 10000);

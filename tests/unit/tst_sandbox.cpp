@@ -18,6 +18,7 @@
 #include "tokens/TokenActions.h"
 
 #include "SandboxBrowser.h"
+#include "TestClock.h"
 #include "TestHttp.h"
 #include "TokenActionsTest.h"
 
@@ -27,6 +28,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -387,6 +389,9 @@ private slots:
     // sandbox shows all four live.
     void deviceAnswersAreDiagnosed()
     {
+        TestClock clock; // the code's lifetime passes when the test says so
+        m_sandbox.setClock(&clock);
+        const auto restore = qScopeGuard([this] { m_sandbox.setClock(nullptr); });
         m_sandbox.deviceCodes().setIntervalSeconds(5);
         m_sandbox.deviceCodes().setLifetimeSeconds(1);
         ClientConfig config = m_sandbox.clientConfig(false);
@@ -425,7 +430,7 @@ private slots:
                  QStringLiteral("device.authorization_pending"));
         QCOMPARE(entryOf(send(TokenRequest::deviceToken(config, device))),
                  QStringLiteral("device.slow_down"));
-        QTest::qWait(1100);
+        clock.advance(2); // past the 1 s lifetime
         QCOMPARE(entryOf(send(TokenRequest::deviceToken(config, device))),
                  QStringLiteral("device.expired_token"));
 

@@ -25,18 +25,38 @@ inline QThreadPool &pool()
     return workers;
 }
 
+// What became of the work handed out: its result delivered to a live context, or dropped
+// because the context was gone. Read on the GUI thread; tests wait on it instead of sleeping.
+struct Tally
+{
+    int started = 0;
+    int delivered = 0;
+    int dropped = 0;
+    bool settled() const { return delivered + dropped == started; }
+};
+inline Tally &tally()
+{
+    static Tally counts;
+    return counts;
+}
+
 // Runs work() on `workers`, then done(result) on the GUI thread, unless `context` was destroyed
 // in the meantime (done may then safely use it).
 template <typename Work, typename Done>
 void run(QThreadPool &workers, QObject *context, Work work, Done done)
 {
     const QPointer<QObject> alive(context);
+    ++tally().started;
     workers.start([alive, work = std::move(work), done = std::move(done)]() mutable {
         auto result = work();
         QMetaObject::invokeMethod(
             qApp, [alive, done = std::move(done), result = std::move(result)]() mutable {
-                if (alive)
-                    done(std::move(result));
+                if (!alive) {
+                    ++tally().dropped;
+                    return;
+                }
+                ++tally().delivered;
+                done(std::move(result));
             });
     });
 }

@@ -50,8 +50,10 @@ DeviceAuthorization::fromJson(const QJsonObject &json, const QDateTime &received
 }
 
 DeviceAuthorizationFlow::DeviceAuthorizationFlow(ExchangeClient *client, QObject *parent)
-    : QObject(parent), m_client(client)
+    : QObject(parent), m_client(client), m_pollTimer(this), m_expiryTimer(this)
 {
+    m_pollTimer.setObjectName(QStringLiteral("pollTimer"));
+    m_expiryTimer.setObjectName(QStringLiteral("expiryTimer"));
     m_pollTimer.setSingleShot(true);
     // A coarse timer may fire 5 % early; polling before the interval earns a slow_down.
     m_pollTimer.setTimerType(Qt::PreciseTimer);

@@ -5,6 +5,7 @@
 #include "listener/HttpRequestParser.h"
 #include "sandbox/SandboxDeviceCodes.h"
 #include "sandbox/SandboxTriggers.h"
+#include "util/Clock.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -55,6 +56,8 @@ public:
 
     // Lifetimes, shortened by tests.
     void setCodeLifetimeSeconds(int seconds) { m_codeLifetime = seconds; }
+    // The time codes, tokens and device codes are issued and judged by (tests move their own).
+    void setClock(const Clock *clock) { m_clock = clock ? clock : &Clock::system(); }
     void setAccessTokenLifetimeSeconds(int seconds) { m_accessLifetime = seconds; }
     // The device flow's codes: interval and lifetime, shortened by tests.
     SandboxDeviceCodes &deviceCodes() { return m_devices; }
@@ -149,6 +152,7 @@ private:
     QHash<QString, IssuedToken> m_tokens;
     SandboxDeviceCodes m_devices;
     int m_codeLifetime = 60;
+    const Clock *m_clock = &Clock::system();
     int m_accessLifetime = 3600;
 };
 

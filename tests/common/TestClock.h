@@ -1,0 +1,17 @@
+#pragma once
+
+#include "util/Clock.h"
+
+// A clock for tests: it stands still until the test moves it.
+class TestClock final : public workbench::Clock
+{
+public:
+    explicit TestClock(QDateTime start = QDateTime::currentDateTimeUtc()) : m_now(std::move(start))
+    {
+    }
+    QDateTime now() const override { return m_now; }
+    void advance(qint64 seconds) { m_now = m_now.addSecs(seconds); }
+
+private:
+    QDateTime m_now;
+};
