@@ -63,7 +63,11 @@ SecretStore::Result SecretStore::resultOf(int error, const QString &errorString,
 
 void SecretStore::write(const QString &key, const QString &secret)
 {
-    auto *job = new QKeychain::WritePasswordJob(m_service, this);
+    // No parent: a job lives until the keychain answers, then deletes itself (autoDelete). As
+    // the store's child it would be deleted with the store in the middle of a call, and the
+    // keychain library's callback would then reach a freed job. The connection ends with the
+    // store. The same for each job below.
+    auto *job = new QKeychain::WritePasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
@@ -83,7 +87,7 @@ void SecretStore::write(const QString &key, const QString &secret)
 
 void SecretStore::read(const QString &key)
 {
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
@@ -102,7 +106,7 @@ void SecretStore::read(const QString &key)
 void SecretStore::remove(const QString &key)
 {
     m_session.remove(key);
-    auto *job = new QKeychain::DeletePasswordJob(m_service, this);
+    auto *job = new QKeychain::DeletePasswordJob(m_service);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
