@@ -8,13 +8,12 @@
 #include "flows/TokenGrantFlow.h"
 #include "forms/ClientForm.h"
 #include "history/HistoryDialog.h"
-#include "http/ExchangeClient.h"
 #include "profiles/ProfileBar.h"
-#include "results/BackgroundWork.h"
 #include "results/ExchangeListModel.h"
 #include "results/ResultsPane.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggersDialog.h"
+#include "session/RunSession.h"
 #include "storage/ProfileStore.h"
 #include "storage/SecretStore.h"
 #include "tokens/IdTokenVerifier.h"
@@ -37,17 +36,11 @@
 namespace workbench {
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_ui(new Ui::MainWindow), m_client(new ExchangeClient(this)),
-      m_flow(new AuthorizationCodeFlow(m_client, this)),
-      m_grantFlow(new TokenGrantFlow(m_client, this)),
-      m_deviceFlow(new DeviceAuthorizationFlow(m_client, this)),
-      m_discovery(new ProviderDiscovery(m_client, this)),
-      m_actions(new TokenActions(m_client, m_flow->idTokenVerifier(), this)),
+    : QMainWindow(parent), m_ui(new Ui::MainWindow), m_session(new RunSession(this)),
       m_profiles(std::make_unique<ProfileStore>()), m_secrets(new SecretStore(this)),
-      m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); }),
-      m_history(std::make_unique<RunHistory>())
+      m_openUrl([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
-    m_historyWriter.setMaxThreadCount(1);
+    m_session->setHistory(std::make_unique<RunHistory>());
     m_ui->setupUi(this);
     m_form = new ClientForm(m_ui->clientGroup);
     const QString profilesProblem = m_profiles->load();
@@ -70,7 +63,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_results = new ResultsPane(m_ui->resultsGroup);
     m_ui->resultsGroupLayout->addWidget(m_results);
     m_ui->mainSplitter->setStretchFactor(1, 2);
-    m_results->setTokenActions(m_actions);
+    m_results->setTokenActions(m_session->actions());
     if (!profilesProblem.isEmpty())
         m_results->showResult(false, tr("Your profiles file could not be read completely."),
                               {profilesProblem});
@@ -84,8 +77,10 @@ MainWindow::MainWindow(QWidget *parent)
             &MainWindow::showSandboxTriggers);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionHistory, &QAction::triggered, this, &MainWindow::showHistory);
-    // Follow-up steps join the run they follow, in the history too.
-    connect(m_actions, &TokenActions::finished, this, &MainWindow::saveRun);
+    connect(m_session, &RunSession::saveFailed, this, [this](const QString &problem) {
+        statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
+                                 10000);
+    });
     // Tokens live in memory for the session; the refresh token goes to the keychain only here,
     // when the person asks.
     connect(m_results, &ResultsPane::keepRefreshTokenRequested, this,
@@ -117,17 +112,14 @@ MainWindow::MainWindow(QWidget *parent)
             [exportRun] { exportRun(true); });
     connect(m_ui->sandboxNote, &QLabel::linkActivated, this, &MainWindow::showSandboxTriggers);
     // The note about the sandbox goes once the person points the form elsewhere.
-    connect(m_form, &ClientForm::edited, this, [this] {
-        m_ui->sandboxNote->setVisible(
-            m_sandbox && m_sandbox->isRunning() &&
-            m_form->config().authorizationEndpoint.toString().startsWith(m_sandbox->issuer()));
-    });
+    connect(m_form, &ClientForm::edited, this,
+            [this] { m_ui->sandboxNote->setVisible(m_session->usesSandbox(m_form->config())); });
 
     connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
     connect(m_ui->copyUrlButton, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(
-            m_flow->authorizationUrl().toString(QUrl::FullyEncoded));
+            flow()->authorizationUrl().toString(QUrl::FullyEncoded));
         statusBar()->showMessage(tr("Authorization URL copied."), 3000);
     });
     auto *authorizeShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
@@ -136,93 +128,54 @@ MainWindow::MainWindow(QWidget *parent)
     connect(cancelShortcut, &QShortcut::activated, this, &MainWindow::cancel);
 
     connect(m_form, &ClientForm::discoverRequested, this, &MainWindow::discover);
-    connect(m_discovery, &ProviderDiscovery::exchangeRecorded, m_results,
-            &ResultsPane::addExchange);
-    connect(m_discovery, &ProviderDiscovery::discovered, this,
-            [this](const ProviderMetadata &metadata, const QStringList &warnings) {
-                m_form->applyMetadata(metadata);
-                m_metadata = metadata; // what the diagnosis of later runs checks against
-                QStringList details{tr("issuer: %1").arg(metadata.issuer)};
-                const std::pair<const char *, QUrl> endpoints[] = {
-                    {"authorization_endpoint", metadata.authorizationEndpoint},
-                    {"token_endpoint", metadata.tokenEndpoint},
-                    {"userinfo_endpoint", metadata.userinfoEndpoint},
-                    {"jwks_uri", metadata.jwksUri},
-                    {"revocation_endpoint", metadata.revocationEndpoint},
-                    {"introspection_endpoint", metadata.introspectionEndpoint},
-                    {"device_authorization_endpoint", metadata.deviceAuthorizationEndpoint}};
-                for (const auto &[name, url] : endpoints) {
-                    if (!url.isEmpty())
-                        details << QStringLiteral("%1: %2").arg(QLatin1String(name),
-                                                                url.toString());
-                }
-                m_results->showResult(
-                    true, tr("Discovered the issuer's metadata; the endpoints are filled in."),
-                    details);
-                for (const QString &warning : warnings)
-                    m_results->addWarning(warning);
-                statusBar()->showMessage(tr("Discovery done."), 5000);
-            });
-    connect(m_discovery, &ProviderDiscovery::failed, this,
+    connect(m_session, &RunSession::exchangeRecorded, m_results, &ResultsPane::addExchange);
+    connect(m_session, &RunSession::discovered, this, &MainWindow::showDiscovered);
+    connect(m_session, &RunSession::discoveryFailed, this,
             [this](const QString &summary, const QStringList &details) {
                 m_results->showResult(false, summary, details);
                 statusBar()->clearMessage();
             });
-    connect(m_flow, &AuthorizationCodeFlow::exchangeRecorded, m_results, &ResultsPane::addExchange);
-    connect(m_flow, &AuthorizationCodeFlow::requestRejected, m_results, &ResultsPane::addRejection);
-    connect(m_flow, &AuthorizationCodeFlow::warningRaised, m_results, &ResultsPane::addWarning);
-    connect(m_flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [this](const QUrl &url) {
-        m_results->showWaiting(m_flow->redirectUri(), 0, m_flow->config().redirectWaitSeconds);
+    connect(m_session, &RunSession::requestRejected, m_results, &ResultsPane::addRejection);
+    connect(m_session, &RunSession::warningRaised, m_results, &ResultsPane::addWarning);
+    connect(m_session, &RunSession::started, this,
+            [this](const ClientConfig &, const DiagnosisHints &hints) {
+                m_results->model()->setDiagnosisHints(hints);
+            });
+    connect(m_session, &RunSession::authorizationUrlReady, this, [this](const QUrl &url) {
+        m_results->showWaiting(flow()->redirectUri(), 0, flow()->config().redirectWaitSeconds);
         m_ui->copyUrlButton->setEnabled(true);
         m_ui->pasteBrowserButton->setEnabled(true);
         if (!m_openUrl(url))
             m_results->addWarning(tr("No browser could be opened. Copy the authorization URL "
                                      "and open it in a browser yourself."));
     });
-    connect(m_flow, &AuthorizationCodeFlow::waitProgressed, this, [this](int elapsed, int limit) {
-        m_results->showWaiting(m_flow->redirectUri(), elapsed, limit);
+    connect(m_session, &RunSession::waitProgressed, this, [this](int elapsed, int limit) {
+        m_results->showWaiting(flow()->redirectUri(), elapsed, limit);
     });
     connect(m_ui->pasteBrowserButton, &QPushButton::clicked, this, &MainWindow::pasteBrowserPage);
-    connect(m_flow, &AuthorizationCodeFlow::stageChanged, this,
-            [this](AuthorizationCodeFlow::Stage stage) {
-                switch (stage) {
-                case AuthorizationCodeFlow::Stage::WaitingForRedirect:
-                    statusBar()->showMessage(
-                        tr("Listening on %1").arg(m_flow->redirectUri().toString()));
-                    break;
-                case AuthorizationCodeFlow::Stage::ExchangingCode:
-                    statusBar()->showMessage(tr("Exchanging the code at the token endpoint…"));
-                    break;
-                default:
-                    break;
-                }
-            });
-    connect(m_flow, &AuthorizationCodeFlow::finished, this,
-            [this](const FlowOutcome &outcome) { onFinished(outcome, m_flow->config()); });
+    connect(m_session, &RunSession::stageChanged, this, [this](AuthorizationCodeFlow::Stage stage) {
+        switch (stage) {
+        case AuthorizationCodeFlow::Stage::WaitingForRedirect:
+            statusBar()->showMessage(tr("Listening on %1").arg(flow()->redirectUri().toString()));
+            break;
+        case AuthorizationCodeFlow::Stage::ExchangingCode:
+            statusBar()->showMessage(tr("Exchanging the code at the token endpoint…"));
+            break;
+        default:
+            break;
+        }
+    });
+    connect(m_session, &RunSession::finished, this, &MainWindow::onFinished);
 
-    // The grants that are one token request, and the device flow.
-    connect(m_grantFlow, &TokenGrantFlow::exchangeRecorded, m_results, &ResultsPane::addExchange);
-    connect(m_grantFlow, &TokenGrantFlow::warningRaised, m_results, &ResultsPane::addWarning);
-    connect(m_grantFlow, &TokenGrantFlow::finished, this,
-            [this](const FlowOutcome &outcome) { onFinished(outcome, m_grantFlow->config()); });
-    connect(m_deviceFlow, &DeviceAuthorizationFlow::exchangeRecorded, m_results,
-            &ResultsPane::addExchange);
-    connect(m_deviceFlow, &DeviceAuthorizationFlow::warningRaised, m_results,
-            &ResultsPane::addWarning);
-    connect(m_deviceFlow, &DeviceAuthorizationFlow::userCodeReady, this,
+    // The device flow's code, and each poll.
+    connect(m_session, &RunSession::userCodeReady, this,
             [this](const DeviceAuthorization &authorization) {
                 m_devicePanel->showAuthorization(authorization);
                 statusBar()->showMessage(
                     tr("Enter %1 at %2; polling the token endpoint.")
                         .arg(authorization.userCode, authorization.verificationUri.toString()));
             });
-    connect(m_deviceFlow, &DeviceAuthorizationFlow::pollAnswered, m_devicePanel,
-            &DeviceCodePanel::showPoll);
-    connect(m_deviceFlow, &DeviceAuthorizationFlow::finished, this,
-            [this](const FlowOutcome &outcome) {
-                m_devicePanel->showFinished(outcome.summary);
-                onFinished(outcome, m_deviceFlow->config());
-            });
+    connect(m_session, &RunSession::pollAnswered, m_devicePanel, &DeviceCodePanel::showPoll);
     connect(m_devicePanel, &DeviceCodePanel::openRequested, this, [this](const QUrl &url) {
         if (!m_openUrl(url))
             statusBar()->showMessage(
@@ -245,48 +198,81 @@ void MainWindow::setConfig(const ClientConfig &config)
     m_form->setConfig(config);
 }
 
-bool MainWindow::isRunning() const
+AuthorizationCodeFlow *MainWindow::flow() const
 {
-    return m_flow->isRunning() || m_grantFlow->isRunning() || m_deviceFlow->isRunning();
+    return m_session->codeFlow();
 }
 
-void MainWindow::onFinished(const FlowOutcome &outcome, const ClientConfig &config)
+TokenGrantFlow *MainWindow::grantFlow() const
 {
-    // The tokens stay usable for the follow-up actions, even when the ID token failed: the
-    // person may want to introspect or revoke them.
-    if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
-        (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
-        m_actions->setSession(
-            config, TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt));
+    return m_session->grantFlow();
+}
+
+DeviceAuthorizationFlow *MainWindow::deviceFlow() const
+{
+    return m_session->deviceFlow();
+}
+
+ProviderDiscovery *MainWindow::discovery() const
+{
+    return m_session->discovery();
+}
+
+TokenActions *MainWindow::tokenActions() const
+{
+    return m_session->actions();
+}
+
+SandboxProvider *MainWindow::sandbox() const
+{
+    return m_session->sandbox();
+}
+
+RunHistory *MainWindow::history() const
+{
+    return m_session->history();
+}
+
+bool MainWindow::isRunning() const
+{
+    return m_session->isRunning();
+}
+
+void MainWindow::onFinished(const FlowOutcome &outcome)
+{
+    m_devicePanel->showFinished(outcome.summary); // hidden unless it was the device flow
     m_results->showOutcome(outcome);
     statusBar()->showMessage(outcome.summary, 10000);
     setBusy(false);
-    m_ui->pasteBrowserButton->setEnabled(m_flow->acceptsBrowserPage());
-    m_run.result = FlowOutcome::resultName(outcome.result);
-    m_run.summary = outcome.summary;
-    saveRun();
+    m_ui->pasteBrowserButton->setEnabled(m_session->acceptsBrowserPage());
 }
 
-void MainWindow::saveRun()
+void MainWindow::showDiscovered(const ProviderMetadata &metadata, const QStringList &warnings)
 {
-    if (m_run.id.isEmpty())
-        return;
-    m_run.exchanges = m_results->model()->exchanges();
-    // Redacting and writing a run with big bodies takes a while: a writer thread of its own does
-    // it, one run after the other, so the newest save of a run is the one that stays.
-    BackgroundWork::run(
-        m_historyWriter, this,
-        [run = m_run, history = *m_history]() mutable { return history.save(run); },
-        [this](const QString &problem) {
-            if (!problem.isEmpty())
-                statusBar()->showMessage(
-                    tr("The run could not be saved to the history: %1").arg(problem), 10000);
-        });
+    m_form->applyMetadata(metadata);
+    QStringList details{tr("issuer: %1").arg(metadata.issuer)};
+    const std::pair<const char *, QUrl> endpoints[] = {
+        {"authorization_endpoint", metadata.authorizationEndpoint},
+        {"token_endpoint", metadata.tokenEndpoint},
+        {"userinfo_endpoint", metadata.userinfoEndpoint},
+        {"jwks_uri", metadata.jwksUri},
+        {"revocation_endpoint", metadata.revocationEndpoint},
+        {"introspection_endpoint", metadata.introspectionEndpoint},
+        {"device_authorization_endpoint", metadata.deviceAuthorizationEndpoint}};
+    for (const auto &[name, url] : endpoints) {
+        if (!url.isEmpty())
+            details << QStringLiteral("%1: %2").arg(QLatin1String(name), url.toString());
+    }
+    m_results->showResult(
+        true, tr("Discovered the issuer's metadata; the endpoints are filled in."), details);
+    for (const QString &warning : warnings)
+        m_results->addWarning(warning);
+    statusBar()->showMessage(tr("Discovery done."), 5000);
 }
 
 void MainWindow::showHistory()
 {
-    auto *dialog = new HistoryDialog(m_history.get(), this);
+    auto *dialog = new HistoryDialog(history(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &HistoryDialog::runChosen, this, &MainWindow::showHistoryRun);
     dialog->open();
@@ -297,14 +283,13 @@ bool MainWindow::showHistoryRun(const QString &id)
     if (isRunning())
         return false;
     QString error;
-    const std::optional<RunRecord> run = m_history->load(id, &error);
+    const std::optional<RunRecord> run = history()->load(id, &error);
     if (!run) {
         m_results->showResult(false, tr("This saved run cannot be shown."), {error});
         return false;
     }
-    m_run = {}; // a run from the history is not saved again
+    m_session->forgetRun(); // a run from the history is not saved again
     m_results->clear();
-    m_actions->clear();
     m_devicePanel->hide();
     for (const HttpExchange &exchange : run->exchanges)
         m_results->addExchange(exchange);
@@ -334,56 +319,17 @@ void MainWindow::authorize()
     if (isRunning())
         return;
     m_results->clear();
-    m_actions->clear();
+    m_session->forgetRun();
     m_devicePanel->hide();
-    const QStringList problems = m_form->problems();
-    if (!problems.isEmpty()) {
+    if (const QStringList problems = m_form->problems(); !problems.isEmpty()) {
         m_results->showOutcome(FlowOutcome::invalidConfiguration(problems));
         return;
     }
-    const ClientConfig config = m_form->config();
-    m_run = {};
-    m_run.startedAt = QDateTime::currentDateTimeUtc();
-    m_run.id = RunHistory::newId(m_run.startedAt);
     const Profile *profile = m_profiles->find(m_profileBar->currentId());
-    m_run.profile = profile                          ? profile->name
-                    : !m_ui->sandboxNote->isHidden() ? tr("Sandbox")
-                                                     : tr("(no profile)");
-    m_run.grant = grantTypeName(config.grant);
-    const QString tlsProblem = applyConnectionSettings(config);
-    if (!tlsProblem.isEmpty()) {
-        m_results->showOutcome({FlowOutcome::Result::InvalidConfiguration,
-                                tr("The TLS settings cannot be used."),
-                                {tlsProblem}});
-        return;
-    }
-    // The diagnosis knows the profile's provider and issuer, and the discovered metadata.
-    DiagnosisHints hints;
-    hints.provider = config.provider;
-    hints.issuer = config.issuer;
-    if (m_metadata && !config.issuer.isEmpty() &&
-        QUrl(m_metadata->issuer).matches(config.issuer, QUrl::StripTrailingSlash))
-        hints.metadata = m_metadata;
-    // ...and what the profile's last successful run sent, to point at what changed since.
-    if (const auto last = m_history->lastSuccess(m_run.profile)) {
-        for (const HttpExchange &exchange : last->exchanges) {
-            const FormFields sent = FormEncoding::decode(exchange.request.body);
-            if (exchange.status == 200 &&
-                FormEncoding::contains(sent, QStringLiteral("grant_type"))) {
-                hints.lastSuccessfulTokenRequest = sent;
-                hints.lastSuccessAt = last->startedAt;
-            }
-        }
-    }
-    m_results->model()->setDiagnosisHints(hints);
     m_ui->pasteBrowserButton->setEnabled(false);
     setBusy(true);
-    if (usesBrowser(config.grant))
-        m_flow->start(config);
-    else if (config.grant == GrantType::DeviceCode)
-        m_deviceFlow->start(config);
-    else
-        m_grantFlow->start(config);
+    if (!m_session->start(m_form->config(), profile ? profile->name : QString()))
+        setBusy(false); // finished() showed why
 }
 
 void MainWindow::discover(const QUrl &issuer)
@@ -391,39 +337,31 @@ void MainWindow::discover(const QUrl &issuer)
     if (isRunning())
         return;
     m_results->clear();
-    const QString tlsProblem = applyConnectionSettings(m_form->config());
-    if (!tlsProblem.isEmpty()) {
-        m_results->showResult(false, tr("The TLS settings cannot be used."), {tlsProblem});
+    QString problem;
+    if (!m_session->discover(issuer, m_form->config(), &problem)) {
+        m_results->showResult(false, tr("The TLS settings cannot be used."), {problem});
         return;
     }
     statusBar()->showMessage(tr("Fetching the metadata of %1…").arg(issuer.toString()));
-    m_discovery->discover(issuer);
-}
-
-QString MainWindow::applyConnectionSettings(const ClientConfig &config)
-{
-    m_client->setTimeoutMs(config.timeoutSeconds * 1000);
-    return m_client->setTlsOptions(config.tls);
 }
 
 bool MainWindow::useSandbox(bool confidential)
 {
-    if (!m_sandbox)
-        m_sandbox = new SandboxProvider(this); // stops with the window
-    if (!m_sandbox->start()) {
-        m_results->showResult(false, tr("The built-in sandbox could not start."),
-                              {m_sandbox->errorString()});
+    QString problem;
+    SandboxProvider *sandbox = m_session->startSandbox(&problem);
+    if (!sandbox) {
+        m_results->showResult(false, tr("The built-in sandbox could not start."), {problem});
         return false;
     }
-    m_form->setConfig(m_sandbox->clientConfig(confidential));
+    m_form->setConfig(sandbox->clientConfig(confidential));
     m_profileBar->selectSandbox();
     m_ui->sandboxNote->setText(
         tr("Using the built-in <b>sandbox</b> at <code>%1</code> (this app, 127.0.0.1 only): "
            "press <b>Authorize</b> and sign in with any name. To see an error and its diagnosis, "
            "add a scope from the <a href=\"#triggers\">error triggers</a>.")
-            .arg(m_sandbox->issuer().toHtmlEscaped()));
+            .arg(sandbox->issuer().toHtmlEscaped()));
     m_ui->sandboxNote->setVisible(true);
-    statusBar()->showMessage(tr("Sandbox running at %1").arg(m_sandbox->issuer()), 5000);
+    statusBar()->showMessage(tr("Sandbox running at %1").arg(sandbox->issuer()), 5000);
     return true;
 }
 
@@ -440,33 +378,16 @@ QString MainWindow::exportHar(const QString &path, bool withSecrets) const
 
 void MainWindow::useSandboxTrigger(const QString &name)
 {
-    const SandboxTrigger *trigger = SandboxTriggers::named(name);
-    if (!trigger)
+    if (!SandboxTriggers::named(name))
         return;
     // A trigger acts on the sandbox: start it (and show its profile) when it is not in use.
-    if ((!m_sandbox || !m_sandbox->isRunning()) && !useSandbox(true))
+    if ((!sandbox() || !sandbox()->isRunning()) && !useSandbox(true))
         return;
     const ClientConfig config = m_form->config();
-    QStringList scopes;
-    for (const QString &item : config.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        if (!item.startsWith(QLatin1String("sandbox:")))
-            scopes << item;
-    }
-    if (trigger->isScope())
-        scopes << trigger->scope();
-    m_form->setScope(scopes.join(QLatin1Char(' ')));
-    // One trigger at a time: a token endpoint typed for an earlier trigger goes back to the
-    // sandbox's own.
-    const QString issuer = m_sandbox->issuer();
-    const QList<SandboxTrigger> &triggers = SandboxTriggers::all();
-    const bool endpointFromTrigger =
-        std::any_of(triggers.begin(), triggers.end(), [&](const SandboxTrigger &other) {
-            return !other.isScope() && other.tokenEndpointFor(issuer) == config.tokenEndpoint;
-        });
-    if (!trigger->isScope())
-        m_form->setTokenEndpoint(trigger->tokenEndpointFor(issuer));
-    else if (endpointFromTrigger)
-        m_form->setTokenEndpoint(m_sandbox->endpoint(QStringLiteral("/token")));
+    const ClientConfig triggered = m_session->withSandboxTrigger(config, name);
+    m_form->setScope(triggered.scope);
+    if (triggered.tokenEndpoint != config.tokenEndpoint)
+        m_form->setTokenEndpoint(triggered.tokenEndpoint);
 }
 
 bool MainWindow::restoreLastProfile()
@@ -484,9 +405,7 @@ void MainWindow::showSandboxTriggers()
 
 void MainWindow::cancel()
 {
-    m_flow->cancel();
-    m_grantFlow->cancel();
-    m_deviceFlow->cancel();
+    m_session->cancel();
 }
 
 void MainWindow::pasteBrowserPage()
@@ -500,9 +419,9 @@ void MainWindow::pasteBrowserPage()
     if (!ok || pasted.trimmed().isEmpty())
         return;
     QString error;
-    if (!m_flow->submitBrowserPage(pasted, &error))
+    if (!m_session->submitBrowserPage(pasted, &error))
         QMessageBox::warning(this, tr("Paste what the browser shows"), error);
-    m_ui->pasteBrowserButton->setEnabled(m_flow->acceptsBrowserPage());
+    m_ui->pasteBrowserButton->setEnabled(m_session->acceptsBrowserPage());
 }
 
 void MainWindow::setBusy(bool busy)

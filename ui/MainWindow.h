@@ -5,7 +5,6 @@
 #include "storage/RunHistory.h"
 
 #include <QMainWindow>
-#include <QThreadPool>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,16 +21,18 @@ class DeviceAuthorizationFlow;
 class DeviceCodePanel;
 class TokenGrantFlow;
 struct FlowOutcome;
-class ExchangeClient;
 class ProviderDiscovery;
 class ResultsPane;
+class RunSession;
 class TokenActions;
 class ProfileBar;
 class ProfileStore;
 class SecretStore;
 class SandboxProvider;
 
-// The main window: the client form on the left, the results of the run on the right.
+// The main window: the client form on the left, the results of the run on the right. A view of
+// the RunSession, which runs the grants: the window maps the form to a config, starts runs and
+// shows what the session reports.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -48,16 +49,17 @@ public:
 
     ClientForm *clientForm() const { return m_form; }
     ResultsPane *resultsPane() const { return m_results; }
-    AuthorizationCodeFlow *flow() const { return m_flow; }
-    TokenGrantFlow *grantFlow() const { return m_grantFlow; }
-    DeviceAuthorizationFlow *deviceFlow() const { return m_deviceFlow; }
+    RunSession *session() const { return m_session; }
+    AuthorizationCodeFlow *flow() const;
+    TokenGrantFlow *grantFlow() const;
+    DeviceAuthorizationFlow *deviceFlow() const;
     DeviceCodePanel *devicePanel() const { return m_devicePanel; }
     // A flow of any grant is under way.
     bool isRunning() const;
-    ProviderDiscovery *discovery() const { return m_discovery; }
-    TokenActions *tokenActions() const { return m_actions; }
+    ProviderDiscovery *discovery() const;
+    TokenActions *tokenActions() const;
     // The built-in sandbox; null until it is first chosen.
-    SandboxProvider *sandbox() const { return m_sandbox; }
+    SandboxProvider *sandbox() const;
     ProfileBar *profileBar() const { return m_profileBar; }
     ProfileStore *profileStore() const { return m_profiles.get(); }
     SecretStore *secretStore() const { return m_secrets; }
@@ -77,7 +79,7 @@ public slots:
     void useSandboxTrigger(const QString &name);
     // The saved runs: each run is saved (redacted) when its flow ends and again after each
     // follow-up step (refresh, UserInfo, ...).
-    RunHistory *history() const { return m_history.get(); }
+    RunHistory *history() const;
     void showHistory();
     // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
     bool showHistoryRun(const QString &id);
@@ -87,32 +89,19 @@ public slots:
 private:
     void setBusy(bool busy);
     void pasteBrowserPage();
-    // The profile's connection settings (request timeout, TLS) on the client every request of
-    // a run goes through; why not, when the TLS settings cannot be used.
-    QString applyConnectionSettings(const ClientConfig &config);
-    void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
+    void onFinished(const FlowOutcome &outcome);
+    void showDiscovered(const ProviderMetadata &metadata, const QStringList &warnings);
     void updateStartButton();
-    void saveRun();
 
     Ui::MainWindow *m_ui;
     ClientForm *m_form;
     ResultsPane *m_results;
-    ExchangeClient *m_client;
-    AuthorizationCodeFlow *m_flow;
-    TokenGrantFlow *m_grantFlow;
-    DeviceAuthorizationFlow *m_deviceFlow;
+    RunSession *m_session;
     DeviceCodePanel *m_devicePanel;
-    ProviderDiscovery *m_discovery;
-    TokenActions *m_actions;
-    SandboxProvider *m_sandbox = nullptr;
     std::unique_ptr<ProfileStore> m_profiles;
     SecretStore *m_secrets;
     ProfileBar *m_profileBar;
     UrlOpener m_openUrl;
-    std::unique_ptr<RunHistory> m_history;
-    QThreadPool m_historyWriter; // waits for the last save when the window goes
-    RunRecord m_run; // the run on screen; empty id: none to save (or shown from the history)
-    std::optional<ProviderMetadata> m_metadata; // the last discovery, for the diagnosis
 };
 
 } // namespace workbench

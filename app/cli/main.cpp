@@ -1,11 +1,11 @@
 #include "CommandLine.h"
+#include "util/AppIdentity.h"
 
 #include <QCoreApplication>
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("oauth-workbench"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(WORKBENCH_VERSION));
+    workbench::setApplicationIdentity();
     return workbench::CommandLine::run(QCoreApplication::arguments());
 }

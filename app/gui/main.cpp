@@ -2,6 +2,7 @@
 #include "CommandLine.h"
 #include "FirstPaintExit.h"
 #include "MainWindow.h"
+#include "util/AppIdentity.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -27,13 +28,12 @@ int main(int argc, char *argv[])
     // Command-line actions (and --version) run without a display.
     if (workbench::CommandLine::handles(arguments)) {
         QCoreApplication app(argc, argv);
+        workbench::setApplicationIdentity();
         return workbench::CommandLine::run(QCoreApplication::arguments());
     }
 
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("OAuth Workbench"));
-    QApplication::setOrganizationName(QStringLiteral("OAuth Workbench"));
-    QApplication::setApplicationVersion(QStringLiteral(WORKBENCH_VERSION));
+    workbench::setApplicationIdentity();
     QApplication::setDesktopFileName(QStringLiteral("oauth-workbench"));
     QApplication::setWindowIcon(workbench::applicationIcon());
 

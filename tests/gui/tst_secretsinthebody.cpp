@@ -4,9 +4,9 @@
 // in the logs. The literal values are written here, not taken from the redaction code, so that a
 // secret name missing from Redaction::secretNames() fails this test.
 #include "export/ExchangeExport.h"
-#include "results/BackgroundWork.h"
 #include "results/ResultsPane.h"
 #include "storage/RunHistory.h"
+#include "util/BackgroundWork.h"
 
 #include <QDirIterator>
 #include <QFile>

@@ -1,9 +1,9 @@
 #include "ExchangeListModel.h"
 
-#include "BackgroundWork.h"
 #include "StepTexts.h"
 #include "diagnosis/Diagnoser.h"
 #include "export/Redaction.h"
+#include "util/BackgroundWork.h"
 
 #include <QBrush>
 #include <QColor>

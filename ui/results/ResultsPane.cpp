@@ -1,6 +1,5 @@
 #include "ResultsPane.h"
 
-#include "BackgroundWork.h"
 #include "ExchangeListModel.h"
 #include "JsonTreeModel.h"
 #include "StepTexts.h"
@@ -10,6 +9,7 @@
 #include "export/Redaction.h"
 #include "jose/Jwt.h"
 #include "ui_ResultsPane.h"
+#include "util/BackgroundWork.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
@@ -198,8 +198,7 @@ void ResultsPane::addIdTokenChecks(const QString &idToken, const QList<TokenChec
 
 void ResultsPane::setTokenActions(TokenActions *actions)
 {
-    m_actions = actions;
-    connect(actions, &TokenActions::exchangeRecorded, this, &ResultsPane::addExchange);
+    m_actions = actions; // its exchanges come with the run's (MainWindow)
     connect(actions, &TokenActions::tokensChanged, this, &ResultsPane::updateSessionBar);
     connect(actions, &TokenActions::finished, this, [this](const TokenActions::Outcome &outcome) {
         m_warnings.clear();

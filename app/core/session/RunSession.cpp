@@ -1,0 +1,281 @@
+#include "session/RunSession.h"
+
+#include "discovery/ProviderDiscovery.h"
+#include "flows/TokenGrantFlow.h"
+#include "http/ExchangeClient.h"
+#include "sandbox/SandboxProvider.h"
+#include "sandbox/SandboxTriggers.h"
+#include "util/BackgroundWork.h"
+#include "util/FormEncoding.h"
+
+#include <algorithm>
+
+namespace workbench {
+
+RunSession::RunSession(QObject *parent)
+    : QObject(parent), m_client(new ExchangeClient(this)),
+      m_codeFlow(new AuthorizationCodeFlow(m_client, this)),
+      m_grantFlow(new TokenGrantFlow(m_client, this)),
+      m_deviceFlow(new DeviceAuthorizationFlow(m_client, this)),
+      m_discovery(new ProviderDiscovery(m_client, this)),
+      m_actions(new TokenActions(m_client, m_codeFlow->idTokenVerifier(), this))
+{
+    m_historyWriter.setMaxThreadCount(1);
+
+    connect(m_codeFlow, &AuthorizationCodeFlow::exchangeRecorded, this, &RunSession::keep);
+    connect(m_grantFlow, &TokenGrantFlow::exchangeRecorded, this, &RunSession::keep);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::exchangeRecorded, this, &RunSession::keep);
+    connect(m_actions, &TokenActions::exchangeRecorded, this, &RunSession::keep);
+    // Discovery is shown, but is not a step of the run.
+    connect(m_discovery, &ProviderDiscovery::exchangeRecorded, this, &RunSession::exchangeRecorded);
+
+    connect(m_codeFlow, &AuthorizationCodeFlow::warningRaised, this, &RunSession::warningRaised);
+    connect(m_grantFlow, &TokenGrantFlow::warningRaised, this, &RunSession::warningRaised);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::warningRaised, this,
+            &RunSession::warningRaised);
+    connect(m_codeFlow, &AuthorizationCodeFlow::requestRejected, this,
+            &RunSession::requestRejected);
+    connect(m_codeFlow, &AuthorizationCodeFlow::authorizationUrlReady, this,
+            &RunSession::authorizationUrlReady);
+    connect(m_codeFlow, &AuthorizationCodeFlow::waitProgressed, this, &RunSession::waitProgressed);
+    connect(m_codeFlow, &AuthorizationCodeFlow::stageChanged, this, &RunSession::stageChanged);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::userCodeReady, this,
+            &RunSession::userCodeReady);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::pollAnswered, this, &RunSession::pollAnswered);
+
+    connect(m_codeFlow, &AuthorizationCodeFlow::finished, this,
+            [this](const FlowOutcome &outcome) { onFinished(outcome, m_codeFlow->config()); });
+    connect(m_grantFlow, &TokenGrantFlow::finished, this,
+            [this](const FlowOutcome &outcome) { onFinished(outcome, m_grantFlow->config()); });
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::finished, this,
+            [this](const FlowOutcome &outcome) { onFinished(outcome, m_deviceFlow->config()); });
+    // Follow-up steps join the run they follow, in the history too.
+    connect(m_actions, &TokenActions::finished, this, &RunSession::save);
+
+    connect(m_discovery, &ProviderDiscovery::discovered, this,
+            [this](const ProviderMetadata &metadata, const QStringList &warnings) {
+                m_metadata = metadata;
+                emit discovered(metadata, warnings);
+            });
+    connect(m_discovery, &ProviderDiscovery::failed, this, &RunSession::discoveryFailed);
+}
+
+RunSession::~RunSession()
+{
+    m_historyWriter.waitForDone();
+}
+
+void RunSession::setHistory(std::unique_ptr<RunHistory> history)
+{
+    m_historyWriter.waitForDone();
+    m_history = std::move(history);
+}
+
+bool RunSession::isRunning() const
+{
+    return m_codeFlow->isRunning() || m_grantFlow->isRunning() || m_deviceFlow->isRunning();
+}
+
+bool RunSession::start(const ClientConfig &config, const QString &profile)
+{
+    if (isRunning())
+        return false;
+    forgetRun();
+    if (const QStringList problems = config.validate(); !problems.isEmpty()) {
+        emit finished(FlowOutcome::invalidConfiguration(problems));
+        return false;
+    }
+    if (const QString tlsProblem = applyConnectionSettings(config); !tlsProblem.isEmpty()) {
+        emit finished({FlowOutcome::Result::InvalidConfiguration,
+                       tr("The TLS settings cannot be used."),
+                       {tlsProblem}});
+        return false;
+    }
+    m_record.startedAt = QDateTime::currentDateTimeUtc();
+    m_record.id = RunHistory::newId(m_record.startedAt);
+    m_record.profile = !profile.isEmpty()    ? profile
+                       : usesSandbox(config) ? tr("Sandbox")
+                                             : tr("(no profile)");
+    m_record.grant = grantTypeName(config.grant);
+    m_recording = true;
+    m_hints = hintsFor(config);
+    emit started(config, m_hints);
+    if (usesBrowser(config.grant))
+        return m_codeFlow->start(config);
+    if (config.grant == GrantType::DeviceCode)
+        return m_deviceFlow->start(config);
+    return m_grantFlow->start(config);
+}
+
+DiagnosisHints RunSession::hintsFor(const ClientConfig &config) const
+{
+    // The diagnosis knows the profile's provider and issuer, and the discovered metadata...
+    DiagnosisHints hints;
+    hints.provider = config.provider;
+    hints.issuer = config.issuer;
+    if (m_metadata && !config.issuer.isEmpty() &&
+        QUrl(m_metadata->issuer).matches(config.issuer, QUrl::StripTrailingSlash))
+        hints.metadata = m_metadata;
+    // ...and what the profile's last successful run sent, to point at what changed since.
+    if (!m_history)
+        return hints;
+    if (const auto last = m_history->lastSuccess(m_record.profile)) {
+        for (const HttpExchange &exchange : last->exchanges) {
+            const FormFields sent = FormEncoding::decode(exchange.request.body);
+            if (exchange.status == 200 &&
+                FormEncoding::contains(sent, QStringLiteral("grant_type"))) {
+                hints.lastSuccessfulTokenRequest = sent;
+                hints.lastSuccessAt = last->startedAt;
+            }
+        }
+    }
+    return hints;
+}
+
+void RunSession::cancel()
+{
+    m_codeFlow->cancel();
+    m_grantFlow->cancel();
+    m_deviceFlow->cancel();
+}
+
+bool RunSession::submitBrowserPage(const QString &pasted, QString *error)
+{
+    return m_codeFlow->submitBrowserPage(pasted, error);
+}
+
+bool RunSession::acceptsBrowserPage() const
+{
+    return m_codeFlow->acceptsBrowserPage();
+}
+
+bool RunSession::discover(const QUrl &issuer, const ClientConfig &connection, QString *error)
+{
+    if (isRunning()) {
+        if (error)
+            *error = tr("A run is under way.");
+        return false;
+    }
+    if (const QString tlsProblem = applyConnectionSettings(connection); !tlsProblem.isEmpty()) {
+        if (error)
+            *error = tlsProblem;
+        return false;
+    }
+    m_discovery->discover(issuer);
+    return true;
+}
+
+void RunSession::forgetRun()
+{
+    m_record = {};
+    m_recording = false;
+    m_hints = {};
+    m_actions->clear();
+}
+
+void RunSession::keep(const HttpExchange &exchange)
+{
+    if (m_recording)
+        m_record.exchanges << exchange;
+    emit exchangeRecorded(exchange);
+}
+
+void RunSession::onFinished(const FlowOutcome &outcome, const ClientConfig &config)
+{
+    // The tokens stay usable for the follow-up actions, even when the ID token failed: the
+    // person may want to introspect or revoke them.
+    if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
+        (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
+        m_actions->setSession(
+            config, TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt));
+    m_record.result = FlowOutcome::resultName(outcome.result);
+    m_record.summary = outcome.summary;
+    emit finished(outcome);
+    save();
+}
+
+void RunSession::save()
+{
+    if (!m_history || m_record.id.isEmpty())
+        return;
+    // Redacting and writing a run with big bodies takes a while: the writer thread does it.
+    BackgroundWork::run(
+        m_historyWriter, this,
+        [run = m_record, history = *m_history]() mutable { return history.save(run); },
+        [this](const QString &problem) {
+            if (!problem.isEmpty())
+                emit saveFailed(problem);
+        });
+}
+
+void RunSession::waitForSaved()
+{
+    m_historyWriter.waitForDone();
+}
+
+QString RunSession::applyConnectionSettings(const ClientConfig &config)
+{
+    m_client->setTimeoutMs(config.timeoutSeconds * 1000);
+    return m_client->setTlsOptions(config.tls);
+}
+
+SandboxProvider *RunSession::startSandbox(QString *error)
+{
+    if (!m_sandbox)
+        m_sandbox = new SandboxProvider(this);
+    if (!m_sandbox->start()) {
+        if (error)
+            *error = m_sandbox->errorString();
+        return nullptr;
+    }
+    return m_sandbox;
+}
+
+bool RunSession::usesSandbox(const ClientConfig &config) const
+{
+    if (!m_sandbox || !m_sandbox->isRunning())
+        return false;
+    // The endpoint the grant starts at; a token endpoint an error trigger asks for counts too.
+    const QString issuer = m_sandbox->issuer();
+    const QUrl first = usesBrowser(config.grant)               ? config.authorizationEndpoint
+                       : config.grant == GrantType::DeviceCode ? config.deviceAuthorizationEndpoint
+                                                               : config.tokenEndpoint;
+    if (first.toString().startsWith(issuer))
+        return true;
+    const QList<SandboxTrigger> &triggers = SandboxTriggers::all();
+    return !usesBrowser(config.grant) &&
+           std::any_of(triggers.begin(), triggers.end(), [&](const SandboxTrigger &trigger) {
+               return !trigger.isScope() && trigger.tokenEndpointFor(issuer) == first;
+           });
+}
+
+ClientConfig RunSession::withSandboxTrigger(const ClientConfig &config, const QString &name) const
+{
+    const SandboxTrigger *trigger = SandboxTriggers::named(name);
+    if (!trigger || !m_sandbox)
+        return config;
+    ClientConfig changed = config;
+    QStringList scopes;
+    for (const QString &item : config.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!item.startsWith(QLatin1String("sandbox:")))
+            scopes << item;
+    }
+    if (trigger->isScope())
+        scopes << trigger->scope();
+    changed.scope = scopes.join(QLatin1Char(' '));
+    // One trigger at a time: a token endpoint set for an earlier trigger goes back to the
+    // sandbox's own.
+    const QString issuer = m_sandbox->issuer();
+    const QList<SandboxTrigger> &triggers = SandboxTriggers::all();
+    const bool endpointFromTrigger =
+        std::any_of(triggers.begin(), triggers.end(), [&](const SandboxTrigger &other) {
+            return !other.isScope() && other.tokenEndpointFor(issuer) == config.tokenEndpoint;
+        });
+    if (!trigger->isScope())
+        changed.tokenEndpoint = trigger->tokenEndpointFor(issuer);
+    else if (endpointFromTrigger)
+        changed.tokenEndpoint = m_sandbox->endpoint(QStringLiteral("/token"));
+    return changed;
+}
+
+} // namespace workbench

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "diagnosis/DiagnosisContext.h"
+#include "discovery/ProviderMetadata.h"
+#include "flows/AuthorizationCodeFlow.h"
+#include "flows/ClientConfig.h"
+#include "flows/DeviceAuthorizationFlow.h"
+#include "flows/FlowOutcome.h"
+#include "http/HttpExchange.h"
+#include "storage/RunHistory.h"
+#include "tokens/TokenActions.h"
+
+#include <QObject>
+#include <QThreadPool>
+#include <memory>
+#include <optional>
+
+namespace workbench {
+
+class ExchangeClient;
+class ProviderDiscovery;
+class SandboxProvider;
+class TokenGrantFlow;
+
+// One run of a grant, from start to outcome, for the window and the command line alike: it
+// chooses the flow for the grant and starts it, passes on every exchange and what the flow asks
+// of the person, knows what the diagnosis should be told (provider, discovered metadata, the
+// profile's last success), turns the tokens into a session with its follow-up actions, and saves
+// the run (redacted) to the history when it ends and after each follow-up. It holds the HTTP
+// client every request of a run goes through, discovery, and the built-in sandbox.
+class RunSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RunSession(QObject *parent = nullptr);
+    ~RunSession() override; // waits for the last history write
+
+    // Where runs are saved; none (the default) keeps nothing on disk.
+    void setHistory(std::unique_ptr<RunHistory> history);
+    RunHistory *history() const { return m_history.get(); }
+
+    // Starts a run of config.grant under `profile` (a profile's name; empty: "Sandbox" when the
+    // config points at the running sandbox, else "(no profile)"). False when it cannot start:
+    // finished() has then been emitted with the reasons, and nothing is saved.
+    [[nodiscard]] bool start(const ClientConfig &config, const QString &profile = {});
+    void cancel();
+    bool isRunning() const;
+    // What the browser showed, pasted by the person when no redirect came; see
+    // AuthorizationCodeFlow::submitBrowserPage.
+    [[nodiscard]] bool submitBrowserPage(const QString &pasted, QString *error);
+    bool acceptsBrowserPage() const;
+
+    // Fetches the issuer's metadata with `connection`'s timeout and TLS settings; discovered()
+    // or discoveryFailed() follows. False (and `error`) when the TLS settings cannot be used.
+    [[nodiscard]] bool discover(const QUrl &issuer, const ClientConfig &connection, QString *error);
+    // The last discovery: what later runs of that issuer are diagnosed against.
+    const std::optional<ProviderMetadata> &metadata() const { return m_metadata; }
+
+    // The run under way or last ended: its record (exchanges of the flow and its follow-ups).
+    const RunRecord &record() const { return m_record; }
+    const DiagnosisHints &hints() const { return m_hints; }
+    // Forgets the run and its tokens (a saved run is being shown instead).
+    void forgetRun();
+
+    // The built-in sandbox, started on first use; null (and `error`) when it cannot start.
+    SandboxProvider *startSandbox(QString *error);
+    SandboxProvider *sandbox() const { return m_sandbox; }
+    // True when `config` points at the running sandbox.
+    bool usesSandbox(const ClientConfig &config) const;
+    // `config` with the sandbox error trigger `name` applied: its scope (the trigger chosen
+    // before taken away), or the token endpoint it needs. Unknown name: `config` unchanged.
+    ClientConfig withSandboxTrigger(const ClientConfig &config, const QString &name) const;
+
+    ExchangeClient *client() const { return m_client; }
+    AuthorizationCodeFlow *codeFlow() const { return m_codeFlow; }
+    TokenGrantFlow *grantFlow() const { return m_grantFlow; }
+    DeviceAuthorizationFlow *deviceFlow() const { return m_deviceFlow; }
+    ProviderDiscovery *discovery() const { return m_discovery; }
+    TokenActions *actions() const { return m_actions; }
+
+    // The run's history write (if any) is done; for the command line before it exits.
+    void waitForSaved();
+
+signals:
+    void started(const workbench::ClientConfig &config, const workbench::DiagnosisHints &hints);
+    // Every request of the run and its follow-ups, and of discovery.
+    void exchangeRecorded(const workbench::HttpExchange &exchange);
+    void warningRaised(const QString &warning);
+    void requestRejected(const workbench::RejectedRequest &rejected);
+    // The browser grants: the URL to open, then once a second while waiting for the redirect.
+    void authorizationUrlReady(const QUrl &url);
+    void waitProgressed(int elapsedSeconds, int limitSeconds);
+    void stageChanged(workbench::AuthorizationCodeFlow::Stage stage);
+    // The device grant: the code to show, then each poll's verdict.
+    void userCodeReady(const workbench::DeviceAuthorization &authorization);
+    void pollAnswered(const QString &error, int nextIntervalSeconds);
+    void finished(const workbench::FlowOutcome &outcome);
+    void discovered(const workbench::ProviderMetadata &metadata, const QStringList &warnings);
+    void discoveryFailed(const QString &summary, const QStringList &details);
+    // The history could not keep the run.
+    void saveFailed(const QString &problem);
+
+private:
+    void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
+    void keep(const HttpExchange &exchange); // into the record, and on to the view
+    void save();
+    [[nodiscard]] QString applyConnectionSettings(const ClientConfig &config);
+    DiagnosisHints hintsFor(const ClientConfig &config) const;
+
+    ExchangeClient *m_client;
+    AuthorizationCodeFlow *m_codeFlow;
+    TokenGrantFlow *m_grantFlow;
+    DeviceAuthorizationFlow *m_deviceFlow;
+    ProviderDiscovery *m_discovery;
+    TokenActions *m_actions;
+    SandboxProvider *m_sandbox = nullptr;
+    std::unique_ptr<RunHistory> m_history;
+    QThreadPool m_historyWriter; // one run after the other: the newest save of a run stays
+    RunRecord m_record;          // empty id: nothing to save
+    bool m_recording = false;    // between start() and forgetRun() or the next start()
+    DiagnosisHints m_hints;
+    std::optional<ProviderMetadata> m_metadata;
+};
+
+} // namespace workbench
