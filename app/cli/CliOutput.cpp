@@ -103,16 +103,24 @@ QString secretFromEnvironment(const QString &variable, QString *value)
 
 QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config) const
 {
-    config->tokenEndpoint = QUrl(parser.value(tokenEndpoint));
-    config->clientId = parser.value(clientId);
-    if (!clientAuthMethodFromName(parser.value(authMethod), &config->authMethod))
+    // Only what is given: a profile's values stay where no option replaces them. (Without a
+    // profile the defaults are the options' own.)
+    if (parser.isSet(tokenEndpoint))
+        config->tokenEndpoint = QUrl(parser.value(tokenEndpoint));
+    if (parser.isSet(clientId))
+        config->clientId = parser.value(clientId);
+    if (parser.isSet(authMethod) &&
+        !clientAuthMethodFromName(parser.value(authMethod), &config->authMethod))
         return QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod));
-    config->signingAlgorithm = parser.value(signingAlg);
-    config->provider = parser.value(provider);
+    if (parser.isSet(signingAlg))
+        config->signingAlgorithm = parser.value(signingAlg);
+    if (parser.isSet(provider))
+        config->provider = parser.value(provider);
     if (!config->provider.isEmpty() && !KnowledgeBase::builtIn().provider(config->provider))
         return QStringLiteral("unknown --provider \"%1\" (explain --provider list names them)")
             .arg(config->provider);
-    config->keyId = parser.value(keyId);
+    if (parser.isSet(keyId))
+        config->keyId = parser.value(keyId);
     for (const auto &[option, field] : {std::pair{&secretEnv, &config->clientSecret},
                                         std::pair{&passphraseEnv, &config->privateKeyPassphrase}}) {
         if (!parser.isSet(*option))
@@ -137,6 +145,12 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
     DiagnosisHints hints;
     hints.provider = config.provider;
     hints.issuer = config.issuer;
+    printOutcome(outcome, exchanges, asJson, hints);
+}
+
+void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson,
+                  const DiagnosisHints &hints)
+{
     const std::optional<Diagnosis> diagnosis =
         outcome.succeeded() ? std::nullopt : lastProblem(exchanges, hints);
     if (asJson) {

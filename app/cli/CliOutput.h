@@ -1,5 +1,6 @@
 #pragma once
 
+#include "diagnosis/DiagnosisContext.h"
 #include "flows/ClientConfig.h"
 #include "flows/FlowOutcome.h"
 #include "http/HttpExchange.h"
@@ -30,6 +31,9 @@ QJsonObject exchangeToJson(const HttpExchange &exchange);
 // `config` names the issuer and the provider the diagnosis may use.
 void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson,
                   const ClientConfig &config = {});
+// The same with all the run knew for the diagnosis (RunSession::hints()).
+void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson,
+                  const DiagnosisHints &hints);
 
 // The options every command that talks to a token endpoint takes: the endpoint, the client,
 // its secret (from an environment variable only), its authentication method, and --json.

@@ -2,13 +2,12 @@
 
 #include "CliOutput.h"
 #include "GrantCommand.h"
-#include "StdinPaste.h"
+#include "RunCommand.h"
 #include "diagnosis/Diagnoser.h"
 #include "diagnosis/RawInput.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "http/ExchangeClient.h"
 #include "sandbox/SandboxProvider.h"
 #include "sandbox/SandboxTriggers.h"
+#include "session/RunSession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -24,7 +23,8 @@ namespace workbench::CommandLine {
 
 namespace {
 const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
-                            QStringLiteral("explain"), QStringLiteral("sandbox")};
+                            QStringLiteral("device"),    QStringLiteral("discover"),
+                            QStringLiteral("explain"),   QStringLiteral("sandbox")};
 
 int explain(const QStringList &arguments)
 {
@@ -168,98 +168,177 @@ int authorize(const QStringList &arguments)
     const QCommandLineOption timeout(
         "timeout", "Seconds to wait for the redirect; then the run ends as timed out.", "seconds",
         "300");
+    const ProfileOptions profiles;
     parser.addOptions(client.all());
+    parser.addOptions(profiles.all());
     parser.addOptions({authEndpoint, issuer, jwksUri, scope, redirect, noPkce, plainPkce, param,
                        browser, timeout});
     if (const auto exit = parseArguments(parser, arguments, QStringLiteral("authorize")))
         return *exit;
 
     ClientConfig config;
-    config.authorizationEndpoint = QUrl(parser.value(authEndpoint));
+    config.grant = GrantType::AuthorizationCode;
+    config.scope = QStringLiteral("openid");
+    if (parser.isSet(profiles.profile)) {
+        if (const QString problem = loadProfile(parser.value(profiles.profile), &config);
+            !problem.isEmpty())
+            return usageError(problem);
+        if (!usesBrowser(config.grant))
+            config.grant = GrantType::AuthorizationCode;
+    }
+    if (parser.isSet(authEndpoint))
+        config.authorizationEndpoint = QUrl(parser.value(authEndpoint));
     if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
         return usageError(problem);
     if (parser.isSet(issuer))
         config.issuer = QUrl(parser.value(issuer));
     if (parser.isSet(jwksUri))
         config.jwksUri = QUrl(parser.value(jwksUri));
-    config.scope = parser.value(scope);
-    config.redirectUri = QUrl(parser.value(redirect));
-    config.usePkce = !parser.isSet(noPkce);
-    config.pkceMethod = parser.isSet(plainPkce) ? Pkce::Method::Plain : Pkce::Method::S256;
+    if (parser.isSet(scope))
+        config.scope = parser.value(scope);
+    if (parser.isSet(redirect))
+        config.redirectUri = QUrl(parser.value(redirect));
+    if (parser.isSet(noPkce))
+        config.usePkce = false;
+    if (parser.isSet(plainPkce))
+        config.pkceMethod = Pkce::Method::Plain;
     QStringList problems;
-    config.extraAuthorizationParameters =
-        parseParameterLines(parser.values(param).join(QLatin1Char('\n')), &problems);
+    if (parser.isSet(param))
+        config.extraAuthorizationParameters =
+            parseParameterLines(parser.values(param).join(QLatin1Char('\n')), &problems);
     problems << config.validate();
     if (!problems.isEmpty())
         return usageError(problems.join(QStringLiteral("\n  ")));
 
-    bool timeoutOk = false;
-    config.redirectWaitSeconds = parser.value(timeout).toInt(&timeoutOk);
-    if (!timeoutOk || config.redirectWaitSeconds < 1 ||
-        config.redirectWaitSeconds > ClientConfig::kMaxRedirectWaitSeconds)
-        return usageError(QStringLiteral("--timeout takes 1 to %1 seconds")
-                              .arg(ClientConfig::kMaxRedirectWaitSeconds));
+    if (parser.isSet(timeout) || !parser.isSet(profiles.profile)) {
+        bool timeoutOk = false;
+        config.redirectWaitSeconds = parser.value(timeout).toInt(&timeoutOk);
+        if (!timeoutOk || config.redirectWaitSeconds < 1 ||
+            config.redirectWaitSeconds > ClientConfig::kMaxRedirectWaitSeconds)
+            return usageError(QStringLiteral("--timeout takes 1 to %1 seconds")
+                                  .arg(ClientConfig::kMaxRedirectWaitSeconds));
+    }
 
-    const bool asJson = parser.isSet(client.json);
-    ExchangeClient exchangeClient;
-    AuthorizationCodeFlow flow(&exchangeClient);
-    QProcess browserProcess;
-    StdinPaste paste;
+    RunOptions run;
+    run.asJson = parser.isSet(client.json);
+    run.browserCommand = parser.value(browser);
+    run.save = parser.isSet(profiles.save);
+    run.profile = parser.value(profiles.profile);
+    return runToEnd(config, run);
+}
+
+int discover(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("discover");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Fetches an issuer's metadata (OpenID Connect Discovery, then RFC 8414) and prints its "
+        "endpoints and what it supports, with warnings about the document."));
+    parser.addHelpOption();
+    parser.addPositionalArgument("discover", "The command.");
+    parser.addPositionalArgument("issuer", "The issuer URL (or the metadata document's URL).");
+    const QCommandLineOption json("json", "Print the result as one JSON document.");
+    const QCommandLineOption timeout("timeout", "Seconds to wait for each answer.", "seconds",
+                                     "30");
+    parser.addOptions({json, timeout});
+    if (const auto exit = parseArguments(parser, arguments, command))
+        return *exit;
+    if (parser.positionalArguments().size() != 2)
+        return usageError(QStringLiteral("name one issuer URL"), command);
+    const QUrl issuer(parser.positionalArguments().at(1));
+    if (!issuer.isValid() || !issuer.scheme().startsWith(QLatin1String("http")))
+        return usageError(QStringLiteral("the issuer must be an http(s) URL"), command);
+    ClientConfig connection;
+    bool timeoutOk = false;
+    connection.timeoutSeconds = parser.value(timeout).toInt(&timeoutOk);
+    if (!timeoutOk || connection.timeoutSeconds < 1 ||
+        connection.timeoutSeconds > ClientConfig::kMaxTimeoutSeconds)
+        return usageError(QStringLiteral("--timeout must be 1 to %1 seconds")
+                              .arg(ClientConfig::kMaxTimeoutSeconds),
+                          command);
+
+    const bool asJson = parser.isSet(json);
+    RunSession session;
+    QList<HttpExchange> exchanges;
     int exitCode = 1;
-    QObject::connect(&flow, &AuthorizationCodeFlow::warningRaised, [](const QString &warning) {
-        err() << "warning: " << warning << "\n";
-        err().flush();
+    QObject::connect(&session, &RunSession::exchangeRecorded, [&](const HttpExchange &exchange) {
+        exchanges << exchange;
+        if (!asJson)
+            printExchange(exchange);
     });
-    QObject::connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, [&](const QUrl &url) {
-        const QString link = url.toString(QUrl::FullyEncoded);
-        err() << "Listening on " << flow.redirectUri().toString() << " for "
-              << flow.config().redirectWaitSeconds << " s\n";
-        if (parser.isSet(browser)) {
-            // A browser that cannot start is said at once, with the URL to open by hand.
-            QObject::connect(&browserProcess, &QProcess::errorOccurred,
-                             [&, link](QProcess::ProcessError error) {
-                                 if (error != QProcess::FailedToStart)
-                                     return;
-                                 err() << "error: the browser command \"" << parser.value(browser)
-                                       << "\" could not start (" << browserProcess.errorString()
-                                       << "). Open this URL yourself and run again without "
-                                          "--browser-command:\n\n"
-                                       << link << "\n";
-                                 err().flush();
-                                 exitCode = 1;
-                                 QCoreApplication::exit(exitCode);
-                             });
-            browserProcess.start(parser.value(browser), {link});
-        } else {
-            err() << "Open this URL in a browser:\n\n" << link << "\n\n";
-        }
-        err() << "If the browser stays on a page of the provider, paste that page's URL or "
-                 "text here, then an empty line, to have it diagnosed.\n";
-        err().flush();
-        paste.start([&flow](const QString &pasted) {
-            QString error;
-            if (!flow.submitBrowserPage(pasted, &error))
-                err() << "error: " << error << "\n";
-            err().flush();
+    QObject::connect(
+        &session, &RunSession::discovered,
+        [&](const ProviderMetadata &metadata, const QStringList &warnings) {
+            exitCode = 0;
+            if (asJson) {
+                QJsonArray recorded;
+                for (const HttpExchange &exchange : exchanges)
+                    recorded.append(exchangeToJson(exchange));
+                out() << QJsonDocument(
+                             QJsonObject{{"outcome", "discovered"},
+                                         {"metadata", metadata.document},
+                                         {"warnings", QJsonArray::fromStringList(warnings)},
+                                         {"exchanges", recorded}})
+                             .toJson(QJsonDocument::Indented);
+            } else {
+                out() << "\nOK: discovered " << metadata.issuer << "\n";
+                const std::pair<const char *, QUrl> endpoints[] = {
+                    {"authorization_endpoint", metadata.authorizationEndpoint},
+                    {"token_endpoint", metadata.tokenEndpoint},
+                    {"device_authorization_endpoint", metadata.deviceAuthorizationEndpoint},
+                    {"pushed_authorization_request_endpoint",
+                     metadata.pushedAuthorizationRequestEndpoint},
+                    {"userinfo_endpoint", metadata.userinfoEndpoint},
+                    {"jwks_uri", metadata.jwksUri},
+                    {"introspection_endpoint", metadata.introspectionEndpoint},
+                    {"revocation_endpoint", metadata.revocationEndpoint},
+                    {"end_session_endpoint", metadata.endSessionEndpoint}};
+                for (const auto &[name, url] : endpoints) {
+                    if (!url.isEmpty())
+                        out() << "  " << name << ": " << url.toString() << "\n";
+                }
+                const std::pair<const char *, QStringList> lists[] = {
+                    {"grant_types_supported", metadata.grantTypesSupported},
+                    {"token_endpoint_auth_methods_supported",
+                     metadata.tokenEndpointAuthMethodsSupported},
+                    {"code_challenge_methods_supported", metadata.codeChallengeMethodsSupported},
+                    {"scopes_supported", metadata.scopesSupported}};
+                for (const auto &[name, values] : lists) {
+                    if (!values.isEmpty())
+                        out() << "  " << name << ": " << values.join(QStringLiteral(", ")) << "\n";
+                }
+                for (const QString &warning : warnings)
+                    out() << "warning: " << warning << "\n";
+            }
+            out().flush();
+            QCoreApplication::exit(exitCode);
         });
-    });
-    QObject::connect(&flow, &AuthorizationCodeFlow::waitProgressed, [](int elapsed, int limit) {
-        if (elapsed > 0 && elapsed % 30 == 0) {
-            err() << "still waiting for the redirect: " << elapsed << " s of " << limit << " s\n";
-            err().flush();
-        }
-    });
-    if (!asJson)
-        QObject::connect(&flow, &AuthorizationCodeFlow::exchangeRecorded, &printExchange);
-    QObject::connect(&flow, &AuthorizationCodeFlow::finished, [&](const FlowOutcome &outcome) {
-        exitCode = outcome.succeeded() ? 0 : 1;
-        printOutcome(outcome, flow.exchanges(), asJson, flow.config());
-        QCoreApplication::exit(exitCode);
-    });
-    if (!flow.start(config))
-        return exitCode;
-    QCoreApplication::exec();
-    return exitCode;
+    QObject::connect(
+        &session, &RunSession::discoveryFailed,
+        [&](const QString &summary, const QStringList &details) {
+            if (asJson) {
+                QJsonArray recorded;
+                for (const HttpExchange &exchange : exchanges)
+                    recorded.append(exchangeToJson(exchange));
+                out() << QJsonDocument(QJsonObject{{"outcome", "failed"},
+                                                   {"summary", summary},
+                                                   {"details", QJsonArray::fromStringList(details)},
+                                                   {"exchanges", recorded}})
+                             .toJson(QJsonDocument::Indented);
+            } else {
+                out() << "\nFAILED: " << summary << "\n";
+                for (const QString &detail : details)
+                    out() << "  " << detail << "\n";
+            }
+            out().flush();
+            QCoreApplication::exit(1);
+        });
+    QString problem;
+    if (!session.discover(issuer, connection, &problem)) {
+        err() << "error: " << problem << "\n";
+        return 1;
+    }
+    return QCoreApplication::exec();
 }
 
 int sandbox(const QStringList &arguments)
@@ -315,6 +394,8 @@ int run(const QStringList &arguments)
               << "Commands:\n  authorize   run the authorization code flow (see authorize "
                  "--help)\n  token       run a grant without a browser: client credentials, "
                  "refresh,\n              password, token exchange, JWT bearer (see token --help)"
+                 "\n  device      run the device authorization grant (see device --help)"
+                 "\n  discover    fetch and show an issuer's metadata (see discover --help)"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
@@ -330,6 +411,10 @@ int run(const QStringList &arguments)
         return authorize(arguments);
     if (arguments.at(1) == QLatin1String("token"))
         return GrantCommand::run(arguments);
+    if (arguments.at(1) == QLatin1String("device"))
+        return GrantCommand::device(arguments);
+    if (arguments.at(1) == QLatin1String("discover"))
+        return discover(arguments);
     if (arguments.at(1) == QLatin1String("explain"))
         return explain(arguments);
     if (arguments.at(1) == QLatin1String("sandbox"))

@@ -1,8 +1,7 @@
 #include "GrantCommand.h"
 
 #include "CliOutput.h"
-#include "flows/TokenGrantFlow.h"
-#include "http/ExchangeClient.h"
+#include "RunCommand.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -12,7 +11,11 @@ namespace workbench::GrantCommand {
 
 using CommandLine::ClientOptions;
 using CommandLine::err;
+using CommandLine::loadProfile;
 using CommandLine::out;
+using CommandLine::ProfileOptions;
+using CommandLine::RunOptions;
+using CommandLine::runToEnd;
 
 namespace {
 const QString kCommand = QStringLiteral("token");
@@ -83,8 +86,10 @@ int run(const QStringList &arguments)
     const QCommandLineOption assertionSubject(
         "assertion-subject", "jwt-bearer: the subject of the assertion the app signs.", "sub");
     const QCommandLineOption timeout("timeout", "Seconds to wait for the answer.", "seconds", "30");
+    const ProfileOptions profiles;
     parser.addOption(grant);
     parser.addOptions(client.all());
+    parser.addOptions(profiles.all());
     parser.addOptions({issuer, scope, audience, resource, refreshEnv, username, passwordEnv,
                        subjectEnv, subjectType, actorEnv, actorType, requestedType, assertionEnv,
                        assertionSubject, timeout});
@@ -92,29 +97,47 @@ int run(const QStringList &arguments)
         return *exit;
 
     ClientConfig config;
-    if (!parser.isSet(grant))
+    if (parser.isSet(profiles.profile)) {
+        if (const QString problem = loadProfile(parser.value(profiles.profile), &config);
+            !problem.isEmpty())
+            return usageError(problem);
+    }
+    if (!parser.isSet(grant) && !parser.isSet(profiles.profile))
         return usageError(QStringLiteral("--grant is required"));
-    if (!grantFromArgument(parser.value(grant), &config.grant))
+    if (parser.isSet(grant) && !grantFromArgument(parser.value(grant), &config.grant))
         return usageError(QStringLiteral("\"%1\" is not a grant this command runs (the code, "
                                          "implicit and device flows need 'authorize' or the app)")
                               .arg(parser.value(grant)));
     if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
         return usageError(problem);
+    if (usesBrowser(config.grant) || config.grant == GrantType::DeviceCode)
+        return usageError(QStringLiteral("profile \"%1\" runs %2: use 'authorize' or 'device', "
+                                         "or name the grant with --grant")
+                              .arg(parser.value(profiles.profile), grantTypeName(config.grant)));
     if (parser.isSet(issuer))
         config.issuer = QUrl(parser.value(issuer));
-    config.scope = parser.value(scope);
-    config.audience = parser.value(audience);
-    config.resources = parser.values(resource);
-    config.username = parser.value(username);
-    config.subjectTokenType = parser.value(subjectType);
-    config.actorTokenType = parser.value(actorType);
-    config.requestedTokenType = parser.value(requestedType);
-    config.assertionSubject = parser.value(assertionSubject);
-    const int timeoutSeconds = parser.value(timeout).toInt();
-    if (timeoutSeconds < 1 || timeoutSeconds > ClientConfig::kMaxTimeoutSeconds)
-        return usageError(QStringLiteral("--timeout must be 1 to %1 seconds")
-                              .arg(ClientConfig::kMaxTimeoutSeconds));
-    config.timeoutSeconds = timeoutSeconds;
+    // What is given replaces the profile's value (without a profile: the defaults).
+    const QList<std::pair<const QCommandLineOption *, QString *>> texts{
+        {&scope, &config.scope},
+        {&audience, &config.audience},
+        {&username, &config.username},
+        {&subjectType, &config.subjectTokenType},
+        {&actorType, &config.actorTokenType},
+        {&requestedType, &config.requestedTokenType},
+        {&assertionSubject, &config.assertionSubject}};
+    for (const auto &[option, field] : texts) {
+        if (parser.isSet(*option) || !parser.isSet(profiles.profile))
+            *field = parser.value(*option);
+    }
+    if (parser.isSet(resource))
+        config.resources = parser.values(resource);
+    if (parser.isSet(timeout) || !parser.isSet(profiles.profile)) {
+        const int timeoutSeconds = parser.value(timeout).toInt();
+        if (timeoutSeconds < 1 || timeoutSeconds > ClientConfig::kMaxTimeoutSeconds)
+            return usageError(QStringLiteral("--timeout must be 1 to %1 seconds")
+                                  .arg(ClientConfig::kMaxTimeoutSeconds));
+        config.timeoutSeconds = timeoutSeconds;
+    }
 
     // The grant's secrets: each from the variable named, never from an argument.
     const QList<std::pair<const QCommandLineOption *, QString *>> secrets{
@@ -134,30 +157,63 @@ int run(const QStringList &arguments)
     if (const QStringList problems = config.validate(); !problems.isEmpty())
         return usageError(problems.join(QStringLiteral("\n  ")));
 
-    const bool asJson = parser.isSet(client.json);
-    ExchangeClient exchangeClient;
-    exchangeClient.setTimeoutMs(timeoutSeconds * 1000);
-    TokenGrantFlow flow(&exchangeClient);
-    QList<HttpExchange> exchanges;
-    int exitCode = 1;
-    QObject::connect(&flow, &TokenGrantFlow::warningRaised, [](const QString &warning) {
-        err() << "warning: " << warning << "\n";
-        err().flush();
-    });
-    QObject::connect(&flow, &TokenGrantFlow::exchangeRecorded, [&](const HttpExchange &exchange) {
-        exchanges << exchange;
-        if (!asJson)
-            CommandLine::printExchange(exchange);
-    });
-    QObject::connect(&flow, &TokenGrantFlow::finished, [&](const FlowOutcome &outcome) {
-        exitCode = outcome.succeeded() ? 0 : 1;
-        CommandLine::printOutcome(outcome, exchanges, asJson, config);
-        QCoreApplication::exit(exitCode);
-    });
-    if (!flow.start(config))
-        return exitCode;
-    QCoreApplication::exec();
-    return exitCode;
+    RunOptions options;
+    options.asJson = parser.isSet(client.json);
+    options.save = parser.isSet(profiles.save);
+    options.profile = parser.value(profiles.profile);
+    return runToEnd(config, options);
+}
+
+int device(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("device");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the device authorization grant (RFC 8628): asks for a user code, prints it with "
+        "the link to enter it at and the link as a QR code (on standard error), polls the token "
+        "endpoint at the interval the server asks for, and prints the outcome."));
+    parser.addHelpOption();
+    parser.addPositionalArgument("device", "The command.");
+    const QCommandLineOption endpoint("device-authorization-endpoint",
+                                      "Device authorization endpoint URL.", "url");
+    const ClientOptions client;
+    const ProfileOptions profiles;
+    const QCommandLineOption issuer(
+        "issuer", "Issuer identifier the ID token's iss must equal exactly.", "url");
+    const QCommandLineOption jwksUri(
+        "jwks-uri", "The issuer's JWKS URI, to check the ID token's signature.", "url");
+    const QCommandLineOption scope("scope", "Space-separated scopes.", "scopes");
+    parser.addOptions(client.all());
+    parser.addOptions(profiles.all());
+    parser.addOptions({endpoint, issuer, jwksUri, scope});
+    if (const auto exit = CommandLine::parseArguments(parser, arguments, command))
+        return *exit;
+
+    ClientConfig config;
+    if (parser.isSet(profiles.profile)) {
+        if (const QString problem = loadProfile(parser.value(profiles.profile), &config);
+            !problem.isEmpty())
+            return CommandLine::usageError(problem, command);
+    }
+    config.grant = GrantType::DeviceCode;
+    if (parser.isSet(endpoint))
+        config.deviceAuthorizationEndpoint = QUrl(parser.value(endpoint));
+    if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
+        return CommandLine::usageError(problem, command);
+    if (parser.isSet(issuer))
+        config.issuer = QUrl(parser.value(issuer));
+    if (parser.isSet(jwksUri))
+        config.jwksUri = QUrl(parser.value(jwksUri));
+    if (parser.isSet(scope))
+        config.scope = parser.value(scope);
+    if (const QStringList problems = config.validate(); !problems.isEmpty())
+        return CommandLine::usageError(problems.join(QStringLiteral("\n  ")), command);
+
+    RunOptions options;
+    options.asJson = parser.isSet(client.json);
+    options.save = parser.isSet(profiles.save);
+    options.profile = parser.value(profiles.profile);
+    return runToEnd(config, options);
 }
 
 } // namespace workbench::GrantCommand

@@ -9,5 +9,8 @@ namespace workbench::GrantCommand {
 // Secrets come from environment variables or files, never from arguments. Returns the exit code:
 // 0 tokens issued, 1 refused or failed (diagnosed), 2 bad usage.
 int run(const QStringList &arguments);
+// `oauth-workbench-cli device`: the device authorization grant, the code and its QR code on
+// standard error while it polls. The same exit codes.
+int device(const QStringList &arguments);
 
 } // namespace workbench::GrantCommand

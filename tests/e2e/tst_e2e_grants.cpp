@@ -15,8 +15,10 @@
 #include <QJsonObject>
 #include <QMetaMethod>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace workbench;
 
@@ -352,6 +354,57 @@ private slots:
             refused.value("exchanges").toArray().first().toObject().value("request").toString();
         QVERIFY(request.contains(
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"));
+    }
+
+    // The command line's device flow, on the same run engine as the window: the code, its link
+    // and QR code on standard error, Chromium approving at the link, the outcome as JSON.
+    void commandLineRunsTheDeviceFlow()
+    {
+        const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
+        QVERIFY2(QFile::exists(cli), "WORKBENCH_CLI must name oauth-workbench-cli");
+        const ClientConfig config = configFor("device", GrantType::DeviceCode);
+        QCOMPARE(config.authMethod, ClientAuthMethod::None);
+        QProcess process;
+        QProcess browser;
+        QString errors;
+        QUrl link;
+        connect(&process, &QProcess::readyReadStandardError, this, [&] {
+            errors += QString::fromUtf8(process.readAllStandardError());
+            // The person opens the link once the first poll said authorization_pending.
+            const QRegularExpressionMatch opened =
+                QRegularExpression("or open (\\S+)\n").match(errors);
+            if (link.isEmpty() && opened.hasMatch() &&
+                errors.contains("poll: authorization_pending")) {
+                link = QUrl(opened.captured(1));
+                m_env.openInBrowser(browser, link);
+            }
+        });
+        QSignalSpy done(&process, &QProcess::finished);
+        process.start(cli, {"device", "--json", "--device-authorization-endpoint",
+                            config.deviceAuthorizationEndpoint.toString(), "--token-endpoint",
+                            config.tokenEndpoint.toString(), "--client-id", config.clientId,
+                            "--auth-method", "none", "--scope", "openid email", "--issuer",
+                            m_env.issuer()});
+        QVERIFY2(done.wait(90000), qPrintable(errors));
+        const QJsonObject browserReport = e2e::Environment::browserResult(browser);
+        const QJsonObject result =
+            QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QVERIFY2(process.exitCode() == 0, qPrintable(errors + QJsonDocument(result).toJson() +
+                                                     QJsonDocument(browserReport).toJson()));
+        QCOMPARE(result.value("outcome").toString(), QStringLiteral("succeeded"));
+        QVERIFY(!result.value("token_response").toObject().value("id_token").toString().isEmpty());
+        // What the person was shown: the code, the link with it, and a QR code of block
+        // characters.
+        QVERIFY(link.toString().startsWith(m_env.issuer()));
+        const QString userCode = QUrlQuery(link).queryItemValue("user_code");
+        QVERIFY(!userCode.isEmpty());
+        QVERIFY(errors.contains("enter the code\n\n    " + userCode));
+        QVERIFY(errors.contains(QChar(0x2588)) && errors.contains("scan this with a phone"));
+        // Device authorization, at least one pending poll, then the tokens.
+        const QJsonArray exchanges = result.value("exchanges").toArray();
+        QVERIFY(exchanges.size() >= 3);
+        QVERIFY(exchanges.first().toObject().value("request").toString().startsWith(
+            "POST " + config.deviceAuthorizationEndpoint.path()));
     }
 
     // Cancel while polling: the flow ends at once and polls no more.
