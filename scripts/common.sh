@@ -28,10 +28,11 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
 
 # What the test suite needs on top: a browser for the e2e tests (Node.js for the OpenID provider
 # comes from ensure_node), the desktop-file and AppStream validators the packaging tests call,
-# curl for the token exchange benchmark's baseline, and Clang with
-# its libFuzzer runtime for the fuzz targets, and a D-Bus session bus with gnome-keyring for the
-# keychain tests (a real Secret Service), and zbarimg to read back the device flow's QR codes.
-TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang libclang-rt-14-dev
+# curl for the token exchange benchmark's baseline, clang-format-14 for the style check (one
+# version: others format differently), Clang with its libFuzzer runtime for the fuzz targets, a
+# D-Bus session bus with gnome-keyring for the keychain tests (a real Secret Service), and zbarimg
+# to read back the device flow's QR codes.
+TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang clang-format-14 libclang-rt-14-dev
     dbus-daemon gnome-keyring curl zbar-tools)
 
 ensure_node() {

@@ -654,17 +654,18 @@ private slots:
     {
         const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
         QProcess process;
-        process.start(cli, {"authorize", "--json", "--authorization-endpoint",
-                            discovery().value("authorization_endpoint").toString(),
-                            "--token-endpoint", discovery().value("token_endpoint").toString(),
-                            "--client-id", client("public").value("client_id").toString(),
-                            "--auth-method", "none", "--redirect-uri",
-                            "http://127.0.0.1/not-registered", "--timeout", "8",
-                            "--browser-command",
-                            qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
+        process.start(cli,
+                      {"authorize", "--json", "--authorization-endpoint",
+                       discovery().value("authorization_endpoint").toString(), "--token-endpoint",
+                       discovery().value("token_endpoint").toString(), "--client-id",
+                       client("public").value("client_id").toString(), "--auth-method", "none",
+                       "--redirect-uri", "http://127.0.0.1/not-registered", "--timeout", "8",
+                       "--browser-command",
+                       qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"});
         QVERIFY(process.waitForFinished(60000));
         QCOMPARE(process.exitCode(), 1);
-        const QJsonObject result = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        const QJsonObject result =
+            QJsonDocument::fromJson(process.readAllStandardOutput()).object();
         QCOMPARE(result.value("outcome").toString(), QStringLiteral("timed_out"));
         QVERIFY(result.value("summary").toString().startsWith("Timed out after 8 s"));
         const QJsonObject diagnosis = result.value("diagnosis").toObject();

@@ -2,9 +2,49 @@
 // and of its quiet zone comes back out of the half-block text, light where the code is light.
 #include "util/QrMatrix.h"
 
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace workbench;
+
+namespace {
+// The terminal text back as a picture (a drawn half block is light), four pixels a module,
+// read by zbarimg, a real QR decoder.
+QString decodeTerminalText(const QString &text)
+{
+    const QStringList lines = text.split('\n', Qt::SkipEmptyParts);
+    const int width = int(lines.first().size());
+    const int height = int(lines.size()) * 2;
+    constexpr int kScale = 4;
+    QByteArray pgm =
+        QStringLiteral("P5 %1 %2 255\n").arg(width * kScale).arg(height * kScale).toLatin1();
+    for (int y = 0; y < height; ++y) {
+        QByteArray row;
+        for (int x = 0; x < width; ++x) {
+            const QChar c = lines.at(y / 2).at(x);
+            const bool light =
+                c == QChar(0x2588) || (y % 2 == 0 ? c == QChar(0x2580) : c == QChar(0x2584));
+            row += QByteArray(kScale, light ? char(255) : char(0));
+        }
+        for (int i = 0; i < kScale; ++i)
+            pgm += row;
+    }
+    const QString zbarimg = QStandardPaths::findExecutable("zbarimg");
+    if (zbarimg.isEmpty())
+        qFatal("zbarimg is missing: apt-get install zbar-tools (scripts/test.sh does this)");
+    QTemporaryDir dir;
+    QFile file(dir.filePath("qr.pgm"));
+    if (!file.open(QIODevice::WriteOnly) || file.write(pgm) != pgm.size())
+        return {};
+    file.close();
+    QProcess zbar;
+    zbar.start(zbarimg, {"--raw", "-q", file.fileName()});
+    zbar.waitForFinished(10000);
+    return QString::fromUtf8(zbar.readAllStandardOutput()).trimmed();
+}
+} // namespace
 
 class TestQrMatrix : public QObject
 {
@@ -43,6 +83,15 @@ private slots:
             QVERIFY(code->isDark(fx, fy) && code->isDark(fx + 6, fy + 6));
             QVERIFY(!code->isDark(fx + 1, fy + 1) && code->isDark(fx + 3, fy + 3));
         }
+    }
+
+    // What a phone reads from the terminal is the link itself.
+    void aDecoderReadsTheLinkFromTheTerminalText()
+    {
+        const QByteArray link = "https://id.example.test/device?user_code=BDWP-HQPK";
+        const auto code = QrMatrix::encode(link);
+        QVERIFY(code.has_value());
+        QCOMPARE(decodeTerminalText(code->terminalText()), QString::fromLatin1(link));
     }
 
     void tooLongIsRefusedWithAReason()
