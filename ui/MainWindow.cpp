@@ -251,18 +251,8 @@ void MainWindow::showDiscovered(const ProviderMetadata &metadata, const QStringL
 {
     m_form->applyMetadata(metadata);
     QStringList details{tr("issuer: %1").arg(metadata.issuer)};
-    const std::pair<const char *, QUrl> endpoints[] = {
-        {"authorization_endpoint", metadata.authorizationEndpoint},
-        {"token_endpoint", metadata.tokenEndpoint},
-        {"userinfo_endpoint", metadata.userinfoEndpoint},
-        {"jwks_uri", metadata.jwksUri},
-        {"revocation_endpoint", metadata.revocationEndpoint},
-        {"introspection_endpoint", metadata.introspectionEndpoint},
-        {"device_authorization_endpoint", metadata.deviceAuthorizationEndpoint}};
-    for (const auto &[name, url] : endpoints) {
-        if (!url.isEmpty())
-            details << QStringLiteral("%1: %2").arg(QLatin1String(name), url.toString());
-    }
+    for (const auto &[name, url] : metadata.endpoints())
+        details << QStringLiteral("%1: %2").arg(name, url.toString());
     m_results->showResult(
         true, tr("Discovered the issuer's metadata; the endpoints are filled in."), details);
     for (const QString &warning : warnings)

@@ -219,11 +219,8 @@ int authorize(const QStringList &arguments)
                                   .arg(ClientConfig::kMaxRedirectWaitSeconds));
     }
 
-    RunOptions run;
-    run.asJson = parser.isSet(client.json);
+    RunOptions run = profiles.runOptions(parser, client.json);
     run.browserCommand = parser.value(browser);
-    run.save = parser.isSet(profiles.save);
-    run.profile = parser.value(profiles.profile);
     return runToEnd(config, run);
 }
 
@@ -282,21 +279,8 @@ int discover(const QStringList &arguments)
                              .toJson(QJsonDocument::Indented);
             } else {
                 out() << "\nOK: discovered " << metadata.issuer << "\n";
-                const std::pair<const char *, QUrl> endpoints[] = {
-                    {"authorization_endpoint", metadata.authorizationEndpoint},
-                    {"token_endpoint", metadata.tokenEndpoint},
-                    {"device_authorization_endpoint", metadata.deviceAuthorizationEndpoint},
-                    {"pushed_authorization_request_endpoint",
-                     metadata.pushedAuthorizationRequestEndpoint},
-                    {"userinfo_endpoint", metadata.userinfoEndpoint},
-                    {"jwks_uri", metadata.jwksUri},
-                    {"introspection_endpoint", metadata.introspectionEndpoint},
-                    {"revocation_endpoint", metadata.revocationEndpoint},
-                    {"end_session_endpoint", metadata.endSessionEndpoint}};
-                for (const auto &[name, url] : endpoints) {
-                    if (!url.isEmpty())
-                        out() << "  " << name << ": " << url.toString() << "\n";
-                }
+                for (const auto &[name, url] : metadata.endpoints())
+                    out() << "  " << name << ": " << url.toString() << "\n";
                 const std::pair<const char *, QStringList> lists[] = {
                     {"grant_types_supported", metadata.grantTypesSupported},
                     {"token_endpoint_auth_methods_supported",

@@ -14,7 +14,6 @@ using CommandLine::err;
 using CommandLine::loadProfile;
 using CommandLine::out;
 using CommandLine::ProfileOptions;
-using CommandLine::RunOptions;
 using CommandLine::runToEnd;
 
 namespace {
@@ -157,11 +156,7 @@ int run(const QStringList &arguments)
     if (const QStringList problems = config.validate(); !problems.isEmpty())
         return usageError(problems.join(QStringLiteral("\n  ")));
 
-    RunOptions options;
-    options.asJson = parser.isSet(client.json);
-    options.save = parser.isSet(profiles.save);
-    options.profile = parser.value(profiles.profile);
-    return runToEnd(config, options);
+    return runToEnd(config, profiles.runOptions(parser, client.json));
 }
 
 int device(const QStringList &arguments)
@@ -209,11 +204,7 @@ int device(const QStringList &arguments)
     if (const QStringList problems = config.validate(); !problems.isEmpty())
         return CommandLine::usageError(problems.join(QStringLiteral("\n  ")), command);
 
-    RunOptions options;
-    options.asJson = parser.isSet(client.json);
-    options.save = parser.isSet(profiles.save);
-    options.profile = parser.value(profiles.profile);
-    return runToEnd(config, options);
+    return runToEnd(config, profiles.runOptions(parser, client.json));
 }
 
 } // namespace workbench::GrantCommand

@@ -34,6 +34,15 @@ struct ProfileOptions
     QCommandLineOption save{"save", "Keep the run, redacted, in the app's history."};
 
     QList<QCommandLineOption> all() const { return {profile, save}; }
+    // How to run, from the options given (--json is ClientOptions::json).
+    RunOptions runOptions(const QCommandLineParser &parser, const QCommandLineOption &json) const
+    {
+        RunOptions options;
+        options.asJson = parser.isSet(json);
+        options.save = parser.isSet(save);
+        options.profile = parser.value(profile);
+        return options;
+    }
 };
 
 // Reads the profile named `name` from the app's profiles into `config`, with the secrets it

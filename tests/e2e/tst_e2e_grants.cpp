@@ -407,6 +407,29 @@ private slots:
             "POST " + config.deviceAuthorizationEndpoint.path()));
     }
 
+    // `discover` against the real provider: its metadata document and endpoints, as JSON.
+    void commandLineDiscoversTheProvider()
+    {
+        const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
+        QVERIFY2(QFile::exists(cli), "WORKBENCH_CLI must name oauth-workbench-cli");
+        QProcess process;
+        process.start(cli, {"discover", "--json", m_env.issuer()});
+        QVERIFY(process.waitForFinished(30000));
+        const QByteArray errors = process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 0, errors.constData());
+        const QJsonObject result =
+            QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QCOMPARE(result.value("outcome").toString(), QStringLiteral("discovered"));
+        const QJsonObject metadata = result.value("metadata").toObject();
+        QCOMPARE(metadata.value("issuer").toString(), m_env.issuer());
+        QCOMPARE(metadata.value("token_endpoint").toString(),
+                 m_env.discovery().value("token_endpoint").toString());
+        const QJsonArray exchanges = result.value("exchanges").toArray();
+        QVERIFY(!exchanges.isEmpty());
+        QVERIFY(exchanges.first().toObject().value("request").toString().startsWith(
+            "GET /.well-known/openid-configuration"));
+    }
+
     // Cancel while polling: the flow ends at once and polls no more.
     void deviceFlowCancelStopsPolling()
     {

@@ -115,4 +115,24 @@ QStringList ProviderMetadata::warningsFor(const QString &enteredIssuer) const
     return warnings;
 }
 
+QList<std::pair<QString, QUrl>> ProviderMetadata::endpoints() const
+{
+    const std::pair<const char *, QUrl> all[] = {
+        {"authorization_endpoint", authorizationEndpoint},
+        {"pushed_authorization_request_endpoint", pushedAuthorizationRequestEndpoint},
+        {"device_authorization_endpoint", deviceAuthorizationEndpoint},
+        {"token_endpoint", tokenEndpoint},
+        {"jwks_uri", jwksUri},
+        {"userinfo_endpoint", userinfoEndpoint},
+        {"introspection_endpoint", introspectionEndpoint},
+        {"revocation_endpoint", revocationEndpoint},
+        {"end_session_endpoint", endSessionEndpoint}};
+    QList<std::pair<QString, QUrl>> named;
+    for (const auto &[name, url] : all) {
+        if (!url.isEmpty())
+            named.append({QString::fromLatin1(name), url});
+    }
+    return named;
+}
+
 } // namespace workbench

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QUrl>
 #include <optional>
+#include <utility>
 
 namespace workbench {
 
@@ -31,6 +32,8 @@ struct ProviderMetadata
 
     // Parses a metadata document; problems that make it unusable go to `problems`.
     static std::optional<ProviderMetadata> fromJson(const QByteArray &json, QStringList *problems);
+    // The endpoints it names, by their metadata names, in the order a flow meets them.
+    QList<std::pair<QString, QUrl>> endpoints() const;
     // Things worth a warning about this metadata, given the issuer URL the person entered.
     QStringList warningsFor(const QString &enteredIssuer) const;
 };
