@@ -4,7 +4,7 @@
 //   bench_bare_window --with-text   the same with a menu bar, one line of text and a status bar
 //                                   message: what any window that shows text pays on top (fonts
 //                                   found and loaded, glyphs drawn, the menu bar's style)
-#include "FirstPaintExit.h"
+#include "gui/FirstPaintExit.h"
 
 #include <QApplication>
 #include <QLabel>

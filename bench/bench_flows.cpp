@@ -5,10 +5,10 @@
 //                                   build runs this, and LeakSanitizer checks the exit)
 #include "BenchCommon.h"
 #include "SandboxBrowser.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "http/ExchangeClient.h"
-#include "results/ResultsPane.h"
-#include "sandbox/SandboxProvider.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/sandbox/SandboxProvider.h"
+#include "ui/results/ResultsPane.h"
 
 #include <QApplication>
 

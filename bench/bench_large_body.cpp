@@ -4,7 +4,7 @@
 // QPlainTextEdit::setPlainText of the same texts on the GUI thread.
 
 #include "BenchCommon.h"
-#include "results/ResultsPane.h"
+#include "ui/results/ResultsPane.h"
 
 #include <QApplication>
 #include <QJsonArray>

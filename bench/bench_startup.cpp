@@ -7,7 +7,7 @@
 // window that draws text pays over the bare one.
 //   bench_startup APP BASELINE [RUNS]
 #include "BenchCommon.h"
-#include "FirstPaintExit.h"
+#include "gui/FirstPaintExit.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>

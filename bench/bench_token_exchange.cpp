@@ -4,10 +4,10 @@
 // Client credentials grant, client_secret_basic.
 #include "BenchCommon.h"
 #include "E2eEnvironment.h"
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
-#include "results/ExchangeListModel.h"
-#include "results/ResultsPane.h"
+#include "core/client/TokenRequest.h"
+#include "core/http/ExchangeClient.h"
+#include "ui/results/ExchangeListModel.h"
+#include "ui/results/ResultsPane.h"
 
 #include <QApplication>
 #include <QProcess>

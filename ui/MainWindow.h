@@ -1,8 +1,8 @@
 #pragma once
 
-#include "discovery/ProviderMetadata.h"
-#include "flows/ClientConfig.h"
-#include "storage/RunHistory.h"
+#include "core/client/ClientConfig.h"
+#include "core/discovery/ProviderMetadata.h"
+#include "core/storage/RunHistory.h"
 
 #include <QMainWindow>
 #include <functional>

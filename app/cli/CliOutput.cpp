@@ -1,7 +1,7 @@
-#include "CliOutput.h"
+#include "cli/CliOutput.h"
 
-#include "diagnosis/Diagnoser.h"
-#include "http/BodyFormatter.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/http/BodyFormatter.h"
 
 #include <QCommandLineParser>
 #include <QFile>

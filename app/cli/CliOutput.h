@@ -1,9 +1,9 @@
 #pragma once
 
-#include "diagnosis/DiagnosisContext.h"
-#include "flows/ClientConfig.h"
-#include "flows/FlowOutcome.h"
-#include "http/HttpExchange.h"
+#include "core/client/ClientConfig.h"
+#include "core/diagnosis/DiagnosisContext.h"
+#include "core/flows/FlowOutcome.h"
+#include "core/http/HttpExchange.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

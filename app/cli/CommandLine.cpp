@@ -1,13 +1,13 @@
-#include "CommandLine.h"
+#include "cli/CommandLine.h"
 
-#include "CliOutput.h"
-#include "GrantCommand.h"
-#include "RunCommand.h"
-#include "diagnosis/Diagnoser.h"
-#include "diagnosis/RawInput.h"
-#include "sandbox/SandboxProvider.h"
-#include "sandbox/SandboxTriggers.h"
-#include "session/RunSession.h"
+#include "cli/CliOutput.h"
+#include "cli/GrantCommand.h"
+#include "cli/RunCommand.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/diagnosis/RawInput.h"
+#include "core/sandbox/SandboxProvider.h"
+#include "core/sandbox/SandboxTriggers.h"
+#include "core/session/RunSession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

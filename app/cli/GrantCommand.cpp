@@ -1,7 +1,7 @@
-#include "GrantCommand.h"
+#include "cli/GrantCommand.h"
 
-#include "CliOutput.h"
-#include "RunCommand.h"
+#include "cli/CliOutput.h"
+#include "cli/RunCommand.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,11 +1,11 @@
-#include "RunCommand.h"
+#include "cli/RunCommand.h"
 
-#include "CliOutput.h"
-#include "StdinPaste.h"
-#include "session/RunSession.h"
-#include "storage/ProfileStore.h"
-#include "storage/SecretStore.h"
-#include "util/QrMatrix.h"
+#include "cli/CliOutput.h"
+#include "cli/StdinPaste.h"
+#include "core/session/RunSession.h"
+#include "core/storage/ProfileStore.h"
+#include "core/storage/SecretStore.h"
+#include "core/util/QrMatrix.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

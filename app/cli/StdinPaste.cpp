@@ -1,4 +1,4 @@
-#include "StdinPaste.h"
+#include "cli/StdinPaste.h"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
-#include "CommandLine.h"
-#include "util/AppIdentity.h"
+#include "cli/CommandLine.h"
+#include "core/util/AppIdentity.h"
 
 #include <QCoreApplication>
 

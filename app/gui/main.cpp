@@ -1,8 +1,8 @@
-#include "AppIcon.h"
-#include "CommandLine.h"
-#include "FirstPaintExit.h"
-#include "MainWindow.h"
-#include "util/AppIdentity.h"
+#include "cli/CommandLine.h"
+#include "core/util/AppIdentity.h"
+#include "gui/FirstPaintExit.h"
+#include "ui/AppIcon.h"
+#include "ui/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

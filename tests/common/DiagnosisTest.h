@@ -1,9 +1,9 @@
 #pragma once
 
 // Building exchanges and runs for the diagnosis tests, and reading what the diagnosis says.
-#include "diagnosis/Diagnoser.h"
-#include "diagnosis/RawInput.h"
-#include "flows/TokenRequest.h"
+#include "core/client/TokenRequest.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/diagnosis/RawInput.h"
 
 #include <QTest>
 #include <algorithm>

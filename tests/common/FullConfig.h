@@ -4,8 +4,8 @@
 // that is easy to find in a file ("SECRET-<field>-7f3a"), so round trips and leak scans can
 // check all of them at once.
 
-#include "flows/ClientConfig.h"
-#include "storage/Profile.h"
+#include "core/client/ClientConfig.h"
+#include "core/storage/Profile.h"
 
 namespace fullconfig {
 

@@ -3,7 +3,7 @@
 // Plays the person at the browser against the built-in sandbox with a scripted HTTP client:
 // used where a real browser would only slow a test down (tests/e2e drive real Chromium).
 
-#include "flows/AuthorizationCodeFlow.h"
+#include "core/flows/AuthorizationCodeFlow.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/Clock.h"
+#include "core/util/Clock.h"
 
 // A clock for tests: it stands still until the test moves it.
 class TestClock final : public workbench::Clock

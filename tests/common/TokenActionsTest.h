@@ -2,7 +2,7 @@
 
 // Test-only: runs one TokenActions request and waits for its outcome; finds a check by name.
 
-#include "tokens/TokenActions.h"
+#include "core/tokens/TokenActions.h"
 
 #include <QSignalSpy>
 

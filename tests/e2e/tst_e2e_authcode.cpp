@@ -1,13 +1,13 @@
 // End to end: the app's core against a real, certified OpenID provider (oidc-provider, started
 // here on loopback) and a real headless Chromium that logs in through the provider's pages.
-#include "diagnosis/Diagnoser.h"
-#include "discovery/ProviderDiscovery.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
-#include "listener/LoopbackListener.h"
-#include "tokens/IdTokenVerifier.h"
-#include "tokens/TokenActions.h"
+#include "core/client/TokenRequest.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/discovery/ProviderDiscovery.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/listener/LoopbackListener.h"
+#include "core/tokens/IdTokenVerifier.h"
+#include "core/tokens/TokenActions.h"
 
 #include "E2eEnvironment.h"
 #include "TokenActionsTest.h"

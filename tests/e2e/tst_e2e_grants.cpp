@@ -1,11 +1,11 @@
 // End to end: the grants that need no redirect — client credentials, the device authorization
 // grant with a real headless Chromium approving the user code, the refresh token grant, token
 // exchange, JWT bearer and password — against the real oidc-provider on loopback.
-#include "diagnosis/Diagnoser.h"
-#include "flows/DeviceAuthorizationFlow.h"
-#include "flows/TokenGrantFlow.h"
-#include "http/ExchangeClient.h"
-#include "util/FormEncoding.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/flows/DeviceAuthorizationFlow.h"
+#include "core/flows/TokenGrantFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/util/FormEncoding.h"
 
 #include "E2eEnvironment.h"
 

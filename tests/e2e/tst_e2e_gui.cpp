@@ -2,17 +2,17 @@
 // clicked, headless Chromium logs in at the real oidc-provider, the app captures the redirect,
 // redeems the code and shows the exchange. With WORKBENCH_SCREENSHOT_DIR set it also saves the
 // window as the README's screenshot.
-#include "MainWindow.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "flows/DeviceCodePanel.h"
-#include "forms/ClientForm.h"
-#include "history/HistoryDialog.h"
-#include "results/ExchangeListModel.h"
-#include "results/JsonTreeModel.h"
-#include "results/ResultsPane.h"
-#include "sandbox/SandboxTriggersDialog.h"
-#include "sandbox/SandboxTriggersModel.h"
-#include "tokens/TokenActions.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/tokens/TokenActions.h"
+#include "ui/MainWindow.h"
+#include "ui/flows/DeviceCodePanel.h"
+#include "ui/forms/ClientForm.h"
+#include "ui/history/HistoryDialog.h"
+#include "ui/results/ExchangeListModel.h"
+#include "ui/results/JsonTreeModel.h"
+#include "ui/results/ResultsPane.h"
+#include "ui/sandbox/SandboxTriggersDialog.h"
+#include "ui/sandbox/SandboxTriggersModel.h"
 
 #include "E2eEnvironment.h"
 #include "WidgetTest.h"

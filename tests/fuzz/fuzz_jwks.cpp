@@ -2,9 +2,9 @@
 // OpenSSL to check signatures of each algorithm family, then the whole ID token validation.
 // Keys with absurd sizes, points off the curve or missing members must give a reason, never a
 // crash or a leak.
-#include "jose/Jwk.h"
-#include "jose/JwsVerifier.h"
-#include "tokens/IdTokenValidator.h"
+#include "core/jose/Jwk.h"
+#include "core/jose/JwsVerifier.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 // libFuzzer target: the JWT decoder and claim explainer, on any bytes a server could send as a
 // token (and on the same bytes made to look like three base64url segments).
-#include "jose/Jwt.h"
+#include "core/jose/Jwt.h"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 // libFuzzer target: the loopback listener's request parser, fed in chunks of varying size as TCP
 // would deliver them. Whatever arrives, it must end in a bounded state without crashing.
-#include "listener/HttpRequestParser.h"
+#include "core/listener/HttpRequestParser.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,9 +1,9 @@
 // libFuzzer target: everything that reads what a server sent. Raw responses and redirect URLs go
 // through RawInput and the Diagnoser (classifier, knowledge base matching, context rules); the
 // same bytes also go straight to the classifier as a body and as header values.
-#include "diagnosis/Diagnoser.h"
-#include "diagnosis/RawInput.h"
-#include "diagnosis/ResponseClassifier.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/diagnosis/RawInput.h"
+#include "core/diagnosis/ResponseClassifier.h"
 
 #include <cstdint>
 

@@ -1,8 +1,8 @@
 // The device flow's panel and its QR code: the code a phone scans must read back as the link
 // (checked with zbarimg, a real QR decoder), and the panel shows code, link, time left and the
 // polls' verdicts.
-#include "flows/DeviceCodePanel.h"
-#include "flows/QrCode.h"
+#include "ui/flows/DeviceCodePanel.h"
+#include "ui/flows/QrCode.h"
 
 #include "WidgetTest.h"
 

@@ -1,5 +1,5 @@
 // JsonTreeModel: JSON as a tree for the claims view, checked with Qt's model tester.
-#include "results/JsonTreeModel.h"
+#include "ui/results/JsonTreeModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>

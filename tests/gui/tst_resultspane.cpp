@@ -1,9 +1,9 @@
 // The results pane with large steps: a big body is read, formatted and diagnosed on a worker
 // thread, the pane says so meanwhile, and the texts and the diagnosis arrive whole.
 #include "WidgetTest.h"
-#include "results/ExchangeListModel.h"
-#include "results/ResultsPane.h"
-#include "util/BackgroundWork.h"
+#include "core/util/BackgroundWork.h"
+#include "ui/results/ExchangeListModel.h"
+#include "ui/results/ResultsPane.h"
 
 #include <QFontDatabase>
 #include <QJsonDocument>

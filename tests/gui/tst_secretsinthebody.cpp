@@ -3,10 +3,10 @@
 // in the results pane while masked, not in a HAR or curl export, not in the history on disk, not
 // in the logs. The literal values are written here, not taken from the redaction code, so that a
 // secret name missing from Redaction::secretNames() fails this test.
-#include "export/ExchangeExport.h"
-#include "results/ResultsPane.h"
-#include "storage/RunHistory.h"
-#include "util/BackgroundWork.h"
+#include "core/export/ExchangeExport.h"
+#include "core/storage/RunHistory.h"
+#include "core/util/BackgroundWork.h"
+#include "ui/results/ResultsPane.h"
 
 #include <QDirIterator>
 #include <QFile>

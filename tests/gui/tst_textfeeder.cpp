@@ -1,6 +1,6 @@
 // TextFeeder: short texts at once, long ones in slices while shown, long lines broken for the
 // layout only, and no more than the display limit; text() always the exact original.
-#include "results/TextFeeder.h"
+#include "ui/results/TextFeeder.h"
 
 #include <QPlainTextEdit>
 #include <QSignalSpy>

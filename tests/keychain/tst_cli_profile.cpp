@@ -3,9 +3,9 @@
 // private D-Bus session, with-secret-service.sh), then runs the grant against the built-in
 // sandbox. With the keychain entry gone, or no keychain at all (WORKBENCH_EXPECT_NO_KEYCHAIN=1),
 // it stops with a clear usage error instead of running without the secret.
-#include "sandbox/SandboxProvider.h"
-#include "storage/ProfileStore.h"
-#include "storage/SecretStore.h"
+#include "core/sandbox/SandboxProvider.h"
+#include "core/storage/ProfileStore.h"
+#include "core/storage/SecretStore.h"
 
 #include <QDir>
 #include <QJsonArray>

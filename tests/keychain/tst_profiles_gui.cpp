@@ -1,14 +1,14 @@
 // Profiles in the real window with a real keychain: a profile saved with "Remember" keeps its
 // secret in the Secret Service (no file holds it), and comes back with it after a restart.
 // Without any keychain the window says so, keeps the secret for the session and offers a retry.
-#include "MainWindow.h"
-#include "forms/ClientForm.h"
-#include "profiles/ProfileBar.h"
-#include "results/ExchangeListModel.h"
-#include "results/ResultsPane.h"
-#include "storage/ProfileStore.h"
-#include "storage/SecretStore.h"
-#include "tokens/TokenActions.h"
+#include "core/storage/ProfileStore.h"
+#include "core/storage/SecretStore.h"
+#include "core/tokens/TokenActions.h"
+#include "ui/MainWindow.h"
+#include "ui/forms/ClientForm.h"
+#include "ui/profiles/ProfileBar.h"
+#include "ui/results/ExchangeListModel.h"
+#include "ui/results/ResultsPane.h"
 
 #include "WidgetTest.h"
 

@@ -2,8 +2,8 @@
 // by with-secret-service.sh), and with no D-Bus at all (WORKBENCH_EXPECT_NO_KEYCHAIN=1): then
 // every operation must say clearly that no keychain is reachable, keep a written secret for the
 // session only, and never hang or fall back to a file.
-#include "storage/ProfileStore.h"
-#include "storage/SecretStore.h"
+#include "core/storage/ProfileStore.h"
+#include "core/storage/SecretStore.h"
 
 #include "FileScan.h"
 

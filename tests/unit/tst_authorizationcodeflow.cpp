@@ -1,9 +1,9 @@
 // Unit test of AuthorizationCodeFlow with a canned token endpoint. The real proof that the flow
 // works is tests/e2e/tst_e2e_authcode.cpp against a certified OpenID provider.
-#include "diagnosis/Diagnoser.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "http/ExchangeClient.h"
-#include "listener/LoopbackListener.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/listener/LoopbackListener.h"
 
 #include "TestHttp.h"
 #include "TestJose.h"

@@ -1,4 +1,4 @@
-#include "flows/AuthorizationRequest.h"
+#include "core/flows/AuthorizationRequest.h"
 
 #include <QTest>
 #include <QUrlQuery>

@@ -1,9 +1,9 @@
 // JWTs the client signs: RFC 7523 client assertions, JWT bearer assertions and RFC 9101 request
 // objects, checked with the app's own verifier against keys made here with OpenSSL.
-#include "flows/ClientAssertion.h"
-#include "flows/TokenRequest.h"
-#include "jose/JwsVerifier.h"
-#include "jose/Jwt.h"
+#include "core/client/ClientAssertion.h"
+#include "core/client/TokenRequest.h"
+#include "core/jose/JwsVerifier.h"
+#include "core/jose/Jwt.h"
 
 #include "TestJose.h"
 

@@ -1,8 +1,8 @@
 // The device authorization grant (RFC 8628) against a scripted server: polling, slow_down,
 // expiry, denial and unusable answers. The real provider is in tst_e2e_grants.
-#include "flows/DeviceAuthorizationFlow.h"
-#include "http/ExchangeClient.h"
-#include "util/FormEncoding.h"
+#include "core/flows/DeviceAuthorizationFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/util/FormEncoding.h"
 
 #include "TestHttp.h"
 

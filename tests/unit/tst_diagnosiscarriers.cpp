@@ -1,7 +1,7 @@
 // The diagnosis reads an error wherever the server put it, knows the entries RFCs and OpenID
 // Connect added, and applies a provider's knowledge only to that provider.
 #include "DiagnosisTest.h"
-#include "diagnosis/ProviderIdentifier.h"
+#include "core/diagnosis/ProviderIdentifier.h"
 
 #include <QJsonArray>
 

@@ -1,4 +1,4 @@
-#include "http/ExchangeClient.h"
+#include "core/http/ExchangeClient.h"
 
 #include "TestHttp.h"
 

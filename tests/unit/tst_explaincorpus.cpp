@@ -2,9 +2,9 @@
 // public page it was taken from, replayed through the real command line: `explain --json` must
 // name the code, the provider and the first cause each case expects. And no pack may claim a
 // response of another provider.
-#include "diagnosis/Diagnoser.h"
-#include "diagnosis/ProviderIdentifier.h"
-#include "diagnosis/RawInput.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/diagnosis/ProviderIdentifier.h"
+#include "core/diagnosis/RawInput.h"
 
 #include <QDir>
 #include <QFile>

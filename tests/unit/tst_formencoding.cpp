@@ -1,4 +1,4 @@
-#include "util/FormEncoding.h"
+#include "core/util/FormEncoding.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "listener/HttpRequestParser.h"
+#include "core/listener/HttpRequestParser.h"
 
 #include <QTest>
 

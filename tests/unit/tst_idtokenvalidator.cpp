@@ -1,6 +1,6 @@
 // ID token validation (OIDC Core §3.1.3.7): every check, passed and failed, on tokens signed in
 // this test by keys it makes.
-#include "tokens/IdTokenValidator.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include "TestJose.h"
 

@@ -1,8 +1,8 @@
 // IdTokenVerifier: the JWKS is fetched (and recorded), cached, and fetched again when a token
 // names a kid the cached set lacks; fetch failures are explained. A canned server stands in for
 // the issuer here; tests/e2e checks the same against oidc-provider's real JWKS.
-#include "http/ExchangeClient.h"
-#include "tokens/IdTokenVerifier.h"
+#include "core/http/ExchangeClient.h"
+#include "core/tokens/IdTokenVerifier.h"
 
 #include "TestHttp.h"
 #include "TestJose.h"

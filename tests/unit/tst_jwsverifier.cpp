@@ -1,5 +1,5 @@
 // JWS signature checks with OpenSSL 3, against tokens signed in this test by keys it makes.
-#include "jose/JwsVerifier.h"
+#include "core/jose/JwsVerifier.h"
 
 #include "TestJose.h"
 

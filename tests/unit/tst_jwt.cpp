@@ -1,4 +1,4 @@
-#include "jose/Jwt.h"
+#include "core/jose/Jwt.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "diagnosis/KnowledgeBase.h"
+#include "core/diagnosis/KnowledgeBase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // slow clients trickle bytes (slowloris) on more connections than the limit allows; a real
 // callback sent in the middle of it all must still be captured, and nothing but loopback is
 // ever bound.
-#include "listener/LoopbackListener.h"
+#include "core/listener/LoopbackListener.h"
 
 #include "TestHttp.h"
 

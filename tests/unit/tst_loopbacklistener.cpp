@@ -1,4 +1,4 @@
-#include "listener/LoopbackListener.h"
+#include "core/listener/LoopbackListener.h"
 
 #include "TestHttp.h"
 

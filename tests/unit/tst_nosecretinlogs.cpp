@@ -4,11 +4,11 @@
 // code, verifier, tokens, Basic credentials), as the export's redaction finds them.
 #include "SandboxBrowser.h"
 #include "TokenActionsTest.h"
-#include "export/Redaction.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "http/ExchangeClient.h"
-#include "sandbox/SandboxProvider.h"
-#include "tokens/IdTokenVerifier.h"
+#include "core/export/Redaction.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/sandbox/SandboxProvider.h"
+#include "core/tokens/IdTokenVerifier.h"
 
 #include <QFile>
 #include <QProcess>

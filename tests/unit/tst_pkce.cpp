@@ -1,4 +1,4 @@
-#include "flows/Pkce.h"
+#include "core/client/Pkce.h"
 
 #include <QSet>
 #include <QTest>

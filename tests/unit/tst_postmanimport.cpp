@@ -1,4 +1,4 @@
-#include "storage/PostmanImport.h"
+#include "core/storage/PostmanImport.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 // ProfileStore: profiles kept as readable JSON without secrets; every operation; an unreadable
 // file is kept aside, never lost; import and export.
-#include "storage/ProfileStore.h"
+#include "core/storage/ProfileStore.h"
 
 #include <QJsonDocument>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
-#include "discovery/ProviderDiscovery.h"
-#include "http/ExchangeClient.h"
+#include "core/discovery/ProviderDiscovery.h"
+#include "core/http/ExchangeClient.h"
 
 #include "TestHttp.h"
 

@@ -1,6 +1,6 @@
 // The QR code of the device flow's link as the command line prints it: every module of the code
 // and of its quiet zone comes back out of the half-block text, light where the code is light.
-#include "util/QrMatrix.h"
+#include "core/util/QrMatrix.h"
 
 #include <QProcess>
 #include <QStandardPaths>

@@ -1,4 +1,4 @@
-#include "diagnosis/ResponseClassifier.h"
+#include "core/diagnosis/ResponseClassifier.h"
 
 #include <QLocale>
 #include <QTest>

@@ -1,5 +1,5 @@
-#include "export/Redaction.h"
-#include "storage/RunHistory.h"
+#include "core/export/Redaction.h"
+#include "core/storage/RunHistory.h"
 
 #include "FileScan.h"
 

@@ -3,11 +3,11 @@
 // tokens a session, tells the diagnosis what it knows (discovery, the profile's last success),
 // saves the run redacted, refuses a config it cannot run without saving anything, and applies
 // the sandbox's error triggers.
-#include "discovery/ProviderDiscovery.h"
-#include "flows/TokenGrantFlow.h"
-#include "sandbox/SandboxProvider.h"
-#include "session/RunSession.h"
-#include "util/FormEncoding.h"
+#include "core/discovery/ProviderDiscovery.h"
+#include "core/flows/TokenGrantFlow.h"
+#include "core/sandbox/SandboxProvider.h"
+#include "core/session/RunSession.h"
+#include "core/util/FormEncoding.h"
 
 #include "SandboxBrowser.h"
 #include "TokenActionsTest.h"

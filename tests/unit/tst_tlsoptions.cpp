@@ -1,8 +1,8 @@
 // A profile's TLS settings against a real TLS handshake: a server whose certificate the system
 // does not trust is refused by default, accepted with its CA bundle or with verification off, and
 // mutual TLS sends the client certificate the server asks for.
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
+#include "core/client/TokenRequest.h"
+#include "core/http/ExchangeClient.h"
 
 #include "TestTls.h"
 

@@ -1,10 +1,10 @@
 // TokenActions against a canned server: what each follow-up request sends and how its answer is
 // read. tests/e2e checks the same actions against oidc-provider.
-#include "diagnosis/Diagnoser.h"
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
-#include "tokens/IdTokenVerifier.h"
-#include "tokens/TokenActions.h"
+#include "core/client/TokenRequest.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/http/ExchangeClient.h"
+#include "core/tokens/IdTokenVerifier.h"
+#include "core/tokens/TokenActions.h"
 
 #include "TestHttp.h"
 #include "TestJose.h"

@@ -1,4 +1,4 @@
-#include "flows/TokenRequest.h"
+#include "core/client/TokenRequest.h"
 
 #include <QTest>
 

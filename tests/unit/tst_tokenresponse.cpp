@@ -1,4 +1,4 @@
-#include "tokens/TokenResponse.h"
+#include "core/tokens/TokenResponse.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -1,6 +1,6 @@
-#include "DeviceCodePanel.h"
+#include "ui/flows/DeviceCodePanel.h"
 
-#include "QrCode.h"
+#include "ui/flows/QrCode.h"
 #include "ui_DeviceCodePanel.h"
 
 #include <QClipboard>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "flows/DeviceAuthorizationFlow.h"
+#include "core/flows/DeviceAuthorizationFlow.h"
 
 #include <QTimer>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "QrCode.h"
+#include "ui/flows/QrCode.h"
 
-#include "util/QrMatrix.h"
+#include "core/util/QrMatrix.h"
 
 #include <QPainter>
 

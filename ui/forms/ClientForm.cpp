@@ -1,9 +1,9 @@
-#include "ClientForm.h"
+#include "ui/forms/ClientForm.h"
 
-#include "diagnosis/KnowledgeBase.h"
+#include "core/diagnosis/KnowledgeBase.h"
 
-#include "SecretFieldActions.h"
-#include "jose/JwsSigner.h"
+#include "core/jose/JwsSigner.h"
+#include "ui/forms/SecretFieldActions.h"
 #include "ui_ClientForm.h"
 
 #include <QFile>

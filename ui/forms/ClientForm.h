@@ -1,7 +1,7 @@
 #pragma once
 
-#include "discovery/ProviderMetadata.h"
-#include "flows/ClientConfig.h"
+#include "core/client/ClientConfig.h"
+#include "core/discovery/ProviderMetadata.h"
 
 #include <QWidget>
 

@@ -1,4 +1,4 @@
-#include "SecretFieldActions.h"
+#include "ui/forms/SecretFieldActions.h"
 
 #include <QAction>
 #include <QApplication>

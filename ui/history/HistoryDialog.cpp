@@ -1,7 +1,7 @@
-#include "HistoryDialog.h"
+#include "ui/history/HistoryDialog.h"
 
-#include "export/ExchangeExport.h"
-#include "storage/RunHistory.h"
+#include "core/export/ExchangeExport.h"
+#include "core/storage/RunHistory.h"
 #include "ui_HistoryDialog.h"
 
 #include <QFileDialog>

@@ -1,6 +1,6 @@
-#include "ProfileBar.h"
+#include "ui/profiles/ProfileBar.h"
 
-#include "forms/ClientForm.h"
+#include "ui/forms/ClientForm.h"
 #include "ui_ProfileBar.h"
 
 #include <QFileDialog>

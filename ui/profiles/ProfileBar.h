@@ -1,8 +1,8 @@
 #pragma once
 
-#include "storage/PostmanImport.h"
-#include "storage/ProfileStore.h"
-#include "storage/SecretStore.h"
+#include "core/storage/PostmanImport.h"
+#include "core/storage/ProfileStore.h"
+#include "core/storage/SecretStore.h"
 
 #include <QHash>
 #include <QWidget>

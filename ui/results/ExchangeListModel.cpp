@@ -1,9 +1,9 @@
-#include "ExchangeListModel.h"
+#include "ui/results/ExchangeListModel.h"
 
-#include "StepTexts.h"
-#include "diagnosis/Diagnoser.h"
-#include "export/Redaction.h"
-#include "util/BackgroundWork.h"
+#include "core/diagnosis/Diagnoser.h"
+#include "core/export/Redaction.h"
+#include "core/util/BackgroundWork.h"
+#include "ui/results/StepTexts.h"
 
 #include <QBrush>
 #include <QColor>

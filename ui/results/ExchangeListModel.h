@@ -1,8 +1,8 @@
 #pragma once
 
-#include "diagnosis/Diagnosis.h"
-#include "diagnosis/DiagnosisContext.h"
-#include "http/HttpExchange.h"
+#include "core/diagnosis/Diagnosis.h"
+#include "core/diagnosis/DiagnosisContext.h"
+#include "core/http/HttpExchange.h"
 
 #include <optional>
 

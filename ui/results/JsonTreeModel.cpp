@@ -1,4 +1,4 @@
-#include "JsonTreeModel.h"
+#include "ui/results/JsonTreeModel.h"
 
 #include <QDateTime>
 #include <QJsonArray>

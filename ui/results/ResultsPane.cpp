@@ -1,15 +1,15 @@
-#include "ResultsPane.h"
+#include "ui/results/ResultsPane.h"
 
-#include "ExchangeListModel.h"
-#include "JsonTreeModel.h"
-#include "StepTexts.h"
-#include "TextFeeder.h"
-#include "TokenView.h"
-#include "export/ExchangeExport.h"
-#include "export/Redaction.h"
-#include "jose/Jwt.h"
+#include "core/export/ExchangeExport.h"
+#include "core/export/Redaction.h"
+#include "core/jose/Jwt.h"
+#include "core/util/BackgroundWork.h"
+#include "ui/results/ExchangeListModel.h"
+#include "ui/results/JsonTreeModel.h"
+#include "ui/results/StepTexts.h"
+#include "ui/results/TextFeeder.h"
+#include "ui/results/TokenView.h"
 #include "ui_ResultsPane.h"
-#include "util/BackgroundWork.h"
 
 #include <QClipboard>
 #include <QFontDatabase>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "diagnosis/Diagnosis.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "http/HttpExchange.h"
-#include "listener/CapturedRedirect.h"
-#include "tokens/TokenActions.h"
+#include "core/diagnosis/Diagnosis.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/HttpExchange.h"
+#include "core/listener/CapturedRedirect.h"
+#include "core/tokens/TokenActions.h"
 
 #include <QHash>
 

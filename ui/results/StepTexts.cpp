@@ -1,11 +1,11 @@
-#include "StepTexts.h"
+#include "ui/results/StepTexts.h"
 
-#include "TokenView.h"
-#include "diagnosis/DiagnosisContext.h"
-#include "export/Redaction.h"
-#include "http/BodyFormatter.h"
-#include "listener/CapturedRedirect.h"
-#include "util/FormEncoding.h"
+#include "core/diagnosis/DiagnosisContext.h"
+#include "core/export/Redaction.h"
+#include "core/http/BodyFormatter.h"
+#include "core/listener/CapturedRedirect.h"
+#include "core/util/FormEncoding.h"
+#include "ui/results/TokenView.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

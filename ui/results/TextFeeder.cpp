@@ -1,4 +1,4 @@
-#include "TextFeeder.h"
+#include "ui/results/TextFeeder.h"
 
 #include <QEvent>
 #include <QPlainTextEdit>

@@ -1,7 +1,7 @@
-#include "TokenView.h"
+#include "ui/results/TokenView.h"
 
-#include "jose/Jwt.h"
-#include "tokens/TokenResponse.h"
+#include "core/jose/Jwt.h"
+#include "core/tokens/TokenResponse.h"
 
 #include <QJsonDocument>
 

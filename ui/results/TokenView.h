@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tokens/IdTokenValidator.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include <QDateTime>
 #include <QJsonObject>

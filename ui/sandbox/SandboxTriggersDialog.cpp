@@ -1,6 +1,6 @@
-#include "SandboxTriggersDialog.h"
+#include "ui/sandbox/SandboxTriggersDialog.h"
 
-#include "SandboxTriggersModel.h"
+#include "ui/sandbox/SandboxTriggersModel.h"
 #include "ui_SandboxTriggersDialog.h"
 
 #include <QPushButton>

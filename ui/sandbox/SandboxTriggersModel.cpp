@@ -1,6 +1,6 @@
-#include "SandboxTriggersModel.h"
+#include "ui/sandbox/SandboxTriggersModel.h"
 
-#include "sandbox/SandboxTriggers.h"
+#include "core/sandbox/SandboxTriggers.h"
 
 namespace workbench {
 

@@ -1,7 +1,7 @@
-#include "Diagnoser.h"
+#include "core/diagnosis/Diagnoser.h"
 
-#include "diagnosis/FlowEvidence.h"
-#include "diagnosis/ProviderIdentifier.h"
+#include "core/diagnosis/FlowEvidence.h"
+#include "core/diagnosis/ProviderIdentifier.h"
 
 #include <QHash>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "diagnosis/Diagnosis.h"
-#include "diagnosis/DiagnosisContext.h"
+#include "core/diagnosis/Diagnosis.h"
+#include "core/diagnosis/DiagnosisContext.h"
 
 #include <optional>
 

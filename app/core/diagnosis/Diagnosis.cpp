@@ -1,4 +1,4 @@
-#include "Diagnosis.h"
+#include "core/diagnosis/Diagnosis.h"
 
 #include <QJsonArray>
 

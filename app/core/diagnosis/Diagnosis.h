@@ -1,7 +1,7 @@
 #pragma once
 
-#include "diagnosis/KnowledgeBase.h"
-#include "diagnosis/ResponseClassifier.h"
+#include "core/diagnosis/KnowledgeBase.h"
+#include "core/diagnosis/ResponseClassifier.h"
 
 #include <QJsonObject>
 

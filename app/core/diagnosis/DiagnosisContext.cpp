@@ -1,4 +1,4 @@
-#include "DiagnosisContext.h"
+#include "core/diagnosis/DiagnosisContext.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

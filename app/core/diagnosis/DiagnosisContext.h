@@ -1,8 +1,8 @@
 #pragma once
 
-#include "discovery/ProviderMetadata.h"
-#include "http/HttpExchange.h"
-#include "util/FormEncoding.h"
+#include "core/discovery/ProviderMetadata.h"
+#include "core/http/HttpExchange.h"
+#include "core/util/FormEncoding.h"
 
 #include <QDateTime>
 #include <optional>

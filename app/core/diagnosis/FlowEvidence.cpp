@@ -1,8 +1,8 @@
-#include "FlowEvidence.h"
+#include "core/diagnosis/FlowEvidence.h"
 
-#include "flows/Pkce.h"
-#include "flows/TokenRequest.h"
-#include "jose/Jwt.h"
+#include "core/client/Pkce.h"
+#include "core/client/TokenRequest.h"
+#include "core/jose/Jwt.h"
 
 #include <QRegularExpression>
 #include <algorithm>

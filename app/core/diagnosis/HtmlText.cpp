@@ -1,4 +1,4 @@
-#include "HtmlText.h"
+#include "core/diagnosis/HtmlText.h"
 
 #include <QRegularExpression>
 

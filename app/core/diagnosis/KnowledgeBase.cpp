@@ -1,4 +1,4 @@
-#include "KnowledgeBase.h"
+#include "core/diagnosis/KnowledgeBase.h"
 
 #include <QDir>
 #include <QFile>

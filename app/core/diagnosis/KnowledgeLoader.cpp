@@ -1,5 +1,5 @@
 // Reading and validating the knowledge files (docs/knowledge.md describes the format).
-#include "KnowledgeBase.h"
+#include "core/diagnosis/KnowledgeBase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

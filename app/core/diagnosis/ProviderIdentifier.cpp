@@ -1,4 +1,4 @@
-#include "ProviderIdentifier.h"
+#include "core/diagnosis/ProviderIdentifier.h"
 
 namespace workbench::ProviderIdentifier {
 

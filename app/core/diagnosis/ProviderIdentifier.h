@@ -1,7 +1,7 @@
 #pragma once
 
-#include "diagnosis/Diagnosis.h"
-#include "http/HttpExchange.h"
+#include "core/diagnosis/Diagnosis.h"
+#include "core/http/HttpExchange.h"
 
 namespace workbench::ProviderIdentifier {
 

@@ -1,4 +1,4 @@
-#include "RawInput.h"
+#include "core/diagnosis/RawInput.h"
 
 #include <QRegularExpression>
 

@@ -1,9 +1,9 @@
-#include "ResponseClassifier.h"
+#include "core/diagnosis/ResponseClassifier.h"
 
-#include "diagnosis/HtmlText.h"
-#include "listener/CapturedRedirect.h"
-#include "util/FormEncoding.h"
-#include "util/LenientJson.h"
+#include "core/diagnosis/HtmlText.h"
+#include "core/listener/CapturedRedirect.h"
+#include "core/util/FormEncoding.h"
+#include "core/util/LenientJson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

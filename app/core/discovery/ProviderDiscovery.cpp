@@ -1,6 +1,6 @@
-#include "ProviderDiscovery.h"
+#include "core/discovery/ProviderDiscovery.h"
 
-#include "http/ExchangeClient.h"
+#include "core/http/ExchangeClient.h"
 
 namespace workbench {
 

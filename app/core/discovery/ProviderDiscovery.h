@@ -1,7 +1,7 @@
 #pragma once
 
-#include "discovery/ProviderMetadata.h"
-#include "http/HttpExchange.h"
+#include "core/discovery/ProviderMetadata.h"
+#include "core/http/HttpExchange.h"
 
 #include <QObject>
 #include <QPointer>

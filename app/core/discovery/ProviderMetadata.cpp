@@ -1,6 +1,6 @@
-#include "ProviderMetadata.h"
+#include "core/discovery/ProviderMetadata.h"
 
-#include "listener/LoopbackAddress.h"
+#include "core/listener/LoopbackAddress.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

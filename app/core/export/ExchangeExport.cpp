@@ -1,8 +1,8 @@
-#include "ExchangeExport.h"
+#include "core/export/ExchangeExport.h"
 
-#include "export/Redaction.h"
-#include "http/ExchangeClient.h"
-#include "util/FormEncoding.h"
+#include "core/export/Redaction.h"
+#include "core/http/ExchangeClient.h"
+#include "core/util/FormEncoding.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
-#include "Redaction.h"
+#include "core/export/Redaction.h"
 
-#include "flows/TokenRequest.h"
-#include "listener/CapturedRedirect.h"
-#include "util/FormEncoding.h"
+#include "core/client/TokenRequest.h"
+#include "core/listener/CapturedRedirect.h"
+#include "core/util/FormEncoding.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -1,12 +1,12 @@
-#include "AuthorizationCodeFlow.h"
+#include "core/flows/AuthorizationCodeFlow.h"
 
-#include "flows/ClientAssertion.h"
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
-#include "listener/LoopbackAddress.h"
-#include "listener/LoopbackListener.h"
-#include "tokens/IdTokenVerifier.h"
-#include "util/SecureRandom.h"
+#include "core/client/ClientAssertion.h"
+#include "core/client/TokenRequest.h"
+#include "core/http/ExchangeClient.h"
+#include "core/listener/LoopbackAddress.h"
+#include "core/listener/LoopbackListener.h"
+#include "core/tokens/IdTokenVerifier.h"
+#include "core/util/SecureRandom.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "flows/AuthorizationRequest.h"
-#include "flows/ClientConfig.h"
-#include "flows/FlowOutcome.h"
-#include "flows/Pkce.h"
-#include "http/HttpExchange.h"
-#include "listener/CapturedRedirect.h"
-#include "tokens/IdTokenValidator.h"
+#include "core/client/ClientConfig.h"
+#include "core/client/Pkce.h"
+#include "core/flows/AuthorizationRequest.h"
+#include "core/flows/FlowOutcome.h"
+#include "core/http/HttpExchange.h"
+#include "core/listener/CapturedRedirect.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "AuthorizationRequest.h"
+#include "core/flows/AuthorizationRequest.h"
 
 namespace workbench {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "flows/Pkce.h"
+#include "core/client/ClientConfig.h"
+#include "core/client/Pkce.h"
 
 #include <QUrl>
 

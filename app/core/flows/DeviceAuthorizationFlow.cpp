@@ -1,7 +1,7 @@
-#include "DeviceAuthorizationFlow.h"
+#include "core/flows/DeviceAuthorizationFlow.h"
 
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
+#include "core/client/TokenRequest.h"
+#include "core/http/ExchangeClient.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

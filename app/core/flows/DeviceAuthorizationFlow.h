@@ -1,8 +1,8 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "flows/FlowOutcome.h"
-#include "http/HttpExchange.h"
+#include "core/client/ClientConfig.h"
+#include "core/flows/FlowOutcome.h"
+#include "core/http/HttpExchange.h"
 
 #include <QDateTime>
 #include <QObject>

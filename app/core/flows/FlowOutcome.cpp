@@ -1,4 +1,4 @@
-#include "FlowOutcome.h"
+#include "core/flows/FlowOutcome.h"
 
 #include <QJsonDocument>
 

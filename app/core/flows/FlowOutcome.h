@@ -1,7 +1,7 @@
 #pragma once
 
-#include "http/HttpExchange.h"
-#include "tokens/IdTokenValidator.h"
+#include "core/http/HttpExchange.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include <QDateTime>
 #include <QJsonObject>

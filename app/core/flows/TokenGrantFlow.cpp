@@ -1,7 +1,7 @@
-#include "TokenGrantFlow.h"
+#include "core/flows/TokenGrantFlow.h"
 
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
+#include "core/client/TokenRequest.h"
+#include "core/http/ExchangeClient.h"
 
 namespace workbench {
 

@@ -1,6 +1,6 @@
-#include "BodyFormatter.h"
+#include "core/http/BodyFormatter.h"
 
-#include "util/FormEncoding.h"
+#include "core/util/FormEncoding.h"
 
 #include <QJsonDocument>
 #include <QStringDecoder>

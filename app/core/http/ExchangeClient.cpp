@@ -1,4 +1,4 @@
-#include "ExchangeClient.h"
+#include "core/http/ExchangeClient.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "http/HttpExchange.h"
+#include "core/http/HttpExchange.h"
+#include "core/http/TlsOptions.h"
 
 #include <QObject>
 #include <QSslConfiguration>

@@ -1,4 +1,4 @@
-#include "HttpExchange.h"
+#include "core/http/HttpExchange.h"
 
 namespace workbench {
 

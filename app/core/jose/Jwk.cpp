@@ -1,6 +1,6 @@
-#include "Jwk.h"
+#include "core/jose/Jwk.h"
 
-#include "jose/JwsVerifier.h"
+#include "core/jose/JwsVerifier.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "JwsSigner.h"
+#include "core/jose/JwsSigner.h"
 
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>

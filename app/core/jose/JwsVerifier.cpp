@@ -1,4 +1,4 @@
-#include "JwsVerifier.h"
+#include "core/jose/JwsVerifier.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "jose/Jwk.h"
-#include "jose/Jwt.h"
+#include "core/jose/Jwk.h"
+#include "core/jose/Jwt.h"
 
 namespace workbench {
 

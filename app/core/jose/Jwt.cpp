@@ -1,4 +1,4 @@
-#include "Jwt.h"
+#include "core/jose/Jwt.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "CapturedRedirect.h"
+#include "core/listener/CapturedRedirect.h"
 
 namespace workbench {
 

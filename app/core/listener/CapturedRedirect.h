@@ -1,7 +1,7 @@
 #pragma once
 
-#include "http/HttpExchange.h"
-#include "util/FormEncoding.h"
+#include "core/http/HttpExchange.h"
+#include "core/util/FormEncoding.h"
 
 #include <QDateTime>
 #include <QHostAddress>

@@ -1,4 +1,4 @@
-#include "HttpRequestParser.h"
+#include "core/listener/HttpRequestParser.h"
 
 #include <cstring>
 

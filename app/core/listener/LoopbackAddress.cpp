@@ -1,4 +1,4 @@
-#include "LoopbackAddress.h"
+#include "core/listener/LoopbackAddress.h"
 
 #include <QHostAddress>
 

@@ -1,4 +1,4 @@
-#include "LoopbackListener.h"
+#include "core/listener/LoopbackListener.h"
 
 #include <QFile>
 #include <QLoggingCategory>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "listener/CapturedRedirect.h"
-#include "listener/HttpRequestParser.h"
+#include "core/listener/CapturedRedirect.h"
+#include "core/listener/HttpRequestParser.h"
 
 #include <QHostAddress>
 #include <QList>

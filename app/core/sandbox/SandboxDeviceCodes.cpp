@@ -1,6 +1,6 @@
-#include "SandboxDeviceCodes.h"
+#include "core/sandbox/SandboxDeviceCodes.h"
 
-#include "util/SecureRandom.h"
+#include "core/util/SecureRandom.h"
 
 namespace workbench {
 

@@ -1,14 +1,14 @@
-#include "SandboxProvider.h"
+#include "core/sandbox/SandboxProvider.h"
 
-#include "diagnosis/ProviderIdentifier.h"
+#include "core/diagnosis/ProviderIdentifier.h"
 
-#include "flows/Pkce.h"
-#include "flows/TokenRequest.h"
-#include "listener/LoopbackAddress.h"
-#include "listener/LoopbackListener.h"
-#include "sandbox/SandboxTriggers.h"
-#include "tokens/IdTokenValidator.h"
-#include "util/SecureRandom.h"
+#include "core/client/Pkce.h"
+#include "core/client/TokenRequest.h"
+#include "core/listener/LoopbackAddress.h"
+#include "core/listener/LoopbackListener.h"
+#include "core/sandbox/SandboxTriggers.h"
+#include "core/tokens/IdTokenValidator.h"
+#include "core/util/SecureRandom.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "jose/JwsSigner.h"
-#include "listener/HttpRequestParser.h"
-#include "sandbox/SandboxDeviceCodes.h"
-#include "sandbox/SandboxTriggers.h"
-#include "util/Clock.h"
+#include "core/client/ClientConfig.h"
+#include "core/jose/JwsSigner.h"
+#include "core/listener/HttpRequestParser.h"
+#include "core/sandbox/SandboxDeviceCodes.h"
+#include "core/sandbox/SandboxTriggers.h"
+#include "core/util/Clock.h"
 
 #include <QDateTime>
 #include <QHash>

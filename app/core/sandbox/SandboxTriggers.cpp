@@ -1,6 +1,6 @@
-#include "SandboxTriggers.h"
+#include "core/sandbox/SandboxTriggers.h"
 
-#include "diagnosis/ProviderIdentifier.h"
+#include "core/diagnosis/ProviderIdentifier.h"
 
 namespace workbench {
 

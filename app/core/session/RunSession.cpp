@@ -1,12 +1,12 @@
-#include "session/RunSession.h"
+#include "core/session/RunSession.h"
 
-#include "discovery/ProviderDiscovery.h"
-#include "flows/TokenGrantFlow.h"
-#include "http/ExchangeClient.h"
-#include "sandbox/SandboxProvider.h"
-#include "sandbox/SandboxTriggers.h"
-#include "util/BackgroundWork.h"
-#include "util/FormEncoding.h"
+#include "core/discovery/ProviderDiscovery.h"
+#include "core/flows/TokenGrantFlow.h"
+#include "core/http/ExchangeClient.h"
+#include "core/sandbox/SandboxProvider.h"
+#include "core/sandbox/SandboxTriggers.h"
+#include "core/util/BackgroundWork.h"
+#include "core/util/FormEncoding.h"
 
 #include <algorithm>
 

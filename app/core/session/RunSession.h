@@ -1,14 +1,14 @@
 #pragma once
 
-#include "diagnosis/DiagnosisContext.h"
-#include "discovery/ProviderMetadata.h"
-#include "flows/AuthorizationCodeFlow.h"
-#include "flows/ClientConfig.h"
-#include "flows/DeviceAuthorizationFlow.h"
-#include "flows/FlowOutcome.h"
-#include "http/HttpExchange.h"
-#include "storage/RunHistory.h"
-#include "tokens/TokenActions.h"
+#include "core/client/ClientConfig.h"
+#include "core/diagnosis/DiagnosisContext.h"
+#include "core/discovery/ProviderMetadata.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/flows/DeviceAuthorizationFlow.h"
+#include "core/flows/FlowOutcome.h"
+#include "core/http/HttpExchange.h"
+#include "core/storage/RunHistory.h"
+#include "core/tokens/TokenActions.h"
 
 #include <QObject>
 #include <QThreadPool>

@@ -1,6 +1,6 @@
-#include "PostmanImport.h"
+#include "core/storage/PostmanImport.h"
 
-#include "listener/LoopbackAddress.h"
+#include "core/listener/LoopbackAddress.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storage/Profile.h"
+#include "core/storage/Profile.h"
 
 #include <QByteArray>
 #include <QHash>

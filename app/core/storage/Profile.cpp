@@ -1,4 +1,4 @@
-#include "Profile.h"
+#include "core/storage/Profile.h"
 
 #include <QJsonArray>
 #include <QUuid>

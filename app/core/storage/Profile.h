@@ -1,6 +1,6 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
+#include "core/client/ClientConfig.h"
 
 #include <QJsonObject>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "ProfileStore.h"
+#include "core/storage/ProfileStore.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -1,7 +1,7 @@
-#include "RunHistory.h"
+#include "core/storage/RunHistory.h"
 
-#include "export/Redaction.h"
-#include "util/SecureRandom.h"
+#include "core/export/Redaction.h"
+#include "core/util/SecureRandom.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/HttpExchange.h"
+#include "core/http/HttpExchange.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "SecretStore.h"
+#include "core/storage/SecretStore.h"
 
 #include <QLoggingCategory>
 #include <qt6keychain/keychain.h>

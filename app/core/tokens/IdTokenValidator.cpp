@@ -1,7 +1,7 @@
-#include "IdTokenValidator.h"
+#include "core/tokens/IdTokenValidator.h"
 
-#include "jose/JwsVerifier.h"
-#include "jose/Jwt.h"
+#include "core/jose/JwsVerifier.h"
+#include "core/jose/Jwt.h"
 
 #include <QJsonArray>
 #include <openssl/crypto.h>

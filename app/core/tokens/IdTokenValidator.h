@@ -1,7 +1,7 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "jose/Jwk.h"
+#include "core/client/ClientConfig.h"
+#include "core/jose/Jwk.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,8 +1,8 @@
-#include "IdTokenVerifier.h"
+#include "core/tokens/IdTokenVerifier.h"
 
-#include "http/ExchangeClient.h"
-#include "jose/JwsVerifier.h"
-#include "jose/Jwt.h"
+#include "core/http/ExchangeClient.h"
+#include "core/jose/JwsVerifier.h"
+#include "core/jose/Jwt.h"
 
 namespace workbench {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "http/HttpExchange.h"
-#include "jose/Jwk.h"
-#include "tokens/IdTokenValidator.h"
+#include "core/http/HttpExchange.h"
+#include "core/jose/Jwk.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,9 +1,9 @@
-#include "TokenActions.h"
+#include "core/tokens/TokenActions.h"
 
-#include "flows/TokenRequest.h"
-#include "http/ExchangeClient.h"
-#include "jose/Jwt.h"
-#include "tokens/IdTokenVerifier.h"
+#include "core/client/TokenRequest.h"
+#include "core/http/ExchangeClient.h"
+#include "core/jose/Jwt.h"
+#include "core/tokens/IdTokenVerifier.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "http/HttpExchange.h"
-#include "tokens/IdTokenValidator.h"
+#include "core/client/ClientConfig.h"
+#include "core/http/HttpExchange.h"
+#include "core/tokens/IdTokenValidator.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "TokenResponse.h"
+#include "core/tokens/TokenResponse.h"
 
-#include "jose/Jwt.h"
+#include "core/jose/Jwt.h"
 
 namespace workbench::TokenResponse {
 

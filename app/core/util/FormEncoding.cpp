@@ -1,4 +1,4 @@
-#include "FormEncoding.h"
+#include "core/util/FormEncoding.h"
 
 namespace workbench::FormEncoding {
 

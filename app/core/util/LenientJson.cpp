@@ -1,4 +1,4 @@
-#include "LenientJson.h"
+#include "core/util/LenientJson.h"
 
 #include <QRegularExpression>
 

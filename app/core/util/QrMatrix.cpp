@@ -1,4 +1,4 @@
-#include "util/QrMatrix.h"
+#include "core/util/QrMatrix.h"
 
 #include <memory>
 #include <qrencode.h>

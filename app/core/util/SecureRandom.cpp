@@ -1,4 +1,4 @@
-#include "SecureRandom.h"
+#include "core/util/SecureRandom.h"
 
 #include <QRandomGenerator>
 

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "flows/Pkce.h"
-#include "util/FormEncoding.h"
+#include "core/client/Pkce.h"
+#include "core/http/TlsOptions.h"
+#include "core/util/FormEncoding.h"
 
 #include <QList>
 #include <QString>
@@ -45,21 +46,6 @@ QList<GrantType> allGrantTypes();
 bool usesBrowser(GrantType grant);
 // Grants the OAuth 2.0 Security BCP (RFC 9700) advises against.
 bool isLegacy(GrantType grant);
-
-// TLS settings for the back channel to the server.
-struct TlsOptions
-{
-    QString caBundlePath;          // PEM file of extra trusted CAs; empty: the system's
-    bool skipVerification = false; // accept any certificate; shown with a warning
-    QString clientCertificatePath; // PEM, for tls_client_auth (RFC 8705)
-    QString clientKeyPath;         // PEM private key of that certificate
-
-    bool isDefault() const
-    {
-        return caBundlePath.isEmpty() && !skipVerification && clientCertificatePath.isEmpty() &&
-               clientKeyPath.isEmpty();
-    }
-};
 
 // Everything a person types into the client form.
 struct ClientConfig

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "http/HttpExchange.h"
+#include "core/client/ClientConfig.h"
+#include "core/http/HttpExchange.h"
 
 #include <optional>
 

@@ -1,6 +1,6 @@
-#include "TokenRequest.h"
+#include "core/client/TokenRequest.h"
 
-#include "flows/ClientAssertion.h"
+#include "core/client/ClientAssertion.h"
 
 namespace workbench::TokenRequest {
 

@@ -1,7 +1,7 @@
-#include "ClientConfig.h"
+#include "core/client/ClientConfig.h"
 
-#include "jose/JwsSigner.h"
-#include "listener/LoopbackAddress.h"
+#include "core/jose/JwsSigner.h"
+#include "core/listener/LoopbackAddress.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "flows/ClientConfig.h"
-#include "jose/JwsSigner.h"
+#include "core/client/ClientConfig.h"
+#include "core/jose/JwsSigner.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "Pkce.h"
+#include "core/client/Pkce.h"
 
-#include "util/SecureRandom.h"
+#include "core/util/SecureRandom.h"
 
 #include <QCryptographicHash>
 

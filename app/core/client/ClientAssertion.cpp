@@ -1,6 +1,6 @@
-#include "ClientAssertion.h"
+#include "core/client/ClientAssertion.h"
 
-#include "util/SecureRandom.h"
+#include "core/util/SecureRandom.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
