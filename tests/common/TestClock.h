@@ -15,3 +15,19 @@ public:
 private:
     QDateTime m_now;
 };
+
+// Puts a test clock in place of the system's for the whole core while it lives.
+class ScopedClock
+{
+public:
+    explicit ScopedClock(const workbench::Clock &clock)
+        : m_previous(workbench::Clock::replace(&clock))
+    {
+    }
+    ~ScopedClock() { workbench::Clock::replace(m_previous); }
+    ScopedClock(const ScopedClock &) = delete;
+    ScopedClock &operator=(const ScopedClock &) = delete;
+
+private:
+    const workbench::Clock *m_previous;
+};

@@ -5,6 +5,7 @@
 #include "core/http/ExchangeClient.h"
 #include "core/listener/LoopbackListener.h"
 
+#include "TestClock.h"
 #include "TestHttp.h"
 #include "TestJose.h"
 
@@ -59,16 +60,25 @@ private slots:
         AuthorizationCodeFlow flow(&client);
         const CannedServer server(jsonResponse(200, "{}"));
         ClientConfig config = configFor(server);
-        config.redirectWaitSeconds = 1;
+        config.redirectWaitSeconds = 300;
+        TestClock clock; // the five minutes pass when the test says so
+        const ScopedClock inPlace(clock);
         QSignalSpy progress(&flow, &AuthorizationCodeFlow::waitProgressed);
         QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
         QVERIFY(flow.start(config));
+        QVERIFY(progress.wait());
+        QCOMPARE(progress.last().at(0).toInt(), 0);
+        QVERIFY(finished.isEmpty());
+        clock.advance(299);
+        QVERIFY(progress.wait());
+        QCOMPARE(progress.last().at(0).toInt(), 299);
+        QVERIFY(finished.isEmpty()); // a second short of the limit: still waiting
+        clock.advance(1);
         const FlowOutcome outcome = waitForOutcome(finished);
         QCOMPARE(outcome.result, FlowOutcome::Result::TimedOut);
-        QVERIFY(outcome.summary.startsWith("Timed out after 1 s"));
+        QVERIFY2(outcome.summary.startsWith("Timed out after 300 s"), qPrintable(outcome.summary));
         QVERIFY(outcome.details.join('\n').contains(flow.redirectUri().toString()));
-        QVERIFY(!progress.isEmpty());
-        QCOMPARE(progress.last().at(1).toInt(), 1);
+        QCOMPARE(progress.last().at(1).toInt(), 300);
 
         QCOMPARE(flow.exchanges().size(), 2);
         const HttpExchange &wait = flow.exchanges().last();
@@ -92,10 +102,12 @@ private slots:
         AuthorizationCodeFlow flow(&client);
         const CannedServer server(jsonResponse(200, "{}"));
         ClientConfig config = configFor(server);
-        config.redirectWaitSeconds = 1;
+        TestClock clock;
+        const ScopedClock inPlace(clock);
         QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
         QSignalSpy recorded(&flow, &AuthorizationCodeFlow::exchangeRecorded);
         QVERIFY(flow.start(config));
+        clock.advance(config.redirectWaitSeconds);
         QCOMPARE(waitForOutcome(finished).result, FlowOutcome::Result::TimedOut);
         QVERIFY(flow.acceptsBrowserPage());
         QString error;

@@ -4,6 +4,7 @@
 #include "core/http/ExchangeClient.h"
 #include "core/tokens/IdTokenVerifier.h"
 
+#include "TestClock.h"
 #include "TestHttp.h"
 #include "TestJose.h"
 
@@ -108,8 +109,14 @@ private slots:
         CannedServer server(jsonResponse(200, testjose::jwks({key})));
         ExchangeClient client;
         IdTokenVerifier verifier(&client);
-        verifier.setCacheLifetimeSeconds(-1);
+        TestClock clock;
+        const ScopedClock inPlace(clock);
         verify(verifier, testjose::sign(key, claims()), server.url("/jwks"));
+        // Still fresh a minute later: no second fetch.
+        clock.advance(60);
+        verify(verifier, testjose::sign(key, claims()), server.url("/jwks"));
+        QCOMPARE(verifier.fetchCount(), 1);
+        clock.advance(600); // past the cache's ten minutes
         const auto checks = verify(verifier, testjose::sign(key, claims()), server.url("/jwks"));
         QCOMPARE(signatureOf(checks).status, Status::Passed);
         QVERIFY(signatureOf(checks).detail.contains("older than"));

@@ -1,5 +1,6 @@
 #include "ui/flows/DeviceCodePanel.h"
 
+#include "core/util/Clock.h"
 #include "ui/flows/QrCode.h"
 #include "ui_DeviceCodePanel.h"
 
@@ -86,7 +87,7 @@ QString DeviceCodePanel::status() const
 
 void DeviceCodePanel::updateCountdown()
 {
-    const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_expiresAt);
+    const qint64 left = Clock::utcNow().secsTo(m_expiresAt);
     m_ui->expiryLabel->setText(
         left > 0
             ? tr("Code expires in %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'))

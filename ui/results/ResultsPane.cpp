@@ -4,6 +4,7 @@
 #include "core/export/Redaction.h"
 #include "core/jose/Jwt.h"
 #include "core/util/BackgroundWork.h"
+#include "core/util/Clock.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/JsonTreeModel.h"
 #include "ui/results/StepTexts.h"
@@ -246,7 +247,7 @@ void ResultsPane::updateSessionBar()
     }
     QString text;
     if (tokens.accessTokenExpiresAt.isValid()) {
-        const qint64 left = QDateTime::currentDateTimeUtc().secsTo(tokens.accessTokenExpiresAt);
+        const qint64 left = Clock::utcNow().secsTo(tokens.accessTokenExpiresAt);
         text = left > 0
                    ? tr("Access token expires in <b>%1</b> (at %2)")
                          .arg(clock(left), tokens.accessTokenExpiresAt.toLocalTime().toString(

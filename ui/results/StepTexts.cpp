@@ -4,6 +4,7 @@
 #include "core/export/Redaction.h"
 #include "core/http/BodyFormatter.h"
 #include "core/listener/CapturedRedirect.h"
+#include "core/util/Clock.h"
 #include "core/util/FormEncoding.h"
 #include "ui/results/TokenView.h"
 
@@ -35,7 +36,7 @@ void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
         !FormEncoding::contains(context.sentParameters, QStringLiteral("client_secret")) &&
         !FormEncoding::contains(context.sentParameters, QStringLiteral("client_assertion"));
     const QDateTime received =
-        exchange.startedAt.isValid() ? exchange.receivedAt() : QDateTime::currentDateTimeUtc();
+        exchange.startedAt.isValid() ? exchange.receivedAt() : Clock::utcNow();
     const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
     texts.tokensHtml =
         TokenView::html(body, received, requested, publicClient,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/tokens/IdTokenValidator.h"
+#include "core/util/Clock.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -14,8 +15,7 @@ namespace workbench::TokenView {
 // `idTokenChecks`, when the ID token was validated, are shown as a passed/failed table.
 QString html(const QJsonObject &tokenResponse, const QDateTime &receivedAt,
              const QString &requestedScope, bool publicClient,
-             const QList<TokenCheck> &idTokenChecks = {},
-             const QDateTime &now = QDateTime::currentDateTimeUtc());
+             const QList<TokenCheck> &idTokenChecks = {}, const QDateTime &now = Clock::utcNow());
 // The checks alone, as an HTML table.
 QString checksHtml(const QList<TokenCheck> &checks);
 } // namespace workbench::TokenView

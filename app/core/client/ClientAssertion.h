@@ -2,6 +2,7 @@
 
 #include "core/client/ClientConfig.h"
 #include "core/jose/JwsSigner.h"
+#include "core/util/Clock.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -26,19 +27,19 @@ QString audienceFor(const ClientConfig &config, const QUrl &endpoint);
 QJsonObject assertionClaims(const QString &clientId, const QString &audience, const QDateTime &now);
 // The client_assertion value for `endpoint`; empty with `error` set when it cannot be signed.
 QByteArray clientAssertion(const ClientConfig &config, const QUrl &endpoint, QString *error,
-                           const QDateTime &now = QDateTime::currentDateTimeUtc());
+                           const QDateTime &now = Clock::utcNow());
 
 // The assertion for the JWT bearer grant (RFC 7523 §2.1): the pasted one, or one the app signs
 // with the private key: iss the client id, sub the configured subject, aud the token endpoint's
 // server.
 QByteArray bearerAssertion(const ClientConfig &config, QString *error,
-                           const QDateTime &now = QDateTime::currentDateTimeUtc());
+                           const QDateTime &now = Clock::utcNow());
 
 // A signed request object (RFC 9101 §4) carrying the authorization request's parameters, with
 // iss, aud (the issuer), iat, nbf, exp and jti. max_age becomes a number and claims an object, as
 // OIDC Core §6.1 writes them.
 QByteArray requestObject(const ClientConfig &config, const FormFields &parameters, QString *error,
-                         const QDateTime &now = QDateTime::currentDateTimeUtc());
+                         const QDateTime &now = Clock::utcNow());
 
 } // namespace ClientAssertion
 } // namespace workbench

@@ -2,6 +2,7 @@
 
 #include "core/diagnosis/HtmlText.h"
 #include "core/listener/CapturedRedirect.h"
+#include "core/util/Clock.h"
 #include "core/util/FormEncoding.h"
 #include "core/util/LenientJson.h"
 
@@ -465,7 +466,7 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
     if (!challenge.isEmpty())
         signal.wwwAuthenticate = parseAuthParams(challenge, &signal.wwwAuthenticateScheme);
     signal.retryAfterSeconds =
-        parseRetryAfter(headerValue(headers, "Retry-After"), QDateTime::currentDateTimeUtc());
+        parseRetryAfter(headerValue(headers, "Retry-After"), Clock::utcNow());
     signal.dpopNonce = QString::fromLatin1(headerValue(headers, "DPoP-Nonce")).left(256);
 
     // A challenge with an error speaks for itself whatever the status, and fills in what the body

@@ -6,6 +6,7 @@
 #include "core/listener/LoopbackAddress.h"
 #include "core/listener/LoopbackListener.h"
 #include "core/tokens/IdTokenVerifier.h"
+#include "core/util/Clock.h"
 #include "core/util/SecureRandom.h"
 
 #include <QJsonDocument>
@@ -182,10 +183,10 @@ void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
     navigation.label = QStringLiteral("Authorization request (opened in the browser)");
     navigation.request.method = "GET";
     navigation.request.url = m_authorizationUrl;
-    navigation.startedAt = QDateTime::currentDateTimeUtc();
+    navigation.startedAt = Clock::utcNow();
     record(navigation);
     qCInfo(lcFlow) << "waiting for the redirect on" << m_redirectUri.toString();
-    m_waited.start();
+    m_waitStartedAt = Clock::utcNow();
     m_waitTimer->start();
     emit authorizationUrlReady(m_authorizationUrl);
 }
@@ -196,7 +197,7 @@ void AuthorizationCodeFlow::onWaitTick()
         m_waitTimer->stop();
         return;
     }
-    const int elapsed = int(m_waited.elapsed() / 1000);
+    const int elapsed = int(m_waitStartedAt.secsTo(Clock::utcNow()));
     const int limit = m_config.redirectWaitSeconds;
     emit waitProgressed(elapsed, limit);
     if (elapsed < limit)
@@ -208,8 +209,8 @@ void AuthorizationCodeFlow::onWaitTick()
     wait.label = QStringLiteral("No redirect came back");
     wait.request.method = "GET";
     wait.request.url = m_redirectUri;
-    wait.startedAt = QDateTime::currentDateTimeUtc().addSecs(-elapsed);
-    wait.elapsedMs = m_waited.elapsed();
+    wait.startedAt = m_waitStartedAt;
+    wait.elapsedMs = m_waitStartedAt.msecsTo(Clock::utcNow());
     wait.transport = HttpExchange::Transport::Timeout;
     wait.networkError = QStringLiteral("No request arrived on %1 within %2 s.")
                             .arg(m_redirectUri.toString())
@@ -263,7 +264,7 @@ bool AuthorizationCodeFlow::submitBrowserPage(const QString &pasted, QString *er
         exchange.kind = HttpExchange::Kind::LoopbackCallback;
         exchange.request.method = "GET";
         exchange.request.url = url;
-        exchange.startedAt = QDateTime::currentDateTimeUtc();
+        exchange.startedAt = Clock::utcNow();
         const bool ourRedirect = url.host() == m_redirectUri.host() &&
                                  url.port() == m_redirectUri.port() &&
                                  url.path() == m_redirectUri.path();
@@ -294,7 +295,7 @@ bool AuthorizationCodeFlow::submitBrowserPage(const QString &pasted, QString *er
     page.label = QStringLiteral("Page the browser showed (pasted)");
     page.request.method = "GET";
     page.request.url = m_authorizationUrl;
-    page.startedAt = QDateTime::currentDateTimeUtc();
+    page.startedAt = Clock::utcNow();
     page.status = 200;
     page.reasonPhrase = "OK (as pasted)";
     page.responseHeaders = {{"Content-Type", "text/html; charset=utf-8"}};

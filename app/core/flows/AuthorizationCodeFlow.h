@@ -8,7 +8,7 @@
 #include "core/listener/CapturedRedirect.h"
 #include "core/tokens/IdTokenValidator.h"
 
-#include <QElapsedTimer>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -104,7 +104,7 @@ private:
     std::optional<Pkce> m_pkce;
     QList<HttpExchange> m_exchanges;
     QTimer *m_waitTimer;
-    QElapsedTimer m_waited;
+    QDateTime m_waitStartedAt; // by the core's clock, so tests can let the wait run out
     bool m_timedOut = false;
     QSet<QByteArray> m_usedStates; // every state and nonce this flow object has sent
     QSet<QByteArray> m_usedNonces;

@@ -1,4 +1,5 @@
 #include "core/http/ExchangeClient.h"
+#include "core/util/Clock.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -14,16 +15,11 @@ Q_LOGGING_CATEGORY(lcHttp, "workbench.http")
 
 namespace workbench {
 
-static qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
 PendingExchange::PendingExchange(QNetworkReply *reply, HttpExchange started, qint64 maxBodyBytes,
                                  QObject *parent)
-    : QObject(parent), m_reply(reply), m_exchange(std::move(started)), m_maxBodyBytes(maxBodyBytes),
-      m_startedMs(nowMs())
+    : QObject(parent), m_reply(reply), m_exchange(std::move(started)), m_maxBodyBytes(maxBodyBytes)
 {
+    m_started.start();
     reply->setParent(this);
     connect(reply, &QNetworkReply::readyRead, this, &PendingExchange::readBody);
     connect(reply, &QNetworkReply::finished, this, &PendingExchange::complete);
@@ -69,7 +65,7 @@ void PendingExchange::complete()
     m_done = true;
     if (!m_exchange.responseBodyTruncated)
         readBody();
-    m_exchange.elapsedMs = nowMs() - m_startedMs;
+    m_exchange.elapsedMs = m_started.elapsed();
 
     const QVariant status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (status.isValid()) {
@@ -140,7 +136,7 @@ PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString
     exchange.request = spec;
     if (exchange.request.header("User-Agent").isEmpty())
         exchange.request.setHeader("User-Agent", userAgent());
-    exchange.startedAt = QDateTime::currentDateTimeUtc();
+    exchange.startedAt = Clock::utcNow();
 
     // Every header Qt would otherwise add by itself is set here, so the record shows what goes
     // on the wire. Bodies come back as the server sent them: nothing decompressed behind the

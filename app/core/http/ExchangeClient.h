@@ -3,6 +3,7 @@
 #include "core/http/HttpExchange.h"
 #include "core/http/TlsOptions.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSslConfiguration>
 #include <optional>
@@ -33,7 +34,7 @@ private:
     QNetworkReply *m_reply;
     HttpExchange m_exchange;
     qint64 m_maxBodyBytes;
-    qint64 m_startedMs;
+    QElapsedTimer m_started; // how long the exchange took, not when
     bool m_done = false;
     bool m_cancelled = false;
 };

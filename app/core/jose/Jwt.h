@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/util/Clock.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -36,9 +38,9 @@ enum class Kind { Jws, Jwe, NotAJwt };
 Kind kindOf(const QByteArray &token);
 // Empty (and `error` set) when the token is not a readable JWS.
 std::optional<DecodedJwt> decode(const QByteArray &token, QString *error,
-                                 const QDateTime &now = QDateTime::currentDateTimeUtc());
+                                 const QDateTime &now = Clock::utcNow());
 QList<ClaimExplanation> explainClaims(const QJsonObject &claims,
-                                      const QDateTime &now = QDateTime::currentDateTimeUtc());
+                                      const QDateTime &now = Clock::utcNow());
 // "in 59 min", "expired 3 min ago" style, relative to now.
 QString relative(const QDateTime &when, const QDateTime &now, bool isExpiry);
 } // namespace Jwt

@@ -1,4 +1,5 @@
 #include "core/listener/LoopbackListener.h"
+#include "core/util/Clock.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -398,7 +399,7 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     redirect.parameters = parameters;
     redirect.rawRequest = request.raw;
     redirect.peer = peer;
-    redirect.receivedAt = QDateTime::currentDateTimeUtc();
+    redirect.receivedAt = Clock::utcNow();
 
     redirect.stateCheck = CapturedRedirect::checkState(parameters, m_expectedState);
 

@@ -325,8 +325,8 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
     }
 
     const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
-    m_pending.insert(id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge,
-                          m_clock->now()});
+    m_pending.insert(
+        id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge, clock().now()});
     QString scopes;
     for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
         scopes += QStringLiteral("<li><code>%1</code></li>").arg(esc(item));
@@ -365,7 +365,7 @@ SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
         QString subject = value(form, "login").trimmed();
         if (subject.isEmpty())
             subject = QStringLiteral("demo");
-        m_codes.insert(code, {request, subject, m_clock->now(), false, {}});
+        m_codes.insert(code, {request, subject, clock().now(), false, {}});
         forgetOldestCodes();
         parameters = {{QStringLiteral("code"), code}};
     }
@@ -475,7 +475,7 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
                               QStringLiteral("The authorization code was already used; the tokens "
                                              "issued with it are now revoked"));
         }
-        if (code->issuedAt.secsTo(m_clock->now()) > m_codeLifetime)
+        if (code->issuedAt.secsTo(clock().now()) > m_codeLifetime)
             return oauthError(
                 400, QStringLiteral("invalid_grant"),
                 QStringLiteral("Expired authorization code (codes live %1 s)").arg(m_codeLifetime));
@@ -540,7 +540,7 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
                 allowed << item;
         }
         const int grant = addGrant(
-            {client->id, client->id, allowed.join(QLatin1Char(' ')), {}, m_clock->now(), false});
+            {client->id, client->id, allowed.join(QLatin1Char(' ')), {}, clock().now(), false});
         return issueTokens(grant, client->id, allowed.join(QLatin1Char(' ')), {}, false);
     }
     if (grantType == grantTypeName(GrantType::DeviceCode))
@@ -563,7 +563,7 @@ SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,
             return oauthError(400, QStringLiteral("invalid_scope"),
                               QStringLiteral("Unknown scope: %1").arg(item));
     }
-    const QString deviceCode = m_devices.issue(client->id, scope, m_clock->now());
+    const QString deviceCode = m_devices.issue(client->id, scope, clock().now());
     const QString userCode = m_devices.find(deviceCode)->userCode;
     QUrl complete = endpoint(QStringLiteral("/device"));
     complete.setQuery(QStringLiteral("user_code=") + userCode);
@@ -579,7 +579,7 @@ SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,
 SandboxProvider::Response SandboxProvider::devicePage(const FormFields &query)
 {
     const QString userCode = SandboxDeviceCodes::normalizedUserCode(value(query, "user_code"));
-    const SandboxDeviceCodes::Entry *entry = m_devices.findByUserCode(userCode, m_clock->now());
+    const SandboxDeviceCodes::Entry *entry = m_devices.findByUserCode(userCode, clock().now());
     QString scopes;
     if (entry) {
         for (const QString &item : entry->scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
@@ -609,7 +609,7 @@ SandboxProvider::Response SandboxProvider::deviceDecide(const FormFields &form)
     if (subject.isEmpty())
         subject = QStringLiteral("demo");
     const bool approve = value(form, "decision") != QLatin1String("deny");
-    if (!m_devices.decide(value(form, "user_code"), approve, subject, m_clock->now()))
+    if (!m_devices.decide(value(form, "user_code"), approve, subject, clock().now()))
         return page(400, tr("Unknown code"),
                     tr("<p>This code is unknown, expired or already used. Check the code on "
                        "your device, or start again there.</p>"));
@@ -623,7 +623,7 @@ SandboxProvider::Response SandboxProvider::deviceToken(const Client &client, con
 {
     const QString deviceCode = value(form, "device_code");
     using Verdict = SandboxDeviceCodes::Verdict;
-    switch (m_devices.poll(deviceCode, client.id, m_clock->now())) {
+    switch (m_devices.poll(deviceCode, client.id, clock().now())) {
     case Verdict::Pending:
         return oauthError(400, QStringLiteral("authorization_pending"),
                           QStringLiteral("The user has not entered the code yet"));
@@ -649,8 +649,7 @@ SandboxProvider::Response SandboxProvider::deviceToken(const Client &client, con
     const SandboxDeviceCodes::Entry *entry = m_devices.find(deviceCode);
     const bool offline =
         entry->scope.split(QLatin1Char(' ')).contains(QLatin1String("offline_access"));
-    const int grant =
-        addGrant({client.id, entry->subject, entry->scope, {}, m_clock->now(), false});
+    const int grant = addGrant({client.id, entry->subject, entry->scope, {}, clock().now(), false});
     return issueTokens(grant, client.id, entry->scope, {}, offline);
 }
 
@@ -659,7 +658,7 @@ SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QSt
                                                        bool withRefresh)
 {
     const Grant &grant = m_grants.at(grantIndex);
-    const QDateTime now = m_clock->now();
+    const QDateTime now = clock().now();
     const qint64 iat = now.toSecsSinceEpoch();
     const QByteArray accessToken =
         signingKey().sign(QJsonObject{{"iss", issuer()},
@@ -708,7 +707,7 @@ SandboxProvider::Response SandboxProvider::userInfo(const HttpRequestParser::Req
         return {401, {{"WWW-Authenticate", "Bearer realm=\"sandbox\""}}, {}};
     const auto token = m_tokens.constFind(QString::fromLatin1(authorization.mid(7).trimmed()));
     if (token == m_tokens.constEnd() || token->kind != IssuedToken::Kind::Access ||
-        token->revoked || m_grants.at(token->grant).revoked || token->expiresAt < m_clock->now())
+        token->revoked || m_grants.at(token->grant).revoked || token->expiresAt < clock().now())
         return {401,
                 {{"WWW-Authenticate",
                   "Bearer realm=\"sandbox\", error=\"invalid_token\", error_description=\"The "
@@ -745,7 +744,7 @@ SandboxProvider::Response SandboxProvider::introspect(const HttpRequestParser::R
     const auto token = m_tokens.constFind(value(form, "token"));
     const bool active = token != m_tokens.constEnd() && !token->revoked && !token->rotated &&
                         !m_grants.at(token->grant).revoked && token->clientId == client->id &&
-                        (!token->expiresAt.isValid() || token->expiresAt > m_clock->now());
+                        (!token->expiresAt.isValid() || token->expiresAt > clock().now());
     if (!active)
         return json(200, QJsonObject{{"active", false}});
     QJsonObject body{{"active", true},

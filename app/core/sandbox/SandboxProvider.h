@@ -57,7 +57,8 @@ public:
     // Lifetimes, shortened by tests.
     void setCodeLifetimeSeconds(int seconds) { m_codeLifetime = seconds; }
     // The time codes, tokens and device codes are issued and judged by (tests move their own).
-    void setClock(const Clock *clock) { m_clock = clock ? clock : &Clock::system(); }
+    // nullptr: the core's clock (Clock::current()).
+    void setClock(const Clock *clock) { m_clock = clock; }
     void setAccessTokenLifetimeSeconds(int seconds) { m_accessLifetime = seconds; }
     // The device flow's codes: interval and lifetime, shortened by tests.
     SandboxDeviceCodes &deviceCodes() { return m_devices; }
@@ -152,7 +153,8 @@ private:
     QHash<QString, IssuedToken> m_tokens;
     SandboxDeviceCodes m_devices;
     int m_codeLifetime = 60;
-    const Clock *m_clock = &Clock::system();
+    const Clock &clock() const { return m_clock ? *m_clock : Clock::current(); }
+    const Clock *m_clock = nullptr;
     int m_accessLifetime = 3600;
 };
 

@@ -6,6 +6,7 @@
 #include "core/sandbox/SandboxProvider.h"
 #include "core/sandbox/SandboxTriggers.h"
 #include "core/util/BackgroundWork.h"
+#include "core/util/Clock.h"
 #include "core/util/FormEncoding.h"
 
 #include <algorithm>
@@ -91,7 +92,7 @@ bool RunSession::start(const ClientConfig &config, const QString &profile)
                        {tlsProblem}});
         return false;
     }
-    m_record.startedAt = QDateTime::currentDateTimeUtc();
+    m_record.startedAt = Clock::utcNow();
     m_record.id = RunHistory::newId(m_record.startedAt);
     m_record.profile = !profile.isEmpty()    ? profile
                        : usesSandbox(config) ? tr("Sandbox")

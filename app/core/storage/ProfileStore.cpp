@@ -1,4 +1,5 @@
 #include "core/storage/ProfileStore.h"
+#include "core/util/Clock.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -73,9 +74,8 @@ QString ProfileStore::load()
                       .arg(skipped.join(QStringLiteral("; ")));
     }
     // Keep the unreadable file for the person; start from what could be read.
-    const QString aside =
-        filePath() + QStringLiteral(".unreadable-") +
-        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddHHmmss"));
+    const QString aside = filePath() + QStringLiteral(".unreadable-") +
+                          Clock::utcNow().toString(QStringLiteral("yyyyMMddHHmmss"));
     QFile::copy(filePath(), aside);
     qCWarning(lcStorage) << "profiles file problem:" << problem << "- a copy is at" << aside;
     return QStringLiteral("%1: %2. A copy of the file was kept as %3.")

@@ -2,6 +2,7 @@
 
 #include "core/client/ClientConfig.h"
 #include "core/jose/Jwk.h"
+#include "core/util/Clock.h"
 
 #include <QDateTime>
 #include <QList>
@@ -52,8 +53,7 @@ struct KeySource
 namespace IdTokenValidator {
 // Every check, in the order OIDC Core §3.1.3.7 gives them; never empty.
 QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
-                           const KeySource &keys,
-                           const QDateTime &now = QDateTime::currentDateTimeUtc());
+                           const KeySource &keys, const QDateTime &now = Clock::utcNow());
 bool accepted(const QList<TokenCheck> &checks); // no check failed
 QString firstFailure(const QList<TokenCheck> &checks);
 // at_hash / c_hash (OIDC Core §3.1.3.6): the left half of the value's digest, base64url.

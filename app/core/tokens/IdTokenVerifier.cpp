@@ -3,6 +3,7 @@
 #include "core/http/ExchangeClient.h"
 #include "core/jose/JwsVerifier.h"
 #include "core/jose/Jwt.h"
+#include "core/util/Clock.h"
 
 namespace workbench {
 
@@ -52,7 +53,7 @@ void IdTokenVerifier::verify(const QByteArray &idToken, const IdTokenExpectation
         return;
     }
     const QString kid = decoded->keyId();
-    if (cached->fetchedAt.secsTo(QDateTime::currentDateTimeUtc()) > m_cacheLifetimeSeconds) {
+    if (cached->fetchedAt.secsTo(Clock::utcNow()) > m_cacheLifetimeSeconds) {
         fetch(QStringLiteral("fetched again (the cached copy was older than %1 s)")
                   .arg(m_cacheLifetimeSeconds));
         return;
@@ -106,7 +107,7 @@ void IdTokenVerifier::onFetched(const HttpExchange &exchange)
     }
     CachedKeys &cached = m_cache[m_jwksUri];
     cached.keys = *keys;
-    cached.fetchedAt = QDateTime::currentDateTimeUtc();
+    cached.fetchedAt = Clock::utcNow();
     complete({&cached.keys, QStringLiteral("keys %1 from %2").arg(m_fetchReason, where), {}});
 }
 

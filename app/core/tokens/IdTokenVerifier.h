@@ -31,8 +31,6 @@ public:
     bool busy() const { return !m_pending.isNull(); }
     // Drops a verification waiting for its keys; finished() is not emitted for it.
     void cancel();
-    // Cached keys are used for this long before they are fetched again.
-    void setCacheLifetimeSeconds(int seconds) { m_cacheLifetimeSeconds = seconds; }
     int fetchCount() const { return m_fetchCount; }
 
 signals:

@@ -4,6 +4,7 @@
 #include "core/http/ExchangeClient.h"
 #include "core/jose/Jwt.h"
 #include "core/tokens/IdTokenVerifier.h"
+#include "core/util/Clock.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -309,7 +310,7 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
                     QDateTime::fromSecsSinceEpoch(qint64(value.toDouble()), Qt::UTC);
                 outcome.details << QStringLiteral("%1: %2 (%3)")
                                        .arg(QLatin1String(field), at.toString(Qt::ISODate),
-                                            Jwt::relative(at, QDateTime::currentDateTimeUtc(),
+                                            Jwt::relative(at, Clock::utcNow(),
                                                           qstrcmp(field, "exp") == 0));
             }
         }
