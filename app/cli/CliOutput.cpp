@@ -10,8 +10,6 @@
 
 namespace workbench::CommandLine {
 
-namespace {
-// The last step with a problem, diagnosed with the steps before it as context.
 std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
                                      const DiagnosisHints &hints)
 {
@@ -22,7 +20,6 @@ std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
     }
     return std::nullopt;
 }
-} // namespace
 
 QTextStream &out()
 {

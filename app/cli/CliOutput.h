@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/ClientConfig.h"
+#include "core/diagnosis/Diagnosis.h"
 #include "core/diagnosis/DiagnosisContext.h"
 #include "core/flows/FlowOutcome.h"
 #include "core/http/HttpExchange.h"
@@ -26,6 +27,9 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
 // One exchange, raw request and response (with the JSON body formatted), as it happens.
 void printExchange(const HttpExchange &exchange);
 QJsonObject exchangeToJson(const HttpExchange &exchange);
+// The last step with a problem, diagnosed with the steps before it as context.
+std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
+                                     const DiagnosisHints &hints);
 // A flow's end: the outcome, the ID token checks and, when a step failed, its diagnosis (what
 // the error means, likely causes, fixes); as text, or as one JSON document with the exchanges.
 // `config` names the issuer and the provider the diagnosis may use.

@@ -1,7 +1,9 @@
 #include "cli/CommandLine.h"
 
+#include "cli/ActionCommand.h"
 #include "cli/CliOutput.h"
 #include "cli/GrantCommand.h"
+#include "cli/HistoryCommand.h"
 #include "cli/RunCommand.h"
 #include "core/diagnosis/Diagnoser.h"
 #include "core/diagnosis/RawInput.h"
@@ -24,7 +26,8 @@ namespace workbench::CommandLine {
 namespace {
 const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
                             QStringLiteral("device"),    QStringLiteral("discover"),
-                            QStringLiteral("explain"),   QStringLiteral("sandbox")};
+                            QStringLiteral("explain"),   QStringLiteral("sandbox"),
+                            QStringLiteral("history")};
 
 int explain(const QStringList &arguments)
 {
@@ -366,7 +369,8 @@ QString versionText()
 bool handles(const QStringList &arguments)
 {
     return arguments.size() > 1 &&
-           (kCommands.contains(arguments.at(1)) || arguments.at(1) == QLatin1String("--version") ||
+           (kCommands.contains(arguments.at(1)) || ActionCommand::handles(arguments.at(1)) ||
+            arguments.at(1) == QLatin1String("--version") ||
             arguments.at(1) == QLatin1String("-v"));
 }
 
@@ -380,6 +384,9 @@ int run(const QStringList &arguments)
                  "refresh,\n              password, token exchange, JWT bearer (see token --help)"
                  "\n  device      run the device authorization grant (see device --help)"
                  "\n  discover    fetch and show an issuer's metadata (see discover --help)"
+                 "\n  refresh, userinfo, introspect, revoke\n              act on the tokens of a "
+                 "profile or a saved run (see refresh --help)"
+                 "\n  history     list the saved runs and their ids"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
@@ -399,6 +406,10 @@ int run(const QStringList &arguments)
         return GrantCommand::device(arguments);
     if (arguments.at(1) == QLatin1String("discover"))
         return discover(arguments);
+    if (arguments.at(1) == QLatin1String("history"))
+        return HistoryCommand::run(arguments);
+    if (ActionCommand::handles(arguments.at(1)))
+        return ActionCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("explain"))
         return explain(arguments);
     if (arguments.at(1) == QLatin1String("sandbox"))

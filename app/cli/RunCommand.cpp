@@ -113,7 +113,7 @@ int runToEnd(const ClientConfig &config, const RunOptions &options)
     return exitCode;
 }
 
-QString loadProfile(const QString &name, ClientConfig *config)
+QString loadProfile(const QString &name, ClientConfig *config, Profile *loaded)
 {
     ProfileStore store;
     if (const QString problem = store.load(); !problem.isEmpty())
@@ -132,6 +132,8 @@ QString loadProfile(const QString &name, ClientConfig *config)
                    : QStringLiteral("no profile \"%1\"; the saved ones are: %2")
                          .arg(name, names.join(QStringLiteral(", ")));
     *config = profile->config;
+    if (loaded)
+        *loaded = *profile;
     if (profile->rememberedSecrets.isEmpty())
         return {};
 

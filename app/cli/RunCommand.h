@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/ClientConfig.h"
+#include "core/storage/Profile.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -48,6 +49,8 @@ struct ProfileOptions
 // Reads the profile named `name` from the app's profiles into `config`, with the secrets it
 // keeps in the keychain. Empty on success, else why not (no such profile, or the keychain could
 // not give a secret: the run would fail without it).
-[[nodiscard]] QString loadProfile(const QString &name, ClientConfig *config);
+// `loaded`, when given, receives the profile itself (its keychain keys).
+[[nodiscard]] QString loadProfile(const QString &name, ClientConfig *config,
+                                  Profile *loaded = nullptr);
 
 } // namespace workbench::CommandLine

@@ -3,8 +3,14 @@
 // private D-Bus session, with-secret-service.sh), then runs the grant against the built-in
 // sandbox. With the keychain entry gone, or no keychain at all (WORKBENCH_EXPECT_NO_KEYCHAIN=1),
 // it stops with a clear usage error instead of running without the secret.
+// The actions on tokens (`refresh`, `userinfo`, `introspect`, `revoke`) start from a profile that
+// keeps a refresh token and from a saved run, and keep the rotated refresh token in the keychain.
+#include "SandboxBrowser.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/ExchangeClient.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/storage/ProfileStore.h"
+#include "core/storage/RunHistory.h"
 #include "core/storage/SecretStore.h"
 
 #include <QDir>
@@ -111,6 +117,119 @@ private slots:
             run.json.value("exchanges").toArray().first().toObject().value("request").toString();
         QVERIFY2(request.contains("scope=openid") && !request.contains("scope=api"),
                  qPrintable(request));
+    }
+
+    QString readSecret(const QString &key)
+    {
+        QSignalSpy read(&m_secrets, &SecretStore::secretRead);
+        m_secrets.read(key);
+        if (!read.wait(10000))
+            return QStringLiteral("(no answer)");
+        return read.first().first().value<SecretStore::Result>().secret;
+    }
+
+    // A signed-in user's profile: the confidential client, its secret and the refresh token a
+    // real code flow against the sandbox gave, all kept in the keychain as the app keeps them.
+    Profile saveUserProfile()
+    {
+        ClientConfig config = m_sandbox.clientConfig(true);
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        const FlowOutcome outcome = sandboxbrowser::completeFlow(flow, config);
+        if (!outcome.succeeded())
+            return {};
+        const QString refreshToken = outcome.tokenResponse.value("refresh_token").toString();
+        Profile profile = Profile::create(QStringLiteral("Sandbox user"), config.withoutSecrets());
+        profile.rememberedSecrets = {QStringLiteral("client_secret"),
+                                     QStringLiteral("refresh_token")};
+        ProfileStore store(m_config.filePath("OAuth Workbench/OAuth Workbench"));
+        if (!store.load().isEmpty())
+            return {};
+        store.add(profile);
+        if (!store.save().isEmpty())
+            return {};
+        for (const auto &[field, value] :
+             {std::pair{QStringLiteral("client_secret"), config.clientSecret},
+              std::pair{QStringLiteral("refresh_token"), refreshToken}}) {
+            QSignalSpy written(&m_secrets, &SecretStore::secretWritten);
+            m_secrets.write(profile.secretKey(field), value);
+            if (!written.wait(10000) || !written.first().first().value<SecretStore::Result>().ok())
+                return {};
+        }
+        return profile;
+    }
+
+    // refresh, then userinfo on the saved run, introspect and revoke: each with the refresh
+    // token the profile keeps, which the server rotates and the keychain follows.
+    void actionsUseAndKeepTheProfilesRefreshToken()
+    {
+        if (m_expectNoKeychain)
+            QSKIP("needs the Secret Service");
+        const Profile profile = saveUserProfile();
+        QVERIFY2(!profile.id.isEmpty(), "the profile with its refresh token could not be made");
+        const QString first = readSecret(profile.secretKey("refresh_token"));
+        QVERIFY(!first.isEmpty());
+
+        // refresh: the kept token redeemed; the rotated one replaces it in the keychain.
+        Result run = runCli({"refresh", "--profile", "Sandbox user", "--json", "--save"});
+        QVERIFY2(run.exit == 0, qPrintable(run.errors));
+        QCOMPARE(run.json.value("action").toString(), QStringLiteral("refresh"));
+        QVERIFY(run.json.value("succeeded").toBool());
+        const QString request =
+            run.json.value("exchanges").toArray().first().toObject().value("request").toString();
+        QVERIFY2(request.contains("grant_type=refresh_token"), qPrintable(request));
+        const QString rotated = run.json.value("body").toObject().value("refresh_token").toString();
+        QVERIFY(!rotated.isEmpty() && rotated != first);
+        QVERIFY2(run.errors.contains("replaces the one profile \"Sandbox user\" keeps"),
+                 qPrintable(run.errors));
+        QCOMPARE(readSecret(profile.secretKey("refresh_token")), rotated);
+        const qsizetype firstSteps = run.json.value("exchanges").toArray().size();
+
+        // The run was saved; userinfo on it refreshes first (no access token is kept) and
+        // joins it.
+        RunHistory history(m_config.filePath("data/OAuth Workbench/OAuth Workbench/history"));
+        const QList<RunRecord> runs = history.list();
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.first().profile, QStringLiteral("Sandbox user"));
+        // The command line lists it with the id --run takes.
+        run = runCli({"history", "--json"});
+        QCOMPARE(run.exit, 0);
+        const QJsonObject listed = run.json.value("runs").toArray().first().toObject();
+        QCOMPARE(listed.value("id").toString(), runs.first().id);
+        QCOMPARE(listed.value("outcome").toString(), QStringLiteral("succeeded"));
+        run = runCli({"userinfo", "--run", runs.first().id, "--json"});
+        QVERIFY2(run.exit == 0, qPrintable(run.errors));
+        QCOMPARE(run.json.value("action").toString(), QStringLiteral("userinfo"));
+        QVERIFY(!run.json.value("body").toObject().value("sub").toString().isEmpty());
+        const QJsonArray steps = run.json.value("exchanges").toArray();
+        QVERIFY(steps.size() >= 2); // the refresh (with its JWKS fetch for the ID token), UserInfo
+        QVERIFY(steps.first().toObject().value("request").toString().contains(
+            "grant_type=refresh_token"));
+        const QString userinfo = steps.last().toObject().value("request").toString();
+        QVERIFY2(userinfo.startsWith("GET " + m_sandbox.endpoint("/userinfo").path()),
+                 qPrintable(userinfo));
+        const auto saved = history.load(runs.first().id);
+        QVERIFY(saved.has_value());
+        QCOMPARE(saved->exchanges.size(), firstSteps + steps.size()); // the run, then these
+        const QString newest = readSecret(profile.secretKey("refresh_token"));
+        QVERIFY(newest != rotated);
+
+        // introspect and revoke the kept refresh token; afterwards it is refused and diagnosed.
+        run = runCli({"introspect", "--profile", "Sandbox user", "--json"});
+        QVERIFY2(run.exit == 0, qPrintable(run.errors));
+        QVERIFY(run.json.value("body").toObject().value("active").toBool());
+        run = runCli({"revoke", "--profile", "Sandbox user", "--json"});
+        QVERIFY2(run.exit == 0, qPrintable(run.errors));
+        run = runCli({"introspect", "--profile", "Sandbox user", "--json"});
+        QVERIFY2(run.exit == 0, qPrintable(run.errors));
+        QVERIFY(!run.json.value("body").toObject().value("active").toBool(true));
+        run = runCli({"refresh", "--profile", "Sandbox user", "--json"});
+        QCOMPARE(run.exit, 1);
+        QVERIFY(!run.json.value("succeeded").toBool(true));
+        QCOMPARE(run.json.value("diagnosis").toObject().value("code").toString(),
+                 QStringLiteral("invalid_grant"));
+        // A refused refresh leaves the kept token as it was.
+        QCOMPARE(readSecret(profile.secretKey("refresh_token")), newest);
     }
 
     void unknownProfileIsAUsageError()

@@ -120,6 +120,60 @@ private slots:
         QCOMPARE(history().list().size(), 1);
     }
 
+    // A saved run taken up again with tokens the person gives: the actions' steps join it, and
+    // it is saved again; without a saved run the actions make a run of their own, whose outcome
+    // is theirs.
+    void resumedRunTakesTheFollowUps()
+    {
+        const ClientConfig config = m_sandbox->clientConfig(true);
+        QSignalSpy urlReady(m_session.get(), &RunSession::authorizationUrlReady);
+        QSignalSpy finished(m_session.get(), &RunSession::finished);
+        QVERIFY(m_session->start(config, QStringLiteral("Staging")));
+        QVERIFY(!urlReady.isEmpty() || urlReady.wait(5000));
+        sandboxbrowser::signIn(urlReady.first().first().toUrl());
+        QVERIFY(outcomeOf(finished).succeeded());
+        const TokenSet tokens = m_session->actions()->tokens();
+        const RunRecord first = m_session->record();
+        m_session->waitForSaved();
+        m_session->forgetRun();
+        QVERIFY(m_session->actions()->tokens().isEmpty());
+
+        // The saved run (redacted, no tokens), taken up with the refresh token.
+        auto saved = history().load(first.id);
+        QVERIFY(saved);
+        TokenSet given;
+        given.refreshToken = tokens.refreshToken;
+        QString error;
+        QVERIFY2(m_session->resume(config, given, *saved, {}, &error), qPrintable(error));
+        QCOMPARE(m_session->record().id, first.id);
+        const auto refreshed =
+            testactions::run(*m_session->actions(), TokenActions::Action::Refresh);
+        QVERIFY2(refreshed.succeeded, qPrintable(refreshed.summary));
+        QVERIFY(m_session->record().exchanges.size() > first.exchanges.size());
+        m_session->waitForSaved();
+        QTRY_COMPARE(history().load(first.id)->exchanges.size(),
+                     m_session->record().exchanges.size());
+        QCOMPARE(history().load(first.id)->result, QStringLiteral("succeeded")); // the flow's
+        QCOMPARE(history().list().size(), 1);
+
+        // No saved run: a run of its own, under the profile named, ending as the action did.
+        TokenSet stale;
+        stale.refreshToken = tokens.refreshToken; // rotated away by the refresh above
+        QVERIFY(m_session->resume(config, stale, {}, QStringLiteral("Staging"), &error));
+        const QString id = m_session->record().id;
+        QVERIFY(!id.isEmpty() && id != first.id);
+        const auto refused = testactions::run(*m_session->actions(), TokenActions::Action::Refresh);
+        QVERIFY(!refused.succeeded);
+        m_session->waitForSaved();
+        QTRY_VERIFY(history().load(id).has_value());
+        const RunRecord own = *history().load(id);
+        QCOMPARE(own.profile, QStringLiteral("Staging"));
+        QCOMPARE(own.grant, QStringLiteral("follow-up"));
+        QVERIFY(own.result != QStringLiteral("succeeded"));
+        QCOMPARE(own.summary, refused.summary);
+        QCOMPARE(own.exchanges.size(), m_session->record().exchanges.size());
+    }
+
     // A config the session cannot run: finished() says why, and nothing is kept.
     void unusableConfigIsRefusedAndNotSaved()
     {

@@ -51,7 +51,15 @@ RunSession::RunSession(QObject *parent)
     connect(m_deviceFlow, &DeviceAuthorizationFlow::finished, this,
             [this](const FlowOutcome &outcome) { onFinished(outcome, m_deviceFlow->config()); });
     // Follow-up steps join the run they follow, in the history too.
-    connect(m_actions, &TokenActions::finished, this, &RunSession::save);
+    connect(m_actions, &TokenActions::finished, this, [this](const TokenActions::Outcome &outcome) {
+        if (m_followUpsOnly) {
+            m_record.result = FlowOutcome::resultName(
+                outcome.succeeded ? FlowOutcome::Result::Succeeded
+                                  : FlowOutcome::Result::TokenErrorResponse);
+            m_record.summary = outcome.summary;
+        }
+        save();
+    });
 
     connect(m_discovery, &ProviderDiscovery::discovered, this,
             [this](const ProviderMetadata &metadata, const QStringList &warnings) {
@@ -106,6 +114,33 @@ bool RunSession::start(const ClientConfig &config, const QString &profile)
     if (config.grant == GrantType::DeviceCode)
         return m_deviceFlow->start(config);
     return m_grantFlow->start(config);
+}
+
+bool RunSession::resume(const ClientConfig &config, const TokenSet &tokens, RunRecord run,
+                        const QString &profile, QString *error)
+{
+    if (isRunning()) {
+        *error = tr("A flow is still running.");
+        return false;
+    }
+    forgetRun();
+    if (const QString tlsProblem = applyConnectionSettings(config); !tlsProblem.isEmpty()) {
+        *error = tr("The TLS settings cannot be used: %1").arg(tlsProblem);
+        return false;
+    }
+    m_followUpsOnly = run.id.isEmpty();
+    if (m_followUpsOnly) {
+        run.startedAt = Clock::utcNow();
+        run.id = RunHistory::newId(run.startedAt);
+        run.profile = profile.isEmpty() ? tr("(no profile)") : profile;
+        run.grant = QStringLiteral("follow-up"); // no grant: actions on tokens given
+    }
+    m_record = std::move(run);
+    m_recording = true;
+    m_hints = hintsFor(config);
+    m_actions->setSession(config, tokens);
+    emit started(config, m_hints);
+    return true;
 }
 
 DiagnosisHints RunSession::hintsFor(const ClientConfig &config) const
@@ -170,6 +205,7 @@ void RunSession::forgetRun()
 {
     m_record = {};
     m_recording = false;
+    m_followUpsOnly = false;
     m_hints = {};
     m_actions->clear();
 }

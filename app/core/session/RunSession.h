@@ -62,6 +62,13 @@ public:
     // Forgets the run and its tokens (a saved run is being shown instead).
     void forgetRun();
 
+    // Takes a run up again for its follow-up actions (actions()), with tokens the person gives (a
+    // saved run keeps none): the new steps join `run`, a saved record, and it is saved again after
+    // each; with an empty `run`, they make a new run under `profile`. False (and `error`) when a
+    // flow is running or the TLS settings cannot be used.
+    [[nodiscard]] bool resume(const ClientConfig &config, const TokenSet &tokens, RunRecord run,
+                              const QString &profile, QString *error);
+
     // The built-in sandbox, started on first use; null (and `error`) when it cannot start.
     SandboxProvider *startSandbox(QString *error);
     SandboxProvider *sandbox() const { return m_sandbox; }
@@ -115,9 +122,10 @@ private:
     TokenActions *m_actions;
     SandboxProvider *m_sandbox = nullptr;
     std::unique_ptr<RunHistory> m_history;
-    QThreadPool m_historyWriter; // one run after the other: the newest save of a run stays
-    RunRecord m_record;          // empty id: nothing to save
-    bool m_recording = false;    // between start() and forgetRun() or the next start()
+    QThreadPool m_historyWriter;  // one run after the other: the newest save of a run stays
+    RunRecord m_record;           // empty id: nothing to save
+    bool m_recording = false;     // between start() and forgetRun() or the next start()
+    bool m_followUpsOnly = false; // a run resume() made: its actions make its outcome
     DiagnosisHints m_hints;
     std::optional<ProviderMetadata> m_metadata;
 };

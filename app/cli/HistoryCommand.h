@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStringList>
+
+namespace workbench::HistoryCommand {
+
+// `oauth-workbench-cli history`: the saved runs, newest first (id, start, profile, grant,
+// outcome), as the window's history lists them; the ids are what `--run` takes.
+int run(const QStringList &arguments);
+
+} // namespace workbench::HistoryCommand
