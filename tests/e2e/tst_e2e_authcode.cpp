@@ -10,6 +10,7 @@
 #include "core/tokens/TokenActions.h"
 
 #include "E2eEnvironment.h"
+#include "TestHttp.h"
 #include "TokenActionsTest.h"
 
 #include <QFile>
@@ -93,14 +94,20 @@ class TestE2eAuthorizationCode : public QObject
         return config;
     }
 
-    Run runFlow(const ClientConfig &config)
+    // `beforeBrowser`, when given, runs with the redirect URI once the flow listens, before the
+    // browser opens the authorization URL.
+    Run runFlow(const ClientConfig &config,
+                const std::function<void(const QUrl &)> &beforeBrowser = {})
     {
         Run run;
         ExchangeClient client;
         AuthorizationCodeFlow flow(&client);
         QProcess browser;
-        connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, this,
-                [&](const QUrl &url) { m_env.openInBrowser(browser, url); });
+        connect(&flow, &AuthorizationCodeFlow::authorizationUrlReady, this, [&](const QUrl &url) {
+            if (beforeBrowser)
+                beforeBrowser(flow.redirectUri());
+            m_env.openInBrowser(browser, url);
+        });
         connect(&flow, &AuthorizationCodeFlow::redirectCaptured, this,
                 [&](const CapturedRedirect &redirect) { run.redirects << redirect; });
         QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
@@ -415,6 +422,39 @@ private slots:
     }
 
     // RFC 9207: a redirect whose iss is not the issuer the flow started with is not redeemed.
+    // A forged request reaches the callback before the browser (any local process, or a page
+    // that finds the port, can send one): it is refused with a page and recorded, and the real
+    // redirect from the provider then completes the flow.
+    void forgedCallbackDoesNotEndTheFlow()
+    {
+        const ClientConfig config =
+            configFor("confidentialBasic", ClientAuthMethod::ClientSecretBasic, true);
+        QByteArray refusedPage;
+        const Run run = runFlow(config, [&](const QUrl &redirectUri) {
+            refusedPage = testhttp::roundTrip(quint16(redirectUri.port()),
+                                              "GET " + redirectUri.path().toLatin1() +
+                                                  "?code=forged&state=forged HTTP/1.1\r\n"
+                                                  "Host: 127.0.0.1\r\n\r\n");
+        });
+        QVERIFY2(refusedPage.startsWith("HTTP/1.1 400"), refusedPage.constData());
+        QVERIFY(refusedPage.contains("Request refused"));
+        QVERIFY2(run.outcome.succeeded(),
+                 qPrintable(run.outcome.summary + "\n" + run.outcome.details.join("\n")));
+        QCOMPARE(run.browser.value("outcome").toString(), QStringLiteral("ok"));
+
+        // The navigation, the refused request, the real callback, the token request.
+        QCOMPARE(run.exchanges.size(), 4);
+        QVERIFY2(run.exchanges.at(1).label.startsWith("Refused on the callback"),
+                 qPrintable(run.exchanges.at(1).label));
+        QVERIFY(run.exchanges.at(1).rawRequest().contains("state=forged"));
+        QCOMPARE(run.exchanges.at(1).status, 400);
+        QCOMPARE(run.redirects.size(), 2);
+        QCOMPARE(run.redirects.last().stateCheck, CapturedRedirect::StateCheck::Matched);
+        const FormFields sent = FormEncoding::decode(run.exchanges.at(3).request.body);
+        const QString code = FormEncoding::value(sent, "code");
+        QVERIFY(!code.isEmpty() && code != QLatin1String("forged"));
+    }
+
     void issuerMismatchIsCaughtAsMixUp()
     {
         ClientConfig config = discoveredConfigFor("public", ClientAuthMethod::None);

@@ -35,11 +35,12 @@ class TestAuthorizationCodeFlow : public QObject
     }
 
     // Plays the browser: follows the authorization URL's redirect_uri with these parameters.
-    static void redirectWith(AuthorizationCodeFlow &flow, const QByteArray &query)
+    // The listener's answer (status line, headers and page).
+    static QByteArray redirectWith(AuthorizationCodeFlow &flow, const QByteArray &query)
     {
         const QUrl redirect = flow.redirectUri();
-        roundTrip(quint16(redirect.port()),
-                  "GET " + redirect.path().toLatin1() + "?" + query + " HTTP/1.1\r\n\r\n");
+        return roundTrip(quint16(redirect.port()),
+                         "GET " + redirect.path().toLatin1() + "?" + query + " HTTP/1.1\r\n\r\n");
     }
 
     static FlowOutcome waitForOutcome(QSignalSpy &finished)
@@ -196,6 +197,72 @@ private slots:
         QVERIFY(!flow.listener()->isListening());
     }
 
+    // Requests on the callback that cannot be this flow's response (any local process, or a
+    // page in the browser that finds the port, can send them): each is refused with a page and
+    // recorded, and the flow waits on; the real redirect then completes it.
+    void forgedCallbacksAreRefusedAndTheFlowWaitsOn()
+    {
+        CannedServer server(jsonResponse(200, "{\"access_token\":\"at\"}"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QSignalSpy warnings(&flow, &AuthorizationCodeFlow::warningRaised);
+        QVERIFY(flow.start(configFor(server)));
+        const QByteArray state = flow.state();
+        const QList<QByteArray> forged{"code=forged&state=forged", "code=forged",
+                                       "error=access_denied&state=other",
+                                       "code=forged&state=" + state + "&state=" + state};
+        for (const QByteArray &query : forged) {
+            const QByteArray page = redirectWith(flow, query);
+            QVERIFY2(page.startsWith("HTTP/1.1 400"), page.constData());
+            QVERIFY(page.contains("Request refused"));
+            QVERIFY(page.contains("keeps waiting for the real redirect"));
+        }
+        QVERIFY(finished.isEmpty());
+        QVERIFY(flow.isRunning());
+        QVERIFY(flow.listener()->isListening());
+        QCOMPARE(warnings.size(), forged.size());
+        QCOMPARE(flow.exchanges().size(), 1 + forged.size());
+        for (qsizetype i = 1; i <= forged.size(); ++i)
+            QVERIFY2(flow.exchanges().at(i).label.startsWith("Refused on the callback"),
+                     qPrintable(flow.exchanges().at(i).label));
+        QVERIFY(flow.exchanges().at(4).label.contains("\"state\" appears more than once"));
+        // Refused requests are not the flow's response: not even the forged access_denied is
+        // diagnosed as the flow's error.
+        for (qsizetype i = 1; i <= forged.size(); ++i)
+            QVERIFY(!Diagnoser().diagnose(flow.exchanges(), i).has_value());
+
+        redirectWith(flow, "code=the-code&state=" + state);
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary));
+        QCOMPARE(server.requests.size(), 1);
+        const FormFields sent = FormEncoding::decode(flow.exchanges().last().request.body);
+        QCOMPARE(FormEncoding::value(sent, "code"), QStringLiteral("the-code"));
+    }
+
+    // Only refused requests and no real redirect: at the timeout the flow says what arrived (a
+    // server that returns another state, or none), not just that it timed out.
+    void onlyRefusedCallbacksEndAsAStateFailure()
+    {
+        CannedServer server(jsonResponse(200, "{\"access_token\":\"at\"}"));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        TestClock clock;
+        const ScopedClock inPlace(clock);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        QVERIFY(flow.start(configFor(server)));
+        redirectWith(flow, "code=c&state=not-ours");
+        QVERIFY(finished.isEmpty());
+        clock.advance(flow.config().redirectWaitSeconds);
+        const FlowOutcome outcome = waitForOutcome(finished);
+        QCOMPARE(FlowOutcome::resultName(outcome.result),
+                 FlowOutcome::resultName(FlowOutcome::Result::StateCheckFailed));
+        QVERIFY2(outcome.summary.contains("1 request(s) on the callback were refused"),
+                 qPrintable(outcome.summary));
+        QVERIFY(outcome.details.first().contains("does NOT match"));
+        QVERIFY(server.requests.isEmpty());
+    }
+
     void outcomes_data()
     {
         QTest::addColumn<QByteArray>("tokenResponse");
@@ -203,10 +270,6 @@ private slots:
         QTest::addColumn<int>("result");
         QTest::addColumn<int>("exchanges");
         const QByteArray ok = jsonResponse(200, "{\"access_token\":\"at\"}");
-        QTest::newRow("wrong state") << ok << QByteArray("code=c&state=forged")
-                                     << int(FlowOutcome::Result::StateCheckFailed) << 2;
-        QTest::newRow("missing state")
-            << ok << QByteArray("code=c") << int(FlowOutcome::Result::StateCheckFailed) << 2;
         QTest::newRow("error on redirect")
             << ok << QByteArray("error=access_denied&error_description=no&state=STATE")
             << int(FlowOutcome::Result::AuthorizationError) << 2;

@@ -109,8 +109,12 @@ private slots:
         listener.setExpectedState(expected);
         QSignalSpy captured(&listener, &LoopbackListener::redirectCaptured);
         const QByteArray response = roundTrip(listener.port(), get("/callback?" + query));
-        QCOMPARE(statusOf(response), 200);
+        // What cannot be the response is refused (the flow waits on).
+        const bool refused = check == int(CapturedRedirect::StateCheck::Mismatched) ||
+                             check == int(CapturedRedirect::StateCheck::Missing);
+        QCOMPARE(statusOf(response), refused ? 400 : 200);
         QVERIFY2(response.contains(page), response.constData());
+        QCOMPARE(response.contains("Request refused"), refused);
         QCOMPARE(captured.size(), 1);
         const auto redirect = captured.first().first().value<CapturedRedirect>();
         QCOMPARE(int(redirect.stateCheck), check);

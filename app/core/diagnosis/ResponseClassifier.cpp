@@ -560,6 +560,12 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
 ErrorSignal classify(const HttpExchange &exchange)
 {
     const bool waitFailed = exchange.transport != HttpExchange::Transport::Ok;
+    // A request the loopback listener refused (another state, none, repeated parameters: see
+    // CapturedRedirect::refusalReason) was not the flow's response: whatever it carries, an
+    // error included, says nothing about this flow.
+    if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !waitFailed &&
+        exchange.status == 400)
+        return {};
     if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !exchange.request.url.isEmpty() &&
         !waitFailed) {
         ErrorSignal signal;

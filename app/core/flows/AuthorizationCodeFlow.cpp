@@ -47,6 +47,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     m_code.clear();
     m_exchanges.clear();
     m_timedOut = false;
+    m_refused.clear();
     m_pkce.reset();
     m_authorizationUrl.clear();
 
@@ -77,7 +78,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
         return false;
     }
     connect(m_listener, &LoopbackListener::redirectCaptured, this,
-            &AuthorizationCodeFlow::onRedirect);
+            &AuthorizationCodeFlow::onCallback);
     connect(m_listener, &LoopbackListener::requestRejected, this,
             &AuthorizationCodeFlow::requestRejected);
 
@@ -215,8 +216,22 @@ void AuthorizationCodeFlow::onWaitTick()
     wait.networkError = QStringLiteral("No request arrived on %1 within %2 s.")
                             .arg(m_redirectUri.toString())
                             .arg(limit);
-    record(wait);
     m_timedOut = true;
+    if (!m_refused.isEmpty()) {
+        // Only refused requests came: the likelier story is a server that returns another (or
+        // no) state than was sent, which the person should see as such.
+        const CapturedRedirect &last = m_refused.last();
+        finish({FlowOutcome::Result::StateCheckFailed,
+                QStringLiteral("No usable redirect came back within %1 s: %2 request(s) on the "
+                               "callback were refused.")
+                    .arg(limit)
+                    .arg(m_refused.size()),
+                {last.refusalReason(),
+                 QStringLiteral("Raw request:\n") + QString::fromUtf8(last.rawRequest)},
+                {}});
+        return;
+    }
+    record(wait);
     finish({FlowOutcome::Result::TimedOut,
             QStringLiteral("Timed out after %1 s: no redirect came back to %2.")
                 .arg(limit)
@@ -316,6 +331,25 @@ void AuthorizationCodeFlow::cancel()
     m_verifier->cancel();
     disconnect(m_verifierRecording);
     finish({FlowOutcome::Result::Cancelled, QStringLiteral("The flow was cancelled."), {}, {}});
+}
+
+void AuthorizationCodeFlow::onCallback(const CapturedRedirect &redirect)
+{
+    const QString refusal = redirect.refusalReason();
+    if (m_stage != Stage::WaitingForRedirect || refusal.isEmpty()) {
+        onRedirect(redirect);
+        return;
+    }
+    // Any local process, or a web page that finds the port, can send this: it must not end the
+    // person's flow. Recorded as refused; the wait goes on for the real redirect.
+    HttpExchange refused = redirect.exchange;
+    refused.label = QStringLiteral("Refused on the callback: %1").arg(refusal);
+    record(refused);
+    emit redirectCaptured(redirect);
+    m_refused << redirect;
+    emit warningRaised(QStringLiteral("A request on the callback was refused (%1); still waiting "
+                                      "for the real redirect.")
+                           .arg(refusal));
 }
 
 void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)

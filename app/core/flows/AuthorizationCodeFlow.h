@@ -77,6 +77,9 @@ private:
     void pushRequest(const FormFields &parameters);
     void openBrowserAt(const QUrl &url);
     void onRedirect(const CapturedRedirect &redirect);
+    // A request on the callback: refused when it cannot be this flow's response (the wait goes
+    // on), else the redirect.
+    void onCallback(const CapturedRedirect &redirect);
     void onWaitTick();
     // RFC 9207: a mix-up when iss differs from our issuer, or is missing though promised.
     std::optional<FlowOutcome> checkIssuer(const CapturedRedirect &redirect);
@@ -106,6 +109,8 @@ private:
     QTimer *m_waitTimer;
     QDateTime m_waitStartedAt; // by the core's clock, so tests can let the wait run out
     bool m_timedOut = false;
+    // Callbacks refused while waiting: if no real redirect comes, the last says what arrived.
+    QList<CapturedRedirect> m_refused;
     QSet<QByteArray> m_usedStates; // every state and nonce this flow object has sent
     QSet<QByteArray> m_usedNonces;
 };

@@ -1,5 +1,7 @@
 #include "core/listener/CapturedRedirect.h"
 
+#include <QSet>
+
 namespace workbench {
 
 QString CapturedRedirect::modeName(ResponseMode mode)
@@ -42,6 +44,26 @@ CapturedRedirect::StateCheck CapturedRedirect::checkState(const FormFields &para
     for (qsizetype i = 0; same && i < received.size(); ++i)
         diff |= static_cast<unsigned char>(received.at(i) ^ expected.at(i));
     return same && diff == 0 ? StateCheck::Matched : StateCheck::Mismatched;
+}
+
+QString CapturedRedirect::repeatedParameter(const FormFields &parameters)
+{
+    QSet<QString> seen;
+    for (const auto &[name, value] : parameters) {
+        if (seen.contains(name))
+            return name;
+        seen.insert(name);
+    }
+    return {};
+}
+
+QString CapturedRedirect::refusalReason() const
+{
+    if (const QString repeated = repeatedParameter(parameters); !repeated.isEmpty())
+        return QStringLiteral("the parameter \"%1\" appears more than once").arg(repeated);
+    if (!stateAccepted())
+        return stateCheckDescription(stateCheck);
+    return {};
 }
 
 QString CapturedRedirect::stateCheckDescription(StateCheck check)

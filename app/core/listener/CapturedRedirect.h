@@ -37,6 +37,12 @@ struct CapturedRedirect
     static QString stateCheckDescription(StateCheck check);
     // How the state among these parameters compares with the one sent (in constant time).
     static StateCheck checkState(const FormFields &parameters, const QByteArray &expected);
+    // The first parameter that appears more than once, or empty. A response must not repeat its
+    // parameters (RFC 6749 section 3.1): which of two states or codes would count?
+    static QString repeatedParameter(const FormFields &parameters);
+    // Why this callback cannot be this flow's response and must be refused (another state, no
+    // state although one was sent, a repeated parameter); empty when it can be used.
+    QString refusalReason() const;
 };
 
 // A connection the listener refused: garbage, oversized, too slow, or not the callback.

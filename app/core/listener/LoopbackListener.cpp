@@ -406,7 +406,8 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     QString outcome;
     QString title;
     QString message;
-    if (redirect.isError()) {
+    int status = 200;
+    if (redirect.isError() && redirect.refusalReason().isEmpty()) {
         outcome = QStringLiteral("error");
         title = QStringLiteral("The authorization server returned an error");
         message = redirect.value(QStringLiteral("error"));
@@ -414,11 +415,16 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
         if (!description.isEmpty())
             message += QStringLiteral(": ") + description;
         message += QStringLiteral(". OAuth Workbench shows what it means and how to fix it.");
-    } else if (!redirect.stateAccepted()) {
+    } else if (const QString refusal = redirect.refusalReason(); !refusal.isEmpty()) {
+        // Any local process, or a page in the browser that finds the port, can send this: it
+        // is refused, and the flow waits on for the real redirect.
+        status = 400;
         outcome = QStringLiteral("warning");
-        title = QStringLiteral("State check failed");
-        message = CapturedRedirect::stateCheckDescription(redirect.stateCheck) +
-                  QStringLiteral(". The app did not use this response.");
+        title = QStringLiteral("Request refused");
+        message = QStringLiteral("This request is not the response the app is waiting for: %1. "
+                                 "It was not used; OAuth Workbench keeps waiting for the "
+                                 "real redirect.")
+                      .arg(refusal);
     } else if (redirect.has(QStringLiteral("code")) ||
                redirect.has(QStringLiteral("access_token")) ||
                redirect.has(QStringLiteral("id_token"))) {
@@ -431,7 +437,7 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
         message = QStringLiteral("The redirect carried neither a code nor an error.");
     }
     const ListenerPages::Response response = ListenerPages::page(
-        200, "text/html; charset=utf-8", ListenerPages::resultPage(outcome, title, message));
+        status, "text/html; charset=utf-8", ListenerPages::resultPage(outcome, title, message));
 
     HttpExchange &exchange = redirect.exchange;
     exchange.kind = HttpExchange::Kind::LoopbackCallback;
