@@ -1,9 +1,14 @@
+#include "core/export/ExchangeExport.h"
+#include "core/export/Redaction.h"
 #include "core/listener/LoopbackListener.h"
+#include "core/storage/RunHistory.h"
 
+#include "FileScan.h"
 #include "TestHttp.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace workbench;
@@ -120,6 +125,45 @@ private slots:
         QCOMPARE(int(redirect.stateCheck), check);
         QCOMPARE(redirect.value("code"), QStringLiteral("c"));
         QCOMPARE(redirect.rawRequest, get("/callback?" + query));
+    }
+
+    // The browser sends its cookies for 127.0.0.1 with the callback: another local application's
+    // session (cookies are not scoped by port). They are masked on screen until revealed, and
+    // never reach the history or a HAR export.
+    void callbackCookiesAreTreatedAsSecrets()
+    {
+        LoopbackListener listener;
+        QVERIFY(listener.listen());
+        listener.setExpectedState("s1");
+        QSignalSpy captured(&listener, &LoopbackListener::redirectCaptured);
+        const QByteArray cookie = "sid=other-apps-session-7f3a; theme=dark";
+        roundTrip(listener.port(), "GET /callback?code=c&state=s1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                   "Cookie: " +
+                                       cookie + "\r\n\r\n");
+        QCOMPARE(captured.size(), 1);
+        const HttpExchange callback = captured.first().first().value<CapturedRedirect>().exchange;
+        QVERIFY(callback.wireRequest.contains(cookie)); // recorded as it arrived
+
+        // On screen: masked, with a marker the app can show again.
+        const HttpExchange masked = Redaction::redact({callback}, Redaction::Style::Masked).first();
+        QVERIFY(!masked.wireRequest.contains("other-apps-session"));
+        QVERIFY(masked.wireRequest.contains("Cookie: " +
+                                            Redaction::marker(cookie, Redaction::Style::Masked)));
+        for (const auto &[name, value] : masked.request.headers)
+            QVERIFY2(!value.contains("other-apps-session"), name.constData());
+
+        // History and HAR: gone.
+        QTemporaryDir dir;
+        RunRecord run;
+        run.startedAt = QDateTime::currentDateTimeUtc();
+        run.id = RunHistory::newId(run.startedAt);
+        run.exchanges = {callback};
+        QVERIFY(RunHistory(dir.path()).save(run).isEmpty());
+        QVERIFY(filescan::filesContaining(dir.path(), "other-apps-session").isEmpty());
+        QVERIFY(!filescan::filesContaining(dir.path(), "REDACTED:").isEmpty());
+        const QByteArray har = ExchangeExport::har({callback});
+        QVERIFY(!har.contains("other-apps-session"));
+        QVERIFY(har.contains("REDACTED:"));
     }
 
     void capturedExchangeIsComplete()

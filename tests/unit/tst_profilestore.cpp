@@ -2,6 +2,7 @@
 // file is kept aside, never lost; import and export.
 #include "core/storage/ProfileStore.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -145,6 +146,34 @@ private slots:
         for (const Profile &profile : again.profiles())
             names << profile.name;
         QCOMPARE(names, (QStringList{"Copy of A", "A", "A (2)"}));
+    }
+
+    // The profiles name servers and clients: the file is the owner's only (0600), in a folder
+    // that is too (0700), and a file an older version left readable to others is closed on save.
+    void filesAreTheOwnersOnly()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("config/app");
+        ProfileStore store(folder);
+        QVERIFY(store.load().isEmpty());
+        store.add(Profile::create("Work", sampleConfig()));
+        QVERIFY(store.save().isEmpty());
+        QCOMPARE(QFileInfo(store.filePath()).permissions() & 0x0FFF,
+                 QFile::ReadUser | QFile::WriteUser); // 0600 (User: the bits after the owner's)
+        QCOMPARE(QFileInfo(folder).permissions() & 0x0FFF,
+                 QFile::ReadUser | QFile::WriteUser | QFile::ExeUser); // 0700
+
+        QVERIFY(QFile::setPermissions(store.filePath(), QFile::ReadOwner | QFile::WriteOwner |
+                                                            QFile::ReadGroup | QFile::ReadOther));
+        QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner |
+                                                  QFile::ExeOwner | QFile::ReadOther |
+                                                  QFile::ExeOther));
+        QVERIFY(store.save().isEmpty());
+        QCOMPARE(QFileInfo(store.filePath()).permissions() &
+                     (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
+        QCOMPARE(QFileInfo(folder).permissions() & (QFile::ReadOther | QFile::ExeOther),
+                 QFile::Permissions());
     }
 
     void unreadableFileIsKeptAside_data()

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -126,6 +127,24 @@ private slots:
               QByteArray("Y2xpZW50OnMzY3IzdC1zZWNyZXQ=")})
             QVERIFY2(filescan::filesContaining(dir.path(), secret).isEmpty(), secret.constData());
         QVERIFY(!filescan::filesContaining(dir.path(), "REDACTED:").isEmpty());
+    }
+
+    // Redacted runs still name servers, client ids, claims and timings: each file is the
+    // owner's only (0600), in a folder that is too (0700).
+    void filesAreTheOwnersOnly()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("data/history");
+        RunHistory history(folder);
+        const RunRecord run = sampleRun(QDateTime::currentDateTimeUtc());
+        QVERIFY(history.save(run).isEmpty());
+        const QStringList files = QDir(folder).entryList(QDir::Files);
+        QCOMPARE(files.size(), 1);
+        const QFileInfo file(QDir(folder).filePath(files.first()));
+        QCOMPARE(file.permissions() & 0x0FFF,
+                 QFile::ReadUser | QFile::WriteUser); // 0600 (User: the bits after the owner's)
+        QCOMPARE(QFileInfo(folder).permissions() & 0x0FFF,
+                 QFile::ReadUser | QFile::WriteUser | QFile::ExeUser); // 0700
     }
 
     // On screen the same secrets are masked, not redacted: MASKED: with the same hash, in one

@@ -1,4 +1,5 @@
 #include "core/storage/ProfileStore.h"
+#include "core/storage/PrivateFiles.h"
 #include "core/util/Clock.h"
 
 #include <QDateTime>
@@ -77,6 +78,7 @@ QString ProfileStore::load()
     const QString aside = filePath() + QStringLiteral(".unreadable-") +
                           Clock::utcNow().toString(QStringLiteral("yyyyMMddHHmmss"));
     QFile::copy(filePath(), aside);
+    PrivateFiles::restrict(aside);
     qCWarning(lcStorage) << "profiles file problem:" << problem << "- a copy is at" << aside;
     return QStringLiteral("%1: %2. A copy of the file was kept as %3.")
         .arg(filePath(), problem, aside);
@@ -84,7 +86,7 @@ QString ProfileStore::load()
 
 QString ProfileStore::save() const
 {
-    if (!QDir().mkpath(m_directory))
+    if (!PrivateFiles::makeFolder(m_directory))
         return QStringLiteral("cannot create %1").arg(m_directory);
     QJsonArray profiles;
     for (const Profile &profile : m_profiles)
@@ -96,9 +98,11 @@ QString ProfileStore::save() const
     QSaveFile file(filePath());
     if (!file.open(QIODevice::WriteOnly))
         return file.errorString();
+    file.setPermissions(PrivateFiles::kFile); // before anything is written
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit())
         return file.errorString();
+    PrivateFiles::restrict(filePath());
     return {};
 }
 

@@ -1,6 +1,7 @@
 #include "core/storage/RunHistory.h"
 
 #include "core/export/Redaction.h"
+#include "core/storage/PrivateFiles.h"
 #include "core/util/SecureRandom.h"
 
 #include <QDir>
@@ -176,7 +177,7 @@ QString RunHistory::save(const RunRecord &run)
 {
     if (!validId(run.id))
         return QStringLiteral("Not a run id: %1").arg(run.id);
-    if (!QDir().mkpath(m_directory))
+    if (!PrivateFiles::makeFolder(m_directory))
         return QStringLiteral("The history folder %1 cannot be made.").arg(m_directory);
     // Redacted here, whatever the caller passed: the disk never sees a secret.
     QJsonArray exchanges;
@@ -185,12 +186,14 @@ QString RunHistory::save(const RunRecord &run)
     QSaveFile file(pathOf(run.id));
     if (!file.open(QIODevice::WriteOnly))
         return file.errorString();
+    file.setPermissions(PrivateFiles::kFile); // before anything is written
     file.write(QJsonDocument(summaryToJson(run)).toJson(QJsonDocument::Compact));
     file.write("\n");
     file.write(QJsonDocument(exchanges).toJson(QJsonDocument::Compact));
     file.write("\n");
     if (!file.commit())
         return file.errorString();
+    PrivateFiles::restrict(pathOf(run.id));
     forgetOldest();
     return {};
 }
