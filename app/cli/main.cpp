@@ -1,4 +1,5 @@
 #include "cli/CommandLine.h"
+#include "core/storage/LegacyLocations.h"
 #include "core/util/AppIdentity.h"
 
 #include <QCoreApplication>
@@ -7,5 +8,6 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     workbench::setApplicationIdentity();
+    workbench::LegacyLocations::moveToCurrent();
     return workbench::CommandLine::run(QCoreApplication::arguments());
 }

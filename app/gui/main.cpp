@@ -1,4 +1,5 @@
 #include "cli/CommandLine.h"
+#include "core/storage/LegacyLocations.h"
 #include "core/util/AppIdentity.h"
 #include "gui/FirstPaintExit.h"
 #include "ui/AppIcon.h"
@@ -29,11 +30,15 @@ int main(int argc, char *argv[])
     if (workbench::CommandLine::handles(arguments)) {
         QCoreApplication app(argc, argv);
         workbench::setApplicationIdentity();
+        workbench::LegacyLocations::moveToCurrent();
         return workbench::CommandLine::run(QCoreApplication::arguments());
     }
 
     QApplication app(argc, argv);
     workbench::setApplicationIdentity();
+    QApplication::setApplicationDisplayName(QStringLiteral("OAuth Workbench"));
+    for (const QString &line : workbench::LegacyLocations::moveToCurrent())
+        qInfo("%s", qPrintable(line));
     QApplication::setDesktopFileName(QStringLiteral("oauth-workbench"));
     QApplication::setWindowIcon(workbench::applicationIcon());
 

@@ -74,11 +74,11 @@ private slots:
         config.scope = QStringLiteral("api");
         m_profile = Profile::create(QStringLiteral("Sandbox service"), config.withoutSecrets());
         m_profile.rememberedSecrets = {QStringLiteral("client_secret")};
-        ProfileStore store(m_config.filePath("OAuth Workbench/OAuth Workbench"));
+        ProfileStore store(m_config.filePath("oauth-workbench"));
         QVERIFY(store.load().isEmpty());
         store.add(m_profile);
         QVERIFY(store.save().isEmpty());
-        QVERIFY(QFile::exists(m_config.filePath("OAuth Workbench/OAuth Workbench/profiles.json")));
+        QVERIFY(QFile::exists(m_config.filePath("oauth-workbench/profiles.json")));
         QFile saved(store.filePath());
         QVERIFY(saved.open(QIODevice::ReadOnly));
         QVERIFY(!saved.readAll().contains(SandboxProvider::kConfidentialSecret));
@@ -142,7 +142,7 @@ private slots:
         Profile profile = Profile::create(QStringLiteral("Sandbox user"), config.withoutSecrets());
         profile.rememberedSecrets = {QStringLiteral("client_secret"),
                                      QStringLiteral("refresh_token")};
-        ProfileStore store(m_config.filePath("OAuth Workbench/OAuth Workbench"));
+        ProfileStore store(m_config.filePath("oauth-workbench"));
         if (!store.load().isEmpty())
             return {};
         store.add(profile);
@@ -187,7 +187,7 @@ private slots:
 
         // The run was saved; userinfo on it refreshes first (no access token is kept) and
         // joins it.
-        RunHistory history(m_config.filePath("data/OAuth Workbench/OAuth Workbench/history"));
+        RunHistory history(m_config.filePath("data/oauth-workbench/history"));
         const QList<RunRecord> runs = history.list();
         QCOMPARE(runs.size(), 1);
         QCOMPARE(runs.first().profile, QStringLiteral("Sandbox user"));

@@ -1,9 +1,14 @@
 // ProfileStore: profiles kept as readable JSON without secrets; every operation; an unreadable
 // file is kept aside, never lost; import and export.
+#include "core/storage/LegacyLocations.h"
 #include "core/storage/ProfileStore.h"
+#include "core/storage/RunHistory.h"
+#include "core/util/AppIdentity.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -174,6 +179,58 @@ private slots:
                  QFile::Permissions());
         QCOMPARE(QFileInfo(folder).permissions() & (QFile::ReadOther | QFile::ExeOther),
                  QFile::Permissions());
+    }
+
+    // The folders of versions up to 0.1 (organization and application both "OAuth Workbench")
+    // move, once, to ~/.config/oauth-workbench and ~/.local/share/oauth-workbench, where the
+    // stores then find them; what the new place already has is not overwritten.
+    void legacyFoldersMoveOnce()
+    {
+        QTemporaryDir home;
+        qputenv("XDG_CONFIG_HOME", home.filePath("config").toUtf8());
+        qputenv("XDG_DATA_HOME", home.filePath("data").toUtf8());
+        const QString oldName = QCoreApplication::applicationName();
+        const auto restore = qScopeGuard([&] {
+            qunsetenv("XDG_CONFIG_HOME");
+            qunsetenv("XDG_DATA_HOME");
+            QCoreApplication::setApplicationName(oldName);
+        });
+        setApplicationIdentity();
+        QCOMPARE(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation),
+                 home.filePath("config/oauth-workbench"));
+        QCOMPARE(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation),
+                 home.filePath("data/oauth-workbench"));
+
+        // What an older version left.
+        ProfileStore old(home.filePath("config/OAuth Workbench/OAuth Workbench"));
+        QVERIFY(old.load().isEmpty());
+        old.add(Profile::create("Work", sampleConfig()));
+        QVERIFY(old.save().isEmpty());
+        RunRecord run;
+        run.startedAt = QDateTime::currentDateTimeUtc();
+        run.id = RunHistory::newId(run.startedAt);
+        run.profile = QStringLiteral("Work");
+        QVERIFY(RunHistory(home.filePath("data/OAuth Workbench/OAuth Workbench/history"))
+                    .save(run)
+                    .isEmpty());
+
+        const QStringList moved = LegacyLocations::moveToCurrent();
+        QCOMPARE(moved.size(), 2);
+        ProfileStore store; // the default place
+        QVERIFY(store.load().isEmpty());
+        QCOMPARE(store.profiles().size(), 1);
+        QCOMPARE(store.profiles().first().name, QStringLiteral("Work"));
+        QCOMPARE(RunHistory().list().size(), 1);
+        QVERIFY(!QDir(home.filePath("config/OAuth Workbench")).exists());
+        QVERIFY(!QDir(home.filePath("data/OAuth Workbench")).exists());
+        QVERIFY(LegacyLocations::moveToCurrent().isEmpty()); // once
+
+        // An old file beside a new one: the new one stays, the old is left where it was.
+        QVERIFY(old.save().isEmpty());
+        const QStringList kept = LegacyLocations::moveToCurrent();
+        QCOMPARE(kept.size(), 1);
+        QVERIFY2(kept.first().startsWith("kept "), qPrintable(kept.first()));
+        QVERIFY(QFile::exists(old.filePath()));
     }
 
     void unreadableFileIsKeptAside_data()

@@ -5,11 +5,13 @@
 namespace workbench {
 
 // The names the window and the command line both go by, so they find the same profiles
-// (AppConfigLocation), history (AppDataLocation) and keychain entries.
+// (AppConfigLocation: ~/.config/oauth-workbench), history (AppDataLocation:
+// ~/.local/share/oauth-workbench) and keychain entries (SecretStore's service). No organization
+// name: Qt would put a folder of that name above the application's.
 inline void setApplicationIdentity()
 {
-    QCoreApplication::setApplicationName(QStringLiteral("OAuth Workbench"));
-    QCoreApplication::setOrganizationName(QStringLiteral("OAuth Workbench"));
+    QCoreApplication::setApplicationName(QStringLiteral("oauth-workbench"));
+    QCoreApplication::setOrganizationName(QString());
     QCoreApplication::setApplicationVersion(QStringLiteral(WORKBENCH_VERSION));
 }
 
