@@ -87,11 +87,12 @@ void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange>
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
-        out() << "\n" << (outcome.succeeded ? "OK: " : "FAILED: ") << outcome.summary << "\n";
+        out() << "\n"
+              << (outcome.succeeded ? "OK: " : "FAILED: ") << shown(outcome.summary) << "\n";
         for (const QString &detail : outcome.details)
-            out() << "  " << detail << "\n";
+            out() << "  " << shown(detail) << "\n";
         if (diagnosis)
-            out() << "\n=== Diagnosis ===\n" << diagnosis->toText();
+            out() << "\n=== Diagnosis ===\n" << shown(diagnosis->toText());
     }
     out().flush();
 }

@@ -1,12 +1,14 @@
 #include "cli/CliOutput.h"
 
 #include "core/diagnosis/Diagnoser.h"
+#include "core/export/Redaction.h"
 #include "core/http/BodyFormatter.h"
 
 #include <QCommandLineParser>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 
 namespace workbench::CommandLine {
 
@@ -53,8 +55,43 @@ QJsonObject exchangeToJson(const HttpExchange &exchange)
     return object;
 }
 
-void printExchange(const HttpExchange &exchange)
+namespace {
+struct Masking
 {
+    bool reveal = false;
+    QSet<QByteArray> secrets; // of every exchange printed so far
+    QList<QByteArray> ordered;
+};
+Masking &masking()
+{
+    static Masking state;
+    return state;
+}
+} // namespace
+
+void revealSecrets(bool reveal)
+{
+    masking().reveal = reveal;
+}
+
+QString shown(const QString &text)
+{
+    if (masking().reveal)
+        return text;
+    return Redaction::redactText(text, masking().ordered, Redaction::Style::Masked);
+}
+
+void printExchange(const HttpExchange &recorded)
+{
+    HttpExchange exchange = recorded;
+    if (!masking().reveal) {
+        // A code seen on the callback is masked in the token request too, with the same marker.
+        const qsizetype known = masking().secrets.size();
+        masking().secrets.unite(Redaction::secretsIn({recorded}));
+        if (masking().secrets.size() != known)
+            masking().ordered = Redaction::inReplacementOrder(masking().secrets);
+        exchange = Redaction::redactWith(recorded, masking().ordered, Redaction::Style::Masked);
+    }
     out() << "\n=== " << exchange.label << " ===\n" << QString::fromUtf8(exchange.rawRequest());
     if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
         out() << "\n";
@@ -100,6 +137,7 @@ QString secretFromEnvironment(const QString &variable, QString *value)
 
 QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config) const
 {
+    revealSecrets(parser.isSet(reveal));
     // Only what is given: a profile's values stay where no option replaces them. (Without a
     // profile the defaults are the options' own.)
     if (parser.isSet(tokenEndpoint))
@@ -170,17 +208,18 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
-        out() << "\n" << (outcome.succeeded() ? "OK: " : "FAILED: ") << outcome.summary << "\n";
+        out() << "\n"
+              << (outcome.succeeded() ? "OK: " : "FAILED: ") << shown(outcome.summary) << "\n";
         for (const QString &detail : outcome.details)
-            out() << "  " << detail << "\n";
+            out() << "  " << shown(detail) << "\n";
         if (!outcome.idTokenChecks.isEmpty())
             out() << "ID token checks:\n";
         for (const TokenCheck &check : outcome.idTokenChecks)
             out() << QStringLiteral("  %1 %2: %3\n")
                          .arg(TokenCheck::statusName(check.status), -8)
-                         .arg(check.name, check.detail);
+                         .arg(check.name, shown(check.detail));
         if (diagnosis)
-            out() << "\n=== Diagnosis ===\n" << diagnosis->toText();
+            out() << "\n=== Diagnosis ===\n" << shown(diagnosis->toText());
     }
     out().flush();
 }

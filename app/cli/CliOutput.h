@@ -24,7 +24,13 @@ int usageError(const QString &message, const QString &command = QStringLiteral("
 // --help, 2 after a usage error; nothing when it goes on.
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
                                   const QString &command);
-// One exchange, raw request and response (with the JSON body formatted), as it happens.
+// Whether the readable output shows secrets (codes, tokens, credentials, cookies) in clear; by
+// default they are masked with a short hash ("MASKED:1a2b3c4d"), so equal values still match.
+void revealSecrets(bool reveal);
+// `text` with every secret seen in the exchanges printed so far masked (unless revealed).
+QString shown(const QString &text);
+// One exchange, raw request and response (with the JSON body formatted), as it happens, its
+// secrets and those of the exchanges before it masked (unless revealed).
 void printExchange(const HttpExchange &exchange);
 QJsonObject exchangeToJson(const HttpExchange &exchange);
 // The last step with a problem, diagnosed with the steps before it as context.
@@ -68,11 +74,15 @@ struct ClientOptions
                                 "explain --provider list); otherwise identified from its answers.",
                                 "id"};
     QCommandLineOption json{"json", "Print the result as one JSON document."};
+    QCommandLineOption reveal{"reveal-secrets",
+                              "Print codes, tokens and secrets in clear in the readable output "
+                              "(masked otherwise, as the window masks them; --json always has "
+                              "them, for scripts)."};
 
     QList<QCommandLineOption> all() const
     {
-        return {tokenEndpoint, clientId,   secretEnv, authMethod, privateKey,
-                passphraseEnv, signingAlg, keyId,     provider,   json};
+        return {tokenEndpoint, clientId, secretEnv, authMethod, privateKey, passphraseEnv,
+                signingAlg,    keyId,    provider,  json,       reveal};
     }
     // Puts them in `config`; a message for the person when one cannot be used.
     QString apply(const QCommandLineParser &parser, ClientConfig *config) const;
