@@ -313,6 +313,14 @@ private slots:
         window.tokenActions()->setSession(config, tokens);
         QVERIFY(window.resultsPane()->countdownText().contains("expired 1:0"));
 
+        // A revoked access token is not counted down as if it still worked.
+        tokens.accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(300);
+        tokens.accessTokenRevoked = true;
+        window.tokenActions()->setSession(config, tokens);
+        const QString revoked = window.resultsPane()->countdownText();
+        QVERIFY2(revoked.contains("Access token <b>revoked</b>"), qPrintable(revoked));
+        QVERIFY(!revoked.contains("expires in"));
+
         // A new run starts with no tokens.
         window.tokenActions()->clear();
         QVERIFY(!bar->isVisible());

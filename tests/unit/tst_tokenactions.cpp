@@ -122,7 +122,9 @@ private slots:
 
     void userInfoSendsTheBearerToken()
     {
-        CannedServer server(jsonResponse(200, "{\"sub\":\"alice\",\"email\":\"a@example.test\"}"));
+        CannedServer server(jsonResponse(
+            200, "{\"sub\":\"alice\",\"email\":\"a@example.test\",\"email_verified\":true,"
+                 "\"updated_at\":1764400000,\"groups\":[\"a\",\"b\"],\"locale\":null}"));
         ExchangeClient client;
         IdTokenVerifier verifier(&client);
         TokenActions actions(&client, &verifier);
@@ -131,6 +133,11 @@ private slots:
         QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
         QVERIFY(outcome.details.join('\n').contains("sub matches"));
         QVERIFY(outcome.details.join('\n').contains("email: a@example.test"));
+        // Every JSON type shown as its value, not left empty.
+        QVERIFY(outcome.details.contains("email_verified: true"));
+        QVERIFY(outcome.details.contains("updated_at: 1764400000"));
+        QVERIFY(outcome.details.contains("groups: [\"a\",\"b\"]"));
+        QVERIFY(outcome.details.contains("locale: null"));
         QVERIFY(server.requests.first().startsWith("GET /me HTTP/1.1"));
         QVERIFY(server.requests.first().contains("Authorization: Bearer old-access\r\n"));
     }
@@ -213,6 +220,23 @@ private slots:
         QVERIFY(outcome.details.join('\n').contains("Introspect"));
         QVERIFY(server.requests.first().endsWith(
             "token=old-access&token_type_hint=access_token&client_id=cid"));
+        // The revoked token is not offered for use any more; introspecting it still is.
+        QVERIFY(actions.tokens().accessTokenRevoked);
+        QVERIFY(!actions.tokens().refreshTokenRevoked);
+        QCOMPARE(actions.unavailableReason(Action::UserInfo),
+                 QStringLiteral("The access token was revoked."));
+        QVERIFY(actions.unavailableReason(Action::Introspect).isEmpty());
+        QVERIFY(actions.unavailableReason(Action::Refresh).isEmpty());
+        // A new access token (a refresh) is not revoked.
+        const TokenSet renewed =
+            TokenSet::fromResponse(QJsonObject{{"access_token", "new-access"}},
+                                   QDateTime::currentDateTimeUtc(), actions.tokens());
+        QVERIFY(!renewed.accessTokenRevoked);
+        outcome = testactions::run(actions, Action::Revoke, Target::RefreshToken);
+        QVERIFY(outcome.succeeded);
+        QVERIFY(actions.tokens().refreshTokenRevoked);
+        QCOMPARE(actions.unavailableReason(Action::Refresh),
+                 QStringLiteral("The refresh token was revoked."));
 
         config.revocationEndpoint = server.url("/revoke-unsupported");
         actions.setSession(config, tokens());
@@ -249,6 +273,14 @@ private slots:
         QVERIFY(actions.unavailableReason(Action::Revoke, Target::RefreshToken)
                     .contains("No refresh token"));
         QVERIFY(actions.unavailableReason(Action::Revoke).isEmpty());
+        // A client credentials token has no person behind it for UserInfo.
+        config.userinfoEndpoint = QUrl("http://127.0.0.1:1/me");
+        config.grant = GrantType::ClientCredentials;
+        actions.setSession(config, onlyAccess);
+        QVERIFY(actions.unavailableReason(Action::UserInfo).contains("client credentials"));
+        config.grant = GrantType::AuthorizationCode;
+        actions.setSession(config, onlyAccess);
+        QVERIFY(actions.unavailableReason(Action::UserInfo).isEmpty());
         QVERIFY(!actions.run(Action::Refresh));
         QVERIFY(finished.isEmpty());
     }

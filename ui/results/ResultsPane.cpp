@@ -246,7 +246,10 @@ void ResultsPane::updateSessionBar()
         return;
     }
     QString text;
-    if (tokens.accessTokenExpiresAt.isValid()) {
+    if (tokens.accessTokenRevoked) {
+        text = tr("Access token <b>revoked</b>");
+        m_countdown->stop();
+    } else if (tokens.accessTokenExpiresAt.isValid()) {
         const qint64 left = Clock::utcNow().secsTo(tokens.accessTokenExpiresAt);
         text = left > 0
                    ? tr("Access token expires in <b>%1</b> (at %2)")
@@ -260,7 +263,9 @@ void ResultsPane::updateSessionBar()
         text = tr("Access token held; the server did not say when it expires");
         m_countdown->stop();
     }
-    text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token") : tr(" · refresh token held");
+    text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token")
+            : tokens.refreshTokenRevoked  ? tr(" · refresh token revoked")
+                                          : tr(" · refresh token held");
     m_ui->countdownLabel->setText(text);
 
     const std::pair<QPushButton *, TokenActions::Action> buttons[] = {

@@ -57,7 +57,7 @@ const QHash<QString, QString> &meanings()
     return table;
 }
 
-QString compact(const QJsonValue &value)
+QString compactValue(const QJsonValue &value)
 {
     if (value.isString())
         return value.toString();
@@ -165,13 +165,18 @@ std::optional<DecodedJwt> decode(const QByteArray &token, QString *error, const 
     return jwt;
 }
 
+QString compactText(const QJsonValue &value)
+{
+    return compactValue(value);
+}
+
 QList<ClaimExplanation> explainClaims(const QJsonObject &claims, const QDateTime &now)
 {
     QList<ClaimExplanation> out;
     for (auto it = claims.begin(); it != claims.end(); ++it) {
         ClaimExplanation claim;
         claim.name = it.key();
-        claim.value = compact(it.value());
+        claim.value = compactValue(it.value());
         claim.meaning = meanings().value(it.key());
         const bool isTime = it.key() == QLatin1String("exp") || it.key() == QLatin1String("nbf") ||
                             it.key() == QLatin1String("iat") ||

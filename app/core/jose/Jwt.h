@@ -39,6 +39,9 @@ Kind kindOf(const QByteArray &token);
 // Empty (and `error` set) when the token is not a readable JWS.
 std::optional<DecodedJwt> decode(const QByteArray &token, QString *error,
                                  const QDateTime &now = Clock::utcNow());
+// A JSON value as one line of text: strings as they are, true/false, numbers, null, and
+// arrays and objects as compact JSON.
+QString compactText(const QJsonValue &value);
 QList<ClaimExplanation> explainClaims(const QJsonObject &claims,
                                       const QDateTime &now = Clock::utcNow());
 // "in 59 min", "expired 3 min ago" style, relative to now.

@@ -47,6 +47,11 @@ QStringList errorDetails(const HttpExchange &exchange, const QJsonObject &body)
 }
 } // namespace
 
+TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &receivedAt)
+{
+    return fromResponse(response, receivedAt, TokenSet());
+}
+
 TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &receivedAt,
                                 const TokenSet &previous)
 {
@@ -58,6 +63,10 @@ TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &re
     };
     take("access_token", &set.accessToken);
     take("refresh_token", &set.refreshToken);
+    if (set.accessToken != previous.accessToken)
+        set.accessTokenRevoked = false;
+    if (set.refreshToken != previous.refreshToken)
+        set.refreshTokenRevoked = false;
     take("id_token", &set.idToken);
     if (response.contains(QLatin1String("token_type")))
         set.tokenType = response.value(QLatin1String("token_type")).toString();
@@ -134,12 +143,19 @@ QString TokenActions::unavailableReason(Action action, Target target) const
             return tr("No refresh token: the server issued none. Many servers only issue one for "
                       "the offline_access scope, or when the client may use the refresh_token "
                       "grant.");
+        if (m_tokens.refreshTokenRevoked)
+            return tr("The refresh token was revoked.");
         return {};
     case Action::UserInfo:
+        if (m_config.grant == GrantType::ClientCredentials)
+            return tr("A client credentials token stands for the client itself: there is no "
+                      "signed-in person for UserInfo to describe.");
         if (m_config.userinfoEndpoint.isEmpty())
             return tr("No UserInfo endpoint is configured (discovery fills it in).");
         if (m_tokens.accessToken.isEmpty())
             return tr("No access token.");
+        if (m_tokens.accessTokenRevoked)
+            return tr("The access token was revoked.");
         return {};
     case Action::Introspect:
     case Action::Revoke:
@@ -275,12 +291,7 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
             for (auto it = body.begin(); it != body.end(); ++it) {
                 if (it.key() != QLatin1String("sub"))
                     outcome.details
-                        << it.key() + QStringLiteral(": ") +
-                               (it.value().isString()
-                                    ? it.value().toString()
-                                    : QString::fromUtf8(
-                                          QJsonDocument::fromVariant(it.value().toVariant())
-                                              .toJson(QJsonDocument::Compact)));
+                        << it.key() + QStringLiteral(": ") + Jwt::compactText(it.value());
             }
         }
         break;
@@ -318,6 +329,9 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
     }
     case Action::Revoke:
         outcome.succeeded = true;
+        (target == Target::RefreshToken ? m_tokens.refreshTokenRevoked
+                                        : m_tokens.accessTokenRevoked) = true;
+        emit tokensChanged(m_tokens);
         outcome.summary = tr("The server accepted the revocation of the %1 (%2).")
                               .arg(hintFor(target), fingerprint(target == Target::RefreshToken
                                                                     ? m_tokens.refreshToken

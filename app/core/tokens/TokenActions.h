@@ -22,14 +22,17 @@ struct TokenSet
     QByteArray refreshToken;
     QByteArray idToken;
     QString tokenType;
-    QDateTime accessTokenExpiresAt; // invalid when the server did not say
-    QString subject;                // sub of the first ID token: later ones must match
-    QByteArray nonce;               // nonce of the first ID token: a later one may only repeat it
+    QDateTime accessTokenExpiresAt;  // invalid when the server did not say
+    QString subject;                 // sub of the first ID token: later ones must match
+    QByteArray nonce;                // nonce of the first ID token: a later one may only repeat it
+    bool accessTokenRevoked = false; // the server accepted its revocation (until a new one comes)
+    bool refreshTokenRevoked = false;
 
     // Takes the tokens from a token endpoint answer; fields it lacks keep `previous`'s values
     // (a refresh response without refresh_token means: keep using the old one).
     static TokenSet fromResponse(const QJsonObject &response, const QDateTime &receivedAt,
-                                 const TokenSet &previous = {});
+                                 const TokenSet &previous);
+    static TokenSet fromResponse(const QJsonObject &response, const QDateTime &receivedAt);
     bool isEmpty() const { return accessToken.isEmpty() && refreshToken.isEmpty(); }
 };
 
