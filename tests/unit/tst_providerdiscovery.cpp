@@ -162,6 +162,62 @@ private slots:
                  root(server) + "/tenant");
     }
 
+    static QByteArray redirectTo(int status, const QByteArray &location)
+    {
+        return "HTTP/1.1 " + QByteArray::number(status) + " Moved\r\nLocation: " + location +
+               "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    }
+
+    // A provider answering the well-known URL with 301 to its trailing-slash form: followed,
+    // each hop recorded, and the warning names the URL to use.
+    void followsRedirectsAndSaysWhichUrlToUse()
+    {
+        CannedServer server(jsonResponse(404, "{}"));
+        server.route("/.well-known/openid-configuration",
+                     redirectTo(301, "/.well-known/openid-configuration/"));
+        server.route("/.well-known/openid-configuration/",
+                     jsonResponse(200, document(root(server))));
+        ExchangeClient client;
+        ProviderDiscovery discovery(&client);
+        QSignalSpy discovered(&discovery, &ProviderDiscovery::discovered);
+        QSignalSpy recorded(&discovery, &ProviderDiscovery::exchangeRecorded);
+        discovery.discover(QUrl(root(server)));
+        QVERIFY(discovered.wait(5000));
+        QCOMPARE(recorded.size(), 2);
+        QCOMPARE(recorded.at(0).first().value<HttpExchange>().status, 301);
+        QCOMPARE(recorded.at(1).first().value<HttpExchange>().request.url,
+                 QUrl(root(server) + "/.well-known/openid-configuration/"));
+        QCOMPARE(discovered.first().at(0).value<ProviderMetadata>().issuer, root(server));
+        const QStringList warnings = discovered.first().at(1).toStringList();
+        QVERIFY(!warnings.isEmpty());
+        QVERIFY2(warnings.first().contains("after 1 redirect(s)") &&
+                     warnings.first().contains("use " + root(server) +
+                                               "/.well-known/openid-configuration/ as the "
+                                               "metadata URL"),
+                 qPrintable(warnings.join('\n')));
+    }
+
+    // A redirect loop ends after the limit and the next location is tried; a redirect without
+    // a Location is a problem of its own.
+    void redirectLoopsEnd()
+    {
+        CannedServer server(jsonResponse(404, "{}"));
+        server.route("/.well-known/openid-configuration",
+                     redirectTo(302, "/.well-known/openid-configuration"));
+        server.route("/.well-known/oauth-authorization-server",
+                     "HTTP/1.1 301 Moved\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        ExchangeClient client;
+        ProviderDiscovery discovery(&client);
+        QSignalSpy failed(&discovery, &ProviderDiscovery::failed);
+        QSignalSpy recorded(&discovery, &ProviderDiscovery::exchangeRecorded);
+        discovery.discover(QUrl(root(server)));
+        QVERIFY(failed.wait(5000));
+        QCOMPARE(recorded.size(), 1 + ProviderDiscovery::kMaxRedirects + 1);
+        const QString details = failed.first().at(1).toStringList().join('\n');
+        QVERIFY2(details.contains("more than 5 redirects"), qPrintable(details));
+        QVERIFY(details.contains("HTTP 301 without a Location header"));
+    }
+
     void failsClearlyWhenNothingIsThere_data()
     {
         QTest::addColumn<QByteArray>("response");

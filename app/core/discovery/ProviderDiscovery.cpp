@@ -57,11 +57,50 @@ void ProviderDiscovery::tryNext()
         emit failed(QStringLiteral("No metadata document was found for this issuer."), m_problems);
         return;
     }
+    m_hops.clear();
+    fetch(m_candidates.takeFirst());
+}
+
+void ProviderDiscovery::fetch(const QUrl &url)
+{
     HttpRequestSpec request;
-    request.url = m_candidates.takeFirst();
+    request.url = url;
     request.setHeader("Accept", "application/json");
-    m_pending = m_client->send(request, QStringLiteral("Discovery (%1)").arg(request.url.path()));
+    const QString label = m_hops.isEmpty()
+                              ? QStringLiteral("Discovery (%1)").arg(url.path())
+                              : QStringLiteral("Discovery, redirected (%1)").arg(url.path());
+    m_pending = m_client->send(request, label);
     connect(m_pending, &PendingExchange::finished, this, &ProviderDiscovery::onResponse);
+}
+
+bool ProviderDiscovery::follow(const HttpExchange &exchange)
+{
+    static const QList<int> redirects{301, 302, 303, 307, 308};
+    if (!redirects.contains(exchange.status))
+        return false;
+    const QString where = exchange.request.url.toString();
+    const QByteArray location = exchange.responseHeader("Location");
+    if (location.isEmpty()) {
+        m_problems << QStringLiteral("%1: HTTP %2 without a Location header")
+                          .arg(where)
+                          .arg(exchange.status);
+        return false;
+    }
+    const QUrl target = exchange.request.url.resolved(QUrl::fromEncoded(location.trimmed()));
+    if (m_hops.size() >= kMaxRedirects) {
+        m_problems << QStringLiteral("%1: more than %2 redirects").arg(where).arg(kMaxRedirects);
+        return false;
+    }
+    if (exchange.request.url.scheme() == QLatin1String("https") &&
+        target.scheme() != QLatin1String("https")) {
+        m_problems << QStringLiteral("%1: redirected to %2, which leaves https; not followed")
+                          .arg(where, target.toString());
+        return false;
+    }
+    m_hops
+        << QStringLiteral("%1 -> %2 (HTTP %3)").arg(where, target.toString()).arg(exchange.status);
+    fetch(target);
+    return true;
 }
 
 void ProviderDiscovery::onResponse(const HttpExchange &exchange)
@@ -74,8 +113,11 @@ void ProviderDiscovery::onResponse(const HttpExchange &exchange)
         tryNext();
         return;
     }
+    if (follow(exchange))
+        return;
     if (exchange.status != 200) {
-        m_problems << QStringLiteral("%1: HTTP %2").arg(where).arg(exchange.status);
+        if (exchange.status < 300 || exchange.status >= 400)
+            m_problems << QStringLiteral("%1: HTTP %2").arg(where).arg(exchange.status);
         tryNext();
         return;
     }
@@ -89,7 +131,14 @@ void ProviderDiscovery::onResponse(const HttpExchange &exchange)
     }
     m_candidates.clear();
     const QString compareWith = m_enteredIssuer.isEmpty() ? metadata->issuer : m_enteredIssuer;
-    emit discovered(*metadata, metadata->warningsFor(compareWith));
+    QStringList warnings = metadata->warningsFor(compareWith);
+    if (!m_hops.isEmpty())
+        warnings.prepend(QStringLiteral("The document was found only after %1 redirect(s) (%2): "
+                                        "use %3 as the metadata URL; many client libraries do "
+                                        "not follow redirects during discovery.")
+                             .arg(m_hops.size())
+                             .arg(m_hops.join(QStringLiteral("; ")), where));
+    emit discovered(*metadata, warnings);
 }
 
 } // namespace workbench
