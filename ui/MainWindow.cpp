@@ -11,6 +11,7 @@
 #include "core/storage/SecretStore.h"
 #include "core/tokens/IdTokenVerifier.h"
 #include "core/tokens/TokenActions.h"
+#include "ui/ExportPaths.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
@@ -98,10 +99,13 @@ MainWindow::MainWindow(QWidget *parent)
                                     "the clear. Export it anyway?"),
                                  QMessageBox::Yes | QMessageBox::Cancel) != QMessageBox::Yes)
             return;
+        const RunRecord &run = m_session->record();
         const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export run as HAR"), QStringLiteral("run.har"), tr("HAR (*.har *.json)"));
+            this, tr("Export run as HAR"), ExportPaths::suggest(run.profile, run.startedAt, "har"),
+            tr("HAR (*.har *.json)"));
         if (path.isEmpty())
             return;
+        ExportPaths::remember(path);
         const QString problem = exportHar(path, withSecrets);
         statusBar()->showMessage(problem.isEmpty() ? tr("Saved %1").arg(path)
                                                    : tr("Could not save: %1").arg(problem),

@@ -7,6 +7,7 @@
 #include "core/sandbox/SandboxTriggers.h"
 #include "core/tokens/TokenActions.h"
 #include "ui/AppIcon.h"
+#include "ui/ExportPaths.h"
 #include "ui/MainWindow.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
@@ -98,6 +99,27 @@ class TestMainWindow : public QObject
     }
 
 private slots:
+    // Save dialogs for exports open in Documents (or home), never the process's working
+    // directory, with a name saying what the file holds; then where the person last saved.
+    void exportsSuggestANamedFileInAKnownFolder()
+    {
+        const QDateTime at(QDate(2026, 11, 30), QTime(10, 15));
+        const QString path = ExportPaths::suggest(QStringLiteral("Staging: login/EU"), at, "har");
+        const QFileInfo file(path);
+        QVERIFY(file.isAbsolute());
+        QCOMPARE(file.fileName(), QStringLiteral("Staging- login-EU 2026-11-30 1015.har"));
+        const QString documents =
+            QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        QVERIFY2(file.absolutePath() == documents || file.absolutePath() == QDir::homePath(),
+                 qPrintable(file.absolutePath()));
+        QVERIFY(QFileInfo(ExportPaths::suggest({}, {}, "json")).fileName() == "run.json");
+
+        QTemporaryDir chosen;
+        ExportPaths::remember(chosen.filePath("first.har"));
+        QCOMPARE(QFileInfo(ExportPaths::suggest("x", {}, "har")).absolutePath(),
+                 QFileInfo(chosen.path()).absoluteFilePath());
+    }
+
     // Profiles go to Qt's test location, never the person's own config.
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 

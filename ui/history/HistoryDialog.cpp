@@ -2,6 +2,7 @@
 
 #include "core/export/ExchangeExport.h"
 #include "core/storage/RunHistory.h"
+#include "ui/ExportPaths.h"
 #include "ui_HistoryDialog.h"
 
 #include <QFileDialog>
@@ -19,11 +20,12 @@ HistoryDialog::HistoryDialog(RunHistory *history, QWidget *parent)
     connect(m_ui->runsView, &QTreeWidget::currentItemChanged, this, &HistoryDialog::updateButtons);
     connect(m_ui->deleteButton, &QPushButton::clicked, this, &HistoryDialog::deleteCurrent);
     connect(m_ui->exportButton, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export run as HAR"),
-                                                          currentId() + QStringLiteral(".har"),
-                                                          tr("HAR (*.har *.json)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export run as HAR"), ExportPaths::suggest(currentId(), {}, "har"),
+            tr("HAR (*.har *.json)"));
         if (path.isEmpty())
             return;
+        ExportPaths::remember(path);
         const QString problem = exportCurrent(path);
         if (!problem.isEmpty())
             QMessageBox::warning(this, tr("Export"), tr("Could not save: %1").arg(problem));

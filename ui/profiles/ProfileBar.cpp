@@ -1,5 +1,6 @@
 #include "ui/profiles/ProfileBar.h"
 
+#include "ui/ExportPaths.h"
 #include "ui/forms/ClientForm.h"
 #include "ui_ProfileBar.h"
 
@@ -89,8 +90,11 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
     menu->addAction(tr("Export this profile (no secrets)…"), this, [this] {
         if (currentId().isEmpty())
             return;
-        const QString file =
-            QFileDialog::getSaveFileName(this, tr("Export profile"), {}, tr("JSON (*.json)"));
+        const QString file = QFileDialog::getSaveFileName(
+            this, tr("Export profile"),
+            ExportPaths::suggest(m_ui->profileCombo->currentText(), {}, "json"),
+            tr("JSON (*.json)"));
+        ExportPaths::remember(file);
         QSaveFile output(file);
         if (file.isEmpty() || !output.open(QIODevice::WriteOnly))
             return;
