@@ -260,6 +260,35 @@ private slots:
                     .startsWith(QStringLiteral("⚠")));
     }
 
+    // The device flow's authorization_pending is the expected answer while the person signs in:
+    // not a red problem row; a refusal still is.
+    void expectedAnswersAreNotProblemRows()
+    {
+        const auto poll = [](const QByteArray &error) {
+            HttpExchange exchange;
+            exchange.kind = HttpExchange::Kind::BackChannel;
+            exchange.label = QStringLiteral("Token request (device_code)");
+            exchange.request.method = "POST";
+            exchange.request.url = QUrl("https://as.example/token");
+            exchange.request.body =
+                "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d";
+            exchange.status = 400;
+            exchange.responseHeaders = {{"Content-Type", "application/json"}};
+            exchange.responseBody = "{\"error\":\"" + error + "\"}";
+            return exchange;
+        };
+        ExchangeListModel model;
+        model.append(poll("authorization_pending"));
+        model.append(poll("expired_token"));
+        const QString pending = model.data(model.index(0), Qt::DisplayRole).toString();
+        QVERIFY2(pending.startsWith(QStringLiteral("…")), qPrintable(pending));
+        QVERIFY(!model.data(model.index(0), Qt::ForegroundRole).isValid());
+        QVERIFY(
+            model.data(model.index(1), Qt::DisplayRole).toString().startsWith(QStringLiteral("⚠")));
+        QCOMPARE(model.data(model.index(1), Qt::ForegroundRole).value<QBrush>().color(),
+                 QColor(0xb4, 0x23, 0x18));
+    }
+
     void invalidFormStartsNothing()
     {
         MainWindow window;

@@ -38,8 +38,13 @@ QVariant ExchangeListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
     case Qt::AccessibleTextRole: {
         const auto &diagnosis = m_diagnoses.at(index.row());
-        return diagnosis ? QStringLiteral("⚠ %1 — %2").arg(summary(exchange), diagnosis->title)
-                         : summary(exchange);
+        if (!diagnosis)
+            return summary(exchange);
+        // An expected answer (the device flow's authorization_pending) is not a problem.
+        const bool expected = diagnosis->severity == QLatin1String("info");
+        return QStringLiteral("%1 %2 — %3")
+            .arg(expected ? QStringLiteral("…") : QStringLiteral("⚠"), summary(exchange),
+                 diagnosis->title);
     }
     case Qt::ToolTipRole:
         // The request line may carry a code or a token in its query: masked like the texts.
@@ -47,11 +52,17 @@ QVariant ExchangeListModel::data(const QModelIndex &index, int role) const
             m_masked
                 ? Redaction::redactWith(exchange, m_secrets, Redaction::Style::Masked).requestLine()
                 : exchange.requestLine());
-    case Qt::ForegroundRole:
-        if (m_diagnoses.at(index.row()) || exchange.status >= 400 ||
+    case Qt::ForegroundRole: {
+        const auto &diagnosis = m_diagnoses.at(index.row());
+        if (diagnosis && diagnosis->severity == QLatin1String("info"))
+            return {}; // expected while waiting, such as authorization_pending
+        if (diagnosis && diagnosis->severity == QLatin1String("warning"))
+            return QBrush(QColor(0x9a, 0x67, 0x00));
+        if (diagnosis || exchange.status >= 400 ||
             (!exchange.networkError.isEmpty() && !exchange.hasResponse()))
             return QBrush(QColor(0xb4, 0x23, 0x18));
         return {};
+    }
     default:
         return {};
     }
