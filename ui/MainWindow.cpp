@@ -303,6 +303,9 @@ void MainWindow::updateStartButton()
     m_ui->authorizeButton->setText(usesBrowser(grant)               ? tr("&Authorize")
                                    : grant == GrantType::DeviceCode ? tr("St&art device flow")
                                                                     : tr("Request &token"));
+    m_results->setStartHint(m_ui->authorizeButton->text().remove(QLatin1Char('&')));
+    if (m_session->sandbox() && m_ui->sandboxNote->isVisible())
+        m_ui->sandboxNote->setText(sandboxNote());
     m_ui->copyUrlButton->setVisible(usesBrowser(grant));
     m_ui->pasteBrowserButton->setVisible(usesBrowser(grant));
     m_ui->clientGroup->setTitle(tr("Client — %1").arg(m_form->grantTitle()));
@@ -349,14 +352,24 @@ bool MainWindow::useSandbox(bool confidential)
     }
     m_form->setConfig(sandbox->clientConfig(confidential));
     m_profileBar->selectSandbox();
-    m_ui->sandboxNote->setText(
-        tr("Using the built-in <b>sandbox</b> at <code>%1</code> (this app, 127.0.0.1 only): "
-           "press <b>Authorize</b> and sign in with any name. To see an error and its diagnosis, "
-           "add a scope from the <a href=\"#triggers\">error triggers</a>.")
-            .arg(sandbox->issuer().toHtmlEscaped()));
+    m_ui->sandboxNote->setText(sandboxNote());
     m_ui->sandboxNote->setVisible(true);
     statusBar()->showMessage(tr("Sandbox running at %1").arg(sandbox->issuer()), 5000);
     return true;
+}
+
+QString MainWindow::sandboxNote() const
+{
+    const QString button = m_ui->authorizeButton->text().remove(QLatin1Char('&')).toHtmlEscaped();
+    const QString issuer = m_session->sandbox()->issuer().toHtmlEscaped();
+    const GrantType grant = m_form->config().grant;
+    const QString what = usesBrowser(grant) || grant == GrantType::DeviceCode
+                             ? tr("press <b>%1</b> and sign in with any name").arg(button)
+                             : tr("press <b>%1</b>").arg(button);
+    return tr("Using the built-in <b>sandbox</b> at <code>%1</code> (this app, 127.0.0.1 only): "
+              "%2. To see an error and its diagnosis, add a scope from the "
+              "<a href=\"#triggers\">error triggers</a>.")
+        .arg(issuer, what);
 }
 
 QString MainWindow::exportHar(const QString &path, bool withSecrets) const

@@ -395,6 +395,17 @@ private slots:
         auto *note = child<QLabel>(&window, "sandboxNote");
         QVERIFY(note->isVisible());
         QVERIFY(note->text().contains(issuer));
+        QVERIFY(note->text().contains("press <b>Authorize</b> and sign in"));
+        QVERIFY(window.resultsPane()->outcomeText().contains("press <b>Authorize</b>"));
+        // The hints name the button the grant has, and no sign-in where no browser is used.
+        ClientConfig service = window.clientForm()->config();
+        service.grant = GrantType::ClientCredentials;
+        window.clientForm()->setConfig(service);
+        QVERIFY2(note->text().contains("press <b>Request token</b>."), qPrintable(note->text()));
+        QVERIFY(!note->text().contains("sign in"));
+        QVERIFY(window.resultsPane()->outcomeText().contains("press <b>Request token</b>"));
+        service.grant = GrantType::AuthorizationCode;
+        window.clientForm()->setConfig(service);
 
         // Two triggers chosen one after the other: the second replaces the first.
         for (const QString trigger : {"sandbox:invalid_client", "sandbox:rate_limited"}) {

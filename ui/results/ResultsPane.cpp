@@ -461,9 +461,19 @@ QString ResultsPane::diagnosisHtml(const Diagnosis &d)
     return html;
 }
 
+void ResultsPane::setStartHint(const QString &buttonName)
+{
+    m_startButton = buttonName;
+    renderHeader();
+}
+
 void ResultsPane::renderHeader()
 {
     QString html = m_header;
+    if (html.isEmpty() && m_warnings.isEmpty() && m_model->rowCount() == 0)
+        html = tr("Fill in the client and press <b>%1</b>. Every request and response of the "
+                  "run appears here.")
+                   .arg(m_startButton.toHtmlEscaped());
     for (const QString &warning : std::as_const(m_warnings))
         html += QStringLiteral("<br><span style=\"color:#9a6700\">⚠ %1</span>")
                     .arg(warning.toHtmlEscaped());

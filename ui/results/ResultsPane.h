@@ -34,6 +34,8 @@ public:
     ~ResultsPane() override;
 
     void clear();
+    // What the empty pane tells the person to press: the start button's name for the grant.
+    void setStartHint(const QString &buttonName);
     void addExchange(const HttpExchange &exchange);
     void addRejection(const RejectedRequest &rejected);
     void addWarning(const QString &warning);
@@ -97,6 +99,7 @@ private:
     QStringList m_warnings;
     QHash<QString, QList<TokenCheck>> m_idTokenChecks;
     TokenActions *m_actions = nullptr;
+    QString m_startButton = tr("Authorize");
     QTimer *m_countdown;
     TextFeeder *m_requestFeed;
     TextFeeder *m_responseFeed;
