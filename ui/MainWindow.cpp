@@ -12,6 +12,7 @@
 #include "core/tokens/IdTokenVerifier.h"
 #include "core/tokens/TokenActions.h"
 #include "ui/ExportPaths.h"
+#include "ui/HelpMenu.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
@@ -52,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     formScroll->setWidgetResizable(true);
     formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     formScroll->setFrameShape(QFrame::NoFrame);
+    formScroll->setFocusPolicy(Qt::NoFocus); // Tab goes to the fields; they scroll into view
     formScroll->setWidget(m_form);
     // It scrolls down, never sideways: the panel is at least as wide as the form needs.
     formScroll->setMinimumWidth(m_form->minimumSizeHint().width() +
@@ -127,9 +129,13 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(tr("Authorization URL copied."), 3000);
     });
     auto *authorizeShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    authorizeShortcut->setWhatsThis(tr("Start the run (Authorize, Request token, ...)"));
     connect(authorizeShortcut, &QShortcut::activated, this, &MainWindow::authorize);
     auto *cancelShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    cancelShortcut->setWhatsThis(tr("Cancel the run"));
     connect(cancelShortcut, &QShortcut::activated, this, &MainWindow::cancel);
+    HelpMenu::install(this, [this](const QUrl &url) { return m_openUrl(url); });
+    orderFocus();
 
     connect(m_form, &ClientForm::discoverRequested, this, &MainWindow::discover);
     connect(m_session, &RunSession::exchangeRecorded, m_results, &ResultsPane::addExchange);
@@ -356,6 +362,28 @@ bool MainWindow::useSandbox(bool confidential)
     m_ui->sandboxNote->setVisible(true);
     statusBar()->showMessage(tr("Sandbox running at %1").arg(sandbox->issuer()), 5000);
     return true;
+}
+
+void MainWindow::orderFocus()
+{
+    // Tab goes through the profile bar, the form, then the run's buttons, then the results;
+    // the window opens on the start button.
+    const auto inChainOrder = [](QWidget *root) {
+        QList<QWidget *> widgets;
+        for (QWidget *widget = root->nextInFocusChain(); widget != root;
+             widget = widget->nextInFocusChain()) {
+            if (root->isAncestorOf(widget) && (widget->focusPolicy() & Qt::TabFocus) &&
+                !widget->focusProxy())
+                widgets << widget;
+        }
+        return widgets;
+    };
+    const QList<QWidget *> order = inChainOrder(m_profileBar) + inChainOrder(m_form) +
+                                   QList<QWidget *>{m_ui->authorizeButton, m_ui->cancelButton,
+                                                    m_ui->copyUrlButton, m_ui->pasteBrowserButton};
+    for (qsizetype i = 1; i < order.size(); ++i)
+        setTabOrder(order.at(i - 1), order.at(i));
+    m_ui->authorizeButton->setFocus();
 }
 
 QString MainWindow::sandboxNote() const

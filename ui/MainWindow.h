@@ -84,6 +84,7 @@ public slots:
     // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
     bool showHistoryRun(const QString &id);
     // Writes the current run as HAR 1.2; redacted unless `withSecrets`. Empty on success.
+    void orderFocus();
     QString sandboxNote() const; // what the sandbox hint says, for the grant chosen
     QString exportHar(const QString &path, bool withSecrets = false) const;
 

@@ -8,6 +8,7 @@
 #include "core/tokens/TokenActions.h"
 #include "ui/AppIcon.h"
 #include "ui/ExportPaths.h"
+#include "ui/HelpMenu.h"
 #include "ui/MainWindow.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
@@ -29,6 +30,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -287,6 +289,55 @@ private slots:
             model.data(model.index(1), Qt::DisplayRole).toString().startsWith(QStringLiteral("⚠")));
         QCOMPARE(model.data(model.index(1), Qt::ForegroundRole).value<QBrush>().color(),
                  QColor(0xb4, 0x23, 0x18));
+    }
+
+    // Help lists the shortcuts and opens the documents; the window opens on the start button,
+    // Tab goes from the form's last field to it, and on to the results.
+    void helpAndKeyboardOrder()
+    {
+        MainWindow window;
+        QList<QUrl> opened;
+        window.setUrlOpener([&opened](const QUrl &url) {
+            opened << url;
+            return true;
+        });
+        window.show();
+        QApplication::setActiveWindow(&window);
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto *authorize = child<QPushButton>(&window, "authorizeButton");
+        QCOMPARE(QApplication::focusWidget(), authorize);
+
+        auto *help = window.findChild<QMenu *>("helpMenu");
+        QVERIFY(help);
+        const QString shortcuts = HelpMenu::shortcutsText(&window);
+        for (const char *line : {"Ctrl+Return: Start the run", "Esc: Cancel the run",
+                                 "Ctrl+H: Run history", "F1: Keyboard shortcuts"})
+            QVERIFY2(shortcuts.contains(QLatin1String(line)), qPrintable(shortcuts));
+        auto *guide = window.findChild<QAction *>("actionUserGuide");
+        QVERIFY(guide && guide->isEnabled());
+        guide->trigger();
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(opened.first().isLocalFile());
+        QVERIFY(opened.first().toLocalFile().endsWith("user-guide.md"));
+        QVERIFY(QFile::exists(opened.first().toLocalFile()));
+        QVERIFY(HelpMenu::aboutText().contains(QString::fromLatin1(qVersion())));
+
+        // The form's last field a person can reach, then Tab: the start button.
+        QWidget *last = authorize->previousInFocusChain();
+        while (!(last->isVisible() && last->isEnabled() && (last->focusPolicy() & Qt::TabFocus)))
+            last = last->previousInFocusChain();
+        QVERIFY(child<QWidget>(&window, "clientGroup")->isAncestorOf(last));
+        last->setFocus();
+        QTest::keyClick(last, Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), authorize);
+        // The other run buttons are off before a run: Tab goes on to the results.
+        QTest::keyClick(authorize, Qt::Key_Tab);
+        QVERIFY2(child<QWidget>(&window, "resultsGroup")->isAncestorOf(QApplication::focusWidget()),
+                 QApplication::focusWidget()->metaObject()->className());
+        // And the keyboard alone starts a run from there.
+        QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
+        QVERIFY(window.flow()->isRunning() || !window.resultsPane()->outcomeText().isEmpty());
+        window.cancel();
     }
 
     void invalidFormStartsNothing()
