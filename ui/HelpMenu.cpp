@@ -1,5 +1,7 @@
 #include "ui/HelpMenu.h"
 
+#include "core/http/TlsLibrary.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QFileInfo>
@@ -8,7 +10,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QShortcut>
-#include <QSslSocket>
 #include <QStatusBar>
 
 namespace workbench::HelpMenu {
@@ -54,7 +55,7 @@ QString aboutText()
                        "and fixes.</p>"
                        "<p>Runs on Qt %2, QtKeychain (secrets in the system keychain) and %3.</p>")
         .arg(QStringLiteral(WORKBENCH_VERSION), QString::fromLatin1(qVersion()),
-             QSslSocket::sslLibraryVersionString().toHtmlEscaped());
+             tlsLibraryVersion().toHtmlEscaped());
 }
 
 QMenu *install(QMainWindow *window, const std::function<bool(const QUrl &)> &openUrl)

@@ -291,8 +291,12 @@ bool MainWindow::showHistoryRun(const QString &id)
     m_session->forgetRun(); // a run from the history is not saved again
     m_results->clear();
     m_devicePanel->hide();
-    for (const HttpExchange &exchange : run->exchanges)
-        m_results->addExchange(exchange);
+    for (qsizetype i = 0; i < run->exchanges.size(); ++i) {
+        if (run->diagnoses.isEmpty()) // saved before diagnoses were kept
+            m_results->addExchange(run->exchanges.at(i));
+        else
+            m_results->addSavedExchange(run->exchanges.at(i), run->diagnoses.value(i));
+    }
     m_results->showResult(
         run->result == QLatin1String("succeeded"), tr("From the history: %1").arg(run->summary),
         {tr("run of %1, profile %2, grant %3")

@@ -3,7 +3,9 @@
 // tokens a session, tells the diagnosis what it knows (discovery, the profile's last success),
 // saves the run redacted, refuses a config it cannot run without saving anything, and applies
 // the sandbox's error triggers.
+#include "core/diagnosis/Diagnoser.h"
 #include "core/discovery/ProviderDiscovery.h"
+#include "core/export/Redaction.h"
 #include "core/flows/TokenGrantFlow.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/session/RunSession.h"
@@ -12,6 +14,7 @@
 #include "SandboxBrowser.h"
 #include "TokenActionsTest.h"
 
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -172,6 +175,51 @@ private slots:
         QVERIFY(own.result != QStringLiteral("succeeded"));
         QCOMPARE(own.summary, refused.summary);
         QCOMPARE(own.exchanges.size(), m_session->record().exchanges.size());
+    }
+
+    // A saved run shows the diagnosis it had live: made from the values before redaction (the
+    // PKCE check cannot be made again on a redacted verifier), kept redacted with the run.
+    void savedRunKeepsItsLiveDiagnosis()
+    {
+        ClientConfig config = m_sandbox->clientConfig(false); // public client, PKCE
+        config.scope += QStringLiteral(" sandbox:code_empty_description");
+        QSignalSpy urlReady(m_session.get(), &RunSession::authorizationUrlReady);
+        QSignalSpy finished(m_session.get(), &RunSession::finished);
+        QVERIFY(m_session->start(config));
+        QVERIFY(!urlReady.isEmpty() || urlReady.wait(5000));
+        sandboxbrowser::signIn(urlReady.first().first().toUrl());
+        QVERIFY(!outcomeOf(finished).succeeded());
+        const RunRecord live = m_session->record();
+        qsizetype row = live.exchanges.size() - 1;
+        while (row > 0 && live.exchanges.at(row).status < 400)
+            --row;
+        const auto liveDiagnosis = Diagnoser().diagnose(live.exchanges, row, m_session->hints());
+        QVERIFY(liveDiagnosis.has_value());
+        const auto pkce =
+            std::find_if(liveDiagnosis->causes.cbegin(), liveDiagnosis->causes.cend(),
+                         [](const auto &cause) { return cause.id == "pkce_mismatch"; });
+        QVERIFY(pkce != liveDiagnosis->causes.cend());
+        QCOMPARE(pkce->status, Diagnosis::Cause::Status::Contradicted); // the verifier matched
+
+        m_session->waitForSaved();
+        const auto saved = history().load(live.id);
+        QVERIFY(saved.has_value());
+        QCOMPARE(saved->diagnoses.size(), saved->exchanges.size());
+        const std::optional<Diagnosis> &kept = saved->diagnoses.at(row);
+        QVERIFY(kept.has_value());
+        QCOMPARE(kept->entryId, liveDiagnosis->entryId);
+        QCOMPARE(kept->title, liveDiagnosis->title);
+        QCOMPARE(kept->causes.size(), liveDiagnosis->causes.size());
+        for (qsizetype i = 0; i < kept->causes.size(); ++i) {
+            QCOMPARE(kept->causes.at(i).id, liveDiagnosis->causes.at(i).id);
+            QCOMPARE(kept->causes.at(i).status, liveDiagnosis->causes.at(i).status);
+            QCOMPARE(kept->causes.at(i).evidence.size(),
+                     liveDiagnosis->causes.at(i).evidence.size());
+        }
+        // And no secret of the run in what was kept.
+        const QByteArray file = QJsonDocument(kept->toJson()).toJson();
+        for (const QByteArray &secret : Redaction::secretsIn(live.exchanges))
+            QVERIFY2(!file.contains(secret), secret.constData());
     }
 
     // A config the session cannot run: finished() says why, and nothing is kept.

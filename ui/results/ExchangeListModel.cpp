@@ -86,6 +86,20 @@ void ExchangeListModel::append(const HttpExchange &exchange)
     endInsertRows();
 }
 
+void ExchangeListModel::appendDiagnosed(const HttpExchange &exchange,
+                                        const std::optional<Diagnosis> &diagnosis)
+{
+    const int row = int(m_exchanges.size());
+    beginInsertRows({}, row, row);
+    m_exchanges.append(exchange);
+    m_diagnoses.append(diagnosis);
+    const qsizetype known = m_secretSet.size();
+    m_secretSet.unite(Redaction::secretsIn({exchange}, 1024 * 1024));
+    if (m_secretSet.size() != known)
+        m_secrets = Redaction::inReplacementOrder(m_secretSet);
+    endInsertRows();
+}
+
 void ExchangeListModel::diagnoseInBackground(int row)
 {
     // Classifying a big body means parsing all of it: not on the GUI thread.

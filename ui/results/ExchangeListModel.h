@@ -22,6 +22,9 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
 
     void append(const HttpExchange &exchange);
+    // A saved step with the diagnosis it had when it was live (not made again from its
+    // redacted values).
+    void appendDiagnosed(const HttpExchange &exchange, const std::optional<Diagnosis> &diagnosis);
     void clear();
     // What the diagnosis of the next steps may use beyond the run (provider, issuer, metadata).
     void setDiagnosisHints(const DiagnosisHints &hints) { m_hints = hints; }

@@ -130,6 +130,15 @@ void ResultsPane::addExchange(const HttpExchange &exchange)
     followStep(row);
 }
 
+void ResultsPane::addSavedExchange(const HttpExchange &exchange,
+                                   const std::optional<Diagnosis> &diagnosis)
+{
+    m_model->appendDiagnosed(exchange, diagnosis);
+    const int row = m_model->rowCount() - 1;
+    selectStep(row);
+    followStep(row);
+}
+
 void ResultsPane::followStep(int row)
 {
     // A large step is still being read on a worker thread: choose once it is known.

@@ -37,6 +37,8 @@ public:
     // What the empty pane tells the person to press: the start button's name for the grant.
     void setStartHint(const QString &buttonName);
     void addExchange(const HttpExchange &exchange);
+    // A step of a saved run, shown with the diagnosis it had live.
+    void addSavedExchange(const HttpExchange &exchange, const std::optional<Diagnosis> &diagnosis);
     void addRejection(const RejectedRequest &rejected);
     void addWarning(const QString &warning);
     void showWaiting(const QUrl &redirectUri, int elapsedSeconds, int limitSeconds);

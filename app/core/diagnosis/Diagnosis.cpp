@@ -116,6 +116,88 @@ QJsonObject Diagnosis::toJson() const
     return object;
 }
 
+namespace {
+QStringList stringsOf(const QJsonValue &value)
+{
+    QStringList strings;
+    for (const QJsonValue &item : value.toArray())
+        strings << item.toString();
+    return strings;
+}
+} // namespace
+
+std::optional<Diagnosis> Diagnosis::fromJson(const QJsonObject &json)
+{
+    if (!json.value("entry").isString() || !json.value("causes").isArray())
+        return std::nullopt;
+    Diagnosis d;
+    d.entryId = json.value("entry").toString();
+    d.relatedEntryIds = stringsOf(json.value("related_entries"));
+    d.code = json.value("code").toString();
+    d.category = json.value("category").toString();
+    d.severity = json.value("severity").toString();
+    d.title = json.value("title").toString();
+    d.meaning = json.value("meaning").toString();
+    d.source = json.value("source").toString();
+    const QJsonObject provider = json.value("provider").toObject();
+    d.provider = {provider.value("id").toString(), provider.value("name").toString(),
+                  provider.value("code").toString(), provider.value("identified_by").toString(),
+                  provider.value("docs").toString()};
+    int order = 0;
+    for (const QJsonValue &item : json.value("causes").toArray()) {
+        const QJsonObject object = item.toObject();
+        Cause cause;
+        cause.id = object.value("id").toString();
+        cause.text = object.value("text").toString();
+        cause.fix = object.value("fix").toString();
+        cause.order = order++;
+        for (const Cause::Status status : {Cause::Status::Confirmed, Cause::Status::Supported,
+                                           Cause::Status::Unknown, Cause::Status::Contradicted}) {
+            if (Cause::statusName(status) == object.value("status").toString())
+                cause.status = status;
+        }
+        for (const QJsonValue &evidenceItem : object.value("evidence").toArray()) {
+            const QJsonObject e = evidenceItem.toObject();
+            Evidence evidence;
+            for (const Evidence::Source source :
+                 {Evidence::Source::ServerWords, Evidence::Source::ProviderCode,
+                  Evidence::Source::Flow, Evidence::Source::Discovery, Evidence::Source::History}) {
+                if (Evidence::sourceName(source) == e.value("source").toString())
+                    evidence.source = source;
+            }
+            evidence.supports = e.value("supports").toBool(true);
+            evidence.decisive = e.value("decisive").toBool();
+            evidence.context = e.value("context").toBool();
+            evidence.text = e.value("text").toString();
+            cause.evidence << evidence;
+        }
+        d.causes << cause;
+    }
+    d.fixes = stringsOf(json.value("fixes"));
+    for (const QJsonValue &item : json.value("references").toArray())
+        d.references << KnowledgeBase::Reference{item.toObject().value("title").toString(),
+                                                 item.toObject().value("url").toString()};
+    d.notes = stringsOf(json.value("notes"));
+    const QJsonObject server = json.value("server").toObject();
+    for (int shape = 0; shape <= int(ErrorSignal::Shape::Transport); ++shape) {
+        if (ErrorSignal::shapeName(ErrorSignal::Shape(shape)) == server.value("shape").toString())
+            d.signal.shape = ErrorSignal::Shape(shape);
+    }
+    d.signal.httpStatus = server.value("http_status").toInt();
+    d.signal.error = server.value("error").toString();
+    d.signal.description = server.value("error_description").toString();
+    d.signal.errorUri = server.value("error_uri").toString();
+    d.signal.hint = server.value("hint").toString();
+    d.signal.debug = server.value("debug").toString();
+    d.signal.errorFoundIn = server.value("error_found_in").toString();
+    d.signal.htmlTitle = server.value("page_title").toString();
+    d.signal.htmlHeadings = stringsOf(server.value("page_headings"));
+    d.signal.htmlText = server.value("page_text").toString();
+    d.signal.notStrictJson = stringsOf(server.value("not_strict_json"));
+    d.signal.retryAfterSeconds = server.value("retry_after_seconds").toInt(-1);
+    return d;
+}
+
 QString Diagnosis::toText() const
 {
     QString text = QStringLiteral("%1 [%2] %3\n%4\n").arg(severity.toUpper(), code, title, meaning);

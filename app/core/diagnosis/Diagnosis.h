@@ -4,6 +4,7 @@
 #include "core/diagnosis/ResponseClassifier.h"
 
 #include <QJsonObject>
+#include <optional>
 
 namespace workbench {
 
@@ -67,6 +68,8 @@ struct Diagnosis
     ErrorSignal signal;
 
     QJsonObject toJson() const;
+    // What toJson() wrote (a saved run's diagnosis); nothing when it is not one.
+    static std::optional<Diagnosis> fromJson(const QJsonObject &json);
     QString toText() const;
     // "Microsoft Entra ID, AADSTS50011" or "unknown provider".
     QString providerLine() const;

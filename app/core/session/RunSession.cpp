@@ -1,5 +1,7 @@
 #include "core/session/RunSession.h"
 
+#include "core/diagnosis/Diagnoser.h"
+
 #include "core/discovery/ProviderDiscovery.h"
 #include "core/flows/TokenGrantFlow.h"
 #include "core/http/ExchangeClient.h"
@@ -238,7 +240,14 @@ void RunSession::save()
     // Redacting and writing a run with big bodies takes a while: the writer thread does it.
     BackgroundWork::run(
         m_historyWriter, this,
-        [run = m_record, history = *m_history]() mutable { return history.save(run); },
+        [run = m_record, history = *m_history, hints = m_hints]() mutable {
+            // What the run showed, from the values before redaction: a saved run shows the same.
+            const Diagnoser diagnoser;
+            run.diagnoses.clear();
+            for (qsizetype row = 0; row < run.exchanges.size(); ++row)
+                run.diagnoses << diagnoser.diagnose(run.exchanges, row, hints);
+            return history.save(run);
+        },
         [this](const QString &problem) {
             if (!problem.isEmpty())
                 emit saveFailed(problem);

@@ -17,6 +17,29 @@
 namespace workbench {
 
 namespace {
+// Every string in `value` with these secrets replaced (a diagnosis may quote what was sent).
+QJsonValue redactValue(const QJsonValue &value, const QList<QByteArray> &secrets)
+{
+    if (value.isString())
+        return Redaction::redactText(value.toString(), secrets, Redaction::Style::Redacted);
+    if (value.isArray()) {
+        QJsonArray array;
+        for (const QJsonValue &item : value.toArray())
+            array.append(redactValue(item, secrets));
+        return array;
+    }
+    if (value.isObject()) {
+        QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            it.value() = redactValue(it.value(), secrets);
+        return object;
+    }
+    return value;
+}
+QJsonObject redactStrings(const QJsonObject &object, const QList<QByteArray> &secrets)
+{
+    return redactValue(object, secrets).toObject();
+}
 
 const QLatin1String kSuffix(".jsonl");
 
@@ -181,8 +204,16 @@ QString RunHistory::save(const RunRecord &run)
         return QStringLiteral("The history folder %1 cannot be made.").arg(m_directory);
     // Redacted here, whatever the caller passed: the disk never sees a secret.
     QJsonArray exchanges;
-    for (const HttpExchange &exchange : Redaction::redact(run.exchanges))
-        exchanges.append(exchangeToJson(exchange));
+    const QList<QByteArray> secrets =
+        Redaction::inReplacementOrder(Redaction::secretsIn(run.exchanges));
+    const QList<HttpExchange> redacted = Redaction::redact(run.exchanges);
+    for (qsizetype i = 0; i < redacted.size(); ++i) {
+        QJsonObject json = exchangeToJson(redacted.at(i));
+        if (i < run.diagnoses.size() && run.diagnoses.at(i))
+            json.insert(QStringLiteral("diagnosis"),
+                        redactStrings(run.diagnoses.at(i)->toJson(), secrets));
+        exchanges.append(json);
+    }
     QSaveFile file(pathOf(run.id));
     if (!file.open(QIODevice::WriteOnly))
         return file.errorString();
@@ -252,8 +283,16 @@ std::optional<RunRecord> RunHistory::load(const QString &id, QString *error) con
     if (parseError.error != QJsonParseError::NoError || !exchanges.isArray())
         return fail(QStringLiteral("The run %1 is damaged: %2").arg(id, parseError.errorString()));
     RunRecord run = summaryFromJson(summary.object());
-    for (const QJsonValue &exchange : exchanges.array())
+    bool diagnosed = false;
+    for (const QJsonValue &exchange : exchanges.array()) {
         run.exchanges << exchangeFromJson(exchange.toObject());
+        const QJsonValue diagnosis = exchange.toObject().value(QStringLiteral("diagnosis"));
+        run.diagnoses << (diagnosis.isObject() ? Diagnosis::fromJson(diagnosis.toObject())
+                                               : std::nullopt);
+        diagnosed = diagnosed || diagnosis.isObject();
+    }
+    if (!diagnosed)
+        run.diagnoses.clear(); // saved before diagnoses were kept: the viewer makes its own
     return run;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/diagnosis/Diagnosis.h"
 #include "core/http/HttpExchange.h"
 
 #include <QDateTime>
@@ -21,6 +22,9 @@ struct RunRecord
     QString result;  // FlowOutcome::resultName
     QString summary; // the outcome's one line
     QList<HttpExchange> exchanges;
+    // Each exchange's diagnosis as the live run had it (made from the unredacted values, then
+    // redacted): a saved run shows what it showed. Empty for runs saved without them.
+    QList<std::optional<Diagnosis>> diagnoses;
 };
 
 // The run history: one file per run under the app's data location ("history/ID.jsonl": a line of
