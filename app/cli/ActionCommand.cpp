@@ -87,12 +87,8 @@ void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange>
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
-        out() << "\n"
-              << (outcome.succeeded ? "OK: " : "FAILED: ") << shown(outcome.summary) << "\n";
-        for (const QString &detail : outcome.details)
-            out() << "  " << shown(detail) << "\n";
-        if (diagnosis)
-            out() << "\n=== Diagnosis ===\n" << shown(diagnosis->toText());
+        printResultText(outcome.succeeded, outcome.summary, outcome.details);
+        printDiagnosisText(diagnosis);
     }
     out().flush();
 }

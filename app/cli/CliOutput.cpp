@@ -174,6 +174,19 @@ QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *con
     return {};
 }
 
+void printResultText(bool succeeded, const QString &summary, const QStringList &details)
+{
+    out() << "\n" << (succeeded ? "OK: " : "FAILED: ") << shown(summary) << "\n";
+    for (const QString &detail : details)
+        out() << "  " << shown(detail) << "\n";
+}
+
+void printDiagnosisText(const std::optional<Diagnosis> &diagnosis)
+{
+    if (diagnosis)
+        out() << "\n=== Diagnosis ===\n" << shown(diagnosis->toText());
+}
+
 void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchanges, bool asJson,
                   const ClientConfig &config)
 {
@@ -208,18 +221,14 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
-        out() << "\n"
-              << (outcome.succeeded() ? "OK: " : "FAILED: ") << shown(outcome.summary) << "\n";
-        for (const QString &detail : outcome.details)
-            out() << "  " << shown(detail) << "\n";
+        printResultText(outcome.succeeded(), outcome.summary, outcome.details);
         if (!outcome.idTokenChecks.isEmpty())
             out() << "ID token checks:\n";
         for (const TokenCheck &check : outcome.idTokenChecks)
             out() << QStringLiteral("  %1 %2: %3\n")
                          .arg(TokenCheck::statusName(check.status), -8)
                          .arg(check.name, shown(check.detail));
-        if (diagnosis)
-            out() << "\n=== Diagnosis ===\n" << shown(diagnosis->toText());
+        printDiagnosisText(diagnosis);
     }
     out().flush();
 }

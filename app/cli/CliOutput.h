@@ -36,6 +36,10 @@ QJsonObject exchangeToJson(const HttpExchange &exchange);
 // The last step with a problem, diagnosed with the steps before it as context.
 std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
                                      const DiagnosisHints &hints);
+// The readable end of a run or an action: OK/FAILED with the summary and its details; then,
+// apart, the diagnosis when there is one. Secrets masked unless revealed.
+void printResultText(bool succeeded, const QString &summary, const QStringList &details);
+void printDiagnosisText(const std::optional<Diagnosis> &diagnosis);
 // A flow's end: the outcome, the ID token checks and, when a step failed, its diagnosis (what
 // the error means, likely causes, fixes); as text, or as one JSON document with the exchanges.
 // `config` names the issuer and the provider the diagnosis may use.

@@ -70,24 +70,17 @@ QVariant ExchangeListModel::data(const QModelIndex &index, int role) const
 
 void ExchangeListModel::append(const HttpExchange &exchange)
 {
-    const int row = int(m_exchanges.size());
-    beginInsertRows({}, row, row);
-    m_exchanges.append(exchange);
-    m_diagnoses.append(std::nullopt);
-    const qsizetype known = m_secretSet.size();
-    m_secretSet.unite(Redaction::secretsIn({exchange}, 1024 * 1024));
-    if (m_secretSet.size() != known)
-        m_secrets = Redaction::inReplacementOrder(m_secretSet);
-    const bool nothingToDiagnose = exchange.label.isEmpty() && exchange.request.url.isEmpty();
-    if (!nothingToDiagnose && !StepTexts::isLarge(exchange))
-        m_diagnoses[row] = Diagnoser().diagnose(m_exchanges, row, m_hints);
-    else if (!nothingToDiagnose)
-        diagnoseInBackground(row);
-    endInsertRows();
+    insert(exchange, std::nullopt, true);
 }
 
 void ExchangeListModel::appendDiagnosed(const HttpExchange &exchange,
                                         const std::optional<Diagnosis> &diagnosis)
+{
+    insert(exchange, diagnosis, false);
+}
+
+void ExchangeListModel::insert(const HttpExchange &exchange,
+                               const std::optional<Diagnosis> &diagnosis, bool diagnose)
 {
     const int row = int(m_exchanges.size());
     beginInsertRows({}, row, row);
@@ -97,6 +90,11 @@ void ExchangeListModel::appendDiagnosed(const HttpExchange &exchange,
     m_secretSet.unite(Redaction::secretsIn({exchange}, 1024 * 1024));
     if (m_secretSet.size() != known)
         m_secrets = Redaction::inReplacementOrder(m_secretSet);
+    const bool nothingToDiagnose = exchange.label.isEmpty() && exchange.request.url.isEmpty();
+    if (diagnose && !nothingToDiagnose && !StepTexts::isLarge(exchange))
+        m_diagnoses[row] = Diagnoser().diagnose(m_exchanges, row, m_hints);
+    else if (diagnose && !nothingToDiagnose)
+        diagnoseInBackground(row);
     endInsertRows();
 }
 

@@ -46,6 +46,9 @@ signals:
     void diagnosisReady(int row);
 
 private:
+    // Adds the step with `diagnosis`, or (when `diagnose`) with the one made for it here.
+    void insert(const HttpExchange &exchange, const std::optional<Diagnosis> &diagnosis,
+                bool diagnose);
     void diagnoseInBackground(int row);
 
     QList<HttpExchange> m_exchanges;
