@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMetaMethod>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
@@ -18,6 +19,31 @@ inline QJsonObject lastJsonLine(const QByteArray &output)
 {
     const QList<QByteArray> lines = output.trimmed().split('\n');
     return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.last()).object();
+}
+
+// The test functions of a Qt Test class (private slots without arguments, other than the
+// fixtures and `except`), sorted: a test run in parts checks that every function is in a part.
+inline QStringList testFunctions(const QMetaObject *meta, const QString &except)
+{
+    QStringList tests;
+    for (int i = meta->methodOffset(); i < meta->methodCount(); ++i) {
+        const QMetaMethod method = meta->method(i);
+        const QString name = QString::fromLatin1(method.name());
+        if (method.methodType() == QMetaMethod::Slot && method.access() == QMetaMethod::Private &&
+            method.parameterCount() == 0 && !name.endsWith("_data") && name != "initTestCase" &&
+            name != "cleanupTestCase" && name != "init" && name != "cleanup" && name != except)
+            tests << name;
+    }
+    tests.sort();
+    return tests;
+}
+
+// The functions named in the comma-separated environment variable `variable`, sorted.
+inline QStringList listedTestFunctions(const char *variable)
+{
+    QStringList listed = qEnvironmentVariable(variable).split(',', Qt::SkipEmptyParts);
+    listed.sort();
+    return listed;
 }
 
 class Environment

@@ -140,6 +140,14 @@ private slots:
 
     void cleanupTestCase() { m_env.stop(); }
 
+    // The functions run as two ctest entries (so each stays well inside its time limit under
+    // the sanitizers); none may fall out of both.
+    void everyTestRunsInAPart()
+    {
+        QCOMPARE(e2e::testFunctions(metaObject(), "everyTestRunsInAPart"),
+                 e2e::listedTestFunctions("WORKBENCH_AUTHCODE_TESTS"));
+    }
+
     void codeFlowSucceeds_data()
     {
         QTest::addColumn<QString>("clientKey");

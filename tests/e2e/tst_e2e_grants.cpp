@@ -79,22 +79,8 @@ private slots:
     // test of this file must be in one, or it would never run.
     void everyTestRunsUnderOneLabel()
     {
-        const QStringList listed =
-            qEnvironmentVariable("WORKBENCH_GRANT_TESTS").split(',', Qt::SkipEmptyParts);
-        QStringList tests;
-        for (int i = metaObject()->methodOffset(); i < metaObject()->methodCount(); ++i) {
-            const QMetaMethod method = metaObject()->method(i);
-            const QString name = QString::fromLatin1(method.name());
-            if (method.methodType() == QMetaMethod::Slot &&
-                method.access() == QMetaMethod::Private && method.parameterCount() == 0 &&
-                !name.endsWith("_data") && name != "initTestCase" && name != "cleanupTestCase" &&
-                name != "everyTestRunsUnderOneLabel")
-                tests << name;
-        }
-        tests.sort();
-        QStringList sortedListed = listed;
-        sortedListed.sort();
-        QCOMPARE(tests, sortedListed);
+        QCOMPARE(e2e::testFunctions(metaObject(), "everyTestRunsUnderOneLabel"),
+                 e2e::listedTestFunctions("WORKBENCH_GRANT_TESTS"));
     }
 
     void clientCredentialsGrant()
