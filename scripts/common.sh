@@ -33,7 +33,7 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
 # D-Bus session bus with gnome-keyring for the keychain tests (a real Secret Service), and zbarimg
 # to read back the device flow's QR codes.
 TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang clang-format-14 libclang-rt-14-dev
-    dbus-daemon gnome-keyring curl zbar-tools)
+    dbus-daemon gnome-keyring curl zbar-tools xvfb xauth)
 
 ensure_node() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -15,9 +15,9 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # A fresh config directory: the start window shows the built-in sandbox, as on a first start.
 export XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" QT_QPA_PLATFORM=xcb
-xvfb-run -a -s "-screen 0 1400x900x24" \
+xvfb-run -a -s "-screen 0 1366x768x24" \
     "$build/app/gui/oauth-workbench" --screenshot "$out/start.png"
 WORKBENCH_E2E_DIR="$PWD/tests/e2e" WORKBENCH_SCREENSHOT_DIR="$out" \
-    xvfb-run -a -s "-screen 0 1400x900x24" \
+    xvfb-run -a -s "-screen 0 1366x768x24" \
     "$build/tests/tst_e2e_gui" personRunsTheCodeFlow wrongSecretIsExplained sandboxWorksOutOfTheBox personRunsTheDeviceFlow
 echo "screenshots written to $out"

@@ -15,6 +15,7 @@
 #include "ui/HelpMenu.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
+#include "ui/forms/FormScrollArea.h"
 #include "ui/history/HistoryDialog.h"
 #include "ui/profiles/ProfileBar.h"
 #include "ui/results/ExchangeListModel.h"
@@ -29,8 +30,6 @@
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QSaveFile>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QShortcut>
 
 #include <algorithm>
@@ -49,15 +48,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_profileBar = new ProfileBar(m_profiles.get(), m_secrets, m_form, m_ui->clientGroup);
     m_ui->clientGroupLayout->addWidget(m_profileBar);
     // The form grows with the grant's fields and open sections: it scrolls, the window does not.
-    auto *formScroll = new QScrollArea(m_ui->clientGroup);
-    formScroll->setWidgetResizable(true);
-    formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    formScroll->setFrameShape(QFrame::NoFrame);
-    formScroll->setFocusPolicy(Qt::NoFocus); // Tab goes to the fields; they scroll into view
-    formScroll->setWidget(m_form);
-    // It scrolls down, never sideways: the panel is at least as wide as the form needs.
-    formScroll->setMinimumWidth(m_form->minimumSizeHint().width() +
-                                formScroll->verticalScrollBar()->sizeHint().width());
+    auto *formScroll = new FormScrollArea(m_form, m_ui->clientGroup);
     m_ui->clientGroupLayout->addWidget(formScroll, 1);
     m_ui->leftLayout->setStretchFactor(m_ui->clientGroup, 1); // the form takes the height
     m_devicePanel = new DeviceCodePanel(m_ui->resultsGroup);

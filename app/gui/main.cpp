@@ -4,6 +4,7 @@
 #include "gui/FirstPaintExit.h"
 #include "ui/AppIcon.h"
 #include "ui/MainWindow.h"
+#include "ui/WindowPlacement.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -65,7 +66,7 @@ int main(int argc, char *argv[])
     FirstPaintExit firstPaint;
     if (parser.isSet(exitOnFirstPaint))
         window.installEventFilter(&firstPaint);
-    window.show();
+    workbench::showOnScreen(&window);
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -5,6 +5,7 @@
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/tokens/TokenActions.h"
 #include "ui/MainWindow.h"
+#include "ui/WindowPlacement.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
@@ -52,8 +53,7 @@ class TestE2eGui : public QObject
             m_env.openInBrowser(browser, url);
             return true;
         });
-        window.resize(1280, 800);
-        window.show();
+        showOnScreen(&window); // as the application shows it
     }
 
     // Shows the window, fills the client form for one of the provider's clients as a person

@@ -117,13 +117,15 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         {m_ui->moreEndpointsButton, m_ui->moreEndpoints},
         {m_ui->requestOptionsButton, m_ui->requestOptions},
         {m_ui->tlsButton, m_ui->tlsOptions}};
+    // They sit below the form layout, not in it: QFormLayout under-counts the height of the
+    // spanning rows they were (the last section was squeezed to nothing), and a row it hides
+    // gets no room even when its widget is shown again.
     for (const auto &[button, section] : sections) {
         section->setVisible(false);
-        connect(button, &QToolButton::toggled, this,
-                [button = button, section = section](bool open) {
-                    section->setVisible(open);
-                    button->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
-                });
+        connect(button, &QToolButton::toggled, this, [this, button = button](bool open) {
+            button->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+            updateState(); // shows the open sections the grant has
+        });
     }
     // The algorithms came with the discovered issuer; another issuer typed in voids them.
     connect(m_ui->issuerEdit, &QLineEdit::textEdited, this,
@@ -459,8 +461,10 @@ void ClientForm::updateState()
     form->setRowVisible(m_ui->redirectUriEdit, browser);
     form->setRowVisible(m_ui->pkceLayout, withCode);
     form->setRowVisible(m_ui->extraParametersEdit, browser);
-    form->setRowVisible(m_ui->requestOptionsButton, browser);
-    form->setRowVisible(m_ui->requestOptions, browser && m_ui->requestOptionsButton->isChecked());
+    m_ui->requestOptionsButton->setVisible(browser);
+    m_ui->requestOptions->setVisible(browser && m_ui->requestOptionsButton->isChecked());
+    m_ui->moreEndpoints->setVisible(m_ui->moreEndpointsButton->isChecked());
+    m_ui->tlsOptions->setVisible(m_ui->tlsButton->isChecked());
     form->setRowVisible(m_ui->secretLayout, usesSecret);
     // Mutual TLS needs the certificate from the TLS section: show it.
     if (method == ClientAuthMethod::TlsClientAuth && !m_ui->tlsButton->isChecked())

@@ -1,0 +1,209 @@
+// The window in a person's hands, in a real X server (Xvfb, started by ctest at 1280x720,
+// 1366x768, 1920x1080, and 2560x1440 at scale factor 2): after the sandbox code flow, a refresh
+// and a device flow every control lies on the screen and nothing is cut off; every folding
+// section of the form opens and shows its fields; the code flow runs from the keyboard alone.
+// Offscreen rendering hides all of this, so the test refuses to run anywhere but on X.
+#include "core/sandbox/SandboxProvider.h"
+#include "core/tokens/TokenActions.h"
+#include "ui/MainWindow.h"
+#include "ui/WindowPlacement.h"
+#include "ui/flows/DeviceCodePanel.h"
+#include "ui/forms/ClientForm.h"
+#include "ui/results/ResultsPane.h"
+
+#include "SandboxBrowser.h"
+#include "ScreenFit.h"
+#include "WidgetTest.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+#include <QToolButton>
+
+using namespace workbench;
+using widgettest::child;
+
+class TestWindowFit : public QObject
+{
+    Q_OBJECT
+
+    // The browser, played by the sandbox browser once the window asks to open the URL.
+    static void signInWhenOpened(MainWindow &window)
+    {
+        window.setUrlOpener([](const QUrl &url) {
+            QTimer::singleShot(0, [url] { sandboxbrowser::signIn(url); });
+            return true;
+        });
+    }
+
+    static void saveShot(QWidget &window, const QString &name)
+    {
+        const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
+        if (shots.isEmpty())
+            return;
+        QDir().mkpath(shots);
+        const QSize screen = window.screen()->size();
+        window.grab().save(QStringLiteral("%1/%2-%3x%4.png")
+                               .arg(shots, name)
+                               .arg(screen.width())
+                               .arg(screen.height()));
+    }
+
+    // Shown as the application shows it, on the sandbox's public client.
+    static void open(MainWindow &window)
+    {
+        QVERIFY(window.useSandbox(false));
+        showOnScreen(&window);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+    }
+
+// Once the layout has settled (it is redone in posted events), nothing is off the screen or cut.
+#define VERIFY_FITS(window, step)                                                                  \
+    do {                                                                                           \
+        QStringList found = screenfit::problems(&(window));                                        \
+        for (int tries = 0; tries < 40 && !found.isEmpty(); ++tries) {                             \
+            QTest::qWait(50);                                                                      \
+            found = screenfit::problems(&(window));                                                \
+        }                                                                                          \
+        QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral(step ": ") + found.join("; ")));       \
+    } while (false)
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(QGuiApplication::platformName() == QLatin1String("xcb"),
+                 "run in a real X server (ctest starts Xvfb); offscreen rendering hides clipping");
+    }
+
+    void startWindowFitsTheScreen()
+    {
+        MainWindow window;
+        open(window);
+        VERIFY_FITS(window, "on start");
+        // The window is not wider or taller than the screen lets it be, and not needlessly small.
+        const QRect available = window.screen()->availableGeometry();
+        QVERIFY(window.width() >= qMin(1000, available.width() - 64));
+    }
+
+    // Each folding section opens, shows each of its fields at a usable size, and Tab reaches
+    // the button that opens it.
+    void everySectionOpensAndShowsItsFields()
+    {
+        MainWindow window;
+        open(window);
+        auto *scroll = window.findChild<QScrollArea *>();
+        QVERIFY(scroll);
+        const std::pair<const char *, const char *> sections[] = {
+            {"requestOptionsButton", "requestOptions"},
+            {"moreEndpointsButton", "moreEndpoints"},
+            {"tlsButton", "tlsOptions"}};
+        for (const auto &[buttonName, name] : sections) {
+            const QString section = QString::fromLatin1(name);
+            auto *button = child<QToolButton>(&window, buttonName);
+            auto *content = child<QWidget>(&window, name);
+            QVERIFY(button->focusPolicy() & Qt::TabFocus);
+            scroll->ensureWidgetVisible(button);
+            QVERIFY(!content->isVisible());
+            QTest::mouseClick(button, Qt::LeftButton);
+            QTRY_VERIFY2(content->isVisible(), name);
+            QApplication::processEvents();
+            int fields = 0;
+            for (QWidget *field : content->findChildren<QWidget *>()) {
+                if (!field->isVisibleTo(content) || screenfit::isInternal(field) ||
+                    !screenfit::isControl(field) || qobject_cast<QLabel *>(field))
+                    continue;
+                ++fields;
+                // Scrolled so the whole field shows, as a person would with the scroll bar.
+                const QPoint centre = field->mapTo(scroll->widget(), field->rect().center());
+                scroll->ensureVisible(centre.x(), centre.y(), field->width() / 2 + 1,
+                                      field->height() / 2 + 1);
+                QApplication::processEvents();
+                QVERIFY2(field->isVisible() && field->width() >= 40 && field->height() >= 16,
+                         qPrintable(section + ": " + screenfit::describe(field) + " is " +
+                                    screenfit::rectText(field->geometry())));
+                const QRect inView(field->mapTo(scroll->viewport(), QPoint(0, 0)), field->size());
+                QVERIFY2(scroll->viewport()->rect().contains(inView),
+                         qPrintable(section + ": " + screenfit::describe(field) + " at " +
+                                    screenfit::rectText(inView) + " cannot be scrolled into view " +
+                                    screenfit::rectText(scroll->viewport()->rect())));
+            }
+            QVERIFY2(fields >= 3, qPrintable(section + " shows " + QString::number(fields)));
+            VERIFY_FITS(window, "with the sections open");
+        }
+        saveShot(window, "sections-open");
+    }
+
+    void codeFlowRefreshAndDeviceFlowStayOnTheScreen()
+    {
+        MainWindow window;
+        signInWhenOpened(window);
+        open(window);
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken.size() > 0, 15000);
+        QTRY_VERIFY(start->isEnabled());
+        VERIFY_FITS(window, "after the code flow");
+        saveShot(window, "code-flow");
+
+        auto *refresh = child<QPushButton>(&window, "refreshButton");
+        QVERIFY(refresh->isVisible() && refresh->isEnabled());
+        const QString before = window.tokenActions()->tokens().accessToken;
+        QTest::mouseClick(refresh, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken != before, 10000);
+        VERIFY_FITS(window, "after a refresh");
+
+        auto *grant = child<QComboBox>(&window, "grantCombo");
+        grant->setCurrentIndex(grant->findData("urn:ietf:params:oauth:grant-type:device_code"));
+        VERIFY_FITS(window, "device grant chosen");
+        QTest::mouseClick(start, Qt::LeftButton);
+        DeviceCodePanel *panel = window.devicePanel();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible() && !panel->userCode().isEmpty(), 10000);
+        VERIFY_FITS(window, "device code shown");
+        saveShot(window, "device-flow");
+        QNetworkAccessManager network;
+        const QUrl device = window.sandbox()->issuer() + QStringLiteral("/device");
+        const sandboxbrowser::Page approved =
+            sandboxbrowser::fetch(network, device,
+                                  "user_code=" + panel->userCode().toLatin1() +
+                                      "&login=demo&password=x&decision=approve");
+        QCOMPARE(approved.status, 200);
+        // The first poll comes after the sandbox's interval (5 s).
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 20000);
+        QVERIFY2(window.resultsPane()->outcomeText().contains("approved"),
+                 qPrintable(window.resultsPane()->outcomeText()));
+        VERIFY_FITS(window, "after the device flow");
+    }
+
+    // Tab from where the window starts reaches Authorize; Space presses it; the browser comes
+    // back and the run ends with tokens, no mouse used.
+    void keyboardAloneRunsTheCodeFlow()
+    {
+        MainWindow window;
+        signInWhenOpened(window);
+        open(window);
+        window.activateWindow();
+        QTRY_VERIFY(QApplication::focusWidget());
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        for (int presses = 0; presses < 80 && QApplication::focusWidget() != start; ++presses)
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), start);
+        QTest::keyClick(start, Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken.size() > 0, 15000);
+        QVERIFY2(window.resultsPane()->outcomeText().contains("exchanged"),
+                 qPrintable(window.resultsPane()->outcomeText()));
+        // The shortcut starts the next run.
+        QTRY_VERIFY(start->isEnabled());
+        const QString first = window.tokenActions()->tokens().accessToken;
+        QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken != first, 15000);
+    }
+};
+
+QTEST_MAIN(TestWindowFit)
+#include "tst_windowfit.moc"
