@@ -2,6 +2,7 @@
 // works is tests/e2e/tst_e2e_authcode.cpp against a certified OpenID provider.
 #include "core/diagnosis/Diagnoser.h"
 #include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/BodyShape.h"
 #include "core/http/ExchangeClient.h"
 #include "core/listener/LoopbackListener.h"
 
@@ -313,6 +314,46 @@ private slots:
         QCOMPARE(flow.exchanges().size(), exchanges);
         // A redirect that failed its checks never reaches the token endpoint.
         QCOMPARE(server.requests.size(), exchanges == 3 ? 1 : 0);
+        // An unreadable body is described in plain words, never by the JSON parser's message.
+        const QString details = outcome.details.join('\n');
+        QVERIFY2(!details.contains("illegal value"), qPrintable(details));
+        if (QByteArray(QTest::currentDataTag()) == "html instead of json")
+            QVERIFY2(details.contains("The body is an HTML page, not JSON"), qPrintable(details));
+    }
+
+    // What a body that should have been a JSON object is instead, in words a person can act on.
+    void unreadableBodiesAreNamed_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("object") << QByteArray("{\"a\":1}") << QByteArray("application/json")
+                                << QString();
+        QTest::newRow("empty") << QByteArray(" \r\n") << QByteArray("application/json")
+                               << "The body is empty";
+        QTest::newRow("html by type")
+            << QByteArray("Sign in") << QByteArray("Text/HTML; charset=utf-8") << "an HTML page";
+        QTest::newRow("html mislabelled as json")
+            << QByteArray("\n<!DOCTYPE html><html>...") << QByteArray("application/json")
+            << "an HTML page";
+        QTest::newRow("array") << QByteArray("[1,2]") << QByteArray() << "a JSON array";
+        QTest::newRow("string") << QByteArray("\"ok\"") << QByteArray() << "a single JSON value";
+        QTest::newRow("plain text")
+            << QByteArray("Service Unavailable") << QByteArray("text/plain")
+            << "plain text, not JSON (it starts with \"Service Unavailable\")";
+        QTest::newRow("cut short")
+            << QByteArray("{\"access_token\":\"abc") << QByteArray() << "breaks at byte";
+    }
+    void unreadableBodiesAreNamed()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, contentType);
+        QFETCH(QString, expected);
+        const QString reason = BodyShape::whyNotAJsonObject(body, contentType);
+        if (expected.isEmpty())
+            QVERIFY2(reason.isEmpty(), qPrintable(reason));
+        else
+            QVERIFY2(reason.contains(expected), qPrintable(reason));
     }
 
     // RFC 9207: iss on the redirect must be our issuer; when the server promised iss, it must

@@ -1,6 +1,7 @@
 #include "core/diagnosis/ResponseClassifier.h"
 
 #include "core/diagnosis/HtmlText.h"
+#include "core/http/BodyShape.h"
 #include "core/listener/CapturedRedirect.h"
 #include "core/util/Clock.h"
 #include "core/util/FormEncoding.h"
@@ -300,15 +301,6 @@ void classifyHtml(ErrorSignal &signal, const QByteArray &body)
     }
 }
 
-bool looksLikeHtml(const QByteArray &body, const QByteArray &contentType)
-{
-    if (contentType.startsWith("text/html") || contentType.startsWith("application/xhtml"))
-        return true;
-    const QByteArray start = body.left(512).trimmed().toLower();
-    return start.startsWith("<!doctype html") || start.startsWith("<html") ||
-           start.startsWith("<head") || start.startsWith("<body");
-}
-
 // error=... in a query or fragment (a redirect's Location, a callback URL).
 bool readRedirectParameters(ErrorSignal &signal, const FormFields &fields)
 {
@@ -524,7 +516,7 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
         fromChallenge();
         return signal;
     }
-    if (looksLikeHtml(body, contentType)) {
+    if (BodyShape::looksLikeHtml(body, contentType)) {
         fromChallenge();
         classifyHtml(signal, body);
         return signal;

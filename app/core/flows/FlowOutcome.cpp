@@ -1,5 +1,7 @@
 #include "core/flows/FlowOutcome.h"
 
+#include "core/http/BodyShape.h"
+
 #include <QJsonDocument>
 
 namespace workbench {
@@ -99,7 +101,8 @@ FlowOutcome FlowOutcome::fromTokenResponse(const HttpExchange &exchange,
                          : QStringLiteral("The token response is not a JSON object."),
             {QStringLiteral("Content-Type: ") +
                  QString::fromLatin1(exchange.responseHeader("Content-Type")),
-             isJsonObject ? QString() : parseError.errorString()},
+             BodyShape::whyNotAJsonObject(exchange.responseBody,
+                                          exchange.responseHeader("Content-Type"))},
             body};
 }
 
