@@ -47,6 +47,17 @@ MainWindow::MainWindow(QWidget *parent)
     const QString profilesProblem = m_profiles->load();
     m_profileBar = new ProfileBar(m_profiles.get(), m_secrets, m_form, m_ui->clientGroup);
     m_ui->clientGroupLayout->addWidget(m_profileBar);
+    // A profile made on the sandbox keeps "the sandbox", not this start's port.
+    m_profileBar->setConfigMaps(
+        [this](const ClientConfig &config) { return m_session->storable(config); },
+        [this](const ClientConfig &config) {
+            QString problem;
+            const ClientConfig resolved = m_session->resolved(config, &problem);
+            if (!problem.isEmpty())
+                m_results->showResult(false, tr("The built-in sandbox could not start."),
+                                      {problem});
+            return resolved;
+        });
     // The form grows with the grant's fields and open sections: it scrolls, the window does not.
     auto *formScroll = new FormScrollArea(m_form, m_ui->clientGroup);
     m_ui->clientGroupLayout->addWidget(formScroll, 1);

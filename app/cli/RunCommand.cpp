@@ -107,7 +107,14 @@ int runToEnd(const ClientConfig &config, const RunOptions &options)
         printOutcome(outcome, session.record().exchanges, options.asJson, session.hints());
         end(outcome.succeeded() ? 0 : 1);
     });
-    if (session.start(config, options.profile) && !over)
+    // A profile saved on the app's sandbox names it by a placeholder: the sandbox runs here.
+    QString sandboxProblem;
+    const ClientConfig runConfig = session.resolved(config, &sandboxProblem);
+    if (!sandboxProblem.isEmpty()) {
+        err() << "error: the built-in sandbox could not start: " << sandboxProblem << "\n";
+        return 1;
+    }
+    if (session.start(runConfig, options.profile) && !over)
         QCoreApplication::exec();
     session.waitForSaved();
     return exitCode;

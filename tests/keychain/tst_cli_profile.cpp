@@ -8,6 +8,7 @@
 #include "SandboxBrowser.h"
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/http/ExchangeClient.h"
+#include "core/sandbox/SandboxAddress.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/storage/ProfileStore.h"
 #include "core/storage/RunHistory.h"
@@ -103,6 +104,28 @@ private slots:
         QVERIFY2(request.contains("grant_type=client_credentials"), qPrintable(request));
         QVERIFY(request.contains("scope=api"));
         QVERIFY(request.startsWith("POST " + m_sandbox.endpoint("/token").path()));
+    }
+
+    // A profile the window saved on its sandbox names the sandbox by a placeholder: the command
+    // line starts the sandbox itself and runs the profile against it.
+    void sandboxProfileRunsAgainstItsOwnSandbox()
+    {
+        ClientConfig config = SandboxAddress::rebased(
+            m_sandbox.clientConfig(true), m_sandbox.issuer(), SandboxAddress::kPlaceholderOrigin);
+        config.grant = GrantType::ClientCredentials;
+        QVERIFY(SandboxAddress::usesPlaceholder(config));
+        ProfileStore store(m_config.filePath("oauth-workbench"));
+        QVERIFY(store.load().isEmpty());
+        store.add(Profile::create(QStringLiteral("On the sandbox"), config.withoutSecrets()));
+        QVERIFY(store.save().isEmpty());
+        qputenv("WORKBENCH_TEST_SANDBOX_SECRET", SandboxProvider::kConfidentialSecret);
+        const Result run = runCli({"token", "--profile", "On the sandbox", "--client-secret-env",
+                                   "WORKBENCH_TEST_SANDBOX_SECRET", "--json"});
+        QVERIFY2(run.exit == 0, qPrintable(run.errors + run.json.value("summary").toString()));
+        const QString request =
+            run.json.value("exchanges").toArray().first().toObject().value("request").toString();
+        QVERIFY2(request.contains("Host: 127.0.0.1:"), qPrintable(request));
+        QVERIFY(!request.contains("built-in-sandbox.invalid"));
     }
 
     // An option given with the profile replaces the profile's value.

@@ -154,6 +154,12 @@ ProfileBar::~ProfileBar()
     delete m_ui;
 }
 
+void ProfileBar::setConfigMaps(ConfigMap toProfile, ConfigMap fromProfile)
+{
+    m_toProfile = std::move(toProfile);
+    m_fromProfile = std::move(fromProfile);
+}
+
 void ProfileBar::reload()
 {
     const QString keep = currentId();
@@ -203,7 +209,7 @@ void ProfileBar::onCurrentChanged(int index)
         emit sandboxChosen();
         return;
     }
-    m_form->setConfig(profile->config);
+    m_form->setConfig(m_fromProfile(profile->config));
     for (const QString &field : ClientConfig::secretFieldNames())
         m_form->setRemembered(field, profile->remembers(field));
     for (const QString &field : profile->rememberedSecrets)
@@ -224,7 +230,7 @@ bool ProfileBar::save()
     Profile profile = *existing;
     const QStringList rememberedBefore = existing->rememberedSecrets;
     const ClientConfig config = m_form->config();
-    profile.config = config.withoutSecrets();
+    profile.config = m_toProfile(config).withoutSecrets();
     profile.rememberedSecrets.clear();
     for (const QString &field : ClientConfig::secretFieldNames()) {
         if (m_form->remembers(field) && !config.secretField(field).isEmpty())
@@ -318,7 +324,7 @@ QString ProfileBar::secretFieldOf(const Profile &profile, const QString &key)
 
 QString ProfileBar::saveAsNew(const QString &name)
 {
-    const Profile profile = Profile::create(name, m_form->config().withoutSecrets());
+    const Profile profile = Profile::create(name, m_toProfile(m_form->config()).withoutSecrets());
     const QString id = m_store->add(profile);
     reload();
     m_reloading = true;

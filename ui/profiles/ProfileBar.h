@@ -27,6 +27,11 @@ public:
                QWidget *parent = nullptr);
     ~ProfileBar() override;
 
+    // How a form's config becomes a profile's and back (the sandbox's address kept as a
+    // placeholder, see RunSession::storable/resolved); unchanged unless set.
+    using ConfigMap = std::function<ClientConfig(const ClientConfig &)>;
+    void setConfigMaps(ConfigMap toProfile, ConfigMap fromProfile);
+
     // Index 0 is the sandbox; the person's profiles follow in their order.
     QString currentId() const;
     void selectSandbox();
@@ -70,6 +75,8 @@ private:
     SecretStore *m_secrets;
     ClientForm *m_form;
     std::function<void()> m_retry;
+    ConfigMap m_toProfile = [](const ClientConfig &config) { return config; };
+    ConfigMap m_fromProfile = [](const ClientConfig &config) { return config; };
     bool m_reloading = false;
     QHash<QString, QString> m_writing; // keychain key -> value, until the keychain answers
 };

@@ -5,6 +5,7 @@
 #include "core/discovery/ProviderDiscovery.h"
 #include "core/flows/TokenGrantFlow.h"
 #include "core/http/ExchangeClient.h"
+#include "core/sandbox/SandboxAddress.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/sandbox/SandboxTriggers.h"
 #include "core/util/BackgroundWork.h"
@@ -275,6 +276,23 @@ SandboxProvider *RunSession::startSandbox(QString *error)
         return nullptr;
     }
     return m_sandbox;
+}
+
+ClientConfig RunSession::storable(const ClientConfig &config) const
+{
+    if (!m_sandbox || !m_sandbox->isRunning())
+        return config;
+    return SandboxAddress::rebased(config, m_sandbox->issuer(), SandboxAddress::kPlaceholderOrigin);
+}
+
+ClientConfig RunSession::resolved(const ClientConfig &config, QString *error)
+{
+    if (!SandboxAddress::usesPlaceholder(config))
+        return config;
+    const SandboxProvider *sandbox = startSandbox(error);
+    if (!sandbox)
+        return config;
+    return SandboxAddress::rebased(config, SandboxAddress::kPlaceholderOrigin, sandbox->issuer());
 }
 
 bool RunSession::usesSandbox(const ClientConfig &config) const

@@ -74,6 +74,13 @@ public:
     SandboxProvider *sandbox() const { return m_sandbox; }
     // True when `config` points at the running sandbox.
     bool usesSandbox(const ClientConfig &config) const;
+    // `config` as a profile keeps it: the running sandbox's addresses become the sandbox
+    // placeholder (SandboxAddress), so the profile still works after a restart.
+    [[nodiscard]] ClientConfig storable(const ClientConfig &config) const;
+    // `config` from a profile, with the sandbox placeholder replaced by the running sandbox's
+    // address (the sandbox started if it is not running). Unchanged when it holds no
+    // placeholder, or when the sandbox cannot start (then `error` says why).
+    [[nodiscard]] ClientConfig resolved(const ClientConfig &config, QString *error);
     // `config` with the sandbox error trigger `name` applied: its scope (the trigger chosen
     // before taken away), or the token endpoint it needs. Unknown name: `config` unchanged.
     ClientConfig withSandboxTrigger(const ClientConfig &config, const QString &name) const;

@@ -1,0 +1,53 @@
+#include "core/sandbox/SandboxAddress.h"
+
+namespace workbench::SandboxAddress {
+
+namespace {
+
+QList<QUrl *> endpoints(ClientConfig &config)
+{
+    return {&config.issuer,
+            &config.authorizationEndpoint,
+            &config.tokenEndpoint,
+            &config.deviceAuthorizationEndpoint,
+            &config.pushedAuthorizationRequestEndpoint,
+            &config.jwksUri,
+            &config.userinfoEndpoint,
+            &config.introspectionEndpoint,
+            &config.revocationEndpoint};
+}
+
+// The same origin, or a path below it: "http://h:1" matches "http://h:1" and "http://h:1/x",
+// never "http://h:10".
+bool isUnder(const QString &url, const QString &origin)
+{
+    return url == origin || url.startsWith(origin + QLatin1Char('/')) ||
+           url.startsWith(origin + QLatin1Char('?'));
+}
+
+} // namespace
+
+ClientConfig rebased(const ClientConfig &config, const QString &fromOrigin, const QString &toOrigin)
+{
+    ClientConfig result = config;
+    if (fromOrigin.isEmpty())
+        return result;
+    for (QUrl *endpoint : endpoints(result)) {
+        const QString url = endpoint->toString(QUrl::FullyEncoded);
+        if (isUnder(url, fromOrigin))
+            *endpoint = QUrl(toOrigin + url.mid(fromOrigin.size()), QUrl::StrictMode);
+    }
+    return result;
+}
+
+bool usesPlaceholder(const ClientConfig &config)
+{
+    ClientConfig copy = config;
+    for (const QUrl *endpoint : endpoints(copy)) {
+        if (isUnder(endpoint->toString(QUrl::FullyEncoded), kPlaceholderOrigin))
+            return true;
+    }
+    return false;
+}
+
+} // namespace workbench::SandboxAddress
