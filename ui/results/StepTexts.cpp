@@ -31,6 +31,14 @@ void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
     QString requested = FormEncoding::value(context.sentParameters, QStringLiteral("scope"));
     if (requested.isEmpty())
         requested = FormEncoding::value(context.authorizationRequest, QStringLiteral("scope"));
+    // The device flow asks for its scope on the device authorization request, and a refresh
+    // without scope asks for what was granted before (RFC 6749 §6): the scope sent earlier.
+    for (int earlier = row - 1; requested.isEmpty() && earlier >= 0; --earlier) {
+        const HttpExchange &before = run.at(earlier);
+        if (before.kind == HttpExchange::Kind::BackChannel)
+            requested = FormEncoding::value(FormEncoding::decode(before.request.body),
+                                            QStringLiteral("scope"));
+    }
     const bool publicClient =
         exchange.request.header("Authorization").isEmpty() &&
         !FormEncoding::contains(context.sentParameters, QStringLiteral("client_secret")) &&

@@ -1,0 +1,72 @@
+// What the Tokens view says about the scopes of a step, from the run around it: the scope asked
+// for may have been sent on an earlier request than the one the tokens answered.
+#include "ui/results/StepTexts.h"
+
+#include <QTest>
+
+using namespace workbench;
+
+namespace {
+HttpExchange post(const QByteArray &path, const QByteArray &form, int status,
+                  const QByteArray &answer)
+{
+    HttpExchange exchange;
+    exchange.request.method = "POST";
+    exchange.request.url = QUrl("https://as.example" + QString::fromLatin1(path));
+    exchange.request.setHeader("Content-Type", "application/x-www-form-urlencoded");
+    exchange.request.body = form;
+    exchange.status = status;
+    exchange.responseHeaders = {{"Content-Type", "application/json"}};
+    exchange.responseBody = answer;
+    return exchange;
+}
+
+QString tokensText(const QList<HttpExchange> &run)
+{
+    return StepTexts::prepare(run, int(run.size()) - 1, {}).tokensHtml;
+}
+} // namespace
+
+class TestStepTexts : public QObject
+{
+    Q_OBJECT
+private slots:
+    // The device flow sends its scope on the device authorization request, not the token one.
+    void deviceFlowScopeComesFromTheDeviceRequest()
+    {
+        const QList<HttpExchange> run{
+            post("/device", "client_id=tv&scope=openid%20email", 200,
+                 "{\"device_code\":\"d\",\"user_code\":\"U\",\"verification_uri\":\"https://"
+                 "as.example/d\",\"expires_in\":600}"),
+            post("/token",
+                 "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d"
+                 "&client_id=tv",
+                 400, "{\"error\":\"authorization_pending\"}"),
+            post("/token",
+                 "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=d"
+                 "&client_id=tv",
+                 200,
+                 "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"scope\":\"openid email\"}")};
+        const QString text = tokensText(run);
+        QVERIFY2(text.contains("Scopes: granted as requested (<code>openid email</code>)"),
+                 qPrintable(text));
+        QVERIFY(!text.contains("Added by the server"));
+    }
+
+    // A refresh without scope asks for what was granted; one scope fewer is a real drop.
+    void refreshWithoutScopeComparesWithTheFirstRequest()
+    {
+        QList<HttpExchange> run{
+            post("/token", "grant_type=client_credentials&scope=read%20write", 200,
+                 "{\"access_token\":\"a1\",\"token_type\":\"Bearer\",\"refresh_token\":\"r1\","
+                 "\"scope\":\"read write\"}"),
+            post("/token", "grant_type=refresh_token&refresh_token=r1", 200,
+                 "{\"access_token\":\"a2\",\"token_type\":\"Bearer\",\"scope\":\"read\"}")};
+        const QString text = tokensText(run);
+        QVERIFY2(text.contains("Dropped by the server: <code>write</code>"), qPrintable(text));
+        QVERIFY(!text.contains("Added by the server"));
+    }
+};
+
+QTEST_MAIN(TestStepTexts)
+#include "tst_steptexts.moc"
