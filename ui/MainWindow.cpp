@@ -427,8 +427,15 @@ void MainWindow::useSandboxTrigger(const QString &name)
     const ClientConfig config = m_form->config();
     const ClientConfig triggered = m_session->withSandboxTrigger(config, name);
     m_form->setScope(triggered.scope);
-    if (triggered.tokenEndpoint != config.tokenEndpoint)
+    const bool endpoint = triggered.tokenEndpoint != config.tokenEndpoint;
+    if (endpoint)
         m_form->setTokenEndpoint(triggered.tokenEndpoint);
+    statusBar()->showMessage(
+        endpoint ? tr("Trigger %1 set: the token endpoint is now %2. Start a run to see it.")
+                       .arg(name, triggered.tokenEndpoint.toString())
+                 : tr("Trigger %1 set: the scopes are now \"%2\". Start a run to see it.")
+                       .arg(name, triggered.scope),
+        10000);
 }
 
 bool MainWindow::restoreLastProfile()

@@ -3,8 +3,10 @@
 // and the token endpoint by a canned local server (the e2e test covers the real provider).
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/listener/LoopbackListener.h"
+#include "core/sandbox/SandboxAddress.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/sandbox/SandboxTriggers.h"
+#include "core/storage/ProfileStore.h"
 #include "core/tokens/TokenActions.h"
 #include "ui/AppIcon.h"
 #include "ui/ExportPaths.h"
@@ -12,6 +14,7 @@
 #include "ui/MainWindow.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
+#include "ui/profiles/ProfileBar.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 #include "ui/sandbox/SandboxTriggersDialog.h"
@@ -28,6 +31,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -36,6 +40,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -473,6 +478,22 @@ private slots:
         }
         QCOMPARE(child<QLineEdit>(&window, "scopeEdit")->text(),
                  QStringLiteral("openid profile email offline_access sandbox:rate_limited"));
+        // Choosing one says what changed.
+        QVERIFY2(window.statusBar()->currentMessage().contains("rate_limited"),
+                 qPrintable(window.statusBar()->currentMessage()));
+
+        // The filter narrows the table; the trigger chosen is the one shown, not a hidden row.
+        window.showSandboxTriggers();
+        auto *dialog = window.findChild<SandboxTriggersDialog *>();
+        QVERIFY(dialog);
+        dialog->setFilter("PKCE");
+        QVERIFY(dialog->shownCount() >= 1);
+        QVERIFY(dialog->shownCount() < dialog->model()->rowCount());
+        QTest::mouseClick(dialog->findChild<QPushButton *>("useTriggerButton"), Qt::LeftButton);
+        QTRY_VERIFY(!window.findChild<SandboxTriggersDialog *>());
+        QVERIFY2(child<QLineEdit>(&window, "scopeEdit")->text().contains("pkce"),
+                 qPrintable(child<QLineEdit>(&window, "scopeEdit")->text()));
+        window.useSandboxTrigger("rate_limited");
 
         // A trigger before any answer is a token endpoint to type: the scope trigger goes, and
         // choosing a scope trigger again puts the sandbox's token endpoint back.
@@ -617,6 +638,49 @@ private slots:
         QCOMPARE(exchange.status, 200);
         QVERIFY(exchange.request.body.contains("grant_type=client_credentials"));
         QVERIFY(!window.tokenActions()->tokens().accessToken.isEmpty());
+    }
+
+    // A profile saved on the sandbox keeps "the sandbox", not the port of that start: after a
+    // restart (a new sandbox on a new port) it is resolved to the running sandbox and works.
+    void sandboxProfileWorksAfterARestart()
+    {
+        QString firstIssuer;
+        QString file;
+        {
+            MainWindow window;
+            QVERIFY(window.useSandbox(true));
+            firstIssuer = window.sandbox()->issuer();
+            window.profileBar()->saveAsNew("Sandbox copy");
+            const Profile *saved = window.profileStore()->find(window.profileBar()->currentId());
+            QVERIFY(saved);
+            QCOMPARE(saved->config.tokenEndpoint.toString(),
+                     SandboxAddress::kPlaceholderOrigin + "/token");
+            QCOMPARE(saved->config.issuer.toString(), SandboxAddress::kPlaceholderOrigin);
+            QCOMPARE(saved->config.redirectUri, window.clientForm()->config().redirectUri);
+            file = window.profileStore()->filePath();
+        }
+        QFile profiles(file);
+        QVERIFY(profiles.open(QIODevice::ReadOnly));
+        QVERIFY(!profiles.readAll().contains(firstIssuer.toUtf8()));
+
+        MainWindow window;
+        QVERIFY(!window.sandbox()); // nothing started it yet
+        QVERIFY(window.restoreLastProfile());
+        QVERIFY(window.sandbox() && window.sandbox()->isRunning());
+        const QString issuer = window.sandbox()->issuer();
+        QCOMPARE(window.clientForm()->config().tokenEndpoint.toString(), issuer + "/token");
+        QCOMPARE(window.clientForm()->config().jwksUri.toString(), issuer + "/jwks");
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "clientSecretEdit", SandboxProvider::kConfidentialSecret);
+        auto *combo = child<QComboBox>(&window, "grantCombo");
+        combo->setCurrentIndex(combo->findData("client_credentials"));
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+        QVERIFY2(window.tokenActions()->tokens().accessToken.size() > 0,
+                 qPrintable(window.resultsPane()->outcomeText()));
+        QVERIFY(window.profileBar()->removeCurrent());
     }
 
     // A failure before any answer, through the window: https:// to the plain-HTTP sandbox fails

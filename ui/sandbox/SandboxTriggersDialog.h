@@ -2,6 +2,8 @@
 
 #include <QDialog>
 
+class QSortFilterProxyModel;
+
 namespace Ui {
 class SandboxTriggersDialog;
 }
@@ -19,7 +21,11 @@ public:
     ~SandboxTriggersDialog() override;
 
     SandboxTriggersModel *model() const { return m_model; }
+    // `row` of model() (the whole table), whatever the filter shows.
     void selectRow(int row);
+    // Types `text` into the filter; shownCount() is how many triggers it leaves.
+    void setFilter(const QString &text);
+    int shownCount() const;
 
 signals:
     void triggerChosen(const QString &name);
@@ -29,6 +35,7 @@ private:
 
     Ui::SandboxTriggersDialog *m_ui;
     SandboxTriggersModel *m_model;
+    QSortFilterProxyModel *m_filter;
 };
 
 } // namespace workbench
