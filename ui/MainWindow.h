@@ -2,7 +2,9 @@
 
 #include "core/client/ClientConfig.h"
 #include "core/discovery/ProviderMetadata.h"
+#include "core/session/RunSession.h"
 #include "core/storage/RunHistory.h"
+#include "ui/forms/ClientForm.h"
 
 #include <QMainWindow>
 #include <functional>
@@ -29,6 +31,7 @@ class ProfileBar;
 class ProfileStore;
 class SecretStore;
 class SandboxProvider;
+class SandboxControls;
 
 // The main window: the client form on the left, the results of the run on the right. A view of
 // the RunSession, which runs the grants: the window maps the form to a config, starts runs and
@@ -45,21 +48,21 @@ public:
     ~MainWindow() override;
 
     void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
-    void setConfig(const ClientConfig &config);
+    void setConfig(const ClientConfig &config) { m_form->setConfig(config); }
 
     ClientForm *clientForm() const { return m_form; }
     ResultsPane *resultsPane() const { return m_results; }
     RunSession *session() const { return m_session; }
-    AuthorizationCodeFlow *flow() const;
-    TokenGrantFlow *grantFlow() const;
-    DeviceAuthorizationFlow *deviceFlow() const;
+    AuthorizationCodeFlow *flow() const { return m_session->codeFlow(); }
+    TokenGrantFlow *grantFlow() const { return m_session->grantFlow(); }
+    DeviceAuthorizationFlow *deviceFlow() const { return m_session->deviceFlow(); }
     DeviceCodePanel *devicePanel() const { return m_devicePanel; }
     // A flow of any grant is under way.
-    bool isRunning() const;
-    ProviderDiscovery *discovery() const;
-    TokenActions *tokenActions() const;
+    bool isRunning() const { return m_session->isRunning(); }
+    ProviderDiscovery *discovery() const { return m_session->discovery(); }
+    TokenActions *tokenActions() const { return m_session->actions(); }
     // The built-in sandbox; null until it is first chosen.
-    SandboxProvider *sandbox() const;
+    SandboxProvider *sandbox() const { return m_session->sandbox(); }
     ProfileBar *profileBar() const { return m_profileBar; }
     ProfileStore *profileStore() const { return m_profiles.get(); }
     SecretStore *secretStore() const { return m_secrets; }
@@ -79,7 +82,7 @@ public slots:
     void useSandboxTrigger(const QString &name);
     // The saved runs: each run is saved (redacted) when its flow ends and again after each
     // follow-up step (refresh, UserInfo, ...).
-    RunHistory *history() const;
+    RunHistory *history() const { return m_session->history(); }
     void showHistory();
     // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
     bool showHistoryRun(const QString &id);
@@ -103,6 +106,7 @@ private:
     std::unique_ptr<ProfileStore> m_profiles;
     SecretStore *m_secrets;
     ProfileBar *m_profileBar;
+    SandboxControls *m_sandboxControls = nullptr;
     UrlOpener m_openUrl;
 };
 

@@ -3,9 +3,11 @@
 #include "core/export/ExchangeExport.h"
 #include "core/storage/RunHistory.h"
 #include "ui/ExportPaths.h"
+#include "ui/results/ResultsPane.h"
 #include "ui_HistoryDialog.h"
 
 #include <QFileDialog>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSaveFile>
 
@@ -129,6 +131,24 @@ void HistoryDialog::updateButtons()
     m_ui->exportButton->setEnabled(chosen);
     m_ui->deleteButton->setEnabled(chosen);
     m_ui->clearButton->setEnabled(runCount() > 0);
+}
+
+void HistoryDialog::showRunIn(ResultsPane *pane, const RunRecord &run)
+{
+    pane->clear();
+    for (qsizetype i = 0; i < run.exchanges.size(); ++i) {
+        if (run.diagnoses.isEmpty()) // saved before diagnoses were kept
+            pane->addExchange(run.exchanges.at(i));
+        else
+            pane->addSavedExchange(run.exchanges.at(i), run.diagnoses.value(i));
+    }
+    pane->showResult(
+        run.result == QLatin1String("succeeded"), tr("From the history: %1").arg(run.summary),
+        {tr("run of %1, profile %2, grant %3")
+             .arg(QLocale().toString(run.startedAt.toLocalTime(), QLocale::ShortFormat),
+                  run.profile, run.grant),
+         tr("Secrets, tokens, codes and verifiers were replaced by REDACTED: markers when the "
+            "run was saved.")});
 }
 
 } // namespace workbench

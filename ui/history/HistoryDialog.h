@@ -8,7 +8,9 @@ class HistoryDialog;
 
 namespace workbench {
 
+class ResultsPane;
 class RunHistory;
+struct RunRecord;
 
 // Lists the saved runs (newest first); a run can be opened in the results pane, exported as HAR
 // (it is redacted already), deleted, or the whole history cleared.
@@ -26,6 +28,10 @@ public:
     // What the buttons do after asking (tests call these directly). Empty on success.
     QString exportCurrent(const QString &path);
     void deleteCurrent();
+    // Shows a saved run in the results pane as it was saved: each step with the diagnosis it
+    // had live (recomputing it on redacted values would give another answer), then where the
+    // run came from.
+    static void showRunIn(ResultsPane *pane, const RunRecord &run);
 
 signals:
     void runChosen(const QString &id);

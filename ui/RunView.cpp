@@ -1,0 +1,85 @@
+#include "ui/RunView.h"
+
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/session/RunSession.h"
+#include "ui/flows/DeviceCodePanel.h"
+#include "ui/results/ExchangeListModel.h"
+#include "ui/results/ResultsPane.h"
+
+#include <QPushButton>
+#include <QStatusBar>
+
+namespace workbench {
+
+RunView::RunView(const Parts &parts, QObject *parent) : QObject(parent), m_parts(parts)
+{
+    RunSession *session = m_parts.session;
+    ResultsPane *results = m_parts.results;
+    connect(session, &RunSession::exchangeRecorded, results, &ResultsPane::addExchange);
+    connect(session, &RunSession::requestRejected, results, &ResultsPane::addRejection);
+    connect(session, &RunSession::warningRaised, results, &ResultsPane::addWarning);
+    connect(session, &RunSession::started, this,
+            [results](const ClientConfig &, const DiagnosisHints &hints) {
+                results->model()->setDiagnosisHints(hints);
+            });
+    connect(session, &RunSession::discoveryFailed, this,
+            [this](const QString &summary, const QStringList &details) {
+                m_parts.results->showResult(false, summary, details);
+                m_parts.statusBar->clearMessage();
+            });
+    connectCodeFlow();
+    connectDeviceFlow();
+}
+
+void RunView::connectCodeFlow()
+{
+    RunSession *session = m_parts.session;
+    connect(session, &RunSession::authorizationUrlReady, this, [this](const QUrl &url) {
+        const AuthorizationCodeFlow *flow = m_parts.session->codeFlow();
+        m_parts.results->showWaiting(flow->redirectUri(), 0, flow->config().redirectWaitSeconds);
+        m_parts.copyUrlButton->setEnabled(true);
+        m_parts.pasteBrowserButton->setEnabled(true);
+        if (!(*m_parts.openUrl)(url))
+            m_parts.results->addWarning(tr("No browser could be opened. Copy the authorization "
+                                           "URL and open it in a browser yourself."));
+    });
+    connect(session, &RunSession::waitProgressed, this, [this](int elapsed, int limit) {
+        m_parts.results->showWaiting(m_parts.session->codeFlow()->redirectUri(), elapsed, limit);
+    });
+    connect(session, &RunSession::stageChanged, this, [this](AuthorizationCodeFlow::Stage stage) {
+        switch (stage) {
+        case AuthorizationCodeFlow::Stage::WaitingForRedirect:
+            m_parts.statusBar->showMessage(
+                tr("Listening on %1").arg(m_parts.session->codeFlow()->redirectUri().toString()));
+            break;
+        case AuthorizationCodeFlow::Stage::ExchangingCode:
+            m_parts.statusBar->showMessage(tr("Exchanging the code at the token endpoint…"));
+            break;
+        default:
+            break;
+        }
+    });
+}
+
+void RunView::connectDeviceFlow()
+{
+    RunSession *session = m_parts.session;
+    DeviceCodePanel *panel = m_parts.devicePanel;
+    connect(session, &RunSession::userCodeReady, this,
+            [this](const DeviceAuthorization &authorization) {
+                m_parts.devicePanel->showAuthorization(authorization);
+                m_parts.statusBar->showMessage(
+                    tr("Enter %1 at %2; polling the token endpoint.")
+                        .arg(authorization.userCode, authorization.verificationUri.toString()));
+            });
+    connect(session, &RunSession::pollAnswered, panel, &DeviceCodePanel::showPoll);
+    connect(panel, &DeviceCodePanel::openRequested, this, [this](const QUrl &url) {
+        if (!(*m_parts.openUrl)(url))
+            m_parts.statusBar->showMessage(
+                tr("No browser could be opened: open %1 yourself.").arg(url.toString()));
+    });
+    connect(panel, &DeviceCodePanel::copied, this,
+            [this](const QString &message) { m_parts.statusBar->showMessage(message, 3000); });
+}
+
+} // namespace workbench
