@@ -41,6 +41,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -213,8 +214,16 @@ private slots:
         QVERIFY(results->responseText().startsWith("HTTP/1.1 200"));
         QVERIFY(results->formattedText().contains("\"access_token\": \"at-123\""));
 
+        // On the token step the Tokens tab has something; on the callback step it has nothing
+        // and the pane does not stay on it.
+        auto *tabs = child<QTabWidget>(&window, "detailTabs");
+        tabs->setCurrentWidget(child<QWidget>(&window, "tokensTab"));
+        QVERIFY(child<QWidget>(&window, "tokensTab")->isEnabled());
+
         // Selecting the callback step shows what the browser brought back.
         results->selectStep(1);
+        QTRY_COMPARE(tabs->currentWidget(), child<QWidget>(&window, "formattedTab"));
+        QVERIFY(!tabs->isTabEnabled(tabs->indexOf(child<QWidget>(&window, "tokensTab"))));
         QVERIFY(results->requestText().startsWith("GET /callback?code=c0de"));
         QVERIFY(results->formattedText().contains("code = c0de"));
 

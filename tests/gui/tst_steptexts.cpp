@@ -66,6 +66,29 @@ private slots:
         QVERIFY2(text.contains("Dropped by the server: <code>write</code>"), qPrintable(text));
         QVERIFY(!text.contains("Added by the server"));
     }
+
+    // The ID token (and its validation) comes before the access token; each claim is explained
+    // once in the table, not repeated as raw JSON (the claims tree and the Body tab have that).
+    void idTokenFirstAndClaimsOnce()
+    {
+        const auto part = [](const QByteArray &json) {
+            return json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        const QByteArray idToken = part("{\"alg\":\"RS256\",\"kid\":\"k1\"}") + '.' +
+                                   part("{\"iss\":\"https://as.example\",\"sub\":\"alice\","
+                                        "\"aud\":\"app\",\"exp\":4102444800,\"iat\":1700000000}") +
+                                   ".c2ln";
+        const QList<HttpExchange> run{
+            post("/token", "grant_type=client_credentials&scope=openid", 200,
+                 "{\"access_token\":\"opaque-at\",\"token_type\":\"Bearer\",\"id_token\":\"" +
+                     idToken + "\"}")};
+        const QString text = tokensText(run);
+        const qsizetype id = text.indexOf("<h3>id_token</h3>");
+        const qsizetype access = text.indexOf("<h3>access_token</h3>");
+        QVERIFY2(id >= 0 && access > id, qPrintable(text));
+        QCOMPARE(text.count("alice"), 1);
+        QVERIFY(!text.contains("<pre>"));
+    }
 };
 
 QTEST_MAIN(TestStepTexts)

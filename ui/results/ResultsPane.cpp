@@ -581,7 +581,14 @@ void ResultsPane::showTexts(int row, const StepTexts &texts)
     m_ui->tokensText->setHtml(texts.tokensHtml.isEmpty() ? tr("<p>No tokens in this step.</p>")
                                                          : texts.tokensHtml);
     showClaimsTree(texts.tokenBody);
-    m_ui->tokensTab->setEnabled(!texts.tokensHtml.isEmpty());
+    // A step without tokens does not keep the person on an empty Tokens tab: the tab is off and
+    // the step's formatted body shows instead.
+    const bool hasTokens = !texts.tokensHtml.isEmpty();
+    const bool onTokens = m_ui->detailTabs->currentWidget() == m_ui->tokensTab;
+    m_ui->tokensTab->setEnabled(hasTokens);
+    m_ui->detailTabs->setTabEnabled(m_ui->detailTabs->indexOf(m_ui->tokensTab), hasTokens);
+    if (onTokens && !hasTokens)
+        m_ui->detailTabs->setCurrentWidget(m_ui->formattedTab);
     if (!m_rawTextsMonospaced) {
         // Set with the first texts, not at start: loading the fixed-width font is a cost the
         // first paint of an empty pane need not pay.

@@ -13,11 +13,6 @@ QString esc(const QString &text)
     return text.toHtmlEscaped();
 }
 
-QString pretty(const QJsonObject &object)
-{
-    return esc(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
-}
-
 QString tokenSection(const QString &name, const QString &token, const QDateTime &now,
                      const QList<TokenCheck> &checks = {})
 {
@@ -56,10 +51,8 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
                                "<code>%2</code></td><td valign=\"top\">%3</td></tr>")
                     .arg(esc(claim.name), esc(claim.value.left(300)), meaning);
     }
-    html +=
-        QStringLiteral("</table><p><b>Header</b></p><pre>%1</pre><p><b>Claims</b></p><pre>%2</pre>")
-            .arg(pretty(jwt->header), pretty(jwt->claims));
-    return html;
+    // The header and the claims as JSON are in the tree below and the Body tab: not again here.
+    return html + QStringLiteral("</table>");
 }
 } // namespace
 
@@ -147,7 +140,8 @@ QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString
         }
     }
     bool anyToken = false;
-    for (const char *name : {"access_token", "id_token", "refresh_token"}) {
+    // The ID token first: its validation is what a person reads first after a sign-in.
+    for (const char *name : {"id_token", "access_token", "refresh_token"}) {
         const QString token = body.value(QLatin1String(name)).toString();
         if (token.isEmpty())
             continue;
