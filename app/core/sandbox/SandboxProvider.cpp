@@ -5,19 +5,12 @@
 #include "core/client/Pkce.h"
 #include "core/client/TokenRequest.h"
 #include "core/listener/LoopbackAddress.h"
-#include "core/listener/LoopbackListener.h"
+#include "core/sandbox/SandboxPages.h"
 #include "core/sandbox/SandboxTriggers.h"
-#include "core/tokens/IdTokenValidator.h"
 #include "core/util/SecureRandom.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QPointer>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-
-#include <memory>
 
 namespace workbench {
 
@@ -35,63 +28,45 @@ bool hasScope(const QString &scope, const char *name)
     return scope.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(QLatin1String(name));
 }
 
-QString esc(const QString &text)
+SandboxResponse json(int status, const QJsonObject &object)
 {
-    return text.toHtmlEscaped();
+    return SandboxResponse::json(status, object);
+}
+
+SandboxResponse oauthError(int status, const QString &error, const QString &description,
+                           HttpHeaders extra = {})
+{
+    return SandboxResponse::oauthError(status, error, description, std::move(extra));
+}
+
+// A scope that names only what the sandbox knows (its own and the trigger scopes); else the
+// first unknown item.
+QString unknownScopeIn(const QString &scope)
+{
+    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!kKnownScopes.contains(item) && !item.startsWith(QLatin1String("sandbox:")))
+            return item;
+    }
+    return {};
 }
 } // namespace
 
 SandboxProvider::SandboxProvider(QObject *parent)
     : QObject(parent),
-      m_server(new QTcpServer(this)), m_clients{{QString::fromLatin1(kPublicClientId), {}},
-                                                {QString::fromLatin1(kConfidentialClientId),
-                                                 QString::fromLatin1(kConfidentialSecret)}}
+      m_http(new SandboxHttpServer(
+          [this](const HttpRequestParser::Request &request) { return route(request); }, this)),
+      m_clients{
+          {QString::fromLatin1(kPublicClientId), {}},
+          {QString::fromLatin1(kConfidentialClientId), QString::fromLatin1(kConfidentialSecret)}}
 {
-    connect(m_server, &QTcpServer::newConnection, this, &SandboxProvider::onConnection);
+    connect(m_http, &SandboxHttpServer::requestHandled, this, &SandboxProvider::requestHandled);
 }
 
 SandboxProvider::~SandboxProvider() = default;
 
-bool SandboxProvider::start()
-{
-    if (m_server->isListening())
-        return true;
-    if (!m_server->listen(QHostAddress::LocalHost, 0)) {
-        m_error = m_server->errorString();
-        return false;
-    }
-    return true;
-}
-
-const SigningKey &SandboxProvider::signingKey()
-{
-    // Made when first needed (a JWKS fetch or the first tokens), not at start: an RSA key takes
-    // 0.1 to 0.2 s, which the app's start-up should not pay.
-    if (!m_key.isValid())
-        m_key = SigningKey::generate(QString::fromLatin1(kSigningAlgorithm),
-                                     QStringLiteral("sandbox-") +
-                                         QString::fromLatin1(SecureRandom::urlSafeToken(6)));
-    return m_key;
-}
-
-void SandboxProvider::stop()
-{
-    m_server->close();
-}
-
-bool SandboxProvider::isRunning() const
-{
-    return m_server->isListening();
-}
-
-QHostAddress SandboxProvider::boundAddress() const
-{
-    return m_server->serverAddress();
-}
-
 QString SandboxProvider::issuer() const
 {
-    return QStringLiteral("http://127.0.0.1:%1").arg(m_server->serverPort());
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_http->port());
 }
 
 QUrl SandboxProvider::endpoint(const QString &path) const
@@ -120,69 +95,7 @@ ClientConfig SandboxProvider::clientConfig(bool confidential) const
     return config;
 }
 
-void SandboxProvider::onConnection()
-{
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        auto parser = std::make_shared<HttpRequestParser>();
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        // A request must arrive whole within 10 s.
-        auto *deadline = new QTimer(socket);
-        deadline->setObjectName(QStringLiteral("deadline"));
-        deadline->setSingleShot(true);
-        connect(deadline, &QTimer::timeout, socket, &QTcpSocket::abort);
-        deadline->start(10000);
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket, parser] {
-            if (parser->status() != HttpRequestParser::Status::NeedMore) {
-                socket->readAll();
-                return;
-            }
-            switch (parser->feed(socket->readAll())) {
-            case HttpRequestParser::Status::NeedMore:
-                return;
-            case HttpRequestParser::Status::Failed: {
-                ListenerPages::Response response =
-                    ListenerPages::page(parser->errorStatus(), "text/plain; charset=utf-8",
-                                        parser->errorReason().toUtf8());
-                socket->write(response.serialize());
-                socket->disconnectFromHost();
-                return;
-            }
-            case HttpRequestParser::Status::Complete:
-                handle(socket, parser->request());
-                return;
-            }
-        });
-    }
-}
-
-void SandboxProvider::handle(QTcpSocket *socket, const HttpRequestParser::Request &request)
-{
-    const Response response = route(request);
-    switch (response.delivery) {
-    case SandboxTrigger::Delivery::Answer:
-        break;
-    case SandboxTrigger::Delivery::Hangup:
-        socket->abort();
-        socket->deleteLater();
-        emit requestHandled(request.method, request.path(), 0);
-        return;
-    case SandboxTrigger::Delivery::NoAnswer:
-        // Held without a word until the client gives up (or ten minutes pass).
-        if (auto *deadline = socket->findChild<QTimer *>(QStringLiteral("deadline")))
-            deadline->start(600000);
-        emit requestHandled(request.method, request.path(), 0);
-        return;
-    }
-    ListenerPages::Response out;
-    out.status = response.status;
-    out.headers = response.headers;
-    out.body = response.body;
-    socket->write(out.serialize());
-    socket->disconnectFromHost();
-    emit requestHandled(request.method, request.path(), response.status);
-}
-
-SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Request &request)
+SandboxResponse SandboxProvider::route(const HttpRequestParser::Request &request)
 {
     const QByteArray path = request.path();
     const QByteArray method = request.method;
@@ -190,11 +103,11 @@ SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Reques
     const FormFields form = FormEncoding::decode(request.body);
     if (path == "/.well-known/openid-configuration" && method == "GET")
         return discovery();
-    if ((path == "/jwks" || path == "/token") && !signingKey().isValid())
+    if ((path == "/jwks" || path == "/token") && !m_signer.ready())
         return oauthError(500, QStringLiteral("server_error"),
                           QStringLiteral("OpenSSL could not make the sandbox's signing key"));
     if (path == "/jwks" && method == "GET")
-        return json(200, QJsonObject{{"keys", QJsonArray{signingKey().publicJwk()}}});
+        return json(200, m_signer.jwks());
     if (path == "/authorize" && method == "GET")
         return authorize(query);
     if (path == "/authorize" && method == "POST")
@@ -223,7 +136,7 @@ SandboxProvider::Response SandboxProvider::route(const HttpRequestParser::Reques
                           .arg(QString::fromLatin1(method), QString::fromLatin1(path)));
 }
 
-SandboxProvider::Response SandboxProvider::discovery() const
+SandboxResponse SandboxProvider::discovery() const
 {
     const auto url = [this](const char *path) {
         return endpoint(QString::fromLatin1(path)).toString();
@@ -253,7 +166,7 @@ SandboxProvider::Response SandboxProvider::discovery() const
                          {"authorization_response_iss_parameter_supported", true}});
 }
 
-SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
+SandboxResponse SandboxProvider::authorize(const FormFields &query)
 {
     const QString clientId = value(query, "client_id");
     const QString redirectUri = value(query, "redirect_uri");
@@ -268,18 +181,12 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
     // Without a known client and a loopback redirect URI nothing may be redirected (RFC 6749
     // §4.1.2.1): the person gets a page.
     if (!knownClient)
-        return page(400, tr("Unknown client"),
-                    tr("<p>The sandbox knows the clients <code>%1</code> and <code>%2</code>; "
-                       "<code>%3</code> is neither.</p>")
-                        .arg(QString::fromLatin1(kPublicClientId),
-                             QString::fromLatin1(kConfidentialClientId), esc(clientId)));
+        return SandboxPages::unknownClient(clientId, QString::fromLatin1(kPublicClientId),
+                                           QString::fromLatin1(kConfidentialClientId));
     const QUrl redirect(redirectUri, QUrl::StrictMode);
     if (!redirect.isValid() || redirect.scheme() != QLatin1String("http") ||
         !LoopbackAddress::isLoopbackHost(redirect.host()))
-        return page(400, tr("redirect_uri not allowed"),
-                    tr("<p>The sandbox redirects only to loopback addresses "
-                       "(<code>http://127.0.0.1:PORT/...</code>); it got <code>%1</code>.</p>")
-                        .arg(esc(redirectUri)));
+        return SandboxPages::redirectNotAllowed(redirectUri);
 
     const QString state = value(query, "state");
     const auto fail = [&](const QString &error, const QString &description,
@@ -292,14 +199,14 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
         if (!imitates.isEmpty())
             parameters.append(
                 {QString::fromLatin1(ProviderIdentifier::kSandboxImitatesParameter), imitates});
-        return redirectTo(redirectUri, parameters);
+        return SandboxResponse::redirectTo(redirectUri, parameters);
     };
     const QString scope = value(query, "scope");
     if (const SandboxTrigger *trigger =
             SandboxTriggers::find(scope, SandboxTrigger::Where::Authorize)) {
         // A page of its own instead of the redirect, as providers answer a bad redirect URI.
         if (trigger->redirectError.isEmpty())
-            return fromTrigger(*trigger);
+            return SandboxResponse::fromTrigger(*trigger);
         return fail(trigger->redirectError, trigger->redirectDescription, trigger->imitates);
     }
     if (value(query, "response_type") != QLatin1String("code"))
@@ -318,41 +225,21 @@ SandboxProvider::Response SandboxProvider::authorize(const FormFields &query)
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("PKCE is required for public clients: code_challenge is "
                                    "missing"));
-    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        if (!kKnownScopes.contains(item) && !item.startsWith(QLatin1String("sandbox:")))
-            return fail(QStringLiteral("invalid_scope"),
-                        QStringLiteral("Unknown scope: %1").arg(item));
-    }
+    if (const QString unknown = unknownScopeIn(scope); !unknown.isEmpty())
+        return fail(QStringLiteral("invalid_scope"),
+                    QStringLiteral("Unknown scope: %1").arg(unknown));
 
     const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
     m_pending.insert(
         id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge, clock().now()});
-    QString scopes;
-    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
-        scopes += QStringLiteral("<li><code>%1</code></li>").arg(esc(item));
-    return page(
-        200, tr("Sign in to the sandbox"),
-        tr("<p>This is OAuth Workbench's built-in test provider. Any user name works; the "
-           "password is ignored.</p>"
-           "<p><b>%1</b> asks for:</p><ul>%2</ul>"
-           "<form method=\"post\" action=\"/authorize\">"
-           "<input type=\"hidden\" name=\"request\" value=\"%3\">"
-           "<p><label>User name <input name=\"login\" value=\"demo\" autofocus></label></p>"
-           "<p><label>Password <input type=\"password\" name=\"password\" "
-           "placeholder=\"anything\"></label></p>"
-           "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow"
-           "</button> <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></p>"
-           "</form>")
-            .arg(esc(clientId), scopes, id));
+    return SandboxPages::signIn(clientId, scope, id);
 }
 
-SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
+SandboxResponse SandboxProvider::decide(const FormFields &form)
 {
     const auto pending = m_pending.constFind(value(form, "request"));
     if (pending == m_pending.constEnd())
-        return page(400, tr("Unknown sign-in"),
-                    tr("<p>This sign-in request is unknown or was already answered. Start the "
-                       "flow again from the app.</p>"));
+        return SandboxPages::unknownSignIn();
     const PendingAuthorization request = *pending;
     m_pending.erase(pending);
     FormFields parameters;
@@ -372,7 +259,7 @@ SandboxProvider::Response SandboxProvider::decide(const FormFields &form)
     if (!request.state.isEmpty())
         parameters.append({QStringLiteral("state"), request.state});
     parameters.append({QStringLiteral("iss"), issuer()});
-    return redirectTo(request.redirectUri, parameters);
+    return SandboxResponse::redirectTo(request.redirectUri, parameters);
 }
 
 const SandboxProvider::Client *
@@ -431,8 +318,8 @@ SandboxProvider::authenticate(const HttpRequestParser::Request &request, const F
     return nullptr;
 }
 
-SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Request &request,
-                                                 const FormFields &form)
+SandboxResponse SandboxProvider::token(const HttpRequestParser::Request &request,
+                                       const FormFields &form)
 {
     const QString grantType = value(form, "grant_type");
     // The scope the request works under, for the error triggers.
@@ -449,7 +336,7 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
                        : grantType == QLatin1String("password")    ? SandboxTrigger::Where::Password
                                                                    : SandboxTrigger::Where::Token;
     if (const SandboxTrigger *trigger = SandboxTriggers::find(scope, stage))
-        return fromTrigger(*trigger);
+        return SandboxResponse::fromTrigger(*trigger);
 
     if (!request.header("Content-Type").toLower().startsWith("application/x-www-form-urlencoded"))
         return oauthError(400, QStringLiteral("invalid_request"),
@@ -462,107 +349,118 @@ SandboxProvider::Response SandboxProvider::token(const HttpRequestParser::Reques
         return oauthError(400, QStringLiteral("invalid_request"),
                           QStringLiteral("grant_type is missing"));
 
-    if (grantType == QLatin1String("authorization_code")) {
-        if (code == m_codes.end())
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("Unknown authorization code"));
-        if (code->used) {
-            for (const QString &issued : std::as_const(code->issuedTokens)) {
-                if (m_tokens.contains(issued))
-                    m_tokens[issued].revoked = true;
-            }
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("The authorization code was already used; the tokens "
-                                             "issued with it are now revoked"));
-        }
-        if (code->issuedAt.secsTo(clock().now()) > m_codeLifetime)
-            return oauthError(
-                400, QStringLiteral("invalid_grant"),
-                QStringLiteral("Expired authorization code (codes live %1 s)").arg(m_codeLifetime));
-        if (code->request.clientId != client->id)
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("The code was issued to another client"));
-        if (value(form, "redirect_uri") != code->request.redirectUri)
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("redirect_uri does not match the one of the "
-                                             "authorization request"));
-        const QString verifier = value(form, "code_verifier");
-        if (!code->request.codeChallenge.isEmpty()) {
-            if (verifier.isEmpty())
-                return oauthError(400, QStringLiteral("invalid_grant"),
-                                  QStringLiteral("code_verifier is missing (PKCE)"));
-            if (Pkce::challengeFor(verifier.toLatin1(), Pkce::Method::S256) !=
-                code->request.codeChallenge.toLatin1())
-                return oauthError(400, QStringLiteral("invalid_grant"),
-                                  QStringLiteral("PKCE verification failed: the code_verifier "
-                                                 "does not match the code_challenge"));
-        } else if (!verifier.isEmpty()) {
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("code_verifier sent, but the authorization request "
-                                             "had no code_challenge"));
-        }
-        code->used = true;
-        const int grant = addGrant({client->id, code->subject, code->request.scope,
-                                    code->request.nonce, code->issuedAt, false});
-        Response response =
-            issueTokens(grant, client->id, code->request.scope, code->request.nonce, true);
-        const QJsonObject body = QJsonDocument::fromJson(response.body).object();
-        code->issuedTokens << body.value(QLatin1String("access_token")).toString()
-                           << body.value(QLatin1String("refresh_token")).toString();
-        return response;
-    }
-    if (grantType == QLatin1String("refresh_token")) {
-        if (refresh == m_tokens.end() || refresh->kind != IssuedToken::Kind::Refresh ||
-            refresh->revoked || m_grants.at(refresh->grant).revoked)
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("Invalid refresh token"));
-        if (refresh->clientId != client->id)
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("The refresh token was issued to another client"));
-        if (refresh->rotated) {
-            // Reuse of a rotated refresh token: someone holds a copy. Revoke the whole grant.
-            m_grants[refresh->grant].revoked = true;
-            return oauthError(400, QStringLiteral("invalid_grant"),
-                              QStringLiteral("The refresh token was already used (it rotates on "
-                                             "each use); the grant is now revoked"));
-        }
-        refresh->rotated = true;
-        const Grant &grant = m_grants.at(refresh->grant);
-        return issueTokens(refresh->grant, client->id, grant.scope, grant.nonce, true);
-    }
-    if (grantType == QLatin1String("client_credentials")) {
-        if (client->secret.isEmpty())
-            return oauthError(400, QStringLiteral("unauthorized_client"),
-                              QStringLiteral("Public clients may not use client_credentials"));
-        QStringList allowed;
-        for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
-                allowed << item;
-        }
-        const int grant = addGrant(
-            {client->id, client->id, allowed.join(QLatin1Char(' ')), {}, clock().now(), false});
-        return issueTokens(grant, client->id, allowed.join(QLatin1Char(' ')), {}, false);
-    }
+    if (grantType == QLatin1String("authorization_code"))
+        return codeGrant(*client, form);
+    if (grantType == QLatin1String("refresh_token"))
+        return refreshGrant(*client, form);
+    if (grantType == QLatin1String("client_credentials"))
+        return clientCredentialsGrant(*client, scope);
     if (grantType == grantTypeName(GrantType::DeviceCode))
         return deviceToken(*client, form);
     return oauthError(400, QStringLiteral("unsupported_grant_type"),
                       QStringLiteral("The sandbox does not support grant_type %1").arg(grantType));
 }
 
-SandboxProvider::Response
-SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,
-                                     const FormFields &form)
+SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormFields &form)
+{
+    const auto code = m_codes.find(value(form, "code"));
+    if (code == m_codes.end())
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("Unknown authorization code"));
+    if (code->used) {
+        for (const QString &issued : std::as_const(code->issuedTokens)) {
+            if (m_tokens.contains(issued))
+                m_tokens[issued].revoked = true;
+        }
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("The authorization code was already used; the tokens "
+                                         "issued with it are now revoked"));
+    }
+    if (code->issuedAt.secsTo(clock().now()) > m_codeLifetime)
+        return oauthError(
+            400, QStringLiteral("invalid_grant"),
+            QStringLiteral("Expired authorization code (codes live %1 s)").arg(m_codeLifetime));
+    if (code->request.clientId != client.id)
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("The code was issued to another client"));
+    if (value(form, "redirect_uri") != code->request.redirectUri)
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("redirect_uri does not match the one of the "
+                                         "authorization request"));
+    const QString verifier = value(form, "code_verifier");
+    if (!code->request.codeChallenge.isEmpty()) {
+        if (verifier.isEmpty())
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("code_verifier is missing (PKCE)"));
+        if (Pkce::challengeFor(verifier.toLatin1(), Pkce::Method::S256) !=
+            code->request.codeChallenge.toLatin1())
+            return oauthError(400, QStringLiteral("invalid_grant"),
+                              QStringLiteral("PKCE verification failed: the code_verifier "
+                                             "does not match the code_challenge"));
+    } else if (!verifier.isEmpty()) {
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("code_verifier sent, but the authorization request "
+                                         "had no code_challenge"));
+    }
+    code->used = true;
+    const int grant = addGrant({client.id, code->subject, code->request.scope, code->request.nonce,
+                                code->issuedAt, false});
+    Response response =
+        issueTokens(grant, client.id, code->request.scope, code->request.nonce, true);
+    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    code->issuedTokens << body.value(QLatin1String("access_token")).toString()
+                       << body.value(QLatin1String("refresh_token")).toString();
+    return response;
+}
+
+SandboxResponse SandboxProvider::refreshGrant(const Client &client, const FormFields &form)
+{
+    const auto refresh = m_tokens.find(value(form, "refresh_token"));
+    if (refresh == m_tokens.end() || refresh->kind != IssuedToken::Kind::Refresh ||
+        refresh->revoked || m_grants.at(refresh->grant).revoked)
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("Invalid refresh token"));
+    if (refresh->clientId != client.id)
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("The refresh token was issued to another client"));
+    if (refresh->rotated) {
+        // Reuse of a rotated refresh token: someone holds a copy. Revoke the whole grant.
+        m_grants[refresh->grant].revoked = true;
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("The refresh token was already used (it rotates on "
+                                         "each use); the grant is now revoked"));
+    }
+    refresh->rotated = true;
+    const Grant &grant = m_grants.at(refresh->grant);
+    return issueTokens(refresh->grant, client.id, grant.scope, grant.nonce, true);
+}
+
+SandboxResponse SandboxProvider::clientCredentialsGrant(const Client &client, const QString &scope)
+{
+    if (client.secret.isEmpty())
+        return oauthError(400, QStringLiteral("unauthorized_client"),
+                          QStringLiteral("Public clients may not use client_credentials"));
+    QStringList allowed;
+    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
+            allowed << item;
+    }
+    const int grant =
+        addGrant({client.id, client.id, allowed.join(QLatin1Char(' ')), {}, clock().now(), false});
+    return issueTokens(grant, client.id, allowed.join(QLatin1Char(' ')), {}, false);
+}
+
+SandboxResponse SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,
+                                                     const FormFields &form)
 {
     Response error;
     const Client *client = authenticate(request, form, &error);
     if (!client)
         return error;
     const QString scope = value(form, "scope");
-    for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        if (!kKnownScopes.contains(item) && !item.startsWith(QLatin1String("sandbox:")))
-            return oauthError(400, QStringLiteral("invalid_scope"),
-                              QStringLiteral("Unknown scope: %1").arg(item));
-    }
+    if (const QString unknown = unknownScopeIn(scope); !unknown.isEmpty())
+        return oauthError(400, QStringLiteral("invalid_scope"),
+                          QStringLiteral("Unknown scope: %1").arg(unknown));
     const QString deviceCode = m_devices.issue(client->id, scope, clock().now());
     const QString userCode = m_devices.find(deviceCode)->userCode;
     QUrl complete = endpoint(QStringLiteral("/device"));
@@ -576,50 +474,26 @@ SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,
                             {"interval", m_devices.intervalSeconds()}});
 }
 
-SandboxProvider::Response SandboxProvider::devicePage(const FormFields &query)
+SandboxResponse SandboxProvider::devicePage(const FormFields &query)
 {
     const QString userCode = SandboxDeviceCodes::normalizedUserCode(value(query, "user_code"));
     const SandboxDeviceCodes::Entry *entry = m_devices.findByUserCode(userCode, clock().now());
-    QString scopes;
-    if (entry) {
-        for (const QString &item : entry->scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
-            scopes += QStringLiteral("<li><code>%1</code></li>").arg(esc(item));
-    }
-    return page(
-        200, tr("Connect a device to the sandbox"),
-        tr("<p>Enter the code your device shows. Any user name works; the password is ignored."
-           "</p>%1"
-           "<form method=\"post\" action=\"/device\">"
-           "<p><label>Code <input name=\"user_code\" value=\"%2\" autofocus></label></p>"
-           "<p><label>User name <input name=\"login\" value=\"demo\"></label></p>"
-           "<p><label>Password <input type=\"password\" name=\"password\" "
-           "placeholder=\"anything\"></label></p>"
-           "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow"
-           "</button> <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></p>"
-           "</form>")
-            .arg(entry
-                     ? tr("<p><b>%1</b> asks for:</p><ul>%2</ul>").arg(esc(entry->clientId), scopes)
-                     : QString(),
-                 esc(userCode)));
+    return entry ? SandboxPages::device(userCode, entry->clientId, entry->scope)
+                 : SandboxPages::device(userCode, {}, {});
 }
 
-SandboxProvider::Response SandboxProvider::deviceDecide(const FormFields &form)
+SandboxResponse SandboxProvider::deviceDecide(const FormFields &form)
 {
     QString subject = value(form, "login").trimmed();
     if (subject.isEmpty())
         subject = QStringLiteral("demo");
     const bool approve = value(form, "decision") != QLatin1String("deny");
     if (!m_devices.decide(value(form, "user_code"), approve, subject, clock().now()))
-        return page(400, tr("Unknown code"),
-                    tr("<p>This code is unknown, expired or already used. Check the code on "
-                       "your device, or start again there.</p>"));
-    return page(200, approve ? tr("Device connected") : tr("Request denied"),
-                approve ? tr("<p>Done: you can go back to your device (OAuth Workbench), which "
-                             "receives its tokens at its next poll.</p>")
-                        : tr("<p>The device was refused; it learns so at its next poll.</p>"));
+        return SandboxPages::unknownDeviceCode();
+    return SandboxPages::deviceDecided(approve);
 }
 
-SandboxProvider::Response SandboxProvider::deviceToken(const Client &client, const FormFields &form)
+SandboxResponse SandboxProvider::deviceToken(const Client &client, const FormFields &form)
 {
     const QString deviceCode = value(form, "device_code");
     using Verdict = SandboxDeviceCodes::Verdict;
@@ -653,23 +527,15 @@ SandboxProvider::Response SandboxProvider::deviceToken(const Client &client, con
     return issueTokens(grant, client.id, entry->scope, {}, offline);
 }
 
-SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QString &clientId,
-                                                       const QString &scope, const QString &nonce,
-                                                       bool withRefresh)
+SandboxResponse SandboxProvider::issueTokens(int grantIndex, const QString &clientId,
+                                             const QString &scope, const QString &nonce,
+                                             bool withRefresh)
 {
     const Grant &grant = m_grants.at(grantIndex);
     const QDateTime now = clock().now();
     const qint64 iat = now.toSecsSinceEpoch();
     const QByteArray accessToken =
-        signingKey().sign(QJsonObject{{"iss", issuer()},
-                                      {"sub", grant.subject},
-                                      {"aud", "sandbox-api"},
-                                      {"client_id", clientId},
-                                      {"scope", scope},
-                                      {"iat", double(iat)},
-                                      {"exp", double(iat + m_accessLifetime)},
-                                      {"jti", QString::fromLatin1(SecureRandom::urlSafeToken(12))}},
-                          QStringLiteral("at+jwt"));
+        m_signer.accessToken(issuer(), grant.subject, clientId, scope, iat, m_accessLifetime);
     m_tokens.insert(QString::fromLatin1(accessToken),
                     {IssuedToken::Kind::Access, grantIndex, clientId, scope,
                      now.addSecs(m_accessLifetime), false, false});
@@ -678,17 +544,9 @@ SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QSt
                      {"expires_in", m_accessLifetime},
                      {"scope", scope}};
     if (hasScope(scope, "openid") && grant.subject != clientId) {
-        QJsonObject claims{{"iss", issuer()},
-                           {"sub", grant.subject},
-                           {"aud", clientId},
-                           {"iat", double(iat)},
-                           {"exp", double(iat + 600)},
-                           {"auth_time", double(grant.authTime.toSecsSinceEpoch())},
-                           {"at_hash", QString::fromLatin1(IdTokenValidator::halfHash(
-                                           accessToken, QString::fromLatin1(kSigningAlgorithm)))}};
-        if (!nonce.isEmpty())
-            claims.insert("nonce", nonce);
-        body.insert("id_token", QString::fromLatin1(signingKey().sign(claims)));
+        const QByteArray idToken = m_signer.idToken(
+            issuer(), clientId, {grant.subject, grant.authTime, nonce}, iat, accessToken);
+        body.insert("id_token", QString::fromLatin1(idToken));
     }
     if (withRefresh) {
         const QString refreshToken = QString::fromLatin1(SecureRandom::urlSafeToken(32));
@@ -700,7 +558,7 @@ SandboxProvider::Response SandboxProvider::issueTokens(int grantIndex, const QSt
     return json(200, body);
 }
 
-SandboxProvider::Response SandboxProvider::userInfo(const HttpRequestParser::Request &request)
+SandboxResponse SandboxProvider::userInfo(const HttpRequestParser::Request &request)
 {
     const QByteArray authorization = request.header("Authorization");
     if (!authorization.startsWith("Bearer "))
@@ -715,7 +573,7 @@ SandboxProvider::Response SandboxProvider::userInfo(const HttpRequestParser::Req
                 {}};
     if (const SandboxTrigger *trigger =
             SandboxTriggers::find(token->scope, SandboxTrigger::Where::UserInfo))
-        return fromTrigger(*trigger);
+        return SandboxResponse::fromTrigger(*trigger);
     if (!hasScope(token->scope, "openid"))
         return {403,
                 {{"WWW-Authenticate",
@@ -734,8 +592,8 @@ SandboxProvider::Response SandboxProvider::userInfo(const HttpRequestParser::Req
     return json(200, claims);
 }
 
-SandboxProvider::Response SandboxProvider::introspect(const HttpRequestParser::Request &request,
-                                                      const FormFields &form)
+SandboxResponse SandboxProvider::introspect(const HttpRequestParser::Request &request,
+                                            const FormFields &form)
 {
     Response error;
     const Client *client = authenticate(request, form, &error);
@@ -760,8 +618,8 @@ SandboxProvider::Response SandboxProvider::introspect(const HttpRequestParser::R
     return json(200, body);
 }
 
-SandboxProvider::Response SandboxProvider::revoke(const HttpRequestParser::Request &request,
-                                                  const FormFields &form)
+SandboxResponse SandboxProvider::revoke(const HttpRequestParser::Request &request,
+                                        const FormFields &form)
 {
     Response error;
     const Client *client = authenticate(request, form, &error);
@@ -778,53 +636,6 @@ SandboxProvider::Response SandboxProvider::revoke(const HttpRequestParser::Reque
             m_grants[token->grant].revoked = true; // and the access tokens of the grant
     }
     return {200, {{"Cache-Control", "no-store"}}, {}};
-}
-
-SandboxProvider::Response SandboxProvider::json(int status, const QJsonObject &object,
-                                                HttpHeaders extra)
-{
-    HttpHeaders headers{{"Content-Type", "application/json"},
-                        {"Cache-Control", "no-store"},
-                        {"Pragma", "no-cache"}};
-    headers.append(extra);
-    return {status, headers, QJsonDocument(object).toJson(QJsonDocument::Compact)};
-}
-
-SandboxProvider::Response SandboxProvider::oauthError(int status, const QString &error,
-                                                      const QString &description, HttpHeaders extra)
-{
-    return json(status, QJsonObject{{"error", error}, {"error_description", description}},
-                std::move(extra));
-}
-
-SandboxProvider::Response SandboxProvider::page(int status, const QString &title,
-                                                const QString &bodyHtml)
-{
-    const QString html =
-        QStringLiteral("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                       "<title>%1</title><style>body{font-family:sans-serif;max-width:32em;"
-                       "margin:3em auto;line-height:1.4}code{background:#f3f3f3;padding:0 .2em}"
-                       "button{padding:.4em 1em}</style></head><body data-sandbox-page>"
-                       "<h1>%1</h1>%2<p><small>OAuth Workbench sandbox · %3</small></p>"
-                       "</body></html>")
-            .arg(esc(title), bodyHtml, tr("runs inside the app, on 127.0.0.1 only"));
-    return {status,
-            {{"Content-Type", "text/html; charset=utf-8"},
-             {"Cache-Control", "no-store"},
-             {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"},
-             {"Referrer-Policy", "no-referrer"}},
-            html.toUtf8()};
-}
-
-SandboxProvider::Response SandboxProvider::redirectTo(const QString &redirectUri,
-                                                      const FormFields &parameters)
-{
-    const QByteArray separator = redirectUri.contains(QLatin1Char('?')) ? "&" : "?";
-    return {302,
-            {{"Location", redirectUri.toUtf8() + separator + FormEncoding::encode(parameters)},
-             {"Cache-Control", "no-store"},
-             {"Referrer-Policy", "no-referrer"}},
-            {}};
 }
 
 int SandboxProvider::addGrant(const Grant &grant)

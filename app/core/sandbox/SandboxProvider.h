@@ -1,9 +1,10 @@
 #pragma once
 
 #include "core/client/ClientConfig.h"
-#include "core/jose/JwsSigner.h"
 #include "core/listener/HttpRequestParser.h"
 #include "core/sandbox/SandboxDeviceCodes.h"
+#include "core/sandbox/SandboxHttpServer.h"
+#include "core/sandbox/SandboxSigner.h"
 #include "core/sandbox/SandboxTriggers.h"
 #include "core/util/Clock.h"
 
@@ -15,18 +16,17 @@
 #include <QUrl>
 #include <map>
 
-class QTcpServer;
-class QTcpSocket;
-
 namespace workbench {
 
 // The built-in sandbox: a small OpenID provider on 127.0.0.1 (ephemeral port), in the app's own
-// process, so a flow works the moment the app starts, with no account anywhere. It serves
-// discovery, JWKS (a key made on first use), a login and consent page, the token endpoint
-// (authorization code with PKCE, refresh with rotation, client credentials, device flow with its
-// verification page), UserInfo,
-// introspection and revocation, and signs JWT ID and access tokens. Scopes "sandbox:NAME" make
-// it answer with the errors in SandboxTriggers.
+// process. This class is the authorization server's logic and state (clients, codes, grants,
+// tokens, the error triggers); SandboxHttpServer carries its HTTP, SandboxPages its pages and
+// SandboxSigner its keys and JWTs. In the app's own process, so a flow works the moment the app
+// starts, with no account anywhere. It serves discovery, JWKS (a key made on first use), a login
+// and consent page, the token endpoint (authorization code with PKCE, refresh with rotation, client
+// credentials, device flow with its verification page), UserInfo, introspection and revocation, and
+// signs JWT ID and access tokens. Scopes "sandbox:NAME" make it answer with the errors in
+// SandboxTriggers.
 class SandboxProvider : public QObject
 {
     Q_OBJECT
@@ -34,17 +34,17 @@ public:
     static constexpr const char *kPublicClientId = "sandbox-public";
     static constexpr const char *kConfidentialClientId = "sandbox-confidential";
     static constexpr const char *kConfidentialSecret = "sandbox-secret";
-    static constexpr const char *kSigningAlgorithm = "RS256";
+    static constexpr const char *kSigningAlgorithm = SandboxSigner::kAlgorithm;
 
     explicit SandboxProvider(QObject *parent = nullptr);
     ~SandboxProvider() override;
 
     // Listens on 127.0.0.1 with a free port; false (see errorString()) when it cannot.
-    bool start();
-    void stop();
-    bool isRunning() const;
-    QString errorString() const { return m_error; }
-    QHostAddress boundAddress() const;
+    [[nodiscard]] bool start() { return m_http->start(); }
+    void stop() { m_http->stop(); }
+    bool isRunning() const { return m_http->isRunning(); }
+    QString errorString() const { return m_http->errorString(); }
+    QHostAddress boundAddress() const { return m_http->boundAddress(); }
 
     QString issuer() const;
     QUrl endpoint(const QString &path) const;
@@ -67,17 +67,7 @@ signals:
     void requestHandled(const QByteArray &method, const QByteArray &path, int status);
 
 private:
-    struct Response
-    {
-        int status = 200;
-        HttpHeaders headers;
-        QByteArray body;
-        SandboxTrigger::Delivery delivery = SandboxTrigger::Delivery::Answer;
-    };
-    static Response fromTrigger(const SandboxTrigger &trigger)
-    {
-        return {trigger.status, trigger.headers, trigger.body, trigger.delivery};
-    }
+    using Response = SandboxResponse;
     struct Client
     {
         QString id;
@@ -112,14 +102,14 @@ private:
         bool rotated = false; // a refresh token that was already exchanged
     };
 
-    const SigningKey &signingKey();
-    void onConnection();
-    void handle(QTcpSocket *socket, const HttpRequestParser::Request &request);
     Response route(const HttpRequestParser::Request &request);
     Response discovery() const;
     Response authorize(const FormFields &query);
     Response decide(const FormFields &form);
     Response token(const HttpRequestParser::Request &request, const FormFields &form);
+    Response codeGrant(const Client &client, const FormFields &form);
+    Response refreshGrant(const Client &client, const FormFields &form);
+    Response clientCredentialsGrant(const Client &client, const QString &scope);
     Response deviceAuthorization(const HttpRequestParser::Request &request, const FormFields &form);
     Response devicePage(const FormFields &query);
     Response deviceDecide(const FormFields &form);
@@ -136,15 +126,8 @@ private:
     void forgetOldestCodes();
     Response issueTokens(int grant, const QString &clientId, const QString &scope,
                          const QString &nonce, bool withRefresh);
-    static Response json(int status, const QJsonObject &object, HttpHeaders extra = {});
-    static Response oauthError(int status, const QString &error, const QString &description,
-                               HttpHeaders extra = {});
-    static Response page(int status, const QString &title, const QString &bodyHtml);
-    static Response redirectTo(const QString &redirectUri, const FormFields &parameters);
-
-    QTcpServer *m_server;
-    SigningKey m_key;
-    QString m_error;
+    SandboxHttpServer *m_http;
+    SandboxSigner m_signer;
     QList<Client> m_clients;
     QHash<QString, PendingAuthorization> m_pending;
     QHash<QString, Code> m_codes;
