@@ -150,6 +150,11 @@ private slots:
         QTRY_VERIFY(start->isEnabled());
         VERIFY_FITS(window, "after the code flow");
         saveShot(window, "code-flow");
+        // The details (tokens, diagnosis) get at least twice the room of the list of steps.
+        const int steps = child<QWidget>(&window, "stepsView")->height();
+        const int details = child<QWidget>(&window, "detailTabs")->height();
+        QVERIFY2(2 * steps <= details,
+                 qPrintable(QStringLiteral("steps %1 px, details %2 px").arg(steps).arg(details)));
 
         auto *refresh = child<QPushButton>(&window, "refreshButton");
         QVERIFY(refresh->isVisible() && refresh->isEnabled());

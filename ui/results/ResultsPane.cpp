@@ -13,6 +13,7 @@
 #include "ui_ResultsPane.h"
 
 #include <QClipboard>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHash>
@@ -95,6 +96,20 @@ ResultsPane::ResultsPane(QWidget *parent)
     });
     m_ui->copyCurlButton->setMenu(curlMenu);
     m_ui->splitter->setStretchFactor(1, 3);
+    m_ui->splitter->installEventFilter(this);
+}
+
+bool ResultsPane::eventFilter(QObject *watched, QEvent *event)
+{
+    // The steps are a short list; the details are what a person reads. When the splitter first
+    // gets its height, the list takes a quarter of it (the person may drag it from there).
+    if (watched == m_ui->splitter && event->type() == QEvent::Resize && !m_splitSized &&
+        m_ui->splitter->height() > 0) {
+        m_splitSized = true;
+        const int height = m_ui->splitter->height();
+        m_ui->splitter->setSizes({height / 4, height - height / 4});
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 ResultsPane::~ResultsPane()

@@ -32,6 +32,7 @@ class ResultsPane : public QWidget
 public:
     explicit ResultsPane(QWidget *parent = nullptr);
     ~ResultsPane() override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     void clear();
     // What the empty pane tells the person to press: the start button's name for the grant.
@@ -113,6 +114,7 @@ private:
     bool m_revealed = false;
     bool m_rawTextsMonospaced = false; // the fixed-width font is set with the first texts
     QToolButton *m_revealButton;
+    bool m_splitSized = false;
 };
 
 } // namespace workbench
