@@ -32,7 +32,7 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
 # version: others format differently), Clang with its libFuzzer runtime for the fuzz targets, a
 # D-Bus session bus with gnome-keyring for the keychain tests (a real Secret Service), and zbarimg
 # to read back the device flow's QR codes.
-TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang clang-format-14 libclang-rt-14-dev
+TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang clang-format-14 clang-tidy libclang-rt-14-dev
     dbus-daemon gnome-keyring curl zbar-tools xvfb xauth)
 
 ensure_node() {

@@ -13,6 +13,8 @@ echo "==> node $(node --version), npm $(npm --version)"
 cmake --preset ci
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci -j"$(nproc)" "$@"
+# clang-tidy's bug-finding checks (.clang-tidy) on the C++ files the last commits changed.
+bash scripts/tidy.sh
 echo "==> ci preset passed; now the sanitizer build"
 
 # The same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).

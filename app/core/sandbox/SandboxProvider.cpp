@@ -237,11 +237,10 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
 
 SandboxResponse SandboxProvider::decide(const FormFields &form)
 {
-    const auto pending = m_pending.constFind(value(form, "request"));
-    if (pending == m_pending.constEnd())
+    const QString id = value(form, "request");
+    if (!m_pending.contains(id))
         return SandboxPages::unknownSignIn();
-    const PendingAuthorization request = *pending;
-    m_pending.erase(pending);
+    const PendingAuthorization request = m_pending.take(id);
     FormFields parameters;
     if (value(form, "decision") == QLatin1String("deny")) {
         parameters = {
