@@ -33,7 +33,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_session->setHistory(std::make_unique<RunHistory>());
     m_ui->setupUi(this);
     m_form = new ClientForm(m_ui->clientGroup);
-    const QString profilesProblem = m_profiles->load();
+    QString profilesProblem;
+    const bool profilesRead = m_profiles->load(&profilesProblem);
     m_profileBar = new ProfileBar(m_profiles.get(), m_secrets, m_form, m_ui->clientGroup);
     m_ui->clientGroupLayout->addWidget(m_profileBar);
     // The form grows with the grant's fields and open sections: it scrolls, the window does not.
@@ -51,7 +52,7 @@ MainWindow::MainWindow(QWidget *parent)
         new SandboxControls({m_session, m_form, m_profileBar, m_results, m_ui->sandboxNote,
                              m_ui->authorizeButton, statusBar(), this},
                             this);
-    if (!profilesProblem.isEmpty())
+    if (!profilesRead)
         m_results->showResult(false, tr("Your profiles file could not be read completely."),
                               {profilesProblem});
     connect(m_profileBar, &ProfileBar::messageRaised, this,
@@ -71,11 +72,11 @@ MainWindow::MainWindow(QWidget *parent)
     // when the person asks.
     connect(m_results, &ResultsPane::keepRefreshTokenRequested, this,
             [this](const QString &refreshToken) {
-                const QString problem =
-                    m_profileBar->keepSecret(QStringLiteral("refresh_token"), refreshToken);
+                QString problem;
+                const bool keeping = m_profileBar->keepSecret(QStringLiteral("refresh_token"),
+                                                              refreshToken, &problem);
                 statusBar()->showMessage(
-                    problem.isEmpty() ? tr("Keeping the refresh token in the keychain…") : problem,
-                    8000);
+                    keeping ? tr("Keeping the refresh token in the keychain…") : problem, 8000);
             });
     const auto exportRun = [this](bool withSecrets) {
         const QString message = RunExport::askAndWriteHar(
@@ -230,9 +231,9 @@ QString MainWindow::sandboxNote() const
     return m_sandboxControls->noteText();
 }
 
-QString MainWindow::exportHar(const QString &path, bool withSecrets) const
+bool MainWindow::exportHar(const QString &path, bool withSecrets, QString *error) const
 {
-    return RunExport::writeHar(path, m_results->model()->exchanges(), withSecrets);
+    return RunExport::writeHar(path, m_results->model()->exchanges(), withSecrets, error);
 }
 
 void MainWindow::useSandboxTrigger(const QString &name)

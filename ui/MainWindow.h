@@ -86,10 +86,11 @@ public slots:
     void showHistory();
     // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
     bool showHistoryRun(const QString &id);
-    // Writes the current run as HAR 1.2; redacted unless `withSecrets`. Empty on success.
+    // Writes the current run as HAR 1.2; redacted unless `withSecrets`. False, with why not.
     void orderFocus();
     QString sandboxNote() const; // what the sandbox hint says, for the grant chosen
-    QString exportHar(const QString &path, bool withSecrets = false) const;
+    [[nodiscard]] bool exportHar(const QString &path, bool withSecrets = false,
+                                 QString *error = nullptr) const;
 
 private:
     void setBusy(bool busy);

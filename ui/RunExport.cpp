@@ -1,6 +1,7 @@
 #include "ui/RunExport.h"
 
 #include "core/export/ExchangeExport.h"
+#include "core/util/Failure.h"
 #include "ui/ExportPaths.h"
 
 #include <QCoreApplication>
@@ -17,14 +18,15 @@ QString tr(const char *text)
 }
 } // namespace
 
-QString writeHar(const QString &path, const QList<HttpExchange> &exchanges, bool withSecrets)
+bool writeHar(const QString &path, const QList<HttpExchange> &exchanges, bool withSecrets,
+              QString *error)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return file.errorString();
+        return Failure::report(error, file.errorString());
     file.write(ExchangeExport::har(exchanges, withSecrets ? ExchangeExport::Secrets::Included
                                                           : ExchangeExport::Secrets::Redacted));
-    return file.commit() ? QString() : file.errorString();
+    return file.commit() || Failure::report(error, file.errorString());
 }
 
 QString askAndWriteHar(QWidget *parent, const RunRecord &run, const QList<HttpExchange> &exchanges,
@@ -42,8 +44,9 @@ QString askAndWriteHar(QWidget *parent, const RunRecord &run, const QList<HttpEx
     if (path.isEmpty())
         return {};
     ExportPaths::remember(path);
-    const QString problem = writeHar(path, exchanges, withSecrets);
-    return problem.isEmpty() ? tr("Saved %1").arg(path) : tr("Could not save: %1").arg(problem);
+    QString problem;
+    return writeHar(path, exchanges, withSecrets, &problem) ? tr("Saved %1").arg(path)
+                                                            : tr("Could not save: %1").arg(problem);
 }
 
 } // namespace workbench::RunExport

@@ -161,15 +161,16 @@ int run(const QStringList &arguments)
     Profile profile;
     bool fromProfile = false;
     if (!profileName.isEmpty()) {
-        QString problem = loadProfile(profileName, &config, &profile);
+        QString problem;
+        const bool loaded = loadProfile(profileName, &config, &problem, &profile);
         // A run made without a saved profile (or in the sandbox) names none to load: the
         // options say where to go.
         const bool runWithoutProfile = !parser.isSet(profiles.profile) && problem.startsWith("no ");
-        if (!problem.isEmpty() && !runWithoutProfile)
+        if (!loaded && !runWithoutProfile)
             return usage(problem);
-        fromProfile = problem.isEmpty();
+        fromProfile = loaded;
     }
-    if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
+    if (QString problem; !client.apply(parser, &config, &problem))
         return usage(problem);
     for (const auto &[option, url] :
          {std::pair{&userinfoEndpoint, &config.userinfoEndpoint},
@@ -188,8 +189,7 @@ int run(const QStringList &arguments)
          {std::pair{&accessEnv, &accessToken}, std::pair{&refreshEnv, &refreshToken}}) {
         if (!parser.isSet(*option))
             continue;
-        if (const QString problem = secretFromEnvironment(parser.value(*option), field);
-            !problem.isEmpty())
+        if (QString problem; !secretFromEnvironment(parser.value(*option), field, &problem))
             return usage(problem);
     }
     tokens.accessToken = accessToken.toUtf8();

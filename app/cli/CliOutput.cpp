@@ -1,5 +1,7 @@
 #include "cli/CliOutput.h"
 
+#include "core/util/Failure.h"
+
 #include "core/diagnosis/Diagnoser.h"
 #include "core/export/Redaction.h"
 #include "core/http/BodyFormatter.h"
@@ -127,15 +129,17 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     return std::nullopt;
 }
 
-QString secretFromEnvironment(const QString &variable, QString *value)
+bool secretFromEnvironment(const QString &variable, QString *value, QString *error)
 {
     if (!qEnvironmentVariableIsSet(qPrintable(variable)))
-        return QStringLiteral("environment variable %1 is not set").arg(variable);
+        return Failure::report(error,
+                               QStringLiteral("environment variable %1 is not set").arg(variable));
     *value = qEnvironmentVariable(qPrintable(variable));
-    return {};
+    return true;
 }
 
-QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config) const
+bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config,
+                          QString *error) const
 {
     revealSecrets(parser.isSet(reveal));
     // Only what is given: a profile's values stay where no option replaces them. (Without a
@@ -146,32 +150,33 @@ QString ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *con
         config->clientId = parser.value(clientId);
     if (parser.isSet(authMethod) &&
         !clientAuthMethodFromName(parser.value(authMethod), &config->authMethod))
-        return QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod));
+        return Failure::report(
+            error, QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod)));
     if (parser.isSet(signingAlg))
         config->signingAlgorithm = parser.value(signingAlg);
     if (parser.isSet(provider))
         config->provider = parser.value(provider);
     if (!config->provider.isEmpty() && !KnowledgeBase::builtIn().provider(config->provider))
-        return QStringLiteral("unknown --provider \"%1\" (explain --provider list names them)")
-            .arg(config->provider);
+        return Failure::report(
+            error, QStringLiteral("unknown --provider \"%1\" (explain --provider list names them)")
+                       .arg(config->provider));
     if (parser.isSet(keyId))
         config->keyId = parser.value(keyId);
     for (const auto &[option, field] : {std::pair{&secretEnv, &config->clientSecret},
                                         std::pair{&passphraseEnv, &config->privateKeyPassphrase}}) {
         if (!parser.isSet(*option))
             continue;
-        if (QString problem = secretFromEnvironment(parser.value(*option), field);
-            !problem.isEmpty())
-            return problem;
+        if (!secretFromEnvironment(parser.value(*option), field, error))
+            return false;
     }
     if (parser.isSet(privateKey)) {
         QFile file(parser.value(privateKey));
         if (!file.open(QIODevice::ReadOnly))
-            return QStringLiteral("cannot read %1: %2")
-                .arg(parser.value(privateKey), file.errorString());
+            return Failure::report(error, QStringLiteral("cannot read %1: %2")
+                                              .arg(parser.value(privateKey), file.errorString()));
         config->privateKeyPem = QString::fromUtf8(file.read(64 * 1024));
     }
-    return {};
+    return true;
 }
 
 void printResultText(bool succeeded, const QString &summary, const QStringList &details)

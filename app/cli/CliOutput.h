@@ -88,10 +88,11 @@ struct ClientOptions
         return {tokenEndpoint, clientId, secretEnv, authMethod, privateKey, passphraseEnv,
                 signingAlg,    keyId,    provider,  json,       reveal};
     }
-    // Puts them in `config`; a message for the person when one cannot be used.
-    QString apply(const QCommandLineParser &parser, ClientConfig *config) const;
+    // Puts them in `config`; false, with a message for the person, when one cannot be used.
+    [[nodiscard]] bool apply(const QCommandLineParser &parser, ClientConfig *config,
+                             QString *error) const;
 };
-// A secret from the environment variable named; a message when it is not set.
-QString secretFromEnvironment(const QString &variable, QString *value);
+// A secret from the environment variable named; false, with a message, when it is not set.
+[[nodiscard]] bool secretFromEnvironment(const QString &variable, QString *value, QString *error);
 
 } // namespace workbench::CommandLine

@@ -183,15 +183,14 @@ int authorize(const QStringList &arguments)
     config.grant = GrantType::AuthorizationCode;
     config.scope = QStringLiteral("openid");
     if (parser.isSet(profiles.profile)) {
-        if (const QString problem = loadProfile(parser.value(profiles.profile), &config);
-            !problem.isEmpty())
+        if (QString problem; !loadProfile(parser.value(profiles.profile), &config, &problem))
             return usageError(problem);
         if (!usesBrowser(config.grant))
             config.grant = GrantType::AuthorizationCode;
     }
     if (parser.isSet(authEndpoint))
         config.authorizationEndpoint = QUrl(parser.value(authEndpoint));
-    if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
+    if (QString problem; !client.apply(parser, &config, &problem))
         return usageError(problem);
     if (parser.isSet(issuer))
         config.issuer = QUrl(parser.value(issuer));

@@ -97,8 +97,7 @@ int run(const QStringList &arguments)
 
     ClientConfig config;
     if (parser.isSet(profiles.profile)) {
-        if (const QString problem = loadProfile(parser.value(profiles.profile), &config);
-            !problem.isEmpty())
+        if (QString problem; !loadProfile(parser.value(profiles.profile), &config, &problem))
             return usageError(problem);
     }
     if (!parser.isSet(grant) && !parser.isSet(profiles.profile))
@@ -107,7 +106,7 @@ int run(const QStringList &arguments)
         return usageError(QStringLiteral("\"%1\" is not a grant this command runs (the code, "
                                          "implicit and device flows need 'authorize' or the app)")
                               .arg(parser.value(grant)));
-    if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
+    if (QString problem; !client.apply(parser, &config, &problem))
         return usageError(problem);
     if (usesBrowser(config.grant) || config.grant == GrantType::DeviceCode)
         return usageError(QStringLiteral("profile \"%1\" runs %2: use 'authorize' or 'device', "
@@ -148,9 +147,8 @@ int run(const QStringList &arguments)
     for (const auto &[option, field] : secrets) {
         if (!parser.isSet(*option))
             continue;
-        if (const QString problem =
-                CommandLine::secretFromEnvironment(parser.value(*option), field);
-            !problem.isEmpty())
+        if (QString problem;
+            !CommandLine::secretFromEnvironment(parser.value(*option), field, &problem))
             return usageError(problem);
     }
     if (const QStringList problems = config.validate(); !problems.isEmpty())
@@ -186,14 +184,13 @@ int device(const QStringList &arguments)
 
     ClientConfig config;
     if (parser.isSet(profiles.profile)) {
-        if (const QString problem = loadProfile(parser.value(profiles.profile), &config);
-            !problem.isEmpty())
+        if (QString problem; !loadProfile(parser.value(profiles.profile), &config, &problem))
             return CommandLine::usageError(problem, command);
     }
     config.grant = GrantType::DeviceCode;
     if (parser.isSet(endpoint))
         config.deviceAuthorizationEndpoint = QUrl(parser.value(endpoint));
-    if (const QString problem = client.apply(parser, &config); !problem.isEmpty())
+    if (QString problem; !client.apply(parser, &config, &problem))
         return CommandLine::usageError(problem, command);
     if (parser.isSet(issuer))
         config.issuer = QUrl(parser.value(issuer));

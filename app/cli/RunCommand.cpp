@@ -1,5 +1,7 @@
 #include "cli/RunCommand.h"
 
+#include "core/util/Failure.h"
+
 #include "cli/CliOutput.h"
 #include "cli/StdinPaste.h"
 #include "core/session/RunSession.h"
@@ -120,11 +122,12 @@ int runToEnd(const ClientConfig &config, const RunOptions &options)
     return exitCode;
 }
 
-QString loadProfile(const QString &name, ClientConfig *config, Profile *loaded)
+bool loadProfile(const QString &name, ClientConfig *config, QString *error, Profile *loaded)
 {
     ProfileStore store;
-    if (const QString problem = store.load(); !problem.isEmpty())
-        return QStringLiteral("the profiles cannot be read: %1").arg(problem);
+    if (QString problem; !store.load(&problem))
+        return Failure::report(error,
+                               QStringLiteral("the profiles cannot be read: %1").arg(problem));
     const Profile *profile = nullptr;
     QStringList names;
     for (const Profile &candidate : store.profiles()) {
@@ -133,16 +136,17 @@ QString loadProfile(const QString &name, ClientConfig *config, Profile *loaded)
             profile = &candidate;
     }
     if (!profile)
-        return names.isEmpty()
-                   ? QStringLiteral("no profile \"%1\": the app has no saved profiles (%2)")
-                         .arg(name, store.filePath())
-                   : QStringLiteral("no profile \"%1\"; the saved ones are: %2")
-                         .arg(name, names.join(QStringLiteral(", ")));
+        return Failure::report(
+            error, names.isEmpty()
+                       ? QStringLiteral("no profile \"%1\": the app has no saved profiles (%2)")
+                             .arg(name, store.filePath())
+                       : QStringLiteral("no profile \"%1\"; the saved ones are: %2")
+                             .arg(name, names.join(QStringLiteral(", "))));
     *config = profile->config;
     if (loaded)
         *loaded = *profile;
     if (profile->rememberedSecrets.isEmpty())
-        return {};
+        return true;
 
     // Each kept secret from the keychain; the run needs all of them.
     SecretStore secrets;
@@ -177,7 +181,9 @@ QString loadProfile(const QString &name, ClientConfig *config, Profile *loaded)
         secrets.read(profile->secretKey(field));
     if (answered < profile->rememberedSecrets.size()) // an answer may come at once
         loop.exec();
-    return problems.join(QStringLiteral("; "));
+    if (problems.isEmpty())
+        return true;
+    return Failure::report(error, problems.join(QStringLiteral("; ")));
 }
 
 } // namespace workbench::CommandLine

@@ -47,10 +47,10 @@ struct ProfileOptions
 };
 
 // Reads the profile named `name` from the app's profiles into `config`, with the secrets it
-// keeps in the keychain. Empty on success, else why not (no such profile, or the keychain could
-// not give a secret: the run would fail without it).
+// keeps in the keychain. False, with why not, when it cannot (no such profile, or the keychain
+// could not give a secret: the run would fail without it).
 // `loaded`, when given, receives the profile itself (its keychain keys).
-[[nodiscard]] QString loadProfile(const QString &name, ClientConfig *config,
-                                  Profile *loaded = nullptr);
+[[nodiscard]] bool loadProfile(const QString &name, ClientConfig *config, QString *error,
+                               Profile *loaded = nullptr);
 
 } // namespace workbench::CommandLine

@@ -756,7 +756,7 @@ private slots:
         QCOMPARE(dialog->runCount(), 1);
         QCOMPARE(dialog->currentId(), runId);
         QTemporaryDir exportDir;
-        QVERIFY(dialog->exportCurrent(exportDir.filePath("run.har")).isEmpty());
+        QVERIFY(dialog->exportCurrent(exportDir.filePath("run.har")));
         QFile har(exportDir.filePath("run.har"));
         QVERIFY(har.open(QIODevice::ReadOnly));
         const QByteArray harText = har.readAll();

@@ -109,7 +109,7 @@ private slots:
         record.grant = QStringLiteral("x");
         record.result = QStringLiteral("token_error_response");
         record.exchanges = run;
-        QVERIFY(history.save(record).isEmpty());
+        QVERIFY(history.save(record));
         int files = 0;
         QDirIterator it(dir.path(), QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {

@@ -76,9 +76,9 @@ private slots:
         m_profile = Profile::create(QStringLiteral("Sandbox service"), config.withoutSecrets());
         m_profile.rememberedSecrets = {QStringLiteral("client_secret")};
         ProfileStore store(m_config.filePath("oauth-workbench"));
-        QVERIFY(store.load().isEmpty());
+        QVERIFY(store.load());
         store.add(m_profile);
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
         QVERIFY(QFile::exists(m_config.filePath("oauth-workbench/profiles.json")));
         QFile saved(store.filePath());
         QVERIFY(saved.open(QIODevice::ReadOnly));
@@ -115,9 +115,9 @@ private slots:
         config.grant = GrantType::ClientCredentials;
         QVERIFY(SandboxAddress::usesPlaceholder(config));
         ProfileStore store(m_config.filePath("oauth-workbench"));
-        QVERIFY(store.load().isEmpty());
+        QVERIFY(store.load());
         store.add(Profile::create(QStringLiteral("On the sandbox"), config.withoutSecrets()));
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
         qputenv("WORKBENCH_TEST_SANDBOX_SECRET", SandboxProvider::kConfidentialSecret);
         const Result run = runCli({"token", "--profile", "On the sandbox", "--client-secret-env",
                                    "WORKBENCH_TEST_SANDBOX_SECRET", "--json"});
@@ -166,10 +166,10 @@ private slots:
         profile.rememberedSecrets = {QStringLiteral("client_secret"),
                                      QStringLiteral("refresh_token")};
         ProfileStore store(m_config.filePath("oauth-workbench"));
-        if (!store.load().isEmpty())
+        if (!store.load())
             return {};
         store.add(profile);
-        if (!store.save().isEmpty())
+        if (!store.save())
             return {};
         for (const auto &[field, value] :
              {std::pair{QStringLiteral("client_secret"), config.clientSecret},

@@ -96,7 +96,7 @@ private slots:
         Profile profile = Profile::create("With secrets", config);
         profile.rememberedSecrets = {"client_secret"};
         profiles.add(profile);
-        QVERIFY(profiles.save().isEmpty());
+        QVERIFY(profiles.save());
 
         SecretStore store(m_service);
         QSignalSpy written(&store, &SecretStore::secretWritten);

@@ -158,7 +158,7 @@ private slots:
         run.startedAt = QDateTime::currentDateTimeUtc();
         run.id = RunHistory::newId(run.startedAt);
         run.exchanges = {callback};
-        QVERIFY(RunHistory(dir.path()).save(run).isEmpty());
+        QVERIFY(RunHistory(dir.path()).save(run));
         QVERIFY(filescan::filesContaining(dir.path(), "other-apps-session").isEmpty());
         QVERIFY(!filescan::filesContaining(dir.path(), "REDACTED:").isEmpty());
         const QByteArray har = ExchangeExport::har({callback});

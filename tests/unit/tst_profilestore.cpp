@@ -50,12 +50,12 @@ private slots:
     {
         QTemporaryDir dir;
         ProfileStore store(dir.path());
-        QVERIFY(store.load().isEmpty()); // no file yet: an empty store
+        QVERIFY(store.load()); // no file yet: an empty store
         Profile profile = Profile::create("Work", sampleConfig());
         profile.rememberedSecrets = {"client_secret"};
         const QString id = store.add(profile);
         store.setLastUsed(id);
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
 
         QFile file(store.filePath());
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -64,7 +64,7 @@ private slots:
         QVERIFY(text.contains("\"client_id\": \"my-client\"")); // human-readable, indented
 
         ProfileStore again(dir.path());
-        QVERIFY(again.load().isEmpty());
+        QVERIFY(again.load());
         QCOMPARE(again.profiles().size(), 1);
         QCOMPARE(again.lastUsed(), id);
         const Profile &loaded = again.profiles().first();
@@ -94,7 +94,7 @@ private slots:
         Profile profile = Profile::create("Everything", full);
         profile.rememberedSecrets = {"client_secret", "private_key"};
         store.add(profile);
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
         QFile file(store.filePath());
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray text = file.readAll();
@@ -102,7 +102,7 @@ private slots:
             QVERIFY2(!text.contains(fullconfig::secretValue(field).toUtf8()), qPrintable(field));
 
         ProfileStore again(dir.path());
-        QVERIFY(again.load().isEmpty());
+        QVERIFY(again.load());
         const Profile &loaded = again.profiles().first();
         QCOMPARE(fullconfig::publicFields(loaded.config), fullconfig::publicFields(full));
         QCOMPARE(loaded.rememberedSecrets, profile.rememberedSecrets);
@@ -144,9 +144,9 @@ private slots:
         QVERIFY(!store.remove(b));
         QCOMPARE(store.profiles().size(), 3);
 
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
         ProfileStore again(dir.path());
-        again.load();
+        QVERIFY(again.load());
         QStringList names;
         for (const Profile &profile : again.profiles())
             names << profile.name;
@@ -160,9 +160,9 @@ private slots:
         QTemporaryDir dir;
         const QString folder = dir.filePath("config/app");
         ProfileStore store(folder);
-        QVERIFY(store.load().isEmpty());
+        QVERIFY(store.load());
         store.add(Profile::create("Work", sampleConfig()));
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
         QCOMPARE(QFileInfo(store.filePath()).permissions() & 0x0FFF,
                  QFile::ReadUser | QFile::WriteUser); // 0600 (User: the bits after the owner's)
         QCOMPARE(QFileInfo(folder).permissions() & 0x0FFF,
@@ -173,7 +173,7 @@ private slots:
         QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner |
                                                   QFile::ExeOwner | QFile::ReadOther |
                                                   QFile::ExeOther));
-        QVERIFY(store.save().isEmpty());
+        QVERIFY(store.save());
         QCOMPARE(QFileInfo(store.filePath()).permissions() &
                      (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
                  QFile::Permissions());
@@ -203,21 +203,20 @@ private slots:
 
         // What an older version left.
         ProfileStore old(home.filePath("config/OAuth Workbench/OAuth Workbench"));
-        QVERIFY(old.load().isEmpty());
+        QVERIFY(old.load());
         old.add(Profile::create("Work", sampleConfig()));
-        QVERIFY(old.save().isEmpty());
+        QVERIFY(old.save());
         RunRecord run;
         run.startedAt = QDateTime::currentDateTimeUtc();
         run.id = RunHistory::newId(run.startedAt);
         run.profile = QStringLiteral("Work");
-        QVERIFY(RunHistory(home.filePath("data/OAuth Workbench/OAuth Workbench/history"))
-                    .save(run)
-                    .isEmpty());
+        QVERIFY(
+            RunHistory(home.filePath("data/OAuth Workbench/OAuth Workbench/history")).save(run));
 
         const QStringList moved = LegacyLocations::moveToCurrent();
         QCOMPARE(moved.size(), 2);
         ProfileStore store; // the default place
-        QVERIFY(store.load().isEmpty());
+        QVERIFY(store.load());
         QCOMPARE(store.profiles().size(), 1);
         QCOMPARE(store.profiles().first().name, QStringLiteral("Work"));
         QCOMPARE(RunHistory().list().size(), 1);
@@ -226,7 +225,7 @@ private slots:
         QVERIFY(LegacyLocations::moveToCurrent().isEmpty()); // once
 
         // An old file beside a new one: the new one stays, the old is left where it was.
-        QVERIFY(old.save().isEmpty());
+        QVERIFY(old.save());
         const QStringList kept = LegacyLocations::moveToCurrent();
         QCOMPARE(kept.size(), 1);
         QVERIFY2(kept.first().startsWith("kept "), qPrintable(kept.first()));
@@ -254,8 +253,8 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(content);
         file.close();
-        const QString problem = store.load();
-        QVERIFY(!problem.isEmpty());
+        QString problem;
+        QVERIFY(!store.load(&problem));
         QVERIFY2(problem.contains("A copy of the file was kept"), qPrintable(problem));
         QCOMPARE(store.profiles().size(), readable);
         const QStringList aside =

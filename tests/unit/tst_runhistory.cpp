@@ -81,7 +81,7 @@ private slots:
         failed.tlsErrors = {QStringLiteral("self-signed certificate")};
         failed.responseBody = QByteArray("\xff\x00\x01binary", 9);
         run.exchanges << failed;
-        QVERIFY(RunHistory(dir.path()).save(run).isEmpty());
+        QVERIFY(RunHistory(dir.path()).save(run));
 
         const RunHistory history(dir.path());
         const QList<RunRecord> runs = history.list();
@@ -137,7 +137,7 @@ private slots:
         const QString folder = dir.filePath("data/history");
         RunHistory history(folder);
         const RunRecord run = sampleRun(QDateTime::currentDateTimeUtc());
-        QVERIFY(history.save(run).isEmpty());
+        QVERIFY(history.save(run));
         const QStringList files = QDir(folder).entryList(QDir::Files);
         QCOMPARE(files.size(), 1);
         const QFileInfo file(QDir(folder).filePath(files.first()));
@@ -183,7 +183,7 @@ private slots:
             run.summary = QString::number(i);
             if (i == 0)
                 firstId = run.id;
-            QVERIFY(history.save(run).isEmpty());
+            QVERIFY(history.save(run));
         }
         const QList<RunRecord> runs = history.list();
         QCOMPARE(runs.size(), RunHistory::kKeptRuns);
@@ -194,7 +194,7 @@ private slots:
         RunRecord again = *history.load(runs.first().id);
         again.summary = QStringLiteral("with a refresh");
         again.exchanges << tokenExchange();
-        QVERIFY(history.save(again).isEmpty());
+        QVERIFY(history.save(again));
         QCOMPARE(history.list().size(), RunHistory::kKeptRuns);
         QCOMPARE(history.load(again.id)->exchanges.size(), 1);
         QVERIFY(history.remove(again.id));
@@ -219,7 +219,7 @@ private slots:
         RunRecord otherProfile = sampleRun(t0.addSecs(180));
         otherProfile.profile = "Production";
         for (const RunRecord &run : {older, newer, failed, otherProfile})
-            QVERIFY(history.save(run).isEmpty());
+            QVERIFY(history.save(run));
         const auto last = history.lastSuccess("Staging");
         QVERIFY(last.has_value());
         QCOMPARE(last->id, newer.id);
@@ -232,7 +232,7 @@ private slots:
         QTemporaryDir dir;
         RunHistory history(dir.path());
         const RunRecord good = sampleRun(QDateTime::currentDateTimeUtc());
-        QVERIFY(history.save(good).isEmpty());
+        QVERIFY(history.save(good));
         auto write = [&](const QString &name, const QByteArray &content) {
             QFile file(dir.filePath(name));
             QVERIFY(file.open(QIODevice::WriteOnly));
@@ -254,7 +254,7 @@ private slots:
         QVERIFY(!history.load(QStringLiteral("../../etc/passwd"), &error));
         RunRecord evil = good;
         evil.id = QStringLiteral("../outside");
-        QVERIFY(!history.save(evil).isEmpty());
+        QVERIFY(!history.save(evil));
         QVERIFY(!QFile::exists(dir.filePath("../outside.jsonl")));
     }
 
@@ -266,7 +266,7 @@ private slots:
         HttpExchange big = tokenExchange();
         big.responseBody = QByteArray(RunHistory::kMaxBodyBytes * 3, 'x');
         run.exchanges = {big};
-        QVERIFY(history.save(run).isEmpty());
+        QVERIFY(history.save(run));
         const auto loaded = history.load(run.id);
         QVERIFY(loaded);
         QCOMPARE(loaded->exchanges.first().responseBody.size(), RunHistory::kMaxBodyBytes);
@@ -280,7 +280,8 @@ private slots:
         QVERIFY(blocker.open(QIODevice::WriteOnly)); // a file where the folder should be
         blocker.close();
         RunHistory history(dir.filePath("history"));
-        const QString error = history.save(sampleRun(QDateTime::currentDateTimeUtc()));
+        QString error;
+        QVERIFY(!history.save(sampleRun(QDateTime::currentDateTimeUtc()), &error));
         QVERIFY(!error.isEmpty());
         QVERIFY(history.list().isEmpty());
     }

@@ -1,5 +1,7 @@
 #include "ui/forms/ClientForm.h"
 
+#include "core/util/Failure.h"
+
 #include "core/diagnosis/KnowledgeBase.h"
 
 #include "core/jose/JwsSigner.h"
@@ -135,8 +137,7 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         const QString path = QFileDialog::getOpenFileName(this, tr("Private key (PEM)"), {},
                                                           tr("PEM files (*.pem *.key);;All (*)"));
         if (!path.isEmpty()) {
-            const QString problem = loadPrivateKey(path);
-            if (!problem.isEmpty())
+            if (QString problem; !loadPrivateKey(path, &problem))
                 m_ui->keyStatusLabel->setText(problem);
         }
     });
@@ -406,21 +407,21 @@ void ClientForm::setPrivateKeyPem(const QString &pem)
     updateState();
 }
 
-QString ClientForm::loadPrivateKey(const QString &path)
+bool ClientForm::loadPrivateKey(const QString &path, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return tr("Could not read %1: %2").arg(path, file.errorString());
+        return Failure::report(error, tr("Could not read %1: %2").arg(path, file.errorString()));
     constexpr qint64 kMaxPem = 64 * 1024;
     if (file.size() > kMaxPem)
-        return tr("%1 is %2 KiB: too large for a PEM private key.")
-            .arg(path)
-            .arg(file.size() / 1024);
+        return Failure::report(
+            error,
+            tr("%1 is %2 KiB: too large for a PEM private key.").arg(path).arg(file.size() / 1024));
     const QByteArray pem = file.readAll();
     if (!pem.contains("PRIVATE KEY-----"))
-        return tr("%1 holds no PEM private key.").arg(path);
+        return Failure::report(error, tr("%1 holds no PEM private key.").arg(path));
     setPrivateKeyPem(QString::fromUtf8(pem));
-    return {};
+    return true;
 }
 
 void ClientForm::updateKeyStatus()

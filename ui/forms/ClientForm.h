@@ -41,8 +41,8 @@ public:
     void setSecret(const QString &secretField, const QString &value);
     // The PEM of the private key, as loaded from a file or pasted by a test.
     void setPrivateKeyPem(const QString &pem);
-    // Reads a PEM private key file (at most 64 KiB); empty on success, else why not.
-    QString loadPrivateKey(const QString &path);
+    // Reads a PEM private key file (at most 64 KiB); false, with why not, when it cannot.
+    [[nodiscard]] bool loadPrivateKey(const QString &path, QString *error = nullptr);
 
 signals:
     void edited();

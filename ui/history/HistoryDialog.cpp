@@ -3,6 +3,7 @@
 #include "core/export/ExchangeExport.h"
 #include "core/storage/RunHistory.h"
 #include "ui/ExportPaths.h"
+#include "ui/RunExport.h"
 #include "ui/results/ResultsPane.h"
 #include "ui_HistoryDialog.h"
 
@@ -28,8 +29,7 @@ HistoryDialog::HistoryDialog(RunHistory *history, QWidget *parent)
         if (path.isEmpty())
             return;
         ExportPaths::remember(path);
-        const QString problem = exportCurrent(path);
-        if (!problem.isEmpty())
+        if (QString problem; !exportCurrent(path, &problem))
             QMessageBox::warning(this, tr("Export"), tr("Could not save: %1").arg(problem));
     });
     connect(m_ui->clearButton, &QPushButton::clicked, this, [this] {
@@ -93,17 +93,10 @@ QString HistoryDialog::currentId() const
     return item ? item->data(0, Qt::UserRole).toString() : QString();
 }
 
-QString HistoryDialog::exportCurrent(const QString &path)
+bool HistoryDialog::exportCurrent(const QString &path, QString *error)
 {
-    QString error;
-    const auto run = m_history->load(currentId(), &error);
-    if (!run)
-        return error;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return file.errorString();
-    file.write(ExchangeExport::har(run->exchanges, ExchangeExport::Secrets::Redacted));
-    return file.commit() ? QString() : file.errorString();
+    const auto run = m_history->load(currentId(), error);
+    return run && RunExport::writeHar(path, run->exchanges, false, error);
 }
 
 void HistoryDialog::deleteCurrent()

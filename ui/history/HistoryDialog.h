@@ -25,8 +25,8 @@ public:
     int runCount() const;
     void selectRow(int row);
     QString currentId() const;
-    // What the buttons do after asking (tests call these directly). Empty on success.
-    QString exportCurrent(const QString &path);
+    // What the buttons do after asking (tests call these directly); false, with why not.
+    [[nodiscard]] bool exportCurrent(const QString &path, QString *error = nullptr);
     void deleteCurrent();
     // Shows a saved run in the results pane as it was saved: each step with the diagnosis it
     // had live (recomputing it on redacted values would give another answer), then where the

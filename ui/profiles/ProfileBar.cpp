@@ -1,5 +1,7 @@
 #include "ui/profiles/ProfileBar.h"
 
+#include "core/util/Failure.h"
+
 #include "ui/ExportPaths.h"
 #include "ui/forms/ClientForm.h"
 #include "ui_ProfileBar.h"
@@ -256,13 +258,14 @@ void ProfileBar::writeSecret(const QString &key, const QString &value)
     m_secrets->write(key, value);
 }
 
-QString ProfileBar::keepSecret(const QString &secretField, const QString &value)
+bool ProfileBar::keepSecret(const QString &secretField, const QString &value, QString *error)
 {
     const Profile *existing = m_store->find(currentId());
     if (!existing)
-        return tr("Save this client as a profile first: a kept secret belongs to a profile.");
+        return Failure::report(
+            error, tr("Save this client as a profile first: a kept secret belongs to a profile."));
     if (value.isEmpty() || !ClientConfig::secretFieldNames().contains(secretField))
-        return tr("There is nothing to keep.");
+        return Failure::report(error, tr("There is nothing to keep."));
     Profile profile = *existing;
     if (!profile.remembers(secretField))
         profile.rememberedSecrets << secretField;
@@ -271,7 +274,7 @@ QString ProfileBar::keepSecret(const QString &secretField, const QString &value)
     m_form->setSecret(secretField, value);
     m_form->setRemembered(secretField, true);
     writeSecret(profile.secretKey(secretField), value);
-    return {};
+    return true;
 }
 
 QString ProfileBar::importPostman(const PostmanImport::Result &result, bool keepSecrets)
@@ -386,8 +389,7 @@ QString ProfileBar::keychainNote() const
 
 void ProfileBar::persist()
 {
-    const QString problem = m_store->save();
-    if (!problem.isEmpty())
+    if (QString problem; !m_store->save(&problem))
         emit messageRaised(tr("The profiles could not be saved: %1").arg(problem));
 }
 

@@ -46,9 +46,10 @@ public:
     bool moveCurrent(int delta);
     QString keychainNote() const;
     // Keeps one secret of the current profile in the keychain (the refresh token a flow
-    // returned, when the person asks), without saving the rest of the form. Empty on success
-    // (the keychain's answer follows as a message), else why not.
-    QString keepSecret(const QString &secretField, const QString &value);
+    // returned, when the person asks), without saving the rest of the form. True when it is on
+    // its way (the keychain's answer follows as a message), else false and why not.
+    [[nodiscard]] bool keepSecret(const QString &secretField, const QString &value,
+                                  QString *error = nullptr);
     // Adds a profile per OAuth 2.0 block of a Postman collection (PostmanImport::fromJson) and
     // selects the first; their secrets go to the keychain only with `keepSecrets`. Returns what
     // happened, for the person.

@@ -15,9 +15,9 @@ namespace ClientAssertion {
 
 // The client's private key from the configuration; invalid with `error` set when it is missing
 // or unreadable.
-SigningKey privateKey(const ClientConfig &config, QString *error);
+[[nodiscard]] SigningKey privateKey(const ClientConfig &config, QString *error);
 // What the client signs its own JWTs with: the secret for client_secret_jwt, else the private key.
-SigningKey clientKey(const ClientConfig &config, QString *error);
+[[nodiscard]] SigningKey clientKey(const ClientConfig &config, QString *error);
 
 // Who a client assertion is for: the issuer identifier when it is known (RFC 7523 §3 allows it
 // and servers accept it at every endpoint), else the endpoint the request goes to.
@@ -26,20 +26,20 @@ QString audienceFor(const ClientConfig &config, const QUrl &endpoint);
 // RFC 7523 §3: iss and sub are the client id, aud, a fresh jti, iat now, exp a minute later.
 QJsonObject assertionClaims(const QString &clientId, const QString &audience, const QDateTime &now);
 // The client_assertion value for `endpoint`; empty with `error` set when it cannot be signed.
-QByteArray clientAssertion(const ClientConfig &config, const QUrl &endpoint, QString *error,
-                           const QDateTime &now = Clock::utcNow());
+[[nodiscard]] QByteArray clientAssertion(const ClientConfig &config, const QUrl &endpoint,
+                                         QString *error, const QDateTime &now = Clock::utcNow());
 
 // The assertion for the JWT bearer grant (RFC 7523 §2.1): the pasted one, or one the app signs
 // with the private key: iss the client id, sub the configured subject, aud the token endpoint's
 // server.
-QByteArray bearerAssertion(const ClientConfig &config, QString *error,
-                           const QDateTime &now = Clock::utcNow());
+[[nodiscard]] QByteArray bearerAssertion(const ClientConfig &config, QString *error,
+                                         const QDateTime &now = Clock::utcNow());
 
 // A signed request object (RFC 9101 §4) carrying the authorization request's parameters, with
 // iss, aud (the issuer), iat, nbf, exp and jti. max_age becomes a number and claims an object, as
 // OIDC Core §6.1 writes them.
-QByteArray requestObject(const ClientConfig &config, const FormFields &parameters, QString *error,
-                         const QDateTime &now = Clock::utcNow());
+[[nodiscard]] QByteArray requestObject(const ClientConfig &config, const FormFields &parameters,
+                                       QString *error, const QDateTime &now = Clock::utcNow());
 
 } // namespace ClientAssertion
 } // namespace workbench

@@ -9,5 +9,5 @@ namespace workbench::RawInput {
 // the body); the request that was sent followed by its response; or a redirect back to the
 // client (a callback URL, or "POST https://...?error=...") carrying the authorization response
 // in its query or fragment.
-std::optional<HttpExchange> parse(const QByteArray &data, QString *error);
+[[nodiscard]] std::optional<HttpExchange> parse(const QByteArray &data, QString *error);
 } // namespace workbench::RawInput

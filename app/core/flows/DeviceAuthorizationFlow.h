@@ -27,8 +27,8 @@ struct DeviceAuthorization
     QDateTime expiresAt;
 
     // Empty (and `error` set) when a required member is missing or of the wrong type.
-    static std::optional<DeviceAuthorization> fromJson(const QJsonObject &json,
-                                                       const QDateTime &receivedAt, QString *error);
+    [[nodiscard]] static std::optional<DeviceAuthorization>
+    fromJson(const QJsonObject &json, const QDateTime &receivedAt, QString *error);
 };
 
 // The device authorization grant (RFC 8628): get a user code, show it, poll the token endpoint at

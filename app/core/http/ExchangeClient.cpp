@@ -1,5 +1,7 @@
 #include "core/http/ExchangeClient.h"
+
 #include "core/util/Clock.h"
+#include "core/util/Failure.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -166,21 +168,22 @@ PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString
     return pending;
 }
 
-QString ExchangeClient::setTlsOptions(const TlsOptions &options)
+bool ExchangeClient::setTlsOptions(const TlsOptions &options, QString *error)
 {
     if (options.isDefault()) {
         if (m_tls)
             forgetConnections();
         m_tls.reset();
-        return {};
+        return true;
     }
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     if (!options.caBundlePath.isEmpty()) {
         const QList<QSslCertificate> authorities =
             QSslCertificate::fromPath(options.caBundlePath, QSsl::Pem);
         if (authorities.isEmpty())
-            return QStringLiteral("No PEM certificate could be read from the CA bundle %1.")
-                .arg(options.caBundlePath);
+            return Failure::report(
+                error, QStringLiteral("No PEM certificate could be read from the CA bundle %1.")
+                           .arg(options.caBundlePath));
         tls.addCaCertificates(authorities);
     }
     if (options.skipVerification)
@@ -189,25 +192,28 @@ QString ExchangeClient::setTlsOptions(const TlsOptions &options)
         const QList<QSslCertificate> chain =
             QSslCertificate::fromPath(options.clientCertificatePath, QSsl::Pem);
         if (chain.isEmpty())
-            return QStringLiteral("No PEM certificate could be read from %1.")
-                .arg(options.clientCertificatePath);
+            return Failure::report(error,
+                                   QStringLiteral("No PEM certificate could be read from %1.")
+                                       .arg(options.clientCertificatePath));
         QFile keyFile(options.clientKeyPath);
         if (!keyFile.open(QIODevice::ReadOnly))
-            return QStringLiteral("The client certificate's key %1 cannot be read: %2")
-                .arg(options.clientKeyPath, keyFile.errorString());
+            return Failure::report(
+                error, QStringLiteral("The client certificate's key %1 cannot be read: %2")
+                           .arg(options.clientKeyPath, keyFile.errorString()));
         const QByteArray pem = keyFile.read(64 * 1024);
         QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
         if (key.isNull())
             key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
         if (key.isNull())
-            return QStringLiteral("%1 is not an unencrypted PEM RSA or EC private key.")
-                .arg(options.clientKeyPath);
+            return Failure::report(
+                error, QStringLiteral("%1 is not an unencrypted PEM RSA or EC private key.")
+                           .arg(options.clientKeyPath));
         tls.setLocalCertificateChain(chain);
         tls.setPrivateKey(key);
     }
     m_tls = tls;
     forgetConnections();
-    return {};
+    return true;
 }
 
 void ExchangeClient::forgetConnections()

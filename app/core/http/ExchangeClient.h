@@ -55,9 +55,9 @@ public:
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
     static QByteArray userAgent();
     // TLS for the requests that follow: extra trusted CAs, a client certificate for mutual TLS
-    // (RFC 8705), or no verification at all. Empty on success, else what could not be read (and
-    // the previous settings stay).
-    QString setTlsOptions(const TlsOptions &options);
+    // (RFC 8705), or no verification at all. False, with what could not be read, when they
+    // cannot be used (the previous settings stay).
+    [[nodiscard]] bool setTlsOptions(const TlsOptions &options, QString *error = nullptr);
     bool hasCustomTls() const { return m_tls.has_value(); }
 
 signals:

@@ -28,7 +28,7 @@ struct JwkSet
     QStringList skipped; // why a member of "keys" was not taken (not an object, no kty, ...)
 
     // Empty (and `error` set) when the document is not a JWK Set.
-    static std::optional<JwkSet> fromJson(const QByteArray &json, QString *error);
+    [[nodiscard]] static std::optional<JwkSet> fromJson(const QByteArray &json, QString *error);
     bool hasKeyId(const QString &kid) const;
     // Keys that may have signed a JWS with this kid and alg: the same kid (any key when the token
     // names none), a key type that fits the algorithm, and no "use"/"alg" that says otherwise.

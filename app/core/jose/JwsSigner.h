@@ -18,8 +18,8 @@ public:
     // A private key from PEM (PKCS#8, PKCS#1 or SEC1; encrypted ones with `passphrase`) for
     // RS256, PS256 or ES256. Invalid, with `error` saying why, when the PEM cannot be read or
     // does not suit the algorithm.
-    static SigningKey fromPem(const QByteArray &pem, const QByteArray &passphrase,
-                              const QString &alg, const QString &kid, QString *error);
+    [[nodiscard]] static SigningKey fromPem(const QByteArray &pem, const QByteArray &passphrase,
+                                            const QString &alg, const QString &kid, QString *error);
     // HS256 with a shared secret (client_secret_jwt, RFC 7523 §2.2).
     static SigningKey sharedSecret(const QByteArray &secret, const QString &kid = {});
     // The algorithms fromPem accepts.

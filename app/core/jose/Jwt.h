@@ -37,8 +37,8 @@ namespace Jwt {
 enum class Kind { Jws, Jwe, NotAJwt };
 Kind kindOf(const QByteArray &token);
 // Empty (and `error` set) when the token is not a readable JWS.
-std::optional<DecodedJwt> decode(const QByteArray &token, QString *error,
-                                 const QDateTime &now = Clock::utcNow());
+[[nodiscard]] std::optional<DecodedJwt> decode(const QByteArray &token, QString *error,
+                                               const QDateTime &now = Clock::utcNow());
 // A JSON value as one line of text: strings as they are, true/false, numbers, null, and
 // arrays and objects as compact JSON.
 QString compactText(const QJsonValue &value);

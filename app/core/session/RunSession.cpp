@@ -97,7 +97,7 @@ bool RunSession::start(const ClientConfig &config, const QString &profile)
         emit finished(FlowOutcome::invalidConfiguration(problems));
         return false;
     }
-    if (const QString tlsProblem = applyConnectionSettings(config); !tlsProblem.isEmpty()) {
+    if (QString tlsProblem; !applyConnectionSettings(config, &tlsProblem)) {
         emit finished({FlowOutcome::Result::InvalidConfiguration,
                        tr("The TLS settings cannot be used."),
                        {tlsProblem}});
@@ -127,7 +127,7 @@ bool RunSession::resume(const ClientConfig &config, const TokenSet &tokens, RunR
         return false;
     }
     forgetRun();
-    if (const QString tlsProblem = applyConnectionSettings(config); !tlsProblem.isEmpty()) {
+    if (QString tlsProblem; !applyConnectionSettings(config, &tlsProblem)) {
         *error = tr("The TLS settings cannot be used: %1").arg(tlsProblem);
         return false;
     }
@@ -195,7 +195,7 @@ bool RunSession::discover(const QUrl &issuer, const ClientConfig &connection, QS
             *error = tr("A run is under way.");
         return false;
     }
-    if (const QString tlsProblem = applyConnectionSettings(connection); !tlsProblem.isEmpty()) {
+    if (QString tlsProblem; !applyConnectionSettings(connection, &tlsProblem)) {
         if (error)
             *error = tlsProblem;
         return false;
@@ -247,7 +247,8 @@ void RunSession::save()
             run.diagnoses.clear();
             for (qsizetype row = 0; row < run.exchanges.size(); ++row)
                 run.diagnoses << diagnoser.diagnose(run.exchanges, row, hints);
-            return history.save(run);
+            QString problem;
+            return history.save(run, &problem) ? QString() : problem;
         },
         [this](const QString &problem) {
             if (!problem.isEmpty())
@@ -260,10 +261,10 @@ void RunSession::waitForSaved()
     m_historyWriter.waitForDone();
 }
 
-QString RunSession::applyConnectionSettings(const ClientConfig &config)
+bool RunSession::applyConnectionSettings(const ClientConfig &config, QString *error)
 {
     m_client->setTimeoutMs(config.timeoutSeconds * 1000);
-    return m_client->setTlsOptions(config.tls);
+    return m_client->setTlsOptions(config.tls, error);
 }
 
 SandboxProvider *RunSession::startSandbox(QString *error)

@@ -70,7 +70,7 @@ public:
                               const QString &profile, QString *error);
 
     // The built-in sandbox, started on first use; null (and `error`) when it cannot start.
-    SandboxProvider *startSandbox(QString *error);
+    [[nodiscard]] SandboxProvider *startSandbox(QString *error);
     SandboxProvider *sandbox() const { return m_sandbox; }
     // True when `config` points at the running sandbox.
     bool usesSandbox(const ClientConfig &config) const;
@@ -118,7 +118,7 @@ private:
     void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
     void keep(const HttpExchange &exchange); // into the record, and on to the view
     void save();
-    [[nodiscard]] QString applyConnectionSettings(const ClientConfig &config);
+    [[nodiscard]] bool applyConnectionSettings(const ClientConfig &config, QString *error);
     DiagnosisHints hintsFor(const ClientConfig &config) const;
 
     ExchangeClient *m_client;

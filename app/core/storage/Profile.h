@@ -24,7 +24,7 @@ struct Profile
     bool remembers(const QString &field) const { return rememberedSecrets.contains(field); }
 
     QJsonObject toJson() const; // without any secret field
-    static std::optional<Profile> fromJson(const QJsonObject &json, QString *error);
+    [[nodiscard]] static std::optional<Profile> fromJson(const QJsonObject &json, QString *error);
 };
 
 } // namespace workbench

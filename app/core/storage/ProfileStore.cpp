@@ -1,6 +1,8 @@
 #include "core/storage/ProfileStore.h"
+
 #include "core/storage/PrivateFiles.h"
 #include "core/util/Clock.h"
+#include "core/util/Failure.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -32,13 +34,13 @@ QString ProfileStore::filePath() const
     return QDir(m_directory).filePath(QStringLiteral("profiles.json"));
 }
 
-QString ProfileStore::load()
+bool ProfileStore::load(QString *error)
 {
     m_profiles.clear();
     m_lastUsed.clear();
     QFile file(filePath());
     if (!file.exists())
-        return {};
+        return true;
     QString problem;
     QJsonDocument document;
     if (!file.open(QIODevice::ReadOnly)) {
@@ -69,7 +71,7 @@ QString ProfileStore::load()
         }
         m_lastUsed = root.value(QLatin1String("last_used")).toString();
         if (skipped.isEmpty())
-            return {};
+            return true;
         problem = QStringLiteral("%1 profile(s) could not be read: %2")
                       .arg(skipped.size())
                       .arg(skipped.join(QStringLiteral("; ")));
@@ -80,14 +82,14 @@ QString ProfileStore::load()
     QFile::copy(filePath(), aside);
     PrivateFiles::restrict(aside);
     qCWarning(lcStorage) << "profiles file problem:" << problem << "- a copy is at" << aside;
-    return QStringLiteral("%1: %2. A copy of the file was kept as %3.")
-        .arg(filePath(), problem, aside);
+    return Failure::report(error, QStringLiteral("%1: %2. A copy of the file was kept as %3.")
+                                      .arg(filePath(), problem, aside));
 }
 
-QString ProfileStore::save() const
+bool ProfileStore::save(QString *error) const
 {
     if (!PrivateFiles::makeFolder(m_directory))
-        return QStringLiteral("cannot create %1").arg(m_directory);
+        return Failure::report(error, QStringLiteral("cannot create %1").arg(m_directory));
     QJsonArray profiles;
     for (const Profile &profile : m_profiles)
         profiles.append(profile.toJson());
@@ -97,13 +99,13 @@ QString ProfileStore::save() const
                            {"profiles", profiles}};
     QSaveFile file(filePath());
     if (!file.open(QIODevice::WriteOnly))
-        return file.errorString();
+        return Failure::report(error, file.errorString());
     file.setPermissions(PrivateFiles::kFile); // before anything is written
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit())
-        return file.errorString();
+        return Failure::report(error, file.errorString());
     PrivateFiles::restrict(filePath());
-    return {};
+    return true;
 }
 
 const Profile *ProfileStore::find(const QString &id) const

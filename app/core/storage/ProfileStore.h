@@ -17,10 +17,10 @@ public:
 
     QString filePath() const;
     // Reads the file. A missing file is an empty store. An unreadable one is moved aside (its
-    // name gets ".unreadable-<time>") so nothing is lost, and the reason is returned.
-    QString load();
-    // Writes atomically; returns the reason on failure (empty on success).
-    QString save() const;
+    // name gets ".unreadable-<time>") so nothing is lost; false, with the reason, then.
+    [[nodiscard]] bool load(QString *error = nullptr);
+    // Writes atomically; false, with the reason, when it cannot.
+    [[nodiscard]] bool save(QString *error = nullptr) const;
 
     const QList<Profile> &profiles() const { return m_profiles; }
     const Profile *find(const QString &id) const;
@@ -43,7 +43,7 @@ public:
     QByteArray exportJson(const QStringList &ids) const;
     // Adds the profiles in `json` (an export, or one profile object) as new profiles; returns
     // how many, with the reason in `error` when the document is not usable.
-    int importJson(const QByteArray &json, QString *error);
+    [[nodiscard]] int importJson(const QByteArray &json, QString *error);
 
 private:
     QString m_directory;

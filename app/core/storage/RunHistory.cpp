@@ -1,5 +1,7 @@
 #include "core/storage/RunHistory.h"
 
+#include "core/util/Failure.h"
+
 #include "core/export/Redaction.h"
 #include "core/storage/PrivateFiles.h"
 #include "core/util/SecureRandom.h"
@@ -196,12 +198,13 @@ HttpExchange RunHistory::exchangeFromJson(const QJsonObject &json)
     return exchange;
 }
 
-QString RunHistory::save(const RunRecord &run)
+bool RunHistory::save(const RunRecord &run, QString *error)
 {
     if (!validId(run.id))
-        return QStringLiteral("Not a run id: %1").arg(run.id);
+        return Failure::report(error, QStringLiteral("Not a run id: %1").arg(run.id));
     if (!PrivateFiles::makeFolder(m_directory))
-        return QStringLiteral("The history folder %1 cannot be made.").arg(m_directory);
+        return Failure::report(
+            error, QStringLiteral("The history folder %1 cannot be made.").arg(m_directory));
     // Redacted here, whatever the caller passed: the disk never sees a secret.
     QJsonArray exchanges;
     const QList<QByteArray> secrets =
@@ -216,17 +219,17 @@ QString RunHistory::save(const RunRecord &run)
     }
     QSaveFile file(pathOf(run.id));
     if (!file.open(QIODevice::WriteOnly))
-        return file.errorString();
+        return Failure::report(error, file.errorString());
     file.setPermissions(PrivateFiles::kFile); // before anything is written
     file.write(QJsonDocument(summaryToJson(run)).toJson(QJsonDocument::Compact));
     file.write("\n");
     file.write(QJsonDocument(exchanges).toJson(QJsonDocument::Compact));
     file.write("\n");
     if (!file.commit())
-        return file.errorString();
+        return Failure::report(error, file.errorString());
     PrivateFiles::restrict(pathOf(run.id));
     forgetOldest();
-    return {};
+    return true;
 }
 
 QList<RunRecord> RunHistory::list(QStringList *unreadable) const

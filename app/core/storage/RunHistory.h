@@ -43,11 +43,11 @@ public:
     QString directory() const { return m_directory; }
 
     static QString newId(const QDateTime &startedAt);
-    // Writes (or rewrites) the run; empty on success, else why not.
-    QString save(const RunRecord &run);
+    // Writes (or rewrites) the run; false, with the reason, when it cannot.
+    [[nodiscard]] bool save(const RunRecord &run, QString *error = nullptr);
     // Every readable run, newest first, without their exchanges (cheap to list).
     QList<RunRecord> list(QStringList *unreadable = nullptr) const;
-    std::optional<RunRecord> load(const QString &id, QString *error = nullptr) const;
+    [[nodiscard]] std::optional<RunRecord> load(const QString &id, QString *error = nullptr) const;
     // The newest run of this profile that succeeded, with its exchanges; what the diagnosis of a
     // failing run compares with.
     std::optional<RunRecord> lastSuccess(const QString &profile) const;

@@ -20,7 +20,8 @@ struct QrMatrix
         return x >= 0 && y >= 0 && x < size && y < size && dark.at(y * size + x) != 0;
     }
     // Empty (and `error` set) when the text does not fit in a QR code.
-    static std::optional<QrMatrix> encode(const QByteArray &text, QString *error = nullptr);
+    [[nodiscard]] static std::optional<QrMatrix> encode(const QByteArray &text,
+                                                        QString *error = nullptr);
     // The code with its quiet zone as lines of Unicode half blocks, two module rows per line.
     // The light modules are the drawn ones, so it reads on a terminal with a dark background,
     // as `qrencode -t UTF8` prints it.
