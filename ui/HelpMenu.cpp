@@ -95,4 +95,12 @@ QMenu *install(QMainWindow *window, const std::function<bool(const QUrl &)> &ope
     return menu;
 }
 
+void addShortcut(QMainWindow *window, const QKeySequence &keys, const QString &what,
+                 const std::function<void()> &run)
+{
+    auto *shortcut = new QShortcut(keys, window);
+    shortcut->setWhatsThis(what);
+    QObject::connect(shortcut, &QShortcut::activated, window, run);
+}
+
 } // namespace workbench::HelpMenu

@@ -4,6 +4,7 @@
 #include <QUrl>
 #include <functional>
 
+class QKeySequence;
 class QMainWindow;
 class QMenu;
 
@@ -15,6 +16,9 @@ QMenu *install(QMainWindow *window, const std::function<bool(const QUrl &)> &ope
 // The window's shortcuts, one "keys: what" line each: its actions' and its QShortcuts' (their
 // whatsThis says what they do).
 QString shortcutsText(const QMainWindow *window);
+// A window-wide shortcut for `run`; `what` is what the shortcuts list says it does.
+void addShortcut(QMainWindow *window, const QKeySequence &keys, const QString &what,
+                 const std::function<void()> &run);
 // Where a document (e.g. "user-guide.md") is: installed with the package, else beside the
 // sources of this build; empty when neither is there.
 QString documentPath(const QString &name);

@@ -16,12 +16,7 @@
 #include "ui/sandbox/SandboxControls.h"
 #include "ui_MainWindow.h"
 
-#include <QClipboard>
 #include <QDesktopServices>
-#include <QGuiApplication>
-#include <QInputDialog>
-#include <QMessageBox>
-#include <QShortcut>
 
 namespace workbench {
 
@@ -57,11 +52,8 @@ MainWindow::MainWindow(QWidget *parent)
                               {profilesProblem});
     connect(m_profileBar, &ProfileBar::messageRaised, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
-    connect(m_ui->actionSandboxPublic, &QAction::triggered, this, [this] { useSandbox(false); });
-    connect(m_ui->actionSandboxConfidential, &QAction::triggered, this,
-            [this] { useSandbox(true); });
-    connect(m_ui->actionSandboxTriggers, &QAction::triggered, this,
-            &MainWindow::showSandboxTriggers);
+    m_sandboxControls->connectMenu(m_ui->actionSandboxPublic, m_ui->actionSandboxConfidential,
+                                   m_ui->actionSandboxTriggers);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionHistory, &QAction::triggered, this, &MainWindow::showHistory);
     connect(m_session, &RunSession::saveFailed, this, [this](const QString &problem) {
@@ -70,14 +62,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     // Tokens live in memory for the session; the refresh token goes to the keychain only here,
     // when the person asks.
-    connect(m_results, &ResultsPane::keepRefreshTokenRequested, this,
-            [this](const QString &refreshToken) {
-                QString problem;
-                const bool keeping = m_profileBar->keepSecret(QStringLiteral("refresh_token"),
-                                                              refreshToken, &problem);
-                statusBar()->showMessage(
-                    keeping ? tr("Keeping the refresh token in the keychain…") : problem, 8000);
-            });
+    connect(m_results, &ResultsPane::keepRefreshTokenRequested, m_profileBar,
+            &ProfileBar::keepRefreshToken);
     const auto exportRun = [this](bool withSecrets) {
         const QString message = RunExport::askAndWriteHar(
             this, m_session->record(), m_results->model()->exchanges(), withSecrets);
@@ -90,26 +76,19 @@ MainWindow::MainWindow(QWidget *parent)
 
     connect(m_ui->authorizeButton, &QPushButton::clicked, this, &MainWindow::authorize);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancel);
-    connect(m_ui->copyUrlButton, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(
-            flow()->authorizationUrl().toString(QUrl::FullyEncoded));
-        statusBar()->showMessage(tr("Authorization URL copied."), 3000);
-    });
-    auto *authorizeShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
-    authorizeShortcut->setWhatsThis(tr("Start the run (Authorize, Request token, ...)"));
-    connect(authorizeShortcut, &QShortcut::activated, this, &MainWindow::authorize);
-    auto *cancelShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    cancelShortcut->setWhatsThis(tr("Cancel the run"));
-    connect(cancelShortcut, &QShortcut::activated, this, &MainWindow::cancel);
+    HelpMenu::addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_Return),
+                          tr("Start the run (Authorize, Request token, ...)"),
+                          [this] { authorize(); });
+    HelpMenu::addShortcut(this, QKeySequence(Qt::Key_Escape), tr("Cancel the run"),
+                          [this] { cancel(); });
     HelpMenu::install(this, [this](const QUrl &url) { return m_openUrl(url); });
     orderFocus();
 
     connect(m_form, &ClientForm::discoverRequested, this, &MainWindow::discover);
     connect(m_session, &RunSession::discovered, this, &MainWindow::showDiscovered);
-    connect(m_ui->pasteBrowserButton, &QPushButton::clicked, this, &MainWindow::pasteBrowserPage);
     connect(m_session, &RunSession::finished, this, &MainWindow::onFinished);
     new RunView({m_session, m_results, m_devicePanel, statusBar(), m_ui->copyUrlButton,
-                 m_ui->pasteBrowserButton, &m_openUrl},
+                 m_ui->pasteBrowserButton, &m_openUrl, this},
                 this);
     connect(m_form, &ClientForm::edited, this, &MainWindow::updateStartButton);
     setBusy(false);
@@ -254,22 +233,6 @@ void MainWindow::showSandboxTriggers()
 void MainWindow::cancel()
 {
     m_session->cancel();
-}
-
-void MainWindow::pasteBrowserPage()
-{
-    bool ok = false;
-    const QString pasted = QInputDialog::getMultiLineText(
-        this, tr("Paste what the browser shows"),
-        tr("The browser did not come back to the app. Paste the URL in its address bar, or the "
-           "text of the page it shows (select all, copy), to have it diagnosed in this run:"),
-        QString(), &ok);
-    if (!ok || pasted.trimmed().isEmpty())
-        return;
-    QString error;
-    if (!m_session->submitBrowserPage(pasted, &error))
-        QMessageBox::warning(this, tr("Paste what the browser shows"), error);
-    m_ui->pasteBrowserButton->setEnabled(m_session->acceptsBrowserPage());
 }
 
 void MainWindow::setBusy(bool busy)

@@ -94,7 +94,6 @@ public slots:
 
 private:
     void setBusy(bool busy);
-    void pasteBrowserPage();
     void onFinished(const FlowOutcome &outcome);
     void showDiscovered(const ProviderMetadata &metadata, const QStringList &warnings);
     void updateStartButton();

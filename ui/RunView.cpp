@@ -6,6 +6,10 @@
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QInputDialog>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QStatusBar>
 
@@ -31,9 +35,31 @@ RunView::RunView(const Parts &parts, QObject *parent) : QObject(parent), m_parts
     connectDeviceFlow();
 }
 
+void RunView::pasteBrowserPage()
+{
+    bool ok = false;
+    const QString pasted = QInputDialog::getMultiLineText(
+        m_parts.window, tr("Paste what the browser shows"),
+        tr("The browser did not come back to the app. Paste the URL in its address bar, or the "
+           "text of the page it shows (select all, copy), to have it diagnosed in this run:"),
+        QString(), &ok);
+    if (!ok || pasted.trimmed().isEmpty())
+        return;
+    QString error;
+    if (!m_parts.session->submitBrowserPage(pasted, &error))
+        QMessageBox::warning(m_parts.window, tr("Paste what the browser shows"), error);
+    m_parts.pasteBrowserButton->setEnabled(m_parts.session->acceptsBrowserPage());
+}
+
 void RunView::connectCodeFlow()
 {
     RunSession *session = m_parts.session;
+    connect(m_parts.copyUrlButton, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(
+            m_parts.session->codeFlow()->authorizationUrl().toString(QUrl::FullyEncoded));
+        m_parts.statusBar->showMessage(tr("Authorization URL copied."), 3000);
+    });
+    connect(m_parts.pasteBrowserButton, &QPushButton::clicked, this, &RunView::pasteBrowserPage);
     connect(session, &RunSession::authorizationUrlReady, this, [this](const QUrl &url) {
         const AuthorizationCodeFlow *flow = m_parts.session->codeFlow();
         m_parts.results->showWaiting(flow->redirectUri(), 0, flow->config().redirectWaitSeconds);

@@ -6,6 +6,7 @@
 
 class QPushButton;
 class QStatusBar;
+class QWidget;
 
 namespace workbench {
 
@@ -33,9 +34,14 @@ public:
         QPushButton *pasteBrowserButton = nullptr;
         // Opens a URL in the browser; read at each use, so the window may replace it later.
         const UrlOpener *openUrl = nullptr;
+        QWidget *window = nullptr; // parent of the paste dialog
     };
 
     RunView(const Parts &parts, QObject *parent);
+
+    // Asks for what the browser shows (its URL or the page's text) and hands it to the run, when
+    // the browser did not come back to the app.
+    void pasteBrowserPage();
 
 private:
     void connectCodeFlow();

@@ -277,6 +277,13 @@ bool ProfileBar::keepSecret(const QString &secretField, const QString &value, QS
     return true;
 }
 
+void ProfileBar::keepRefreshToken(const QString &refreshToken)
+{
+    QString problem;
+    const bool keeping = keepSecret(QStringLiteral("refresh_token"), refreshToken, &problem);
+    emit messageRaised(keeping ? tr("Keeping the refresh token in the keychain…") : problem);
+}
+
 QString ProfileBar::importPostman(const PostmanImport::Result &result, bool keepSecrets)
 {
     if (!result.error.isEmpty())

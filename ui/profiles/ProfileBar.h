@@ -57,6 +57,9 @@ public:
 
 public slots:
     bool save();
+    // Keep refresh token in the results pane: keeps it with the current profile, saying how
+    // that went (messageRaised).
+    void keepRefreshToken(const QString &refreshToken);
 
 signals:
     void sandboxChosen();

@@ -8,6 +8,7 @@
 #include "ui/results/ResultsPane.h"
 #include "ui/sandbox/SandboxTriggersDialog.h"
 
+#include <QAction>
 #include <QLabel>
 #include <QPushButton>
 #include <QStatusBar>
@@ -36,6 +37,14 @@ SandboxControls::SandboxControls(const Parts &parts, QObject *parent)
     connect(m_parts.form, &ClientForm::edited, this, [this] {
         m_parts.note->setVisible(m_parts.session->usesSandbox(m_parts.form->config()));
     });
+}
+
+void SandboxControls::connectMenu(QAction *publicClient, QAction *confidentialClient,
+                                  QAction *triggers)
+{
+    connect(publicClient, &QAction::triggered, this, [this] { use(false); });
+    connect(confidentialClient, &QAction::triggered, this, [this] { use(true); });
+    connect(triggers, &QAction::triggered, this, &SandboxControls::showTriggers);
 }
 
 bool SandboxControls::use(bool confidential)

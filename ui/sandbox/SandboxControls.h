@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 
+class QAction;
 class QLabel;
 class QPushButton;
 class QStatusBar;
@@ -35,6 +36,8 @@ public:
     };
 
     SandboxControls(const Parts &parts, QObject *parent);
+    // The Sandbox menu: its public and confidential clients, and the error triggers.
+    void connectMenu(QAction *publicClient, QAction *confidentialClient, QAction *triggers);
 
     // Starts the sandbox (if it is not running) and fills the form with its public or
     // confidential client. False, with the reason in the results pane, when it cannot start.
