@@ -230,7 +230,7 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
                     QStringLiteral("Unknown scope: %1").arg(unknown));
 
     const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
-    m_pending.insert(
+    m_state.addPending(
         id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge, clock().now()});
     return SandboxPages::signIn(clientId, scope, id);
 }
@@ -238,9 +238,10 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
 SandboxResponse SandboxProvider::decide(const FormFields &form)
 {
     const QString id = value(form, "request");
-    if (!m_pending.contains(id))
+    const std::optional<PendingAuthorization> pending = m_state.takePending(id);
+    if (!pending)
         return SandboxPages::unknownSignIn();
-    const PendingAuthorization request = m_pending.take(id);
+    const PendingAuthorization &request = *pending;
     FormFields parameters;
     if (value(form, "decision") == QLatin1String("deny")) {
         parameters = {
@@ -251,8 +252,7 @@ SandboxResponse SandboxProvider::decide(const FormFields &form)
         QString subject = value(form, "login").trimmed();
         if (subject.isEmpty())
             subject = QStringLiteral("demo");
-        m_codes.insert(code, {request, subject, clock().now(), false, {}});
-        forgetOldestCodes();
+        m_state.addCode(code, {request, subject, clock().now(), false, {}});
         parameters = {{QStringLiteral("code"), code}};
     }
     if (!request.state.isEmpty())
@@ -323,11 +323,11 @@ SandboxResponse SandboxProvider::token(const HttpRequestParser::Request &request
     const QString grantType = value(form, "grant_type");
     // The scope the request works under, for the error triggers.
     QString scope = value(form, "scope");
-    const auto code = m_codes.find(value(form, "code"));
-    const auto refresh = m_tokens.find(value(form, "refresh_token"));
-    if (grantType == QLatin1String("authorization_code") && code != m_codes.end())
+    const SandboxGrants::Code *code = m_state.findCode(value(form, "code"));
+    const IssuedToken *refresh = m_state.findToken(value(form, "refresh_token"));
+    if (grantType == QLatin1String("authorization_code") && code)
         scope = code->request.scope;
-    else if (grantType == QLatin1String("refresh_token") && refresh != m_tokens.end())
+    else if (grantType == QLatin1String("refresh_token") && refresh)
         scope = refresh->scope;
     else if (const SandboxDeviceCodes::Entry *device = m_devices.find(value(form, "device_code")))
         scope = device->scope;
@@ -362,14 +362,13 @@ SandboxResponse SandboxProvider::token(const HttpRequestParser::Request &request
 
 SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormFields &form)
 {
-    const auto code = m_codes.find(value(form, "code"));
-    if (code == m_codes.end())
+    SandboxGrants::Code *code = m_state.findCode(value(form, "code"));
+    if (!code)
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("Unknown authorization code"));
     if (code->used) {
         for (const QString &issued : std::as_const(code->issuedTokens)) {
-            if (m_tokens.contains(issued))
-                m_tokens[issued].revoked = true;
+            m_state.revokeToken(issued);
         }
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("The authorization code was already used; the tokens "
@@ -402,8 +401,8 @@ SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormField
                                          "had no code_challenge"));
     }
     code->used = true;
-    const int grant = addGrant({client.id, code->subject, code->request.scope, code->request.nonce,
-                                code->issuedAt, false});
+    const int grant = m_state.addGrant({client.id, code->subject, code->request.scope,
+                                        code->request.nonce, code->issuedAt, false});
     Response response =
         issueTokens(grant, client.id, code->request.scope, code->request.nonce, true);
     const QJsonObject body = QJsonDocument::fromJson(response.body).object();
@@ -414,9 +413,9 @@ SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormField
 
 SandboxResponse SandboxProvider::refreshGrant(const Client &client, const FormFields &form)
 {
-    const auto refresh = m_tokens.find(value(form, "refresh_token"));
-    if (refresh == m_tokens.end() || refresh->kind != IssuedToken::Kind::Refresh ||
-        refresh->revoked || m_grants.at(refresh->grant).revoked)
+    IssuedToken *refresh = m_state.findToken(value(form, "refresh_token"));
+    if (!refresh || refresh->kind != IssuedToken::Kind::Refresh || refresh->revoked ||
+        m_state.grant(refresh->grant).revoked)
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("Invalid refresh token"));
     if (refresh->clientId != client.id)
@@ -424,13 +423,13 @@ SandboxResponse SandboxProvider::refreshGrant(const Client &client, const FormFi
                           QStringLiteral("The refresh token was issued to another client"));
     if (refresh->rotated) {
         // Reuse of a rotated refresh token: someone holds a copy. Revoke the whole grant.
-        m_grants[refresh->grant].revoked = true;
+        m_state.grant(refresh->grant).revoked = true;
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("The refresh token was already used (it rotates on "
                                          "each use); the grant is now revoked"));
     }
     refresh->rotated = true;
-    const Grant &grant = m_grants.at(refresh->grant);
+    const Grant &grant = m_state.grant(refresh->grant);
     return issueTokens(refresh->grant, client.id, grant.scope, grant.nonce, true);
 }
 
@@ -444,8 +443,8 @@ SandboxResponse SandboxProvider::clientCredentialsGrant(const Client &client, co
         if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
             allowed << item;
     }
-    const int grant =
-        addGrant({client.id, client.id, allowed.join(QLatin1Char(' ')), {}, clock().now(), false});
+    const int grant = m_state.addGrant(
+        {client.id, client.id, allowed.join(QLatin1Char(' ')), {}, clock().now(), false});
     return issueTokens(grant, client.id, allowed.join(QLatin1Char(' ')), {}, false);
 }
 
@@ -522,7 +521,8 @@ SandboxResponse SandboxProvider::deviceToken(const Client &client, const FormFie
     const SandboxDeviceCodes::Entry *entry = m_devices.find(deviceCode);
     const bool offline =
         entry->scope.split(QLatin1Char(' ')).contains(QLatin1String("offline_access"));
-    const int grant = addGrant({client.id, entry->subject, entry->scope, {}, clock().now(), false});
+    const int grant =
+        m_state.addGrant({client.id, entry->subject, entry->scope, {}, clock().now(), false});
     return issueTokens(grant, client.id, entry->scope, {}, offline);
 }
 
@@ -530,14 +530,14 @@ SandboxResponse SandboxProvider::issueTokens(int grantIndex, const QString &clie
                                              const QString &scope, const QString &nonce,
                                              bool withRefresh)
 {
-    const Grant &grant = m_grants.at(grantIndex);
+    const Grant &grant = m_state.grant(grantIndex);
     const QDateTime now = clock().now();
     const qint64 iat = now.toSecsSinceEpoch();
     const QByteArray accessToken =
         m_signer.accessToken(issuer(), grant.subject, clientId, scope, iat, m_accessLifetime);
-    m_tokens.insert(QString::fromLatin1(accessToken),
-                    {IssuedToken::Kind::Access, grantIndex, clientId, scope,
-                     now.addSecs(m_accessLifetime), false, false});
+    m_state.addToken(QString::fromLatin1(accessToken),
+                     {IssuedToken::Kind::Access, grantIndex, clientId, scope,
+                      now.addSecs(m_accessLifetime), false, false});
     QJsonObject body{{"access_token", QString::fromLatin1(accessToken)},
                      {"token_type", "Bearer"},
                      {"expires_in", m_accessLifetime},
@@ -549,7 +549,7 @@ SandboxResponse SandboxProvider::issueTokens(int grantIndex, const QString &clie
     }
     if (withRefresh) {
         const QString refreshToken = QString::fromLatin1(SecureRandom::urlSafeToken(32));
-        m_tokens.insert(
+        m_state.addToken(
             refreshToken,
             {IssuedToken::Kind::Refresh, grantIndex, clientId, scope, {}, false, false});
         body.insert("refresh_token", refreshToken);
@@ -562,9 +562,10 @@ SandboxResponse SandboxProvider::userInfo(const HttpRequestParser::Request &requ
     const QByteArray authorization = request.header("Authorization");
     if (!authorization.startsWith("Bearer "))
         return {401, {{"WWW-Authenticate", "Bearer realm=\"sandbox\""}}, {}};
-    const auto token = m_tokens.constFind(QString::fromLatin1(authorization.mid(7).trimmed()));
-    if (token == m_tokens.constEnd() || token->kind != IssuedToken::Kind::Access ||
-        token->revoked || m_grants.at(token->grant).revoked || token->expiresAt < clock().now())
+    const IssuedToken *token =
+        m_state.findToken(QString::fromLatin1(authorization.mid(7).trimmed()));
+    if (!token || token->kind != IssuedToken::Kind::Access || token->revoked ||
+        m_state.grant(token->grant).revoked || token->expiresAt < clock().now())
         return {401,
                 {{"WWW-Authenticate",
                   "Bearer realm=\"sandbox\", error=\"invalid_token\", error_description=\"The "
@@ -578,7 +579,7 @@ SandboxResponse SandboxProvider::userInfo(const HttpRequestParser::Request &requ
                 {{"WWW-Authenticate",
                   "Bearer realm=\"sandbox\", error=\"insufficient_scope\", scope=\"openid\""}},
                 {}};
-    const QString subject = m_grants.at(token->grant).subject;
+    const QString subject = m_state.grant(token->grant).subject;
     QJsonObject claims{{"sub", subject}};
     if (hasScope(token->scope, "profile")) {
         claims.insert("name", QStringLiteral("Sandbox user %1").arg(subject));
@@ -598,16 +599,15 @@ SandboxResponse SandboxProvider::introspect(const HttpRequestParser::Request &re
     const Client *client = authenticate(request, form, &error);
     if (!client)
         return error;
-    const auto token = m_tokens.constFind(value(form, "token"));
-    const bool active = token != m_tokens.constEnd() && !token->revoked && !token->rotated &&
-                        !m_grants.at(token->grant).revoked && token->clientId == client->id &&
-                        (!token->expiresAt.isValid() || token->expiresAt > clock().now());
+    const IssuedToken *token = m_state.findToken(value(form, "token"));
+    const bool active =
+        token && token->clientId == client->id && m_state.isLive(*token, clock().now());
     if (!active)
         return json(200, QJsonObject{{"active", false}});
     QJsonObject body{{"active", true},
                      {"scope", token->scope},
                      {"client_id", token->clientId},
-                     {"sub", m_grants.at(token->grant).subject},
+                     {"sub", m_state.grant(token->grant).subject},
                      {"iss", issuer()},
                      {"token_type", token->kind == IssuedToken::Kind::Access
                                         ? QStringLiteral("Bearer")
@@ -627,39 +627,14 @@ SandboxResponse SandboxProvider::revoke(const HttpRequestParser::Request &reques
     if (!FormEncoding::contains(form, QStringLiteral("token")))
         return oauthError(400, QStringLiteral("invalid_request"),
                           QStringLiteral("token is missing"));
-    const auto token = m_tokens.find(value(form, "token"));
+    IssuedToken *token = m_state.findToken(value(form, "token"));
     // RFC 7009 §2.2: unknown tokens get 200 as well.
-    if (token != m_tokens.end() && token->clientId == client->id) {
+    if (token && token->clientId == client->id) {
         token->revoked = true;
         if (token->kind == IssuedToken::Kind::Refresh)
-            m_grants[token->grant].revoked = true; // and the access tokens of the grant
+            m_state.grant(token->grant).revoked = true; // and the access tokens of the grant
     }
     return {200, {{"Cache-Control", "no-store"}}, {}};
-}
-
-int SandboxProvider::addGrant(const Grant &grant)
-{
-    const int id = m_nextGrant++;
-    m_grants.emplace(id, grant);
-    // A sandbox that runs all day must not grow all day: the oldest grants go, with their tokens.
-    while (m_grants.size() > kKeptGrants) {
-        const int oldest = m_grants.begin()->first;
-        m_grants.erase(m_grants.begin());
-        m_tokens.removeIf([oldest](const auto &token) { return token.value().grant == oldest; });
-    }
-    return id;
-}
-
-void SandboxProvider::forgetOldestCodes()
-{
-    while (m_codes.size() > kKeptGrants) {
-        auto oldest = m_codes.begin();
-        for (auto it = m_codes.begin(); it != m_codes.end(); ++it) {
-            if (it->issuedAt < oldest->issuedAt)
-                oldest = it;
-        }
-        m_codes.erase(oldest);
-    }
 }
 
 } // namespace workbench

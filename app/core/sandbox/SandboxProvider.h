@@ -3,6 +3,7 @@
 #include "core/client/ClientConfig.h"
 #include "core/listener/HttpRequestParser.h"
 #include "core/sandbox/SandboxDeviceCodes.h"
+#include "core/sandbox/SandboxGrants.h"
 #include "core/sandbox/SandboxHttpServer.h"
 #include "core/sandbox/SandboxSigner.h"
 #include "core/sandbox/SandboxTriggers.h"
@@ -73,34 +74,9 @@ private:
         QString id;
         QString secret; // empty: public
     };
-    struct PendingAuthorization
-    {
-        QString clientId, redirectUri, scope, state, nonce, codeChallenge;
-        QDateTime createdAt;
-    };
-    struct Code
-    {
-        PendingAuthorization request;
-        QString subject;
-        QDateTime issuedAt;
-        bool used = false;
-        QStringList issuedTokens; // revoked if the code is replayed
-    };
-    struct Grant
-    {
-        QString clientId, subject, scope, nonce;
-        QDateTime authTime;
-        bool revoked = false;
-    };
-    struct IssuedToken
-    {
-        enum class Kind { Access, Refresh } kind = Kind::Access;
-        int grant = -1; // key into m_grants
-        QString clientId, scope;
-        QDateTime expiresAt; // invalid: no expiry (refresh)
-        bool revoked = false;
-        bool rotated = false; // a refresh token that was already exchanged
-    };
+    using PendingAuthorization = SandboxGrants::PendingAuthorization;
+    using Grant = SandboxGrants::Grant;
+    using IssuedToken = SandboxGrants::IssuedToken;
 
     Response route(const HttpRequestParser::Request &request);
     Response discovery() const;
@@ -122,18 +98,12 @@ private:
     // the error response to send.
     const Client *authenticate(const HttpRequestParser::Request &request, const FormFields &form,
                                Response *error) const;
-    int addGrant(const Grant &grant);
-    void forgetOldestCodes();
     Response issueTokens(int grant, const QString &clientId, const QString &scope,
                          const QString &nonce, bool withRefresh);
     SandboxHttpServer *m_http;
     SandboxSigner m_signer;
     QList<Client> m_clients;
-    QHash<QString, PendingAuthorization> m_pending;
-    QHash<QString, Code> m_codes;
-    std::map<int, Grant> m_grants; // by id, oldest first
-    int m_nextGrant = 0;
-    QHash<QString, IssuedToken> m_tokens;
+    SandboxGrants m_state{kKeptGrants};
     SandboxDeviceCodes m_devices;
     int m_codeLifetime = 60;
     const Clock &clock() const { return m_clock ? *m_clock : Clock::current(); }
