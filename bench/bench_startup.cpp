@@ -3,10 +3,13 @@
 // alternating, from a fresh config directory (the app opens on the built-in sandbox); medians
 // are compared. The time runs from the fork to the moment the program reports its first paint
 // as drawn (FirstPaintExit), so the program's exit is not counted; the time to exit is printed
-// too. A third program, the bare window with a menu bar and one line of text, shows what any
-// window that draws text pays over the bare one.
+// too. A third program, the bare window with a menu bar and one line of text, is the floor the
+// targets are set against (issue 18: any window that draws text pays 1.37x the bare one). A
+// fourth series starts the app with 200 saved runs and 100 profiles, against the app with none.
 //   bench_startup APP BASELINE [RUNS]
 #include "BenchCommon.h"
+#include "core/storage/ProfileStore.h"
+#include "core/storage/RunHistory.h"
 #include "gui/FirstPaintExit.h"
 
 #include <QCoreApplication>
@@ -28,12 +31,54 @@ struct Run
     double peakRssKb;
 };
 
-Run runOnce(const QByteArray &program, const QList<QByteArray> &arguments)
+// A home with `profiles` saved profiles (the last one used) and `runs` saved runs of two steps
+// each, where the app keeps them (XDG folders, application "oauth-workbench").
+void seed(const QString &home, int profiles, int runs)
 {
-    QTemporaryDir home; // a first start: no profiles, no settings
-    qputenv("XDG_CONFIG_HOME", (home.path() + QStringLiteral("/config")).toLocal8Bit());
-    qputenv("XDG_DATA_HOME", (home.path() + QStringLiteral("/data")).toLocal8Bit());
-    qputenv("XDG_CACHE_HOME", (home.path() + QStringLiteral("/cache")).toLocal8Bit());
+    using namespace workbench;
+    ProfileStore store(home + QStringLiteral("/config/oauth-workbench"));
+    for (int i = 0; i < profiles; ++i) {
+        ClientConfig config;
+        config.clientId = QStringLiteral("client-%1").arg(i);
+        config.authorizationEndpoint =
+            QUrl(QStringLiteral("https://id%1.example/authorize").arg(i));
+        config.tokenEndpoint = QUrl(QStringLiteral("https://id%1.example/token").arg(i));
+        config.scope = QStringLiteral("openid profile email");
+        store.setLastUsed(store.add(Profile::create(QStringLiteral("Profile %1").arg(i), config)));
+    }
+    if (!store.save())
+        qFatal("could not seed the profiles");
+    RunHistory history(home + QStringLiteral("/data/oauth-workbench/history"));
+    const QDateTime first = QDateTime::currentDateTimeUtc().addDays(-1);
+    for (int i = 0; i < runs; ++i) {
+        RunRecord run;
+        run.startedAt = first.addSecs(i * 60);
+        run.id = RunHistory::newId(run.startedAt);
+        run.profile = QStringLiteral("Profile %1").arg(i % qMax(1, profiles));
+        run.grant = QStringLiteral("authorization_code");
+        run.result = QStringLiteral("succeeded");
+        run.summary = QStringLiteral("The code was exchanged for tokens.");
+        HttpExchange token;
+        token.request.method = "POST";
+        token.request.url = QUrl(QStringLiteral("https://id.example/token"));
+        token.request.body = "grant_type=authorization_code&code=c" + QByteArray::number(i);
+        token.status = 200;
+        token.responseBody = R"({"access_token":"at","token_type":"Bearer","expires_in":3600})";
+        run.exchanges = {token, token};
+        if (!history.save(run))
+            qFatal("could not seed the history");
+    }
+}
+
+// `seeded`: the home to start in (its files as seed() left them); empty: a first start.
+Run runOnce(const QByteArray &program, const QList<QByteArray> &arguments,
+            const QString &seeded = {})
+{
+    QTemporaryDir fresh; // a first start: no profiles, no settings
+    const QString home = seeded.isEmpty() ? fresh.path() : seeded;
+    qputenv("XDG_CONFIG_HOME", (home + QStringLiteral("/config")).toLocal8Bit());
+    qputenv("XDG_DATA_HOME", (home + QStringLiteral("/data")).toLocal8Bit());
+    qputenv("XDG_CACHE_HOME", (home + QStringLiteral("/cache")).toLocal8Bit());
     std::vector<char *> argv;
     argv.push_back(const_cast<char *>(program.constData()));
     for (const QByteArray &argument : arguments)
@@ -98,37 +143,51 @@ int main(int argc, char *argv[])
     const QList<QByteArray> appArguments{"--exit-on-first-paint"};
     const QList<QByteArray> textArguments{"--with-text"};
 
+    QTemporaryDir populated;
+    seed(populated.path(), 100, 200);
+
     for (int i = 0; i < 2; ++i) { // warm the file cache for all
         runOnce(appPath, appArguments);
+        runOnce(appPath, appArguments, populated.path());
         runOnce(baselinePath, {});
         runOnce(baselinePath, textArguments);
     }
-    Series ours, bare, text;
+    Series ours, full, bare, text;
     for (int i = 0; i < runs; ++i) {
         bare.add(runOnce(baselinePath, {}));
         text.add(runOnce(baselinePath, textArguments));
         ours.add(runOnce(appPath, appArguments));
+        full.add(runOnce(appPath, appArguments, populated.path()));
     }
     using bench::median;
     const QString bareName = QStringLiteral("bare QMainWindow");
     const QString textName = QStringLiteral("menu + one line of text");
+    // The targets (issue 18), against the window with text: the floor any window that shows
+    // text stands on.
     bench::report({QStringLiteral("startup"), QStringLiteral("start to first paint, ms (median)"),
-                   median(ours.firstPaint), bareName, median(bare.firstPaint),
-                   QStringLiteral("ratio <= 1.3"),
-                   median(ours.firstPaint) <= 1.3 * median(bare.firstPaint)});
+                   median(ours.firstPaint), textName, median(text.firstPaint),
+                   QStringLiteral("ratio <= 1.5"),
+                   median(ours.firstPaint) <= 1.5 * median(text.firstPaint)});
     bench::report({QStringLiteral("startup"), QStringLiteral("peak RSS, MiB (median)"),
-                   median(ours.rss), bareName, median(bare.rss), QStringLiteral("ratio <= 1.5"),
-                   median(ours.rss) <= 1.5 * median(bare.rss)});
-    // For context, no target: the same start counted up to the exit, and the window with text.
+                   median(ours.rss), textName, median(text.rss), QStringLiteral("ratio <= 1.25"),
+                   median(ours.rss) <= 1.25 * median(text.rss)});
+    bench::report({QStringLiteral("startup"),
+                   QStringLiteral("first paint with 200 runs and 100 profiles, ms (median)"),
+                   median(full.firstPaint), QStringLiteral("the app with none"),
+                   median(ours.firstPaint), QStringLiteral("ratio <= 1.1"),
+                   median(full.firstPaint) <= 1.1 * median(ours.firstPaint)});
+    // For context, no target: against the bare window, the exit, and the window with text.
+    bench::reportContext(QStringLiteral("startup"), QStringLiteral("start to first paint, ms"),
+                         median(ours.firstPaint), bareName, median(bare.firstPaint));
+    bench::reportContext(QStringLiteral("startup"), QStringLiteral("peak RSS, MiB"),
+                         median(ours.rss), bareName, median(bare.rss));
     bench::reportContext(QStringLiteral("startup"),
                          QStringLiteral("start to exit after first paint, ms"), median(ours.exit),
                          bareName, median(bare.exit));
-    bench::reportContext(QStringLiteral("startup"),
-                         QStringLiteral("start to first paint, ms (median)"),
-                         median(ours.firstPaint), textName, median(text.firstPaint));
     bench::reportContext(QStringLiteral("startup"), textName + QStringLiteral(": first paint"),
                          median(text.firstPaint), bareName, median(bare.firstPaint));
-    bench::reportContext(QStringLiteral("startup"), QStringLiteral("peak RSS, MiB (median)"),
-                         median(ours.rss), textName, median(text.rss));
+    bench::reportContext(QStringLiteral("startup"),
+                         QStringLiteral("peak RSS with 200 runs and 100 profiles, MiB"),
+                         median(full.rss), QStringLiteral("the app with none"), median(ours.rss));
     return 0;
 }

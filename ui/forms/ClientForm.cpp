@@ -87,9 +87,14 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         m_ui->grantCombo->addItem(titleOf(grant), grantTypeName(grant));
     for (const ClientAuthMethod method : allClientAuthMethods())
         m_ui->authMethodCombo->addItem(clientAuthMethodName(method));
+    // The providers come from the knowledge base, whose loading (about 0.1 s) the first paint
+    // should not wait for: they are listed when the Connection section first opens, or when a
+    // config names one.
     m_ui->providerCombo->addItem(tr("Identify it from its answers"), QString());
-    for (const KnowledgeBase::Provider &provider : KnowledgeBase::builtIn().providers())
-        m_ui->providerCombo->addItem(provider.name, provider.id);
+    connect(m_ui->tlsButton, &QToolButton::toggled, this, [this](bool open) {
+        if (open)
+            listProviders();
+    });
     // Notes take the height their text needs, not the room the scroll area has to spare.
     for (QLabel *note : {m_ui->grantNote, m_ui->problemsLabel, m_ui->keyStatusLabel})
         note->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
@@ -293,6 +298,8 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->skipTlsCheck->setChecked(config.tls.skipVerification);
     m_ui->timeoutSpin->setValue(config.timeoutSeconds);
     m_ui->redirectWaitSpin->setValue(config.redirectWaitSeconds);
+    if (!config.provider.isEmpty())
+        listProviders();
     m_ui->providerCombo->setCurrentIndex(qMax(0, m_ui->providerCombo->findData(config.provider)));
     // Open the sections that hold something, so nothing configured is out of sight.
     m_ui->requestOptionsButton->setChecked(
@@ -405,6 +412,15 @@ void ClientForm::setPrivateKeyPem(const QString &pem)
 {
     m_privateKeyPem = pem;
     updateState();
+}
+
+void ClientForm::listProviders()
+{
+    if (m_providersListed)
+        return;
+    m_providersListed = true;
+    for (const KnowledgeBase::Provider &provider : KnowledgeBase::builtIn().providers())
+        m_ui->providerCombo->addItem(provider.name, provider.id);
 }
 
 bool ClientForm::loadPrivateKey(const QString &path, QString *error)

@@ -49,6 +49,8 @@ signals:
     void discoverRequested(const QUrl &issuer);
 
 private:
+    // Fills the provider choice from the knowledge base, once.
+    void listProviders();
     QCheckBox *rememberSwitchFor(const QString &secretField) const;
     // Set the fields only; setConfig and applyMetadata then update the state once.
     void fill(const ClientConfig &config);
@@ -58,6 +60,7 @@ private:
 
     Ui::ClientForm *m_ui;
     QStringList m_idTokenAlgorithms; // from discovery
+    bool m_providersListed = false;
     QString m_privateKeyPem;
     bool m_filling = false; // many fields are being set at once: updateState waits
 };
