@@ -3,6 +3,7 @@
 // and painted. Median of RUNS openings each.
 //   bench_history [RUNS]
 #include "BenchCommon.h"
+#include "BenchSeed.h"
 #include "core/storage/RunHistory.h"
 #include "ui/history/HistoryDialog.h"
 
@@ -20,20 +21,7 @@ void seed(const QString &directory, int runs)
     RunHistory history(directory);
     const QDateTime first = QDateTime::currentDateTimeUtc().addDays(-1);
     for (int i = 0; i < runs; ++i) {
-        RunRecord run;
-        run.startedAt = first.addSecs(i * 60);
-        run.id = RunHistory::newId(run.startedAt);
-        run.profile = QStringLiteral("Profile %1").arg(i % 20);
-        run.grant = QStringLiteral("authorization_code");
-        run.result = i % 7 == 0 ? QStringLiteral("token_error") : QStringLiteral("succeeded");
-        run.summary = QStringLiteral("The code was exchanged for tokens.");
-        HttpExchange token;
-        token.request.method = "POST";
-        token.request.url = QUrl(QStringLiteral("https://id.example/token"));
-        token.request.body = "grant_type=authorization_code&code=c" + QByteArray::number(i);
-        token.status = 200;
-        token.responseBody = R"({"access_token":"at","token_type":"Bearer","expires_in":3600})";
-        run.exchanges = {token, token, token};
+        const RunRecord run = bench::sampleRun(i, first, 3);
         if (!history.save(run))
             qFatal("could not seed the history");
     }

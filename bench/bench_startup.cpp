@@ -8,6 +8,7 @@
 // fourth series starts the app with 200 saved runs and 100 profiles, against the app with none.
 //   bench_startup APP BASELINE [RUNS]
 #include "BenchCommon.h"
+#include "BenchSeed.h"
 #include "core/storage/ProfileStore.h"
 #include "core/storage/RunHistory.h"
 #include "gui/FirstPaintExit.h"
@@ -51,20 +52,7 @@ void seed(const QString &home, int profiles, int runs)
     RunHistory history(home + QStringLiteral("/data/oauth-workbench/history"));
     const QDateTime first = QDateTime::currentDateTimeUtc().addDays(-1);
     for (int i = 0; i < runs; ++i) {
-        RunRecord run;
-        run.startedAt = first.addSecs(i * 60);
-        run.id = RunHistory::newId(run.startedAt);
-        run.profile = QStringLiteral("Profile %1").arg(i % qMax(1, profiles));
-        run.grant = QStringLiteral("authorization_code");
-        run.result = QStringLiteral("succeeded");
-        run.summary = QStringLiteral("The code was exchanged for tokens.");
-        HttpExchange token;
-        token.request.method = "POST";
-        token.request.url = QUrl(QStringLiteral("https://id.example/token"));
-        token.request.body = "grant_type=authorization_code&code=c" + QByteArray::number(i);
-        token.status = 200;
-        token.responseBody = R"({"access_token":"at","token_type":"Bearer","expires_in":3600})";
-        run.exchanges = {token, token};
+        const RunRecord run = bench::sampleRun(i, first, 2);
         if (!history.save(run))
             qFatal("could not seed the history");
     }
