@@ -65,12 +65,9 @@ class TestWindowFit : public QObject
 // Once the layout has settled (it is redone in posted events), nothing is off the screen or cut.
 #define VERIFY_FITS(window, step)                                                                  \
     do {                                                                                           \
-        QStringList found = screenfit::problems(&(window));                                        \
-        for (int tries = 0; tries < 40 && !found.isEmpty(); ++tries) {                             \
-            QTest::qWait(50);                                                                      \
-            found = screenfit::problems(&(window));                                                \
-        }                                                                                          \
-        QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral(step ": ") + found.join("; ")));       \
+        QStringList found;                                                                         \
+        QTRY_VERIFY2_WITH_TIMEOUT((found = screenfit::problems(&(window))).isEmpty(),              \
+                                  qPrintable(QStringLiteral(step ": ") + found.join("; ")), 2000); \
     } while (false)
 
 private slots:
