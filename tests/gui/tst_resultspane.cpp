@@ -13,6 +13,7 @@
 #include <QTabWidget>
 #include <QTest>
 #include <QTextEdit>
+#include <QTreeView>
 
 using namespace workbench;
 using widgettest::child;
@@ -85,6 +86,40 @@ private slots:
             const QFont font = child<QPlainTextEdit>(&pane, name)->font();
             QVERIFY2(font.family() == mono.family() && font.family() != pane.font().family(), name);
         }
+    }
+
+    // The claims tree follows the Tokens text: the ID token first, then the access token (the
+    // JSON object's own order would put access_token first); the text gets the larger share.
+    void claimsTreeListsTheIdTokenFirst()
+    {
+        const auto part = [](const QByteArray &json) {
+            return json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        const QByteArray jwt = part("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + '.' +
+                               part("{\"iss\":\"https://as.example\",\"sub\":\"alice\"}") + ".c2ln";
+        ResultsPane pane;
+        pane.resize(900, 700);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        pane.addExchange(tokenExchange(200, "{\"access_token\":\"" + jwt +
+                                                "\",\"token_type\":\"Bearer\",\"id_token\":\"" +
+                                                jwt + "\"}"));
+        auto *tree = child<QTreeView>(&pane, "claimsTree");
+        QAbstractItemModel *claims = tree->model();
+        QCOMPARE(claims->rowCount(), 4);
+        QStringList roots;
+        for (int row = 0; row < claims->rowCount(); ++row)
+            roots << claims->index(row, 0).data().toString();
+        QCOMPARE(roots, QStringList({"id_token header", "id_token claims", "access_token header",
+                                     "access_token claims"}));
+        auto *tabs = child<QTabWidget>(&pane, "detailTabs");
+        tabs->setCurrentWidget(child<QWidget>(&pane, "tokensTab"));
+        auto *text = child<QTextEdit>(&pane, "tokensText");
+        QTRY_VERIFY(text->isVisible() && tree->isVisible());
+        QVERIFY2(
+            text->height() >= 2 * tree->height(),
+            qPrintable(
+                QStringLiteral("text %1 px, tree %2 px").arg(text->height()).arg(tree->height())));
     }
 
     void aNewStepIsPreparedOnce()

@@ -1,6 +1,5 @@
 #include "ui/history/HistoryDialog.h"
 
-#include "core/export/ExchangeExport.h"
 #include "core/storage/RunHistory.h"
 #include "ui/ExportPaths.h"
 #include "ui/RunExport.h"
@@ -10,7 +9,6 @@
 #include <QFileDialog>
 #include <QLocale>
 #include <QMessageBox>
-#include <QSaveFile>
 
 namespace workbench {
 

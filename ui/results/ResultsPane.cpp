@@ -97,6 +97,8 @@ ResultsPane::ResultsPane(QWidget *parent)
     m_ui->copyCurlButton->setMenu(curlMenu);
     m_ui->splitter->setStretchFactor(1, 3);
     m_ui->splitter->installEventFilter(this);
+    m_ui->tokensSplitter->installEventFilter(this);
+    m_ui->claimsTree->installEventFilter(this);
 }
 
 bool ResultsPane::eventFilter(QObject *watched, QEvent *event)
@@ -108,6 +110,15 @@ bool ResultsPane::eventFilter(QObject *watched, QEvent *event)
         m_splitSized = true;
         const int height = m_ui->splitter->height();
         m_ui->splitter->setSizes({height / 4, height - height / 4});
+    }
+    // The same for the decoded tokens above the claims tree, once both are on the screen.
+    QSplitter *tokens = m_ui->tokensSplitter;
+    if ((watched == tokens || watched == m_ui->claimsTree) && !m_tokensSplitSized &&
+        (event->type() == QEvent::Resize || event->type() == QEvent::Show) &&
+        tokens->height() > 0 && m_ui->claimsTree->isVisible()) {
+        m_tokensSplitSized = true;
+        const int height = tokens->height();
+        tokens->setSizes({height - height / 4, height / 4});
     }
     return QWidget::eventFilter(watched, event);
 }
@@ -345,16 +356,25 @@ TokenActions::Target ResultsPane::targetFor(TokenActions::Action action) const
 
 void ResultsPane::showClaimsTree(const QJsonObject &body)
 {
+    // In the order of the text above: the ID token first, then the access and refresh tokens,
+    // then any other token the answer carries.
+    QStringList names{QStringLiteral("id_token"), QStringLiteral("access_token"),
+                      QStringLiteral("refresh_token")};
+    for (const QString &name : body.keys()) {
+        if (!names.contains(name))
+            names << name;
+    }
     QList<QPair<QString, QJsonValue>> roots;
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        if (!it.value().isString())
+    for (const QString &name : names) {
+        const QJsonValue value = body.value(name);
+        if (!value.isString())
             continue;
         QString error;
-        const auto jwt = Jwt::decode(it.value().toString().toLatin1(), &error);
+        const auto jwt = Jwt::decode(value.toString().toLatin1(), &error);
         if (!jwt)
             continue;
-        roots.append({it.key() + tr(" header"), jwt->header});
-        roots.append({it.key() + tr(" claims"), jwt->claims});
+        roots.append({name + tr(" header"), jwt->header});
+        roots.append({name + tr(" claims"), jwt->claims});
     }
     m_claims->setRoots(roots);
     m_ui->claimsTree->setVisible(!roots.isEmpty());

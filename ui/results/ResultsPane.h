@@ -115,6 +115,7 @@ private:
     bool m_rawTextsMonospaced = false; // the fixed-width font is set with the first texts
     QToolButton *m_revealButton;
     bool m_splitSized = false;
+    bool m_tokensSplitSized = false;
 };
 
 } // namespace workbench

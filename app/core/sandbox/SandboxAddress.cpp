@@ -1,10 +1,14 @@
 #include "core/sandbox/SandboxAddress.h"
 
+#include <utility>
+
 namespace workbench::SandboxAddress {
 
 namespace {
 
-QList<QUrl *> endpoints(ClientConfig &config)
+// Every URL field of a config, to read (const config) or to change.
+template <typename Config>
+QList<decltype(&std::declval<Config &>().issuer)> endpoints(Config &config)
 {
     return {&config.issuer,
             &config.authorizationEndpoint,
@@ -42,8 +46,7 @@ ClientConfig rebased(const ClientConfig &config, const QString &fromOrigin, cons
 
 bool usesPlaceholder(const ClientConfig &config)
 {
-    ClientConfig copy = config;
-    for (const QUrl *endpoint : endpoints(copy)) {
+    for (const QUrl *endpoint : endpoints(config)) {
         if (isUnder(endpoint->toString(QUrl::FullyEncoded), kPlaceholderOrigin))
             return true;
     }
