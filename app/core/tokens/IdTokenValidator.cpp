@@ -155,77 +155,50 @@ QByteArray halfHash(const QByteArray &value, const QString &alg, const QString &
         .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
-                           const KeySource &keys, const QDateTime &now)
+namespace {
+// alg: never none; one the provider says it uses; one the app can check.
+TokenCheck algCheck(const QString &alg, const IdTokenExpectations &expected)
 {
-    QList<TokenCheck> checks;
-    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe) {
-        checks << check("format", Status::Failed,
-                        QStringLiteral("the ID token is encrypted (JWE, five parts)"),
-                        QStringLiteral("Decrypting needs the client's private key, which the app "
-                                       "does not hold yet; register the client without "
-                                       "id_token_encrypted_response_alg to inspect it."));
-        return checks;
-    }
-    QString error;
-    const auto decoded = Jwt::decode(idToken, &error, now);
-    if (!decoded) {
-        checks << check("format", Status::Failed, error,
-                        QStringLiteral("An ID token must be a signed JWT (OIDC Core §2)."));
-        return checks;
-    }
-    const DecodedJwt &jwt = *decoded;
-    const QJsonObject &claims = jwt.claims;
-    checks << check("format", Status::Passed, QStringLiteral("signed JWT (JWS compact)"));
-
-    // alg: never none; one the provider says it uses; one the app can check.
-    const QString alg = jwt.algorithm();
-    bool algUsable = true;
     if (alg.isEmpty() || alg.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
-        checks << check("alg", Status::Failed,
-                        QStringLiteral("alg is \"%1\": the ID token is not signed, so anyone could "
-                                       "have written it")
-                            .arg(alg.isEmpty() ? QStringLiteral("(missing)") : alg),
-                        QStringLiteral("Reject it. Code-flow ID tokens must be signed; set the "
-                                       "client's id_token_signed_response_alg (RS256 is the "
-                                       "default) at the provider."));
-        algUsable = false;
-    } else if (!JwsVerifier::isSupported(alg)) {
-        checks << check(
-            "alg", Status::Failed,
-            QStringLiteral("\"%1\" is not an algorithm the app can verify (%2)")
-                .arg(alg, JwsVerifier::supportedAlgorithms().join(QStringLiteral(", "))),
-            QStringLiteral("Register the client with a common algorithm such as "
-                           "RS256 or ES256."));
-        algUsable = false;
-    } else if (!expected.allowedAlgorithms.isEmpty() && !expected.allowedAlgorithms.contains(alg)) {
-        checks << check("alg", Status::Failed,
-                        QStringLiteral("%1 is not in the provider's "
-                                       "id_token_signing_alg_values_supported (%2)")
-                            .arg(alg, expected.allowedAlgorithms.join(QStringLiteral(", "))),
-                        QStringLiteral("A token signed with an algorithm the provider does not "
-                                       "announce may be forged (algorithm confusion)."));
-        algUsable = false;
-    } else {
-        checks << check("alg", Status::Passed, alg);
+        return check("alg", Status::Failed,
+                     QStringLiteral("alg is \"%1\": the ID token is not signed, so anyone could "
+                                    "have written it")
+                         .arg(alg.isEmpty() ? QStringLiteral("(missing)") : alg),
+                     QStringLiteral("Reject it. Code-flow ID tokens must be signed; set the "
+                                    "client's id_token_signed_response_alg (RS256 is the "
+                                    "default) at the provider."));
     }
-    if (algUsable)
-        checks << signatureCheck(jwt, expected, keys);
-    else
-        checks << check("signature", Status::Failed,
-                        QStringLiteral("not checked: the algorithm is not acceptable"));
+    if (!JwsVerifier::isSupported(alg)) {
+        return check("alg", Status::Failed,
+                     QStringLiteral("\"%1\" is not an algorithm the app can verify (%2)")
+                         .arg(alg, JwsVerifier::supportedAlgorithms().join(QStringLiteral(", "))),
+                     QStringLiteral("Register the client with a common algorithm such as "
+                                    "RS256 or ES256."));
+    }
+    if (!expected.allowedAlgorithms.isEmpty() && !expected.allowedAlgorithms.contains(alg)) {
+        return check("alg", Status::Failed,
+                     QStringLiteral("%1 is not in the provider's "
+                                    "id_token_signing_alg_values_supported (%2)")
+                         .arg(alg, expected.allowedAlgorithms.join(QStringLiteral(", "))),
+                     QStringLiteral("A token signed with an algorithm the provider does not "
+                                    "announce may be forged (algorithm confusion)."));
+    }
+    return check("alg", Status::Passed, alg);
+}
 
-    // iss: exactly the issuer, byte for byte.
+// iss: exactly the issuer, byte for byte.
+TokenCheck issCheck(const QJsonObject &claims, const IdTokenExpectations &expected)
+{
     const QString iss = claims.value(QLatin1String("iss")).toString();
     if (expected.issuer.isEmpty())
-        checks << check("iss", Status::Skipped,
-                        QStringLiteral("iss is \"%1\"; the expected issuer is unknown").arg(iss),
-                        QStringLiteral("Fill in the issuer field (or use Discover) so the app can "
-                                       "compare it."));
+        return check("iss", Status::Skipped,
+                     QStringLiteral("iss is \"%1\"; the expected issuer is unknown").arg(iss),
+                     QStringLiteral("Fill in the issuer field (or use Discover) so the app can "
+                                    "compare it."));
     else if (iss == expected.issuer)
-        checks << check("iss", Status::Passed, iss);
+        return check("iss", Status::Passed, iss);
     else
-        checks << check(
+        return check(
             "iss", Status::Failed,
             QStringLiteral("iss is \"%1\", the issuer is \"%2\"").arg(iss, expected.issuer),
             iss.endsWith(QLatin1Char('/')) != expected.issuer.endsWith(QLatin1Char('/'))
@@ -233,22 +206,29 @@ QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations 
                                  "so enter the issuer exactly as the provider writes it.")
                 : QStringLiteral("The token comes from another issuer than the one configured: "
                                  "check the issuer field and the endpoints."));
+}
 
-    // sub: must be there; after a refresh, the same user.
+// sub: must be there; after a refresh, the same user.
+TokenCheck subCheck(const QJsonObject &claims, const IdTokenExpectations &expected)
+{
     const QString sub = claims.value(QLatin1String("sub")).toString();
     if (sub.isEmpty())
-        checks << check("sub", Status::Failed, QStringLiteral("no sub claim"),
-                        QStringLiteral("An ID token must say who the user is (OIDC Core §2)."));
+        return check("sub", Status::Failed, QStringLiteral("no sub claim"),
+                     QStringLiteral("An ID token must say who the user is (OIDC Core §2)."));
     else if (!expected.expectedSubject.isEmpty() && sub != expected.expectedSubject)
-        checks << check("sub", Status::Failed,
-                        QStringLiteral("sub is \"%1\", the first ID token had \"%2\"")
-                            .arg(sub, expected.expectedSubject),
-                        QStringLiteral("A refreshed ID token must be about the same user (OIDC "
-                                       "Core §12.2)."));
+        return check("sub", Status::Failed,
+                     QStringLiteral("sub is \"%1\", the first ID token had \"%2\"")
+                         .arg(sub, expected.expectedSubject),
+                     QStringLiteral("A refreshed ID token must be about the same user (OIDC "
+                                    "Core §12.2)."));
     else
-        checks << check("sub", Status::Passed, sub);
+        return check("sub", Status::Passed, sub);
+}
 
-    // aud (a string or an array) contains the client_id; azp when there are several.
+// aud (a string or an array) contains the client_id; azp when there are several.
+QList<TokenCheck> audienceChecks(const QJsonObject &claims, const IdTokenExpectations &expected)
+{
+    QList<TokenCheck> checks;
     QStringList audiences;
     const QJsonValue aud = claims.value(QLatin1String("aud"));
     if (aud.isString())
@@ -282,89 +262,143 @@ QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations 
                            "naming itself (OIDC Core §3.1.3.7, point 4)."));
     else
         checks << check("azp", Status::Skipped, QStringLiteral("not present (single audience)"));
+    return checks;
+}
 
-    // exp and iat: NumericDates; exp in the future, iat not in the future.
+// exp: a NumericDate in the future.
+TokenCheck expCheck(const QJsonObject &claims, const IdTokenExpectations &expected,
+                    const QDateTime &now)
+{
     const qint64 nowSeconds = now.toSecsSinceEpoch();
     const QJsonValue exp = claims.value(QLatin1String("exp"));
     if (!exp.isDouble())
-        checks << check("exp", Status::Failed, QStringLiteral("no numeric exp claim"),
-                        QStringLiteral("An ID token must carry exp (OIDC Core §2)."));
+        return check("exp", Status::Failed, QStringLiteral("no numeric exp claim"),
+                     QStringLiteral("An ID token must carry exp (OIDC Core §2)."));
     else if (qint64(exp.toDouble()) + expected.allowedSkewSeconds <= nowSeconds)
-        checks << check("exp", Status::Failed, when(qint64(exp.toDouble()), now, true),
-                        QStringLiteral("The token has expired; run the flow again. If it was "
-                                       "issued a moment ago, this machine's clock is off."));
+        return check("exp", Status::Failed, when(qint64(exp.toDouble()), now, true),
+                     QStringLiteral("The token has expired; run the flow again. If it was "
+                                    "issued a moment ago, this machine's clock is off."));
     else
-        checks << check("exp", Status::Passed, when(qint64(exp.toDouble()), now, true));
+        return check("exp", Status::Passed, when(qint64(exp.toDouble()), now, true));
+}
 
+// iat: a NumericDate not in the future, and not old for a fresh token.
+TokenCheck iatCheck(const QJsonObject &claims, const IdTokenExpectations &expected,
+                    const QDateTime &now)
+{
+    const qint64 nowSeconds = now.toSecsSinceEpoch();
     const QJsonValue iat = claims.value(QLatin1String("iat"));
     if (!iat.isDouble())
-        checks << check("iat", Status::Failed, QStringLiteral("no numeric iat claim"),
-                        QStringLiteral("An ID token must carry iat (OIDC Core §2)."));
+        return check("iat", Status::Failed, QStringLiteral("no numeric iat claim"),
+                     QStringLiteral("An ID token must carry iat (OIDC Core §2)."));
     else if (qint64(iat.toDouble()) > nowSeconds + expected.allowedSkewSeconds)
-        checks << check("iat", Status::Failed,
-                        QStringLiteral("issued in the future: %1")
-                            .arg(when(qint64(iat.toDouble()), now, false)),
-                        QStringLiteral("This machine's clock and the provider's disagree; sync "
-                                       "the clock (NTP)."));
+        return check("iat", Status::Failed,
+                     QStringLiteral("issued in the future: %1")
+                         .arg(when(qint64(iat.toDouble()), now, false)),
+                     QStringLiteral("This machine's clock and the provider's disagree; sync "
+                                    "the clock (NTP)."));
     else if (nowSeconds - qint64(iat.toDouble()) > 3600)
-        checks << check("iat", Status::Warning,
-                        QStringLiteral("issued %1").arg(when(qint64(iat.toDouble()), now, false)),
-                        QStringLiteral("A fresh ID token more than an hour old points to a "
-                                       "replayed token or a wrong clock."));
+        return check("iat", Status::Warning,
+                     QStringLiteral("issued %1").arg(when(qint64(iat.toDouble()), now, false)),
+                     QStringLiteral("A fresh ID token more than an hour old points to a "
+                                    "replayed token or a wrong clock."));
     else
-        checks << check("iat", Status::Passed, when(qint64(iat.toDouble()), now, false));
+        return check("iat", Status::Passed, when(qint64(iat.toDouble()), now, false));
+}
 
-    // nonce: echoes the one the authorization request sent.
+// nonce: echoes the one the authorization request sent.
+TokenCheck nonceCheck(const QJsonObject &claims, const IdTokenExpectations &expected)
+{
     const QJsonValue nonce = claims.value(QLatin1String("nonce"));
     if (expected.nonce.isEmpty())
-        checks << check("nonce", nonce.isUndefined() ? Status::Skipped : Status::Warning,
-                        nonce.isUndefined()
-                            ? QStringLiteral("no nonce was sent, none came back")
-                            : QStringLiteral("the token carries nonce \"%1\" though none was sent")
-                                  .arg(nonce.toString()));
+        return check("nonce", nonce.isUndefined() ? Status::Skipped : Status::Warning,
+                     nonce.isUndefined()
+                         ? QStringLiteral("no nonce was sent, none came back")
+                         : QStringLiteral("the token carries nonce \"%1\" though none was sent")
+                               .arg(nonce.toString()));
     else if (!nonce.isString() && expected.nonceOptional)
-        checks << check("nonce", Status::Skipped,
-                        QStringLiteral("absent, as a refreshed ID token may be"));
+        return check("nonce", Status::Skipped,
+                     QStringLiteral("absent, as a refreshed ID token may be"));
     else if (!nonce.isString())
-        checks << check("nonce", Status::Failed,
-                        QStringLiteral("a nonce was sent, the ID token has none"),
-                        QStringLiteral("The provider must echo the nonce (OIDC Core §3.1.2.1); "
-                                       "without it the token cannot be tied to this request."));
+        return check("nonce", Status::Failed,
+                     QStringLiteral("a nonce was sent, the ID token has none"),
+                     QStringLiteral("The provider must echo the nonce (OIDC Core §3.1.2.1); "
+                                    "without it the token cannot be tied to this request."));
     else if (constantTimeEquals(nonce.toString().toUtf8(), expected.nonce))
-        checks << check("nonce", Status::Passed, QStringLiteral("matches the nonce sent"));
+        return check("nonce", Status::Passed, QStringLiteral("matches the nonce sent"));
     else
-        checks << check("nonce", Status::Failed,
-                        QStringLiteral("nonce is \"%1\", the request sent \"%2\"")
-                            .arg(nonce.toString(), QString::fromLatin1(expected.nonce)),
-                        QStringLiteral("The ID token belongs to another request (a replay, or "
-                                       "two flows crossed)."));
+        return check("nonce", Status::Failed,
+                     QStringLiteral("nonce is \"%1\", the request sent \"%2\"")
+                         .arg(nonce.toString(), QString::fromLatin1(expected.nonce)),
+                     QStringLiteral("The ID token belongs to another request (a replay, or "
+                                    "two flows crossed)."));
+}
 
-    // at_hash and c_hash bind the token to the access token and code issued with it.
-    const auto hashCheck = [&](const char *name, const QByteArray &value, const char *what) {
-        const QString claim = claims.value(QLatin1String(name)).toString();
-        if (claim.isEmpty())
-            return check(name, Status::Skipped,
-                         QStringLiteral("not present (optional in the code flow)"));
-        if (value.isEmpty())
-            return check(
-                name, Status::Skipped,
-                QStringLiteral("present, but the %1 is not known here").arg(QLatin1String(what)));
-        const QByteArray computed = halfHash(value, alg, QString());
-        if (computed.isEmpty())
-            return check(name, Status::Skipped,
-                         QStringLiteral("no hash is defined for alg %1").arg(alg));
-        if (computed == claim.toLatin1())
-            return check(name, Status::Passed,
-                         QStringLiteral("matches the %1").arg(QLatin1String(what)));
-        return check(name, Status::Failed,
-                     QStringLiteral("%1 is \"%2\"; the %3 hashes to \"%4\"")
-                         .arg(QLatin1String(name), claim, QLatin1String(what),
-                              QString::fromLatin1(computed)),
-                     QStringLiteral("The %1 was not issued together with this ID token.")
-                         .arg(QLatin1String(what)));
-    };
-    checks << hashCheck("at_hash", expected.accessToken, "access token");
-    checks << hashCheck("c_hash", expected.code, "authorization code");
+// at_hash and c_hash bind the token to the access token and code issued with it.
+TokenCheck hashCheck(const QJsonObject &claims, const QString &alg, const char *name,
+                     const QByteArray &value, const char *what)
+{
+    const QString claim = claims.value(QLatin1String(name)).toString();
+    if (claim.isEmpty())
+        return check(name, Status::Skipped,
+                     QStringLiteral("not present (optional in the code flow)"));
+    if (value.isEmpty())
+        return check(
+            name, Status::Skipped,
+            QStringLiteral("present, but the %1 is not known here").arg(QLatin1String(what)));
+    const QByteArray computed = halfHash(value, alg, QString());
+    if (computed.isEmpty())
+        return check(name, Status::Skipped,
+                     QStringLiteral("no hash is defined for alg %1").arg(alg));
+    if (computed == claim.toLatin1())
+        return check(name, Status::Passed,
+                     QStringLiteral("matches the %1").arg(QLatin1String(what)));
+    return check(
+        name, Status::Failed,
+        QStringLiteral("%1 is \"%2\"; the %3 hashes to \"%4\"")
+            .arg(QLatin1String(name), claim, QLatin1String(what), QString::fromLatin1(computed)),
+        QStringLiteral("The %1 was not issued together with this ID token.")
+            .arg(QLatin1String(what)));
+}
+} // namespace
+
+QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
+                           const KeySource &keys, const QDateTime &now)
+{
+    QList<TokenCheck> checks;
+    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe) {
+        checks << check("format", Status::Failed,
+                        QStringLiteral("the ID token is encrypted (JWE, five parts)"),
+                        QStringLiteral("Decrypting needs the client's private key, which the app "
+                                       "does not hold yet; register the client without "
+                                       "id_token_encrypted_response_alg to inspect it."));
+        return checks;
+    }
+    QString error;
+    const auto decoded = Jwt::decode(idToken, &error, now);
+    if (!decoded) {
+        checks << check("format", Status::Failed, error,
+                        QStringLiteral("An ID token must be a signed JWT (OIDC Core §2)."));
+        return checks;
+    }
+    const DecodedJwt &jwt = *decoded;
+    const QJsonObject &claims = jwt.claims;
+    checks << check("format", Status::Passed, QStringLiteral("signed JWT (JWS compact)"));
+
+    const QString alg = jwt.algorithm();
+    const TokenCheck algorithm = algCheck(alg, expected);
+    checks << algorithm;
+    if (algorithm.status == Status::Passed)
+        checks << signatureCheck(jwt, expected, keys);
+    else
+        checks << check("signature", Status::Failed,
+                        QStringLiteral("not checked: the algorithm is not acceptable"));
+    checks << issCheck(claims, expected) << subCheck(claims, expected);
+    checks << audienceChecks(claims, expected);
+    checks << expCheck(claims, expected, now) << iatCheck(claims, expected, now);
+    checks << nonceCheck(claims, expected);
+    checks << hashCheck(claims, alg, "at_hash", expected.accessToken, "access token");
+    checks << hashCheck(claims, alg, "c_hash", expected.code, "authorization code");
     return checks;
 }
 
