@@ -92,6 +92,192 @@ void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange>
     }
     out().flush();
 }
+
+// The options every action takes.
+struct ActionOptions
+{
+    const ClientOptions client;
+    const ProfileOptions profiles;
+    const QCommandLineOption savedRun{
+        "run",
+        "Act on this saved run (its id, as the history lists it): its profile is used unless "
+        "--profile is given, and the new steps join it in the history.",
+        "id"};
+    const QCommandLineOption userinfoEndpoint{"userinfo-endpoint", "UserInfo endpoint URL.", "url"};
+    const QCommandLineOption introspectionEndpoint{"introspection-endpoint",
+                                                   "Introspection endpoint URL.", "url"};
+    const QCommandLineOption revocationEndpoint{"revocation-endpoint", "Revocation endpoint URL.",
+                                                "url"};
+    const QCommandLineOption accessEnv{
+        "access-token-env", "Read the access token from this environment variable.", "name"};
+    const QCommandLineOption refreshEnv{
+        "refresh-token-env",
+        "Read the refresh token from this environment variable (default: the one the profile "
+        "keeps in the keychain).",
+        "name"};
+    const QCommandLineOption tokenType{
+        "token-type",
+        "introspect and revoke: which token, access or refresh (default: the access token when "
+        "one is given, else the refresh token).",
+        "access|refresh"};
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions(client.all());
+        parser.addOptions(profiles.all());
+        parser.addOptions({savedRun, userinfoEndpoint, introspectionEndpoint, revocationEndpoint,
+                           accessEnv, refreshEnv, tokenType});
+    }
+};
+
+// What an action acts for: the saved run, the profile (named, or the run's) and the client.
+struct Subject
+{
+    RunRecord record;
+    QString profileName;
+    Profile profile;
+    bool fromProfile = false;
+    ClientConfig config;
+};
+
+// The subject from the options; the reason when it cannot be had.
+std::optional<Subject> subjectOf(const QCommandLineParser &parser, const ActionOptions &options,
+                                 QString *problem)
+{
+    Subject subject;
+    subject.profileName = parser.value(options.profiles.profile);
+    if (parser.isSet(options.savedRun)) {
+        RunHistory history;
+        QString why;
+        const auto loaded = history.load(parser.value(options.savedRun), &why);
+        if (!loaded) {
+            *problem = QStringLiteral("no saved run \"%1\" in %2: %3")
+                           .arg(parser.value(options.savedRun), history.directory(), why);
+            return std::nullopt;
+        }
+        subject.record = *loaded;
+        if (subject.profileName.isEmpty())
+            subject.profileName = subject.record.profile;
+    }
+    if (!subject.profileName.isEmpty()) {
+        QString why;
+        const bool loaded =
+            loadProfile(subject.profileName, &subject.config, &why, &subject.profile);
+        // A run made without a saved profile (or in the sandbox) names none to load: the
+        // options say where to go.
+        const bool runWithoutProfile =
+            !parser.isSet(options.profiles.profile) && why.startsWith("no ");
+        if (!loaded && !runWithoutProfile) {
+            *problem = why;
+            return std::nullopt;
+        }
+        subject.fromProfile = loaded;
+    }
+    if (!options.client.apply(parser, &subject.config, problem))
+        return std::nullopt;
+    for (const auto &[option, url] :
+         {std::pair{&options.userinfoEndpoint, &subject.config.userinfoEndpoint},
+          std::pair{&options.introspectionEndpoint, &subject.config.introspectionEndpoint},
+          std::pair{&options.revocationEndpoint, &subject.config.revocationEndpoint}}) {
+        if (parser.isSet(*option))
+            *url = QUrl(parser.value(*option));
+    }
+    return subject;
+}
+
+// The tokens to act with: from the variables named, never from an argument; the refresh token
+// the profile keeps otherwise.
+struct Tokens
+{
+    TokenSet set;
+    bool refreshFromKeychain = false; // a rotated refresh token goes back to the keychain
+    Target target = Target::AccessToken;
+};
+
+std::optional<Tokens> tokensOf(const QCommandLineParser &parser, const ActionOptions &options,
+                               const Subject &subject, QString *problem)
+{
+    QString accessToken;
+    QString refreshToken = subject.config.refreshToken; // the profile's kept one, if any
+    const bool keptRefreshToken = subject.fromProfile && !refreshToken.isEmpty();
+    for (const auto &[option, field] : {std::pair{&options.accessEnv, &accessToken},
+                                        std::pair{&options.refreshEnv, &refreshToken}}) {
+        if (parser.isSet(*option) && !secretFromEnvironment(parser.value(*option), field, problem))
+            return std::nullopt;
+    }
+    Tokens tokens;
+    tokens.set.accessToken = accessToken.toUtf8();
+    tokens.set.refreshToken = refreshToken.toUtf8();
+    tokens.set.tokenType = QStringLiteral("Bearer");
+    tokens.refreshFromKeychain = keptRefreshToken && !parser.isSet(options.refreshEnv);
+    tokens.target = tokens.set.accessToken.isEmpty() ? Target::RefreshToken : Target::AccessToken;
+    if (parser.isSet(options.tokenType)) {
+        const QString type = parser.value(options.tokenType);
+        if (type != QLatin1String("access") && type != QLatin1String("refresh")) {
+            *problem = QStringLiteral("--token-type is access or refresh, not \"%1\"").arg(type);
+            return std::nullopt;
+        }
+        tokens.target =
+            type == QLatin1String("access") ? Target::AccessToken : Target::RefreshToken;
+    }
+    return tokens;
+}
+
+// After a refresh that rotated the refresh token the profile keeps: keep the new one.
+void keepRotated(const Subject &subject, const Tokens &tokens, const QByteArray &rotated)
+{
+    if (!tokens.refreshFromKeychain || rotated == tokens.set.refreshToken)
+        return;
+    const QString kept = keepRefreshToken(subject.profile, rotated);
+    err() << (kept.isEmpty() ? QStringLiteral("The server rotated the refresh token: the new one "
+                                              "replaces the one profile \"%1\" keeps.\n")
+                                   .arg(subject.profile.name)
+                             : QStringLiteral("warning: the server rotated the refresh token, "
+                                              "and the new one could not be kept in the "
+                                              "keychain (%1); the one kept is now spent.\n")
+                                   .arg(kept));
+    err().flush();
+}
+
+// Runs the plan (a refresh first when UserInfo has only a refresh token) in the session; the
+// exit code.
+int runPlan(RunSession &session, QList<Action> plan, const Subject &subject, const Tokens &tokens,
+            bool asJson)
+{
+    QList<HttpExchange> steps;
+    QObject::connect(&session, &RunSession::exchangeRecorded, [&](const HttpExchange &exchange) {
+        steps << exchange;
+        if (!asJson)
+            printExchange(exchange);
+    });
+    int exitCode = 1;
+    QObject::connect(session.actions(), &TokenActions::finished,
+                     [&](const TokenActions::Outcome &outcome) {
+                         plan.removeFirst();
+                         if (outcome.action == Action::Refresh && outcome.succeeded)
+                             keepRotated(subject, tokens, session.actions()->tokens().refreshToken);
+                         if (outcome.succeeded && !plan.isEmpty()) {
+                             err() << "Refreshed; now " << commandName(plan.first()) << ".\n";
+                             err().flush();
+                             if (session.actions()->run(plan.first(), tokens.target))
+                                 return;
+                             err() << "error: " << commandName(plan.first()) << " cannot run: "
+                                   << session.actions()->unavailableReason(plan.first()) << "\n";
+                             printResult(outcome, steps, asJson, session.hints());
+                             QCoreApplication::exit(exitCode);
+                             return;
+                         }
+                         printResult(outcome, steps, asJson, session.hints());
+                         exitCode = outcome.succeeded ? 0 : 1;
+                         QCoreApplication::exit(exitCode);
+                     });
+    const Target firstTarget =
+        plan.first() == Action::Refresh ? Target::RefreshToken : tokens.target;
+    if (session.actions()->run(plan.first(), firstTarget))
+        QCoreApplication::exec();
+    session.waitForSaved();
+    return exitCode;
+}
 } // namespace
 
 bool handles(const QString &command)
@@ -111,165 +297,40 @@ int run(const QStringList &arguments)
                        "variables, or the refresh token the profile keeps in the keychain."));
     parser.addHelpOption();
     parser.addPositionalArgument(command, "The command.");
-    const ClientOptions client;
-    const ProfileOptions profiles;
-    const QCommandLineOption savedRun(
-        "run",
-        "Act on this saved run (its id, as the history lists it): its profile is used unless "
-        "--profile is given, and the new steps join it in the history.",
-        "id");
-    const QCommandLineOption userinfoEndpoint("userinfo-endpoint", "UserInfo endpoint URL.", "url");
-    const QCommandLineOption introspectionEndpoint("introspection-endpoint",
-                                                   "Introspection endpoint URL.", "url");
-    const QCommandLineOption revocationEndpoint("revocation-endpoint", "Revocation endpoint URL.",
-                                                "url");
-    const QCommandLineOption accessEnv(
-        "access-token-env", "Read the access token from this environment variable.", "name");
-    const QCommandLineOption refreshEnv(
-        "refresh-token-env",
-        "Read the refresh token from this environment variable (default: the one the profile "
-        "keeps in the keychain).",
-        "name");
-    const QCommandLineOption tokenType(
-        "token-type",
-        "introspect and revoke: which token, access or refresh (default: the access token when "
-        "one is given, else the refresh token).",
-        "access|refresh");
-    parser.addOptions(client.all());
-    parser.addOptions(profiles.all());
-    parser.addOptions({savedRun, userinfoEndpoint, introspectionEndpoint, revocationEndpoint,
-                       accessEnv, refreshEnv, tokenType});
+    const ActionOptions options;
+    options.addTo(parser);
     if (const auto exit = parseArguments(parser, arguments, command))
         return *exit;
     const auto usage = [&](const QString &message) { return usageError(message, command); };
 
-    // The saved run, and the profile: named, or the run's.
-    RunHistory history;
-    RunRecord record;
-    QString profileName = parser.value(profiles.profile);
-    if (parser.isSet(savedRun)) {
-        QString problem;
-        const auto loaded = history.load(parser.value(savedRun), &problem);
-        if (!loaded)
-            return usage(QStringLiteral("no saved run \"%1\" in %2: %3")
-                             .arg(parser.value(savedRun), history.directory(), problem));
-        record = *loaded;
-        if (profileName.isEmpty())
-            profileName = record.profile;
-    }
-    ClientConfig config;
-    Profile profile;
-    bool fromProfile = false;
-    if (!profileName.isEmpty()) {
-        QString problem;
-        const bool loaded = loadProfile(profileName, &config, &problem, &profile);
-        // A run made without a saved profile (or in the sandbox) names none to load: the
-        // options say where to go.
-        const bool runWithoutProfile = !parser.isSet(profiles.profile) && problem.startsWith("no ");
-        if (!loaded && !runWithoutProfile)
-            return usage(problem);
-        fromProfile = loaded;
-    }
-    if (QString problem; !client.apply(parser, &config, &problem))
+    QString problem;
+    const std::optional<Subject> subject = subjectOf(parser, options, &problem);
+    if (!subject)
         return usage(problem);
-    for (const auto &[option, url] :
-         {std::pair{&userinfoEndpoint, &config.userinfoEndpoint},
-          std::pair{&introspectionEndpoint, &config.introspectionEndpoint},
-          std::pair{&revocationEndpoint, &config.revocationEndpoint}}) {
-        if (parser.isSet(*option))
-            *url = QUrl(parser.value(*option));
-    }
-
-    // The tokens: from the variables named, never from an argument.
-    TokenSet tokens;
-    QString accessToken;
-    QString refreshToken = config.refreshToken; // the profile's kept one, if any
-    const bool keptRefreshToken = fromProfile && !refreshToken.isEmpty();
-    for (const auto &[option, field] :
-         {std::pair{&accessEnv, &accessToken}, std::pair{&refreshEnv, &refreshToken}}) {
-        if (!parser.isSet(*option))
-            continue;
-        if (QString problem; !secretFromEnvironment(parser.value(*option), field, &problem))
-            return usage(problem);
-    }
-    tokens.accessToken = accessToken.toUtf8();
-    tokens.refreshToken = refreshToken.toUtf8();
-    tokens.tokenType = QStringLiteral("Bearer");
-    const bool refreshFromKeychain = keptRefreshToken && !parser.isSet(refreshEnv);
-
-    Target target = tokens.accessToken.isEmpty() ? Target::RefreshToken : Target::AccessToken;
-    if (parser.isSet(tokenType)) {
-        const QString type = parser.value(tokenType);
-        if (type != QLatin1String("access") && type != QLatin1String("refresh"))
-            return usage(QStringLiteral("--token-type is access or refresh, not \"%1\"").arg(type));
-        target = type == QLatin1String("access") ? Target::AccessToken : Target::RefreshToken;
-    }
+    const std::optional<Tokens> tokens = tokensOf(parser, options, *subject, &problem);
+    if (!tokens)
+        return usage(problem);
     // UserInfo with only a refresh token: a fresh access token first.
     QList<Action> plan{action};
-    if (action == Action::UserInfo && tokens.accessToken.isEmpty() &&
-        !tokens.refreshToken.isEmpty())
+    if (action == Action::UserInfo && tokens->set.accessToken.isEmpty() &&
+        !tokens->set.refreshToken.isEmpty())
         plan.prepend(Action::Refresh);
-
-    if (plan.size() > 1 && config.userinfoEndpoint.isEmpty())
+    if (plan.size() > 1 && subject->config.userinfoEndpoint.isEmpty())
         return usage(QStringLiteral("No UserInfo endpoint is configured (--userinfo-endpoint, or "
                                     "a profile filled in by discovery)."));
 
     RunSession session;
-    const bool asJson = parser.isSet(client.json);
-    if (parser.isSet(profiles.save) || parser.isSet(savedRun))
+    if (parser.isSet(options.profiles.save) || parser.isSet(options.savedRun))
         session.setHistory(std::make_unique<RunHistory>());
-    QString problem;
-    if (!session.resume(config, tokens, record, profileName, &problem))
+    if (!session.resume(subject->config, tokens->set, subject->record, subject->profileName,
+                        &problem))
         return usage(problem);
-    const Target firstTarget = plan.first() == Action::Refresh ? Target::RefreshToken : target;
+    const Target firstTarget =
+        plan.first() == Action::Refresh ? Target::RefreshToken : tokens->target;
     if (const QString why = session.actions()->unavailableReason(plan.first(), firstTarget);
         !why.isEmpty())
         return usage(why);
-
-    QList<HttpExchange> steps;
-    QObject::connect(&session, &RunSession::exchangeRecorded, [&](const HttpExchange &exchange) {
-        steps << exchange;
-        if (!asJson)
-            printExchange(exchange);
-    });
-    int exitCode = 1;
-    QObject::connect(
-        session.actions(), &TokenActions::finished, [&](const TokenActions::Outcome &outcome) {
-            plan.removeFirst();
-            const QByteArray rotated = session.actions()->tokens().refreshToken;
-            if (outcome.action == Action::Refresh && outcome.succeeded && refreshFromKeychain &&
-                rotated != tokens.refreshToken) {
-                const QString kept = keepRefreshToken(profile, rotated);
-                err() << (kept.isEmpty()
-                              ? QStringLiteral("The server rotated the refresh token: the new one "
-                                               "replaces the one profile \"%1\" keeps.\n")
-                                    .arg(profile.name)
-                              : QStringLiteral("warning: the server rotated the refresh token, "
-                                               "and the new one could not be kept in the "
-                                               "keychain (%1); the one kept is now spent.\n")
-                                    .arg(kept));
-                err().flush();
-            }
-            if (outcome.succeeded && !plan.isEmpty()) {
-                err() << "Refreshed; now " << commandName(plan.first()) << ".\n";
-                err().flush();
-                if (session.actions()->run(plan.first(), target))
-                    return;
-                err() << "error: " << commandName(plan.first())
-                      << " cannot run: " << session.actions()->unavailableReason(plan.first())
-                      << "\n";
-                printResult(outcome, steps, asJson, session.hints());
-                QCoreApplication::exit(exitCode);
-                return;
-            }
-            printResult(outcome, steps, asJson, session.hints());
-            exitCode = outcome.succeeded ? 0 : 1;
-            QCoreApplication::exit(exitCode);
-        });
-    if (session.actions()->run(plan.first(), firstTarget))
-        QCoreApplication::exec();
-    session.waitForSaved();
-    return exitCode;
+    return runPlan(session, plan, *subject, *tokens, parser.isSet(options.client.json));
 }
 
 } // namespace workbench::ActionCommand
