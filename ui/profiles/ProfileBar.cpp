@@ -20,89 +20,17 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
 {
     m_ui->setupUi(this);
     auto *menu = new QMenu(this);
-    menu->addAction(tr("Save as new profile…"), this, [this] {
-        bool ok = false;
-        const QString name =
-            QInputDialog::getText(this, tr("New profile"), tr("Name:"), QLineEdit::Normal,
-                                  m_form->config().clientId, &ok);
-        if (ok && !name.trimmed().isEmpty())
-            saveAsNew(name.trimmed());
-    });
+    menu->addAction(tr("Save as new profile…"), this, &ProfileBar::askSaveAsNew);
     menu->addAction(tr("Duplicate"), this, &ProfileBar::duplicateCurrent);
-    menu->addAction(tr("Rename…"), this, [this] {
-        const Profile *profile = m_store->find(currentId());
-        if (!profile)
-            return;
-        bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Rename profile"), tr("Name:"),
-                                                   QLineEdit::Normal, profile->name, &ok);
-        if (ok)
-            renameCurrent(name);
-    });
-    menu->addAction(tr("Delete"), this, [this] {
-        const Profile *profile = m_store->find(currentId());
-        if (profile && QMessageBox::question(this, tr("Delete profile"),
-                                             tr("Delete the profile \"%1\" and the secrets it "
-                                                "keeps in the keychain?")
-                                                 .arg(profile->name)) == QMessageBox::Yes)
-            removeCurrent();
-    });
+    menu->addAction(tr("Rename…"), this, &ProfileBar::askRename);
+    menu->addAction(tr("Delete"), this, &ProfileBar::askDelete);
     menu->addAction(tr("Move up"), this, [this] { moveCurrent(-1); });
     menu->addAction(tr("Move down"), this, [this] { moveCurrent(1); });
     menu->addSeparator();
-    menu->addAction(tr("Import profiles…"), this, [this] {
-        const QString file =
-            QFileDialog::getOpenFileName(this, tr("Import profiles"), {}, tr("JSON (*.json)"));
-        QFile input(file);
-        if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
-            return;
-        QString error;
-        const int count = m_store->importJson(input.read(16 * 1024 * 1024), &error);
-        persist();
-        reload();
-        emit messageRaised(error.isEmpty()
-                               ? tr("Imported %n profile(s).", nullptr, count)
-                               : tr("Imported %n profile(s); %1", nullptr, count).arg(error));
-    });
-    menu->addAction(tr("Import a Postman collection's OAuth 2.0 settings…"), this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Import a Postman collection"),
-                                                          {}, tr("Postman collection (*.json)"));
-        QFile input(file);
-        if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
-            return;
-        const PostmanImport::Result result = PostmanImport::fromJson(input.read(16 * 1024 * 1024));
-        int secrets = 0;
-        for (const auto &imported : result.profiles)
-            secrets += int(imported.secrets.size());
-        const bool keep =
-            secrets > 0 &&
-            QMessageBox::question(
-                this, tr("Secrets in the collection"),
-                tr("The collection holds %n secret(s) (client secrets, passwords). Keep them in "
-                   "the system keychain with the imported profiles? If not, they are left out "
-                   "and you type them when needed.",
-                   nullptr, secrets)) == QMessageBox::Yes;
-        const QString message = importPostman(result, keep);
-        if (!result.warnings.isEmpty())
-            QMessageBox::information(this, tr("Imported, with notes"),
-                                     message + QStringLiteral("\n\n• ") +
-                                         result.warnings.join(QStringLiteral("\n• ")));
-        emit messageRaised(message);
-    });
-    menu->addAction(tr("Export this profile (no secrets)…"), this, [this] {
-        if (currentId().isEmpty())
-            return;
-        const QString file = QFileDialog::getSaveFileName(
-            this, tr("Export profile"),
-            ExportPaths::suggest(m_ui->profileCombo->currentText(), {}, "json"),
-            tr("JSON (*.json)"));
-        ExportPaths::remember(file);
-        QSaveFile output(file);
-        if (file.isEmpty() || !output.open(QIODevice::WriteOnly))
-            return;
-        output.write(m_store->exportJson({currentId()}));
-        output.commit();
-    });
+    menu->addAction(tr("Import profiles…"), this, &ProfileBar::askImportProfiles);
+    menu->addAction(tr("Import a Postman collection's OAuth 2.0 settings…"), this,
+                    &ProfileBar::askImportPostman);
+    menu->addAction(tr("Export this profile (no secrets)…"), this, &ProfileBar::askExport);
     m_ui->moreButton->setMenu(menu);
 
     connect(m_ui->saveButton, &QPushButton::clicked, this, &ProfileBar::save);
@@ -115,45 +43,139 @@ ProfileBar::ProfileBar(ProfileStore *store, SecretStore *secrets, ClientForm *fo
         if (m_retry)
             m_retry();
     });
-    connect(m_secrets, &SecretStore::secretRead, this, [this](const SecretStore::Result &result) {
-        const Profile *profile = m_store->find(currentId());
-        const QString field = profile ? secretFieldOf(*profile, result.key) : QString();
-        if (field.isEmpty())
-            return;
-        if (result.ok() || !result.secret.isEmpty())
-            m_form->setSecret(field, result.secret);
-        if (result.status == SecretStore::Status::Unavailable ||
-            result.status == SecretStore::Status::Failed)
-            showKeychainProblem(result.error, [this, key = result.key] { m_secrets->read(key); });
-        else if (result.status == SecretStore::Status::NotFound)
-            showKeychainProblem(tr("The keychain has no %1 for this profile any more; enter it "
-                                   "again and save.")
-                                    .arg(field),
-                                {});
-        else
-            m_ui->keychainNote->hide();
-    });
-    connect(m_secrets, &SecretStore::secretWritten, this,
-            [this](const SecretStore::Result &result) {
-                const QString written = m_writing.take(result.key);
-                if (result.ok()) {
-                    m_ui->keychainNote->hide();
-                    const Profile *profile = m_store->find(currentId());
-                    emit messageRaised(
-                        tr("Saved; the %1 is in the keychain.")
-                            .arg(profile ? secretFieldOf(*profile, result.key) : tr("secret")));
-                    return;
-                }
-                showKeychainProblem(result.error, [this, key = result.key, secret = written] {
-                    writeSecret(key, secret);
-                });
-            });
+    connect(m_secrets, &SecretStore::secretRead, this, &ProfileBar::onSecretRead);
+    connect(m_secrets, &SecretStore::secretWritten, this, &ProfileBar::onSecretWritten);
     reload();
 }
 
 ProfileBar::~ProfileBar()
 {
     delete m_ui;
+}
+
+void ProfileBar::askSaveAsNew()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New profile"), tr("Name:"),
+                                               QLineEdit::Normal, m_form->config().clientId, &ok);
+    if (ok && !name.trimmed().isEmpty())
+        saveAsNew(name.trimmed());
+}
+
+void ProfileBar::askRename()
+{
+    const Profile *profile = m_store->find(currentId());
+    if (!profile)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename profile"), tr("Name:"),
+                                               QLineEdit::Normal, profile->name, &ok);
+    if (ok)
+        renameCurrent(name);
+}
+
+void ProfileBar::askDelete()
+{
+    const Profile *profile = m_store->find(currentId());
+    if (profile && QMessageBox::question(this, tr("Delete profile"),
+                                         tr("Delete the profile \"%1\" and the secrets it "
+                                            "keeps in the keychain?")
+                                             .arg(profile->name)) == QMessageBox::Yes)
+        removeCurrent();
+}
+
+void ProfileBar::askImportProfiles()
+{
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Import profiles"), {}, tr("JSON (*.json)"));
+    QFile input(file);
+    if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
+        return;
+    QString error;
+    const int count = m_store->importJson(input.read(16 * 1024 * 1024), &error);
+    persist();
+    reload();
+    emit messageRaised(error.isEmpty()
+                           ? tr("Imported %n profile(s).", nullptr, count)
+                           : tr("Imported %n profile(s); %1", nullptr, count).arg(error));
+}
+
+void ProfileBar::askImportPostman()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Import a Postman collection"), {},
+                                                      tr("Postman collection (*.json)"));
+    QFile input(file);
+    if (file.isEmpty() || !input.open(QIODevice::ReadOnly))
+        return;
+    const PostmanImport::Result result = PostmanImport::fromJson(input.read(16 * 1024 * 1024));
+    int secrets = 0;
+    for (const auto &imported : result.profiles)
+        secrets += int(imported.secrets.size());
+    const bool keep =
+        secrets > 0 &&
+        QMessageBox::question(
+            this, tr("Secrets in the collection"),
+            tr("The collection holds %n secret(s) (client secrets, passwords). Keep them in "
+               "the system keychain with the imported profiles? If not, they are left out "
+               "and you type them when needed.",
+               nullptr, secrets)) == QMessageBox::Yes;
+    const QString message = importPostman(result, keep);
+    if (!result.warnings.isEmpty())
+        QMessageBox::information(this, tr("Imported, with notes"),
+                                 message + QStringLiteral("\n\n• ") +
+                                     result.warnings.join(QStringLiteral("\n• ")));
+    emit messageRaised(message);
+}
+
+void ProfileBar::askExport()
+{
+    if (currentId().isEmpty())
+        return;
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Export profile"),
+        ExportPaths::suggest(m_ui->profileCombo->currentText(), {}, "json"), tr("JSON (*.json)"));
+    ExportPaths::remember(file);
+    QSaveFile output(file);
+    if (file.isEmpty() || !output.open(QIODevice::WriteOnly))
+        return;
+    output.write(m_store->exportJson({currentId()}));
+    output.commit();
+}
+
+// A secret the keychain read for the current profile goes into the form; a problem is shown
+// with a way to retry.
+void ProfileBar::onSecretRead(const SecretStore::Result &result)
+{
+    const Profile *profile = m_store->find(currentId());
+    const QString field = profile ? secretFieldOf(*profile, result.key) : QString();
+    if (field.isEmpty())
+        return;
+    if (result.ok() || !result.secret.isEmpty())
+        m_form->setSecret(field, result.secret);
+    if (result.status == SecretStore::Status::Unavailable ||
+        result.status == SecretStore::Status::Failed)
+        showKeychainProblem(result.error, [this, key = result.key] { m_secrets->read(key); });
+    else if (result.status == SecretStore::Status::NotFound)
+        showKeychainProblem(tr("The keychain has no %1 for this profile any more; enter it "
+                               "again and save.")
+                                .arg(field),
+                            {});
+    else
+        m_ui->keychainNote->hide();
+}
+
+void ProfileBar::onSecretWritten(const SecretStore::Result &result)
+{
+    const QString written = m_writing.take(result.key);
+    if (result.ok()) {
+        m_ui->keychainNote->hide();
+        const Profile *profile = m_store->find(currentId());
+        emit messageRaised(tr("Saved; the %1 is in the keychain.")
+                               .arg(profile ? secretFieldOf(*profile, result.key) : tr("secret")));
+        return;
+    }
+    showKeychainProblem(result.error,
+                        [this, key = result.key, secret = written] { writeSecret(key, secret); });
 }
 
 void ProfileBar::setConfigMaps(ConfigMap toProfile, ConfigMap fromProfile)

@@ -68,6 +68,15 @@ signals:
 
 private:
     void onCurrentChanged(int index);
+    // The "More" menu's items that ask the person first.
+    void askSaveAsNew();
+    void askRename();
+    void askDelete();
+    void askImportProfiles();
+    void askImportPostman();
+    void askExport();
+    void onSecretRead(const SecretStore::Result &result);
+    void onSecretWritten(const SecretStore::Result &result);
     // Which secret field of the profile a keychain key belongs to; empty when none.
     static QString secretFieldOf(const Profile &profile, const QString &key);
     void persist();
