@@ -260,73 +260,12 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
         }
         onRefreshed(exchange, body, outcome);
         return;
-    case Action::UserInfo: {
-        const QByteArray type = exchange.responseHeader("Content-Type").toLower();
-        if (type.startsWith("application/jwt")) {
-            outcome.succeeded = true;
-            outcome.summary = tr("UserInfo answered with a JWT (signed or encrypted claims).");
-            outcome.details << tr("The Tokens tab decodes it when it is signed.");
-            break;
-        }
-        if (!json) {
-            outcome.summary = tr("The UserInfo response is not a JSON object.");
-            outcome.details << QStringLiteral("Content-Type: ") + QString::fromLatin1(type)
-                            << parseError.errorString();
-            break;
-        }
-        const QString sub = body.value(QLatin1String("sub")).toString();
-        if (sub.isEmpty()) {
-            outcome.summary = tr("The UserInfo response has no sub.");
-            outcome.details << tr("OIDC Core §5.3.2: sub must always be returned.");
-        } else if (!m_tokens.subject.isEmpty() && sub != m_tokens.subject) {
-            outcome.summary = tr("UserInfo is about another user: its sub differs from the ID "
-                                 "token's.");
-            outcome.details << tr("UserInfo sub: %1; ID token sub: %2").arg(sub, m_tokens.subject)
-                            << tr("OIDC Core §5.3.4: the response must not be used.");
-        } else {
-            outcome.succeeded = true;
-            outcome.summary = tr("UserInfo returned %n claim(s).", nullptr, int(body.size()));
-            if (!m_tokens.subject.isEmpty())
-                outcome.details << tr("sub matches the ID token's (%1).").arg(sub);
-            for (auto it = body.begin(); it != body.end(); ++it) {
-                if (it.key() != QLatin1String("sub"))
-                    outcome.details
-                        << it.key() + QStringLiteral(": ") + Jwt::compactText(it.value());
-            }
-        }
+    case Action::UserInfo:
+        readUserInfo(exchange, body, json ? QString() : parseError.errorString(), outcome);
         break;
-    }
-    case Action::Introspect: {
-        if (!json || !body.value(QLatin1String("active")).isBool()) {
-            outcome.summary = tr("The introspection response has no boolean \"active\".");
-            outcome.details << tr("RFC 7662 §2.2 requires it.");
-            break;
-        }
-        outcome.succeeded = true;
-        const bool active = body.value(QLatin1String("active")).toBool();
-        outcome.summary = active ? tr("The %1 is active.").arg(hintFor(target))
-                                 : tr("The %1 is not active: expired, revoked, or unknown to "
-                                      "this server.")
-                                       .arg(hintFor(target));
-        for (const char *field : {"scope", "client_id", "sub", "token_type", "aud", "iss"}) {
-            const QJsonValue value = body.value(QLatin1String(field));
-            if (value.isString())
-                outcome.details << QString::fromLatin1(field) + QStringLiteral(": ") +
-                                       value.toString();
-        }
-        for (const char *field : {"exp", "iat", "nbf"}) {
-            const QJsonValue value = body.value(QLatin1String(field));
-            if (value.isDouble()) {
-                const QDateTime at =
-                    QDateTime::fromSecsSinceEpoch(qint64(value.toDouble()), Qt::UTC);
-                outcome.details << QStringLiteral("%1: %2 (%3)")
-                                       .arg(QLatin1String(field), at.toString(Qt::ISODate),
-                                            Jwt::relative(at, Clock::utcNow(),
-                                                          qstrcmp(field, "exp") == 0));
-            }
-        }
+    case Action::Introspect:
+        readIntrospection(target, body, json, outcome);
         break;
-    }
     case Action::Revoke:
         outcome.succeeded = true;
         (target == Target::RefreshToken ? m_tokens.refreshTokenRevoked
@@ -342,6 +281,75 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
         break;
     }
     emit finished(outcome);
+}
+
+// UserInfo's answer: a JWT, or a JSON object about the same user as the ID token.
+void TokenActions::readUserInfo(const HttpExchange &exchange, const QJsonObject &body,
+                                const QString &notJson, Outcome &outcome) const
+{
+    const QByteArray type = exchange.responseHeader("Content-Type").toLower();
+    if (type.startsWith("application/jwt")) {
+        outcome.succeeded = true;
+        outcome.summary = tr("UserInfo answered with a JWT (signed or encrypted claims).");
+        outcome.details << tr("The Tokens tab decodes it when it is signed.");
+        return;
+    }
+    if (!notJson.isEmpty()) {
+        outcome.summary = tr("The UserInfo response is not a JSON object.");
+        outcome.details << QStringLiteral("Content-Type: ") + QString::fromLatin1(type) << notJson;
+        return;
+    }
+    const QString sub = body.value(QLatin1String("sub")).toString();
+    if (sub.isEmpty()) {
+        outcome.summary = tr("The UserInfo response has no sub.");
+        outcome.details << tr("OIDC Core §5.3.2: sub must always be returned.");
+    } else if (!m_tokens.subject.isEmpty() && sub != m_tokens.subject) {
+        outcome.summary = tr("UserInfo is about another user: its sub differs from the ID "
+                             "token's.");
+        outcome.details << tr("UserInfo sub: %1; ID token sub: %2").arg(sub, m_tokens.subject)
+                        << tr("OIDC Core §5.3.4: the response must not be used.");
+    } else {
+        outcome.succeeded = true;
+        outcome.summary = tr("UserInfo returned %n claim(s).", nullptr, int(body.size()));
+        if (!m_tokens.subject.isEmpty())
+            outcome.details << tr("sub matches the ID token's (%1).").arg(sub);
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            if (it.key() != QLatin1String("sub"))
+                outcome.details << it.key() + QStringLiteral(": ") + Jwt::compactText(it.value());
+        }
+    }
+}
+
+// Introspection's answer (RFC 7662): whether the token is active, and what the server says of it.
+void TokenActions::readIntrospection(Target target, const QJsonObject &body, bool json,
+                                     Outcome &outcome) const
+{
+    if (!json || !body.value(QLatin1String("active")).isBool()) {
+        outcome.summary = tr("The introspection response has no boolean \"active\".");
+        outcome.details << tr("RFC 7662 §2.2 requires it.");
+        return;
+    }
+    outcome.succeeded = true;
+    const bool active = body.value(QLatin1String("active")).toBool();
+    outcome.summary = active ? tr("The %1 is active.").arg(hintFor(target))
+                             : tr("The %1 is not active: expired, revoked, or unknown to "
+                                  "this server.")
+                                   .arg(hintFor(target));
+    for (const char *field : {"scope", "client_id", "sub", "token_type", "aud", "iss"}) {
+        const QJsonValue value = body.value(QLatin1String(field));
+        if (value.isString())
+            outcome.details << QString::fromLatin1(field) + QStringLiteral(": ") + value.toString();
+    }
+    for (const char *field : {"exp", "iat", "nbf"}) {
+        const QJsonValue value = body.value(QLatin1String(field));
+        if (value.isDouble()) {
+            const QDateTime at = QDateTime::fromSecsSinceEpoch(qint64(value.toDouble()), Qt::UTC);
+            outcome.details << QStringLiteral("%1: %2 (%3)")
+                                   .arg(QLatin1String(field), at.toString(Qt::ISODate),
+                                        Jwt::relative(at, Clock::utcNow(),
+                                                      qstrcmp(field, "exp") == 0));
+        }
+    }
 }
 
 void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &body,

@@ -80,6 +80,11 @@ signals:
 private:
     void onResponse(Action action, Target target, const HttpExchange &exchange);
     void onRefreshed(const HttpExchange &exchange, const QJsonObject &body, Outcome outcome);
+    // `notJson`: why the body is not a JSON object (empty when it is one).
+    void readUserInfo(const HttpExchange &exchange, const QJsonObject &body, const QString &notJson,
+                      Outcome &outcome) const;
+    void readIntrospection(Target target, const QJsonObject &body, bool json,
+                           Outcome &outcome) const;
 
     ExchangeClient *m_client;
     IdTokenVerifier *m_verifier;
