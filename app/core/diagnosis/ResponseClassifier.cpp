@@ -150,13 +150,14 @@ const QRegularExpression &standardCode()
     return code;
 }
 
-bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
-                        const QByteArray &contentType)
+// {"error": "code", "error_description": ...} (RFC 6749 and its extensions), or a sentence put
+// where the code goes.
+bool readErrorMember(ErrorSignal &signal, const QJsonObject &object)
 {
     const QJsonValue error = object.value(QLatin1String("error"));
     // A code is a token, or a short phrase ("404 Not Found"); a sentence is not.
     static const QRegularExpression sentence(QStringLiteral("(\\S+\\s+){3,}\\S+|\\.$"));
-    if (error.isString() && sentence.match(error.toString().trimmed()).hasMatch()) {
+    if (sentence.match(error.toString().trimmed()).hasMatch()) {
         // {"error": "The access token is invalid"}: a sentence, not a code. A challenge may
         // still carry the code.
         signal.shape = ErrorSignal::Shape::OtherJson;
@@ -164,20 +165,22 @@ bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
         collectExtras(signal, object, {"error"});
         return true;
     }
-    if (error.isString()) {
-        signal.shape = ErrorSignal::Shape::OAuthJson;
-        setCode(signal, error.toString());
-        signal.description = firstText(object, {"error_description", "message", "error_message",
-                                                "errorMessage", "detail", "reason"});
-        signal.errorUri = object.value(QLatin1String("error_uri")).toString();
-        signal.humanTitle = object.value(QLatin1String("error_human_title")).toString();
-        signal.hint = firstText(object, {"error_hint", "hint"});
-        signal.debug = object.value(QLatin1String("error_debug")).toString();
-        collectExtras(signal, object,
-                      {"error", "error_description", "error_uri", "error_human_title", "error_hint",
-                       "error_debug", "hint"});
-        return true;
-    }
+    signal.shape = ErrorSignal::Shape::OAuthJson;
+    setCode(signal, error.toString());
+    signal.description = firstText(object, {"error_description", "message", "error_message",
+                                            "errorMessage", "detail", "reason"});
+    signal.errorUri = object.value(QLatin1String("error_uri")).toString();
+    signal.humanTitle = object.value(QLatin1String("error_human_title")).toString();
+    signal.hint = firstText(object, {"error_hint", "hint"});
+    signal.debug = object.value(QLatin1String("error_debug")).toString();
+    collectExtras(signal, object,
+                  {"error", "error_description", "error_uri", "error_human_title", "error_hint",
+                   "error_debug", "hint"});
+    return true;
+}
+
+bool readErrorsList(ErrorSignal &signal, const QJsonObject &object)
+{
     // {"errors": [{"errorType": "invalid_client", "message": ...}], "success": false}
     const QJsonArray errors = object.value(QLatin1String("errors")).toArray();
     if (!errors.isEmpty() && errors.first().isObject()) {
@@ -192,55 +195,67 @@ bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
             return true;
         }
     }
-    if (error.isObject()) {
-        const QJsonObject nested = error.toObject();
-        const QJsonValue code = nested.value(QLatin1String("code"));
-        const bool graph =
-            nested.contains(QLatin1String("message")) && (code.isString() || code.isDouble());
-        if (graph) {
-            // Microsoft Graph ({"code": "InvalidAuthenticationToken", ...}), Google APIs and
-            // Meta ({"code": 190, "type": "OAuthException", ...}).
-            signal.shape = ErrorSignal::Shape::GraphErrorJson;
-            const QString type = nested.value(QLatin1String("type")).toString();
-            const QString status = nested.value(QLatin1String("status")).toString();
-            // A numeric code is the provider's own (Meta's 190) unless a status word says more
-            // (Google's "UNAUTHENTICATED" beside the HTTP status as code).
-            setCode(signal, code.isString()     ? code.toString()
-                            : !status.isEmpty() ? status
-                                                : scalarText(code));
-            if (!type.isEmpty())
-                signal.extras.insert(QStringLiteral("type"), type);
-            signal.description = nested.value(QLatin1String("message")).toString();
-            signal.humanTitle = nested.value(QLatin1String("error_user_title")).toString();
-            signal.hint = nested.value(QLatin1String("error_user_msg")).toString();
-            collectExtras(
-                signal, nested,
-                {"message", "error_user_title", "error_user_msg", "innerError", "innererror"});
-            for (const char *inner : {"innerError", "innererror"})
-                collectExtras(signal, nested.value(QLatin1String(inner)).toObject(), {});
-            return true;
-        }
-        signal.shape = ErrorSignal::Shape::NestedErrorJson;
-        if (code.isString())
-            setCode(signal, code.toString());
-        signal.humanTitle = nested.value(QLatin1String("title")).toString();
-        signal.description = firstText(nested, {"detail", "message", "description"});
-        const QJsonValue status = nested.value(QLatin1String("status"));
-        if (!status.isUndefined())
-            signal.extras.insert(QStringLiteral("status"), scalarText(status));
-        collectExtras(signal, nested, {"code", "title", "detail", "message", "status"});
+    return false;
+}
+
+// {"error": {...}}: Graph-style ({"code", "message"}) or another nested object.
+bool readNestedError(ErrorSignal &signal, const QJsonObject &nested)
+{
+    const QJsonValue code = nested.value(QLatin1String("code"));
+    const bool graph =
+        nested.contains(QLatin1String("message")) && (code.isString() || code.isDouble());
+    if (graph) {
+        // Microsoft Graph ({"code": "InvalidAuthenticationToken", ...}), Google APIs and
+        // Meta ({"code": 190, "type": "OAuthException", ...}).
+        signal.shape = ErrorSignal::Shape::GraphErrorJson;
+        const QString type = nested.value(QLatin1String("type")).toString();
+        const QString status = nested.value(QLatin1String("status")).toString();
+        // A numeric code is the provider's own (Meta's 190) unless a status word says more
+        // (Google's "UNAUTHENTICATED" beside the HTTP status as code).
+        setCode(signal, code.isString()     ? code.toString()
+                        : !status.isEmpty() ? status
+                                            : scalarText(code));
+        if (!type.isEmpty())
+            signal.extras.insert(QStringLiteral("type"), type);
+        signal.description = nested.value(QLatin1String("message")).toString();
+        signal.humanTitle = nested.value(QLatin1String("error_user_title")).toString();
+        signal.hint = nested.value(QLatin1String("error_user_msg")).toString();
+        collectExtras(
+            signal, nested,
+            {"message", "error_user_title", "error_user_msg", "innerError", "innererror"});
+        for (const char *inner : {"innerError", "innererror"})
+            collectExtras(signal, nested.value(QLatin1String(inner)).toObject(), {});
         return true;
     }
-    if (object.contains(QLatin1String("httpCode")) ||
-        object.contains(QLatin1String("moreInformation"))) {
-        signal.shape = ErrorSignal::Shape::GatewayJson;
-        signal.humanTitle = scalarText(object.value(QLatin1String("httpMessage")));
-        signal.description = scalarText(object.value(QLatin1String("moreInformation")));
-        signal.extras.insert(QStringLiteral("httpCode"),
-                             scalarText(object.value(QLatin1String("httpCode"))));
-        collectExtras(signal, object, {"httpCode", "httpMessage", "moreInformation"});
-        return true;
-    }
+    signal.shape = ErrorSignal::Shape::NestedErrorJson;
+    if (code.isString())
+        setCode(signal, code.toString());
+    signal.humanTitle = nested.value(QLatin1String("title")).toString();
+    signal.description = firstText(nested, {"detail", "message", "description"});
+    const QJsonValue status = nested.value(QLatin1String("status"));
+    if (!status.isUndefined())
+        signal.extras.insert(QStringLiteral("status"), scalarText(status));
+    collectExtras(signal, nested, {"code", "title", "detail", "message", "status"});
+    return true;
+}
+
+// An API gateway's own body ({"httpCode", "httpMessage", "moreInformation"}).
+bool readGatewayError(ErrorSignal &signal, const QJsonObject &object)
+{
+    if (!object.contains(QLatin1String("httpCode")) &&
+        !object.contains(QLatin1String("moreInformation")))
+        return false;
+    signal.shape = ErrorSignal::Shape::GatewayJson;
+    signal.humanTitle = scalarText(object.value(QLatin1String("httpMessage")));
+    signal.description = scalarText(object.value(QLatin1String("moreInformation")));
+    signal.extras.insert(QStringLiteral("httpCode"),
+                         scalarText(object.value(QLatin1String("httpCode"))));
+    collectExtras(signal, object, {"httpCode", "httpMessage", "moreInformation"});
+    return true;
+}
+
+bool readProviderOwnError(ErrorSignal &signal, const QJsonObject &object)
+{
     // Providers' own shapes: Okta {"errorCode": "E0000011", "errorSummary": ...}, AWS
     // {"__type": "NotAuthorizedException", "message": ...}, Salesforce {"errorCode", "message"}.
     const QString ownCode = firstText(object, {"errorCode", "error_code", "__type"});
@@ -254,6 +269,12 @@ bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
         signal.errorFoundIn = QStringLiteral("the provider's own error fields");
         return true;
     }
+    return false;
+}
+
+// RFC 9457 problem details, by content type or by shape.
+bool readProblem(ErrorSignal &signal, const QJsonObject &object, const QByteArray &contentType)
+{
     const bool problemType = contentType.startsWith("application/problem+json");
     const bool problemShape =
         object.contains(QLatin1String("title")) &&
@@ -268,6 +289,18 @@ bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
         return true;
     }
     return false;
+}
+
+bool classifyJsonObject(ErrorSignal &signal, const QJsonObject &object,
+                        const QByteArray &contentType)
+{
+    const QJsonValue error = object.value(QLatin1String("error"));
+    if (error.isString())
+        return readErrorMember(signal, object);
+    return readErrorsList(signal, object) ||
+           (error.isObject() && readNestedError(signal, error.toObject())) ||
+           readGatewayError(signal, object) || readProviderOwnError(signal, object) ||
+           readProblem(signal, object, contentType);
 }
 
 void classifyHtml(ErrorSignal &signal, const QByteArray &body)
@@ -448,94 +481,65 @@ int parseRetryAfter(const QByteArray &value, const QDateTime &now)
     return int(qMax<qint64>(0, now.secsTo(when)));
 }
 
-ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByteArray &body)
+// A challenge with an error speaks for itself whatever the status, and fills in what the body
+// left out.
+bool fromChallenge(ErrorSignal &signal)
 {
-    ErrorSignal signal;
-    signal.httpStatus = status;
-    const QByteArray contentType = headerValue(headers, "Content-Type").toLower().trimmed();
+    if (!signal.wwwAuthenticate.contains(QStringLiteral("error")))
+        return false;
+    if (signal.error.isEmpty())
+        setCode(signal, signal.wwwAuthenticate.value(QStringLiteral("error")));
+    if (signal.description.isEmpty())
+        signal.description = signal.wwwAuthenticate.value(QStringLiteral("error_description"));
+    if (signal.errorUri.isEmpty())
+        signal.errorUri = signal.wwwAuthenticate.value(QStringLiteral("error_uri"));
+    return true;
+}
 
-    const QByteArray challenge = headerValue(headers, "WWW-Authenticate");
-    if (!challenge.isEmpty())
-        signal.wwwAuthenticate = parseAuthParams(challenge, &signal.wwwAuthenticateScheme);
-    signal.retryAfterSeconds =
-        parseRetryAfter(headerValue(headers, "Retry-After"), Clock::utcNow());
-    signal.dpopNonce = QString::fromLatin1(headerValue(headers, "DPoP-Nonce")).left(256);
-
-    // A challenge with an error speaks for itself whatever the status, and fills in what the body
-    // left out.
-    auto fromChallenge = [&signal] {
-        if (!signal.wwwAuthenticate.contains(QStringLiteral("error")))
-            return false;
-        if (signal.error.isEmpty())
-            setCode(signal, signal.wwwAuthenticate.value(QStringLiteral("error")));
-        if (signal.description.isEmpty())
-            signal.description = signal.wwwAuthenticate.value(QStringLiteral("error_description"));
-        if (signal.errorUri.isEmpty())
-            signal.errorUri = signal.wwwAuthenticate.value(QStringLiteral("error_uri"));
-        return true;
-    };
-
-    if (classifyLocation(signal, status, headers))
-        return signal;
-
-    if (body.trimmed().isEmpty()) {
-        if (fromChallenge())
-            signal.shape = ErrorSignal::Shape::WwwAuthenticate;
-        else
-            signal.shape =
-                status >= 400 ? ErrorSignal::Shape::EmptyBody : ErrorSignal::Shape::Success;
-        return signal;
+void classifyJson(ErrorSignal &signal, const QJsonDocument &json, const QByteArray &contentType)
+{
+    const int status = signal.httpStatus;
+    QJsonObject object = json.object();
+    // Some APIs answer with a list of errors: [{"message": ..., "errorCode": ...}].
+    if (json.isArray() && !json.array().isEmpty() && json.array().first().isObject())
+        object = json.array().first().toObject();
+    if (!(!object.isEmpty() && classifyJsonObject(signal, object, contentType))) {
+        signal.shape = status >= 400 || !json.isObject() ? ErrorSignal::Shape::OtherJson
+                                                         : ErrorSignal::Shape::Success;
+        // No error structure we know, but words worth reading.
+        if (status >= 400)
+            signal.description =
+                firstText(object, {"message", "detail", "error_message", "errorMessage", "msg"});
     }
+    if (signal.shape == ErrorSignal::Shape::Success && !signal.notStrictJson.isEmpty())
+        signal.shape = ErrorSignal::Shape::OtherJson;
+    if (fromChallenge(signal) && signal.shape == ErrorSignal::Shape::OtherJson)
+        signal.shape = ErrorSignal::Shape::WwwAuthenticate;
+}
 
-    QJsonParseError parseError{};
-    const QJsonDocument json = LenientJson::parse(body, &signal.notStrictJson, &parseError);
-    if (!json.isNull()) {
-        QJsonObject object = json.object();
-        // Some APIs answer with a list of errors: [{"message": ..., "errorCode": ...}].
-        if (json.isArray() && !json.array().isEmpty() && json.array().first().isObject())
-            object = json.array().first().toObject();
-        if (!(!object.isEmpty() && classifyJsonObject(signal, object, contentType))) {
-            signal.shape = status >= 400 || !json.isObject() ? ErrorSignal::Shape::OtherJson
-                                                             : ErrorSignal::Shape::Success;
-            // No error structure we know, but words worth reading.
-            if (status >= 400)
-                signal.description = firstText(
-                    object, {"message", "detail", "error_message", "errorMessage", "msg"});
-        }
-        if (signal.shape == ErrorSignal::Shape::Success && !signal.notStrictJson.isEmpty())
-            signal.shape = ErrorSignal::Shape::OtherJson;
-        if (fromChallenge() && signal.shape == ErrorSignal::Shape::OtherJson)
-            signal.shape = ErrorSignal::Shape::WwwAuthenticate;
-        return signal;
-    }
+// Some servers answer in form encoding unless asked for JSON: error=...&error_description=...
+bool classifyFormEncoded(ErrorSignal &signal, const QByteArray &body, const QByteArray &contentType)
+{
+    if (!contentType.startsWith("application/x-www-form-urlencoded") &&
+        !(body.size() < 8192 && body.trimmed().startsWith("error=")))
+        return false;
+    const FormFields fields = FormEncoding::decode(body.trimmed());
+    if (!FormEncoding::contains(fields, QStringLiteral("error")))
+        return false;
+    signal.shape = ErrorSignal::Shape::OAuthJson;
+    setCode(signal, FormEncoding::value(fields, QStringLiteral("error")));
+    signal.description = FormEncoding::value(fields, QStringLiteral("error_description"));
+    signal.errorUri = FormEncoding::value(fields, QStringLiteral("error_uri"));
+    signal.extras.insert(QStringLiteral("encoding"), QStringLiteral("form"));
+    return true;
+}
 
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = utf8.decode(body.left(256 * 1024));
-    if (utf8.hasError()) {
-        signal.shape = ErrorSignal::Shape::NotUtf8;
-        fromChallenge();
-        return signal;
-    }
-    if (BodyShape::looksLikeHtml(body, contentType)) {
-        fromChallenge();
-        classifyHtml(signal, body);
-        return signal;
-    }
-    // Some servers answer in form encoding unless asked for JSON: error=...&error_description=...
-    if (contentType.startsWith("application/x-www-form-urlencoded") ||
-        (body.size() < 8192 && body.trimmed().startsWith("error="))) {
-        const FormFields fields = FormEncoding::decode(body.trimmed());
-        if (FormEncoding::contains(fields, QStringLiteral("error"))) {
-            signal.shape = ErrorSignal::Shape::OAuthJson;
-            setCode(signal, FormEncoding::value(fields, QStringLiteral("error")));
-            signal.description = FormEncoding::value(fields, QStringLiteral("error_description"));
-            signal.errorUri = FormEncoding::value(fields, QStringLiteral("error_uri"));
-            signal.extras.insert(QStringLiteral("encoding"), QStringLiteral("form"));
-            return signal;
-        }
-    }
+// Plain text: its first words as the description, a standard code found in it as the code.
+void classifyText(ErrorSignal &signal, const QString &text)
+{
+    const int status = signal.httpStatus;
     signal.shape = ErrorSignal::Shape::PlainText;
-    if (fromChallenge() && status >= 400)
+    if (fromChallenge(signal) && status >= 400)
         signal.shape = ErrorSignal::Shape::WwwAuthenticate;
     if (signal.description.isEmpty() && status >= 400)
         signal.description = text.left(300).simplified();
@@ -545,6 +549,47 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
             setCode(signal, match.captured(1));
             signal.errorFoundIn = QStringLiteral("the text of the body");
         }
+    }
+}
+
+ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByteArray &body)
+{
+    ErrorSignal signal;
+    signal.httpStatus = status;
+    const QByteArray contentType = headerValue(headers, "Content-Type").toLower().trimmed();
+    const QByteArray challenge = headerValue(headers, "WWW-Authenticate");
+    if (!challenge.isEmpty())
+        signal.wwwAuthenticate = parseAuthParams(challenge, &signal.wwwAuthenticateScheme);
+    signal.retryAfterSeconds =
+        parseRetryAfter(headerValue(headers, "Retry-After"), Clock::utcNow());
+    signal.dpopNonce = QString::fromLatin1(headerValue(headers, "DPoP-Nonce")).left(256);
+
+    if (classifyLocation(signal, status, headers))
+        return signal;
+    if (body.trimmed().isEmpty()) {
+        if (fromChallenge(signal))
+            signal.shape = ErrorSignal::Shape::WwwAuthenticate;
+        else
+            signal.shape =
+                status >= 400 ? ErrorSignal::Shape::EmptyBody : ErrorSignal::Shape::Success;
+        return signal;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument json = LenientJson::parse(body, &signal.notStrictJson, &parseError);
+    if (!json.isNull()) {
+        classifyJson(signal, json, contentType);
+        return signal;
+    }
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(body.left(256 * 1024));
+    if (utf8.hasError()) {
+        signal.shape = ErrorSignal::Shape::NotUtf8;
+        fromChallenge(signal);
+    } else if (BodyShape::looksLikeHtml(body, contentType)) {
+        fromChallenge(signal);
+        classifyHtml(signal, body);
+    } else if (!classifyFormEncoded(signal, body, contentType)) {
+        classifyText(signal, text);
     }
     return signal;
 }
