@@ -29,6 +29,61 @@ const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token")
                             QStringLiteral("explain"),   QStringLiteral("sandbox"),
                             QStringLiteral("history")};
 
+// Reads what explain is given: a file, or standard input for "-" (at most 64 MiB).
+std::optional<QByteArray> readExplainInput(const QString &name, QString *problem)
+{
+    constexpr qint64 kMaxInput = 64 * 1024 * 1024;
+    const bool fromStdin = name == QLatin1String("-");
+    QFile input(fromStdin ? QString() : name);
+    const bool opened =
+        fromStdin ? input.open(stdin, QIODevice::ReadOnly) : input.open(QIODevice::ReadOnly);
+    if (!opened) {
+        *problem = fromStdin ? QStringLiteral("cannot read standard input")
+                             : QStringLiteral("cannot open %1: %2").arg(name, input.errorString());
+        return std::nullopt;
+    }
+    QByteArray data = input.read(kMaxInput + 1);
+    if (data.size() > kMaxInput) {
+        *problem = QStringLiteral("the input is larger than 64 MiB");
+        return std::nullopt;
+    }
+    return data;
+}
+
+// --provider list, and an unknown --provider; the exit code when either ends the command.
+std::optional<int> checkProviderOption(const KnowledgeBase &kb, const QString &provider, bool isSet)
+{
+    if (provider == QLatin1String("list")) {
+        for (const auto &pack : kb.providers())
+            out() << pack.id << "\t" << pack.name << "\n";
+        out().flush();
+        return 0;
+    }
+    if (!isSet || kb.provider(provider))
+        return std::nullopt;
+    QStringList ids;
+    for (const auto &pack : kb.providers())
+        ids << pack.id;
+    return usageError(QStringLiteral("unknown --provider \"%1\"; known: %2")
+                          .arg(provider, ids.join(QStringLiteral(", "))),
+                      QStringLiteral("explain"));
+}
+
+void printExplained(const std::optional<Diagnosis> &diagnosis, bool asJson)
+{
+    if (asJson) {
+        const QJsonObject result =
+            diagnosis ? diagnosis->toJson()
+                      : QJsonObject{{"code", QJsonValue::Null}, {"title", "No problem found"}};
+        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    } else if (diagnosis) {
+        out() << diagnosis->toText();
+    } else {
+        out() << "No problem found: the response carries no error.\n";
+    }
+    out().flush();
+}
+
 int explain(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -61,47 +116,18 @@ int explain(const QStringList &arguments)
         return 3;
     }
     const KnowledgeBase &kb = KnowledgeBase::builtIn();
-    if (parser.value(provider) == QLatin1String("list")) {
-        for (const auto &pack : kb.providers())
-            out() << pack.id << "\t" << pack.name << "\n";
-        out().flush();
-        return 0;
-    }
-    if (parser.isSet(provider) && !kb.provider(parser.value(provider))) {
-        QStringList ids;
-        for (const auto &pack : kb.providers())
-            ids << pack.id;
-        return usageError(QStringLiteral("unknown --provider \"%1\"; known: %2")
-                              .arg(parser.value(provider), ids.join(QStringLiteral(", "))),
-                          QStringLiteral("explain"));
-    }
+    if (const auto exit = checkProviderOption(kb, parser.value(provider), parser.isSet(provider)))
+        return *exit;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
         return usageError(QStringLiteral("explain takes exactly one FILE (or - for stdin)"),
                           QStringLiteral("explain"));
 
-    QByteArray data;
-    constexpr qint64 kMaxInput = 64 * 1024 * 1024;
-    if (positional.at(1) == QLatin1String("-")) {
-        QFile input;
-        if (!input.open(stdin, QIODevice::ReadOnly))
-            return usageError(QStringLiteral("cannot read standard input"),
-                              QStringLiteral("explain"));
-        data = input.read(kMaxInput + 1);
-    } else {
-        QFile input(positional.at(1));
-        if (!input.open(QIODevice::ReadOnly))
-            return usageError(
-                QStringLiteral("cannot open %1: %2").arg(positional.at(1), input.errorString()),
-                QStringLiteral("explain"));
-        data = input.read(kMaxInput + 1);
-    }
-    if (data.size() > kMaxInput)
-        return usageError(QStringLiteral("the input is larger than 64 MiB"),
-                          QStringLiteral("explain"));
-
     QString error;
-    std::optional<HttpExchange> exchange = RawInput::parse(data, &error);
+    const std::optional<QByteArray> data = readExplainInput(positional.at(1), &error);
+    if (!data)
+        return usageError(error, QStringLiteral("explain"));
+    std::optional<HttpExchange> exchange = RawInput::parse(*data, &error);
     if (!exchange)
         return usageError(QStringLiteral("cannot read the input: ") + error,
                           QStringLiteral("explain"));
@@ -127,17 +153,7 @@ int explain(const QStringList &arguments)
         context.hints.issuer = QUrl(parser.value(issuer));
 
     const std::optional<Diagnosis> diagnosis = Diagnoser().diagnose(*exchange, context);
-    if (parser.isSet(json)) {
-        const QJsonObject result =
-            diagnosis ? diagnosis->toJson()
-                      : QJsonObject{{"code", QJsonValue::Null}, {"title", "No problem found"}};
-        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
-    } else if (diagnosis) {
-        out() << diagnosis->toText();
-    } else {
-        out() << "No problem found: the response carries no error.\n";
-    }
-    out().flush();
+    printExplained(diagnosis, parser.isSet(json));
     return 0;
 }
 
@@ -226,6 +242,60 @@ int authorize(const QStringList &arguments)
     return runToEnd(config, run);
 }
 
+QJsonArray exchangesToJson(const QList<HttpExchange> &exchanges)
+{
+    QJsonArray recorded;
+    for (const HttpExchange &exchange : exchanges)
+        recorded.append(exchangeToJson(exchange));
+    return recorded;
+}
+
+void printDiscovered(const ProviderMetadata &metadata, const QStringList &warnings,
+                     const QList<HttpExchange> &exchanges, bool asJson)
+{
+    if (asJson) {
+        out() << QJsonDocument(QJsonObject{{"outcome", "discovered"},
+                                           {"metadata", metadata.document},
+                                           {"warnings", QJsonArray::fromStringList(warnings)},
+                                           {"exchanges", exchangesToJson(exchanges)}})
+                     .toJson(QJsonDocument::Indented);
+        out().flush();
+        return;
+    }
+    out() << "\nOK: discovered " << metadata.issuer << "\n";
+    for (const auto &[name, url] : metadata.endpoints())
+        out() << "  " << name << ": " << url.toString() << "\n";
+    const std::pair<const char *, QStringList> lists[] = {
+        {"grant_types_supported", metadata.grantTypesSupported},
+        {"token_endpoint_auth_methods_supported", metadata.tokenEndpointAuthMethodsSupported},
+        {"code_challenge_methods_supported", metadata.codeChallengeMethodsSupported},
+        {"scopes_supported", metadata.scopesSupported}};
+    for (const auto &[name, values] : lists) {
+        if (!values.isEmpty())
+            out() << "  " << name << ": " << values.join(QStringLiteral(", ")) << "\n";
+    }
+    for (const QString &warning : warnings)
+        out() << "warning: " << warning << "\n";
+    out().flush();
+}
+
+void printDiscoveryFailed(const QString &summary, const QStringList &details,
+                          const QList<HttpExchange> &exchanges, bool asJson)
+{
+    if (asJson) {
+        out() << QJsonDocument(QJsonObject{{"outcome", "failed"},
+                                           {"summary", summary},
+                                           {"details", QJsonArray::fromStringList(details)},
+                                           {"exchanges", exchangesToJson(exchanges)}})
+                     .toJson(QJsonDocument::Indented);
+    } else {
+        out() << "\nFAILED: " << summary << "\n";
+        for (const QString &detail : details)
+            out() << "  " << detail << "\n";
+    }
+    out().flush();
+}
+
 int discover(const QStringList &arguments)
 {
     const QString command = QStringLiteral("discover");
@@ -265,60 +335,17 @@ int discover(const QStringList &arguments)
         if (!asJson)
             printExchange(exchange);
     });
-    QObject::connect(
-        &session, &RunSession::discovered,
-        [&](const ProviderMetadata &metadata, const QStringList &warnings) {
-            exitCode = 0;
-            if (asJson) {
-                QJsonArray recorded;
-                for (const HttpExchange &exchange : exchanges)
-                    recorded.append(exchangeToJson(exchange));
-                out() << QJsonDocument(
-                             QJsonObject{{"outcome", "discovered"},
-                                         {"metadata", metadata.document},
-                                         {"warnings", QJsonArray::fromStringList(warnings)},
-                                         {"exchanges", recorded}})
-                             .toJson(QJsonDocument::Indented);
-            } else {
-                out() << "\nOK: discovered " << metadata.issuer << "\n";
-                for (const auto &[name, url] : metadata.endpoints())
-                    out() << "  " << name << ": " << url.toString() << "\n";
-                const std::pair<const char *, QStringList> lists[] = {
-                    {"grant_types_supported", metadata.grantTypesSupported},
-                    {"token_endpoint_auth_methods_supported",
-                     metadata.tokenEndpointAuthMethodsSupported},
-                    {"code_challenge_methods_supported", metadata.codeChallengeMethodsSupported},
-                    {"scopes_supported", metadata.scopesSupported}};
-                for (const auto &[name, values] : lists) {
-                    if (!values.isEmpty())
-                        out() << "  " << name << ": " << values.join(QStringLiteral(", ")) << "\n";
-                }
-                for (const QString &warning : warnings)
-                    out() << "warning: " << warning << "\n";
-            }
-            out().flush();
-            QCoreApplication::exit(exitCode);
-        });
-    QObject::connect(
-        &session, &RunSession::discoveryFailed,
-        [&](const QString &summary, const QStringList &details) {
-            if (asJson) {
-                QJsonArray recorded;
-                for (const HttpExchange &exchange : exchanges)
-                    recorded.append(exchangeToJson(exchange));
-                out() << QJsonDocument(QJsonObject{{"outcome", "failed"},
-                                                   {"summary", summary},
-                                                   {"details", QJsonArray::fromStringList(details)},
-                                                   {"exchanges", recorded}})
-                             .toJson(QJsonDocument::Indented);
-            } else {
-                out() << "\nFAILED: " << summary << "\n";
-                for (const QString &detail : details)
-                    out() << "  " << detail << "\n";
-            }
-            out().flush();
-            QCoreApplication::exit(1);
-        });
+    QObject::connect(&session, &RunSession::discovered,
+                     [&](const ProviderMetadata &metadata, const QStringList &warnings) {
+                         exitCode = 0;
+                         printDiscovered(metadata, warnings, exchanges, asJson);
+                         QCoreApplication::exit(exitCode);
+                     });
+    QObject::connect(&session, &RunSession::discoveryFailed,
+                     [&](const QString &summary, const QStringList &details) {
+                         printDiscoveryFailed(summary, details, exchanges, asJson);
+                         QCoreApplication::exit(1);
+                     });
     QString problem;
     if (!session.discover(issuer, connection, &problem)) {
         err() << "error: " << problem << "\n";
