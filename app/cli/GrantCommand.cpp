@@ -41,6 +41,100 @@ bool grantFromArgument(const QString &name, GrantType *grant)
            *grant != GrantType::DeviceCode;
 }
 
+// The options of the token command.
+struct GrantOptions
+{
+    const QCommandLineOption grant{
+        "grant",
+        "client_credentials, refresh_token, password, token-exchange or jwt-bearer (or the "
+        "grant_type URN).",
+        "grant"};
+    const ClientOptions client;
+    const QCommandLineOption issuer{
+        "issuer", "Issuer identifier (the audience of assertions the app signs).", "url"};
+    const QCommandLineOption scope{"scope", "Space-separated scopes.", "scopes"};
+    const QCommandLineOption audience{"audience", "The audience parameter.", "audience"};
+    const QCommandLineOption resource{"resource", "A resource indicator (repeatable).", "uri"};
+    const QCommandLineOption refreshEnv{
+        "refresh-token-env", "refresh_token: read the refresh token from this variable.", "name"};
+    const QCommandLineOption username{"username", "password: the resource owner's name.", "name"};
+    const QCommandLineOption passwordEnv{"password-env",
+                                         "password: read the password from this variable.", "name"};
+    const QCommandLineOption subjectEnv{
+        "subject-token-env", "token-exchange: read the subject token from this variable.", "name"};
+    const QCommandLineOption subjectType{
+        "subject-token-type", "token-exchange: the subject token's type (default: access token).",
+        "urn", QStringLiteral("urn:ietf:params:oauth:token-type:access_token")};
+    const QCommandLineOption actorEnv{
+        "actor-token-env", "token-exchange: read an actor token from this variable.", "name"};
+    const QCommandLineOption actorType{"actor-token-type",
+                                       "token-exchange: the actor token's type.", "urn"};
+    const QCommandLineOption requestedType{"requested-token-type",
+                                           "token-exchange: the type of token asked for.", "urn"};
+    const QCommandLineOption assertionEnv{
+        "assertion-env", "jwt-bearer: read a ready-made assertion from this variable.", "name"};
+    const QCommandLineOption assertionSubject{
+        "assertion-subject", "jwt-bearer: the subject of the assertion the app signs.", "sub"};
+    const QCommandLineOption timeout{"timeout", "Seconds to wait for the answer.", "seconds", "30"};
+    const ProfileOptions profiles;
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOption(grant);
+        parser.addOptions(client.all());
+        parser.addOptions(profiles.all());
+        parser.addOptions({issuer, scope, audience, resource, refreshEnv, username, passwordEnv,
+                           subjectEnv, subjectType, actorEnv, actorType, requestedType,
+                           assertionEnv, assertionSubject, timeout});
+    }
+};
+
+// The grant's own options over the config (a profile's, or the defaults); its secrets each from
+// the variable named, never from an argument.
+bool applyGrantOptions(const QCommandLineParser &parser, const GrantOptions &options,
+                       ClientConfig &config, QString *problem)
+{
+    const bool fromProfile = parser.isSet(options.profiles.profile);
+    if (parser.isSet(options.issuer))
+        config.issuer = QUrl(parser.value(options.issuer));
+    // What is given replaces the profile's value (without a profile: the defaults).
+    const QList<std::pair<const QCommandLineOption *, QString *>> texts{
+        {&options.scope, &config.scope},
+        {&options.audience, &config.audience},
+        {&options.username, &config.username},
+        {&options.subjectType, &config.subjectTokenType},
+        {&options.actorType, &config.actorTokenType},
+        {&options.requestedType, &config.requestedTokenType},
+        {&options.assertionSubject, &config.assertionSubject}};
+    for (const auto &[option, field] : texts) {
+        if (parser.isSet(*option) || !fromProfile)
+            *field = parser.value(*option);
+    }
+    if (parser.isSet(options.resource))
+        config.resources = parser.values(options.resource);
+    if (parser.isSet(options.timeout) || !fromProfile) {
+        const int timeoutSeconds = parser.value(options.timeout).toInt();
+        if (timeoutSeconds < 1 || timeoutSeconds > ClientConfig::kMaxTimeoutSeconds) {
+            *problem = QStringLiteral("--timeout must be 1 to %1 seconds")
+                           .arg(ClientConfig::kMaxTimeoutSeconds);
+            return false;
+        }
+        config.timeoutSeconds = timeoutSeconds;
+    }
+    const QList<std::pair<const QCommandLineOption *, QString *>> secrets{
+        {&options.refreshEnv, &config.refreshToken},
+        {&options.passwordEnv, &config.password},
+        {&options.subjectEnv, &config.subjectToken},
+        {&options.actorEnv, &config.actorToken},
+        {&options.assertionEnv, &config.assertion}};
+    for (const auto &[option, field] : secrets) {
+        if (parser.isSet(*option) &&
+            !CommandLine::secretFromEnvironment(parser.value(*option), field, problem))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int run(const QStringList &arguments)
@@ -53,108 +147,35 @@ int run(const QStringList &arguments)
         "from arguments, which other users of the machine can see."));
     parser.addHelpOption();
     parser.addPositionalArgument("token", "The command.");
-    const QCommandLineOption grant(
-        "grant",
-        "client_credentials, refresh_token, password, token-exchange or jwt-bearer (or the "
-        "grant_type URN).",
-        "grant");
-    const ClientOptions client;
-    const QCommandLineOption issuer(
-        "issuer", "Issuer identifier (the audience of assertions the app signs).", "url");
-    const QCommandLineOption scope("scope", "Space-separated scopes.", "scopes");
-    const QCommandLineOption audience("audience", "The audience parameter.", "audience");
-    const QCommandLineOption resource("resource", "A resource indicator (repeatable).", "uri");
-    const QCommandLineOption refreshEnv(
-        "refresh-token-env", "refresh_token: read the refresh token from this variable.", "name");
-    const QCommandLineOption username("username", "password: the resource owner's name.", "name");
-    const QCommandLineOption passwordEnv("password-env",
-                                         "password: read the password from this variable.", "name");
-    const QCommandLineOption subjectEnv(
-        "subject-token-env", "token-exchange: read the subject token from this variable.", "name");
-    const QCommandLineOption subjectType(
-        "subject-token-type", "token-exchange: the subject token's type (default: access token).",
-        "urn", QStringLiteral("urn:ietf:params:oauth:token-type:access_token"));
-    const QCommandLineOption actorEnv(
-        "actor-token-env", "token-exchange: read an actor token from this variable.", "name");
-    const QCommandLineOption actorType("actor-token-type",
-                                       "token-exchange: the actor token's type.", "urn");
-    const QCommandLineOption requestedType("requested-token-type",
-                                           "token-exchange: the type of token asked for.", "urn");
-    const QCommandLineOption assertionEnv(
-        "assertion-env", "jwt-bearer: read a ready-made assertion from this variable.", "name");
-    const QCommandLineOption assertionSubject(
-        "assertion-subject", "jwt-bearer: the subject of the assertion the app signs.", "sub");
-    const QCommandLineOption timeout("timeout", "Seconds to wait for the answer.", "seconds", "30");
-    const ProfileOptions profiles;
-    parser.addOption(grant);
-    parser.addOptions(client.all());
-    parser.addOptions(profiles.all());
-    parser.addOptions({issuer, scope, audience, resource, refreshEnv, username, passwordEnv,
-                       subjectEnv, subjectType, actorEnv, actorType, requestedType, assertionEnv,
-                       assertionSubject, timeout});
+    const GrantOptions options;
+    options.addTo(parser);
     if (const auto exit = CommandLine::parseArguments(parser, arguments, kCommand))
         return *exit;
+    const QCommandLineOption &profile = options.profiles.profile;
 
     ClientConfig config;
-    if (parser.isSet(profiles.profile)) {
-        if (QString problem; !loadProfile(parser.value(profiles.profile), &config, &problem))
+    if (parser.isSet(profile)) {
+        if (QString problem; !loadProfile(parser.value(profile), &config, &problem))
             return usageError(problem);
     }
-    if (!parser.isSet(grant) && !parser.isSet(profiles.profile))
+    if (!parser.isSet(options.grant) && !parser.isSet(profile))
         return usageError(QStringLiteral("--grant is required"));
-    if (parser.isSet(grant) && !grantFromArgument(parser.value(grant), &config.grant))
+    if (parser.isSet(options.grant) &&
+        !grantFromArgument(parser.value(options.grant), &config.grant))
         return usageError(QStringLiteral("\"%1\" is not a grant this command runs (the code, "
                                          "implicit and device flows need 'authorize' or the app)")
-                              .arg(parser.value(grant)));
-    if (QString problem; !client.apply(parser, &config, &problem))
+                              .arg(parser.value(options.grant)));
+    if (QString problem; !options.client.apply(parser, &config, &problem))
         return usageError(problem);
     if (usesBrowser(config.grant) || config.grant == GrantType::DeviceCode)
         return usageError(QStringLiteral("profile \"%1\" runs %2: use 'authorize' or 'device', "
                                          "or name the grant with --grant")
-                              .arg(parser.value(profiles.profile), grantTypeName(config.grant)));
-    if (parser.isSet(issuer))
-        config.issuer = QUrl(parser.value(issuer));
-    // What is given replaces the profile's value (without a profile: the defaults).
-    const QList<std::pair<const QCommandLineOption *, QString *>> texts{
-        {&scope, &config.scope},
-        {&audience, &config.audience},
-        {&username, &config.username},
-        {&subjectType, &config.subjectTokenType},
-        {&actorType, &config.actorTokenType},
-        {&requestedType, &config.requestedTokenType},
-        {&assertionSubject, &config.assertionSubject}};
-    for (const auto &[option, field] : texts) {
-        if (parser.isSet(*option) || !parser.isSet(profiles.profile))
-            *field = parser.value(*option);
-    }
-    if (parser.isSet(resource))
-        config.resources = parser.values(resource);
-    if (parser.isSet(timeout) || !parser.isSet(profiles.profile)) {
-        const int timeoutSeconds = parser.value(timeout).toInt();
-        if (timeoutSeconds < 1 || timeoutSeconds > ClientConfig::kMaxTimeoutSeconds)
-            return usageError(QStringLiteral("--timeout must be 1 to %1 seconds")
-                                  .arg(ClientConfig::kMaxTimeoutSeconds));
-        config.timeoutSeconds = timeoutSeconds;
-    }
-
-    // The grant's secrets: each from the variable named, never from an argument.
-    const QList<std::pair<const QCommandLineOption *, QString *>> secrets{
-        {&refreshEnv, &config.refreshToken},
-        {&passwordEnv, &config.password},
-        {&subjectEnv, &config.subjectToken},
-        {&actorEnv, &config.actorToken},
-        {&assertionEnv, &config.assertion}};
-    for (const auto &[option, field] : secrets) {
-        if (!parser.isSet(*option))
-            continue;
-        if (QString problem;
-            !CommandLine::secretFromEnvironment(parser.value(*option), field, &problem))
-            return usageError(problem);
-    }
+                              .arg(parser.value(profile), grantTypeName(config.grant)));
+    if (QString problem; !applyGrantOptions(parser, options, config, &problem))
+        return usageError(problem);
     if (const QStringList problems = config.validate(); !problems.isEmpty())
         return usageError(problems.join(QStringLiteral("\n  ")));
-
-    return runToEnd(config, profiles.runOptions(parser, client.json));
+    return runToEnd(config, options.profiles.runOptions(parser, options.client.json));
 }
 
 int device(const QStringList &arguments)
