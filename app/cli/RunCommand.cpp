@@ -13,8 +13,73 @@
 #include <QEventLoop>
 #include <QProcess>
 #include <QTimer>
+#include <functional>
 
 namespace workbench::CommandLine {
+
+namespace {
+// The device grant: the code, where to enter it, and the link as a QR code for a phone.
+void printUserCode(const DeviceAuthorization &authorization)
+{
+    const bool complete = authorization.verificationUriComplete.isValid() &&
+                          !authorization.verificationUriComplete.isEmpty();
+    const QUrl link =
+        complete ? authorization.verificationUriComplete : authorization.verificationUri;
+    err() << "To sign in, open " << authorization.verificationUri.toString()
+          << " and enter the code\n\n    " << authorization.userCode << "\n\n";
+    if (complete)
+        err() << "or open " << link.toString(QUrl::FullyEncoded) << "\n";
+    QString problem;
+    if (const auto qr = QrMatrix::encode(link.toString(QUrl::FullyEncoded).toUtf8(), &problem))
+        err() << "or scan this with a phone:\n\n" << qr->terminalText() << "\n";
+    else
+        err() << "(no QR code: " << problem << ")\n";
+    err() << "Polling the token endpoint every " << authorization.intervalSeconds
+          << " s; the code expires in " << authorization.expiresInSeconds << " s.\n";
+    err().flush();
+}
+
+// The browser grants: the URL, opened by the program given or by the person, who may paste
+// what the browser shows when the provider does not redirect back.
+void openAuthorizationUrl(const QUrl &url, RunSession &session, const RunOptions &options,
+                          int waitSeconds, QProcess &browserProcess, StdinPaste &paste,
+                          const std::function<void(int)> &end)
+{
+    const QString link = url.toString(QUrl::FullyEncoded);
+    err() << "Listening on " << session.codeFlow()->redirectUri().toString() << " for "
+          << waitSeconds << " s\n";
+    if (!options.browserCommand.isEmpty()) {
+        // A browser that cannot start is said at once, with the URL to open by hand.
+        // `end` is copied: the function object passed in lives only for this call.
+        QObject::connect(
+            &browserProcess, &QProcess::errorOccurred,
+            [&session, &options, &browserProcess, link, end](QProcess::ProcessError error) {
+                if (error != QProcess::FailedToStart)
+                    return;
+                err() << "error: the browser command \"" << options.browserCommand
+                      << "\" could not start (" << browserProcess.errorString()
+                      << "). Open this URL yourself and run again without "
+                         "--browser-command:\n\n"
+                      << link << "\n";
+                err().flush();
+                session.cancel();
+                end(1);
+            });
+        browserProcess.start(options.browserCommand, {link});
+    } else {
+        err() << "Open this URL in a browser:\n\n" << link << "\n\n";
+    }
+    err() << "If the browser stays on a page of the provider, paste that page's URL or "
+             "text here, then an empty line, to have it diagnosed.\n";
+    err().flush();
+    paste.start([&session](const QString &pasted) {
+        QString error;
+        if (!session.submitBrowserPage(pasted, &error))
+            err() << "error: " << error << "\n";
+        err().flush();
+    });
+}
+} // namespace
 
 int runToEnd(const ClientConfig &config, const RunOptions &options)
 {
@@ -38,39 +103,9 @@ int runToEnd(const ClientConfig &config, const RunOptions &options)
     if (!options.asJson)
         QObject::connect(&session, &RunSession::exchangeRecorded, &printExchange);
 
-    // The browser grants: the URL, opened by the program given or by the person.
     QObject::connect(&session, &RunSession::authorizationUrlReady, [&](const QUrl &url) {
-        const QString link = url.toString(QUrl::FullyEncoded);
-        err() << "Listening on " << session.codeFlow()->redirectUri().toString() << " for "
-              << config.redirectWaitSeconds << " s\n";
-        if (!options.browserCommand.isEmpty()) {
-            // A browser that cannot start is said at once, with the URL to open by hand.
-            QObject::connect(&browserProcess, &QProcess::errorOccurred,
-                             [&, link](QProcess::ProcessError error) {
-                                 if (error != QProcess::FailedToStart)
-                                     return;
-                                 err() << "error: the browser command \"" << options.browserCommand
-                                       << "\" could not start (" << browserProcess.errorString()
-                                       << "). Open this URL yourself and run again without "
-                                          "--browser-command:\n\n"
-                                       << link << "\n";
-                                 err().flush();
-                                 session.cancel();
-                                 end(1);
-                             });
-            browserProcess.start(options.browserCommand, {link});
-        } else {
-            err() << "Open this URL in a browser:\n\n" << link << "\n\n";
-        }
-        err() << "If the browser stays on a page of the provider, paste that page's URL or "
-                 "text here, then an empty line, to have it diagnosed.\n";
-        err().flush();
-        paste.start([&session](const QString &pasted) {
-            QString error;
-            if (!session.submitBrowserPage(pasted, &error))
-                err() << "error: " << error << "\n";
-            err().flush();
-        });
+        openAuthorizationUrl(url, session, options, config.redirectWaitSeconds, browserProcess,
+                             paste, end);
     });
     QObject::connect(&session, &RunSession::waitProgressed, [](int elapsed, int limit) {
         if (elapsed > 0 && elapsed % 30 == 0) {
@@ -79,27 +114,7 @@ int runToEnd(const ClientConfig &config, const RunOptions &options)
         }
     });
 
-    // The device grant: the code, where to enter it, and the link as a QR code for a phone.
-    QObject::connect(
-        &session, &RunSession::userCodeReady, [&](const DeviceAuthorization &authorization) {
-            const bool complete = authorization.verificationUriComplete.isValid() &&
-                                  !authorization.verificationUriComplete.isEmpty();
-            const QUrl link =
-                complete ? authorization.verificationUriComplete : authorization.verificationUri;
-            err() << "To sign in, open " << authorization.verificationUri.toString()
-                  << " and enter the code\n\n    " << authorization.userCode << "\n\n";
-            if (complete)
-                err() << "or open " << link.toString(QUrl::FullyEncoded) << "\n";
-            QString problem;
-            if (const auto qr =
-                    QrMatrix::encode(link.toString(QUrl::FullyEncoded).toUtf8(), &problem))
-                err() << "or scan this with a phone:\n\n" << qr->terminalText() << "\n";
-            else
-                err() << "(no QR code: " << problem << ")\n";
-            err() << "Polling the token endpoint every " << authorization.intervalSeconds
-                  << " s; the code expires in " << authorization.expiresInSeconds << " s.\n";
-            err().flush();
-        });
+    QObject::connect(&session, &RunSession::userCodeReady, &printUserCode);
     QObject::connect(&session, &RunSession::pollAnswered, [](const QString &error, int next) {
         err() << "poll: " << error << "; next in " << next << " s\n";
         err().flush();
