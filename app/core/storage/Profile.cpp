@@ -1,5 +1,7 @@
 #include "core/storage/Profile.h"
 
+#include "core/util/Failure.h"
+
 #include <QJsonArray>
 #include <QUuid>
 #include <algorithm>
@@ -29,6 +31,95 @@ FormFields fieldsFromJson(const QJsonValue &value)
 QString url(const QUrl &value)
 {
     return value.toString();
+}
+// Readers of one profile's JSON.
+class ProfileJson
+{
+public:
+    explicit ProfileJson(const QJsonObject &json) : m_json(json) {}
+    QString text(const char *name, const QString &fallback = {}) const
+    {
+        return m_json.value(QLatin1String(name)).toString(fallback);
+    }
+    QUrl url(const char *name) const { return QUrl(text(name)); }
+    bool flag(const char *name, bool fallback = false) const
+    {
+        return m_json.value(QLatin1String(name)).toBool(fallback);
+    }
+    QStringList strings(const char *name) const
+    {
+        QStringList values;
+        for (const QJsonValue &value : m_json.value(QLatin1String(name)).toArray())
+            values << value.toString();
+        return values;
+    }
+    const QJsonObject &object() const { return m_json; }
+
+private:
+    const QJsonObject &m_json;
+};
+
+void readEndpoints(const ProfileJson &json, ClientConfig &c)
+{
+    c.issuer = json.url("issuer");
+    c.authorizationEndpoint = json.url("authorization_endpoint");
+    c.tokenEndpoint = json.url("token_endpoint");
+    c.jwksUri = json.url("jwks_uri");
+    c.userinfoEndpoint = json.url("userinfo_endpoint");
+    c.introspectionEndpoint = json.url("introspection_endpoint");
+    c.revocationEndpoint = json.url("revocation_endpoint");
+    c.deviceAuthorizationEndpoint = json.url("device_authorization_endpoint");
+    c.pushedAuthorizationRequestEndpoint = json.url("pushed_authorization_request_endpoint");
+    c.issuerInAuthorizationResponse = json.flag("authorization_response_iss_parameter_supported");
+    c.idTokenSigningAlgorithms << json.strings("id_token_signing_alg_values");
+}
+
+void readRequestOptions(const ProfileJson &json, ClientConfig &c)
+{
+    c.signingAlgorithm = json.text("signing_alg", c.signingAlgorithm);
+    c.keyId = json.text("key_id");
+    c.responseType = json.text("response_type");
+    c.responseMode = json.text("response_mode");
+    c.prompt = json.text("prompt");
+    c.loginHint = json.text("login_hint");
+    c.maxAge = json.text("max_age");
+    c.acrValues = json.text("acr_values");
+    c.claims = json.text("claims");
+    c.resources = json.strings("resources");
+    c.audience = json.text("audience");
+    c.usePar = json.flag("par");
+    c.useRequestObject = json.flag("request_object");
+    c.username = json.text("username");
+    c.subjectTokenType = json.text("subject_token_type", c.subjectTokenType);
+    c.actorTokenType = json.text("actor_token_type");
+    c.requestedTokenType = json.text("requested_token_type");
+    c.assertionSubject = json.text("assertion_subject");
+    c.clientId = json.text("client_id");
+    c.scope = json.text("scope");
+    if (json.object().contains(QLatin1String("redirect_uri")))
+        c.redirectUri = json.url("redirect_uri");
+    c.usePkce = json.flag("pkce", true);
+    c.pkceMethod = json.text("pkce_method") == QLatin1String("plain") ? Pkce::Method::Plain
+                                                                      : Pkce::Method::S256;
+    c.extraAuthorizationParameters =
+        fieldsFromJson(json.object().value(QLatin1String("extra_authorization_parameters")));
+    c.extraTokenParameters =
+        fieldsFromJson(json.object().value(QLatin1String("extra_token_parameters")));
+}
+
+void readConnection(const ProfileJson &json, ClientConfig &c)
+{
+    const QJsonObject tls = json.object().value(QLatin1String("tls")).toObject();
+    c.tls.caBundlePath = tls.value(QLatin1String("ca_bundle")).toString();
+    c.tls.skipVerification = tls.value(QLatin1String("skip_verification")).toBool();
+    c.tls.clientCertificatePath = tls.value(QLatin1String("client_certificate")).toString();
+    c.tls.clientKeyPath = tls.value(QLatin1String("client_key")).toString();
+    c.timeoutSeconds = std::clamp(json.object().value(QLatin1String("timeout_seconds")).toInt(30),
+                                  1, ClientConfig::kMaxTimeoutSeconds);
+    c.redirectWaitSeconds =
+        std::clamp(json.object().value(QLatin1String("redirect_wait_seconds")).toInt(300), 1,
+                   ClientConfig::kMaxRedirectWaitSeconds);
+    c.provider = json.text("provider");
 }
 } // namespace
 
@@ -100,101 +191,37 @@ QJsonObject Profile::toJson() const
             {"remembered_secrets", list(rememberedSecrets)}};
 }
 
-std::optional<Profile> Profile::fromJson(const QJsonObject &json, QString *error)
+std::optional<Profile> Profile::fromJson(const QJsonObject &object, QString *error)
 {
+    const ProfileJson json(object);
     Profile profile;
-    profile.id = json.value(QLatin1String("id")).toString();
-    profile.name = json.value(QLatin1String("name")).toString();
+    profile.id = json.text("id");
+    profile.name = json.text("name");
     if (profile.id.isEmpty() || profile.name.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("a profile needs an id and a name");
+        Failure::report(error, QStringLiteral("a profile needs an id and a name"));
         return std::nullopt;
     }
     ClientConfig &c = profile.config;
-    const auto urlOf = [&json](const char *name) {
-        return QUrl(json.value(QLatin1String(name)).toString());
-    };
-    const QString grant = json.value(QLatin1String("grant_type")).toString();
+    const QString grant = json.text("grant_type");
     if (!grant.isEmpty() && !grantTypeFromName(grant, &c.grant)) {
-        if (error)
-            *error = QStringLiteral("profile \"%1\": unknown grant_type \"%2\"")
-                         .arg(profile.name, grant);
+        Failure::report(
+            error,
+            QStringLiteral("profile \"%1\": unknown grant_type \"%2\"").arg(profile.name, grant));
         return std::nullopt;
     }
-    const auto text = [&json](const char *name, const QString &fallback = {}) {
-        return json.value(QLatin1String(name)).toString(fallback);
-    };
-    const auto strings = [&json](const char *name) {
-        QStringList values;
-        for (const QJsonValue &value : json.value(QLatin1String(name)).toArray())
-            values << value.toString();
-        return values;
-    };
-    c.deviceAuthorizationEndpoint = urlOf("device_authorization_endpoint");
-    c.pushedAuthorizationRequestEndpoint = urlOf("pushed_authorization_request_endpoint");
-    c.issuerInAuthorizationResponse =
-        json.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
-    c.signingAlgorithm = text("signing_alg", c.signingAlgorithm);
-    c.keyId = text("key_id");
-    c.responseType = text("response_type");
-    c.responseMode = text("response_mode");
-    c.prompt = text("prompt");
-    c.loginHint = text("login_hint");
-    c.maxAge = text("max_age");
-    c.acrValues = text("acr_values");
-    c.claims = text("claims");
-    c.resources = strings("resources");
-    c.audience = text("audience");
-    c.usePar = json.value(QLatin1String("par")).toBool();
-    c.useRequestObject = json.value(QLatin1String("request_object")).toBool();
-    c.username = text("username");
-    c.subjectTokenType = text("subject_token_type", c.subjectTokenType);
-    c.actorTokenType = text("actor_token_type");
-    c.requestedTokenType = text("requested_token_type");
-    c.assertionSubject = text("assertion_subject");
-    const QJsonObject tls = json.value(QLatin1String("tls")).toObject();
-    c.tls.caBundlePath = tls.value(QLatin1String("ca_bundle")).toString();
-    c.tls.skipVerification = tls.value(QLatin1String("skip_verification")).toBool();
-    c.tls.clientCertificatePath = tls.value(QLatin1String("client_certificate")).toString();
-    c.tls.clientKeyPath = tls.value(QLatin1String("client_key")).toString();
-    c.timeoutSeconds = std::clamp(json.value(QLatin1String("timeout_seconds")).toInt(30), 1,
-                                  ClientConfig::kMaxTimeoutSeconds);
-    c.redirectWaitSeconds =
-        std::clamp(json.value(QLatin1String("redirect_wait_seconds")).toInt(300), 1,
-                   ClientConfig::kMaxRedirectWaitSeconds);
-    c.provider = text("provider");
-    profile.rememberedSecrets = strings("remembered_secrets");
-    // Profiles from before remembered_secrets had one switch, for the client secret.
-    if (json.value(QLatin1String("remember_client_secret")).toBool() &&
-        !profile.remembers(QStringLiteral("client_secret")))
-        profile.rememberedSecrets << QStringLiteral("client_secret");
-    c.issuer = urlOf("issuer");
-    c.authorizationEndpoint = urlOf("authorization_endpoint");
-    c.tokenEndpoint = urlOf("token_endpoint");
-    c.jwksUri = urlOf("jwks_uri");
-    c.userinfoEndpoint = urlOf("userinfo_endpoint");
-    c.introspectionEndpoint = urlOf("introspection_endpoint");
-    c.revocationEndpoint = urlOf("revocation_endpoint");
-    for (const QJsonValue &alg : json.value(QLatin1String("id_token_signing_alg_values")).toArray())
-        c.idTokenSigningAlgorithms << alg.toString();
-    c.clientId = json.value(QLatin1String("client_id")).toString();
-    const QString method = json.value(QLatin1String("client_auth_method")).toString();
+    const QString method = json.text("client_auth_method");
     if (!method.isEmpty() && !clientAuthMethodFromName(method, &c.authMethod)) {
-        if (error)
-            *error = QStringLiteral("profile \"%1\": unknown client_auth_method \"%2\"")
-                         .arg(profile.name, method);
+        Failure::report(error, QStringLiteral("profile \"%1\": unknown client_auth_method \"%2\"")
+                                   .arg(profile.name, method));
         return std::nullopt;
     }
-    c.scope = json.value(QLatin1String("scope")).toString();
-    if (json.contains(QLatin1String("redirect_uri")))
-        c.redirectUri = urlOf("redirect_uri");
-    c.usePkce = json.value(QLatin1String("pkce")).toBool(true);
-    c.pkceMethod = json.value(QLatin1String("pkce_method")).toString() == QLatin1String("plain")
-                       ? Pkce::Method::Plain
-                       : Pkce::Method::S256;
-    c.extraAuthorizationParameters =
-        fieldsFromJson(json.value(QLatin1String("extra_authorization_parameters")));
-    c.extraTokenParameters = fieldsFromJson(json.value(QLatin1String("extra_token_parameters")));
+    readEndpoints(json, c);
+    readRequestOptions(json, c);
+    readConnection(json, c);
+    profile.rememberedSecrets = json.strings("remembered_secrets");
+    // Profiles from before remembered_secrets had one switch, for the client secret.
+    if (json.flag("remember_client_secret") && !profile.remembers(QStringLiteral("client_secret")))
+        profile.rememberedSecrets << QStringLiteral("client_secret");
     return profile;
 }
 
