@@ -120,6 +120,23 @@ QStringList ClientConfig::validate() const
     if (redirectWaitSeconds < 1 || redirectWaitSeconds > kMaxRedirectWaitSeconds)
         problems << QStringLiteral("The wait for the redirect must be between 1 and %1 seconds.")
                         .arg(kMaxRedirectWaitSeconds);
+    problems << endpointProblems();
+    if (clientId.trimmed().isEmpty())
+        problems << QStringLiteral("The client ID is empty.");
+    problems << authenticationProblems();
+    if (usesBrowser(grant)) {
+        QString why;
+        if (!LoopbackAddress::isCapturable(redirectUri, &why))
+            problems << why;
+    }
+    problems << grantProblems() << requestOptionProblems();
+    return problems;
+}
+
+// The endpoints the grant and the options need.
+QStringList ClientConfig::endpointProblems() const
+{
+    QStringList problems;
     if (usesBrowser(grant) && !isHttpUrl(authorizationEndpoint))
         problems << QStringLiteral("The authorization endpoint must be an http(s) URL.");
     if (grant != GrantType::Implicit && !isHttpUrl(tokenEndpoint))
@@ -130,8 +147,13 @@ QStringList ClientConfig::validate() const
     if (usePar && usesBrowser(grant) && !isHttpUrl(pushedAuthorizationRequestEndpoint))
         problems << QStringLiteral("Pushed authorization requests need the server's "
                                    "pushed_authorization_request_endpoint.");
-    if (clientId.trimmed().isEmpty())
-        problems << QStringLiteral("The client ID is empty.");
+    return problems;
+}
+
+// The secret or key the client authentication (and a request object) needs.
+QStringList ClientConfig::authenticationProblems() const
+{
+    QStringList problems;
     const bool usesSecret = authMethod == ClientAuthMethod::ClientSecretBasic ||
                             authMethod == ClientAuthMethod::ClientSecretPost ||
                             authMethod == ClientAuthMethod::ClientSecretJwt;
@@ -162,11 +184,13 @@ QStringList ClientConfig::validate() const
         (tls.clientCertificatePath.isEmpty() || tls.clientKeyPath.isEmpty()))
         problems << QStringLiteral("tls_client_auth needs a client certificate and its key (TLS "
                                    "settings).");
-    if (usesBrowser(grant)) {
-        QString why;
-        if (!LoopbackAddress::isCapturable(redirectUri, &why))
-            problems << why;
-    }
+    return problems;
+}
+
+// The grant's own input.
+QStringList ClientConfig::grantProblems() const
+{
+    QStringList problems;
     switch (grant) {
     case GrantType::Password:
         if (username.isEmpty())
@@ -191,6 +215,13 @@ QStringList ClientConfig::validate() const
     default:
         break;
     }
+    return problems;
+}
+
+// max_age and claims, when given.
+QStringList ClientConfig::requestOptionProblems() const
+{
+    QStringList problems;
     if (!maxAge.isEmpty()) {
         bool ok = false;
         if (maxAge.toUInt(&ok), !ok)

@@ -135,6 +135,13 @@ struct ClientConfig
     bool wantsOpenId() const;
     // The issuer identifier ID tokens must carry, exactly as entered or discovered.
     QString issuerIdentifier() const { return issuer.toString(); }
+
+private:
+    // The parts of validate().
+    QStringList endpointProblems() const;
+    QStringList authenticationProblems() const;
+    QStringList grantProblems() const;
+    QStringList requestOptionProblems() const;
 };
 
 // Parses "name=value" lines (blank lines and lines starting with '#' ignored).
