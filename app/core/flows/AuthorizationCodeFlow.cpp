@@ -58,7 +58,24 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     }
     for (const QString &warning : config.warnings())
         emit warningRaised(warning);
+    if (!startListener(config))
+        return false;
+    m_redirectUri = m_listener->redirectUri(config.redirectUri);
+    const std::optional<FormFields> parameters = authorizationParameters(config);
+    if (!parameters)
+        return false;
+    setStage(Stage::WaitingForRedirect);
+    if (config.usePar) {
+        pushRequest(*parameters);
+        return true;
+    }
+    openBrowserAt(AuthorizationRequest::urlWith(config.authorizationEndpoint, *parameters));
+    return true;
+}
 
+// The loopback listener on the redirect URI's port and path (any free port when it has none).
+bool AuthorizationCodeFlow::startListener(const ClientConfig &config)
+{
     if (m_listener)
         m_listener->deleteLater();
     m_listener = new LoopbackListener(this);
@@ -81,8 +98,13 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
             &AuthorizationCodeFlow::onCallback);
     connect(m_listener, &LoopbackListener::requestRejected, this,
             &AuthorizationCodeFlow::requestRejected);
+    return true;
+}
 
-    m_redirectUri = m_listener->redirectUri(config.redirectUri);
+// The authorization request's parameters with fresh state, nonce and PKCE (inside a signed
+// request object when asked); nothing, with the flow finished, when it cannot be signed.
+std::optional<FormFields> AuthorizationCodeFlow::authorizationParameters(const ClientConfig &config)
+{
     m_state = SecureRandom::urlSafeToken(24);
     m_nonce = SecureRandom::urlSafeToken(24);
     if (config.usePkce && config.grant != GrantType::Implicit)
@@ -111,7 +133,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
             finish({FlowOutcome::Result::InvalidConfiguration,
                     QStringLiteral("The request object could not be signed."),
                     {error}});
-            return false;
+            return std::nullopt;
         }
         // RFC 9101 §5: client_id and the JWT; OIDC Core §6.1 also wants response_type and scope
         // outside it.
@@ -122,13 +144,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
         outside.append({QStringLiteral("request"), QString::fromLatin1(requestObject)});
         parameters = outside;
     }
-    setStage(Stage::WaitingForRedirect);
-    if (config.usePar) {
-        pushRequest(parameters);
-        return true;
-    }
-    openBrowserAt(AuthorizationRequest::urlWith(config.authorizationEndpoint, parameters));
-    return true;
+    return parameters;
 }
 
 void AuthorizationCodeFlow::warnOnReuse()

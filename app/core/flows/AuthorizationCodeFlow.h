@@ -73,6 +73,8 @@ signals:
     void finished(const workbench::FlowOutcome &outcome);
 
 private:
+    bool startListener(const ClientConfig &config);
+    std::optional<FormFields> authorizationParameters(const ClientConfig &config);
     void warnOnReuse();
     void pushRequest(const FormFields &parameters);
     void openBrowserAt(const QUrl &url);
