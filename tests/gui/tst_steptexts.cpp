@@ -1,6 +1,7 @@
 // What the Tokens view says about the scopes of a step, from the run around it: the scope asked
 // for may have been sent on an earlier request than the one the tokens answered.
 #include "ui/results/StepTexts.h"
+#include "ui/results/TokenView.h"
 
 #include <QTest>
 
@@ -88,6 +89,33 @@ private slots:
         QVERIFY2(id >= 0 && access > id, qPrintable(text));
         QCOMPARE(text.count("alice"), 1);
         QVERIFY(!text.contains("<pre>"));
+    }
+
+    // The session bar's line: time left as m:ss or h:mm:ss, expired, revoked, and the refresh
+    // token's state.
+    void sessionLineSaysWhatIsHeld()
+    {
+        const QDateTime now = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+        TokenSet tokens;
+        tokens.accessToken = "a";
+        tokens.accessTokenExpiresAt = now.addSecs(3599);
+        QString text = TokenView::sessionText(tokens, now);
+        QVERIFY2(text.contains("expires in <b>59:59</b>") && text.endsWith("no refresh token"),
+                 qPrintable(text));
+        tokens.accessTokenExpiresAt = now.addSecs(3 * 3600 + 5);
+        tokens.refreshToken = "r";
+        text = TokenView::sessionText(tokens, now);
+        QVERIFY2(text.contains("<b>3:00:05</b>") && text.endsWith("refresh token held"),
+                 qPrintable(text));
+        tokens.accessTokenExpiresAt = now.addSecs(-65);
+        text = TokenView::sessionText(tokens, now);
+        QVERIFY2(text.contains("expired 1:05 ago"), qPrintable(text));
+        tokens.accessTokenRevoked = true;
+        tokens.refreshTokenRevoked = true;
+        text = TokenView::sessionText(tokens, now);
+        QVERIFY2(text.startsWith("Access token <b>revoked</b>") &&
+                     text.endsWith("refresh token revoked"),
+                 qPrintable(text));
     }
 };
 

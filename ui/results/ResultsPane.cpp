@@ -5,6 +5,7 @@
 #include "core/jose/Jwt.h"
 #include "core/util/BackgroundWork.h"
 #include "core/util/Clock.h"
+#include "ui/results/DiagnosisHtml.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/JsonTreeModel.h"
 #include "ui/results/StepTexts.h"
@@ -258,19 +259,6 @@ void ResultsPane::runAction(TokenActions::Action action)
     updateSessionBar();
 }
 
-namespace {
-QString clock(qint64 seconds)
-{
-    seconds = qAbs(seconds);
-    const QString minutesSeconds =
-        QStringLiteral("%1:%2")
-            .arg((seconds / 60) % 60, seconds >= 3600 ? 2 : 1, 10, QLatin1Char('0'))
-            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return seconds >= 3600 ? QStringLiteral("%1:%2").arg(seconds / 3600).arg(minutesSeconds)
-                           : minutesSeconds;
-}
-} // namespace
-
 void ResultsPane::updateSessionBar()
 {
     const TokenSet tokens = m_actions ? m_actions->tokens() : TokenSet();
@@ -280,27 +268,12 @@ void ResultsPane::updateSessionBar()
         m_ui->countdownLabel->setText(tr("No tokens yet."));
         return;
     }
-    QString text;
-    if (tokens.accessTokenRevoked) {
-        text = tr("Access token <b>revoked</b>");
+    const bool counting = !tokens.accessTokenRevoked && tokens.accessTokenExpiresAt.isValid();
+    if (!counting)
         m_countdown->stop();
-    } else if (tokens.accessTokenExpiresAt.isValid()) {
-        const qint64 left = Clock::utcNow().secsTo(tokens.accessTokenExpiresAt);
-        text = left > 0
-                   ? tr("Access token expires in <b>%1</b> (at %2)")
-                         .arg(clock(left), tokens.accessTokenExpiresAt.toLocalTime().toString(
-                                               QStringLiteral("HH:mm:ss")))
-                   : tr("<span style=\"color:#b42318\">Access token <b>expired %1 ago</b></span>")
-                         .arg(clock(left));
-        if (!m_countdown->isActive())
-            m_countdown->start();
-    } else if (!tokens.accessToken.isEmpty()) {
-        text = tr("Access token held; the server did not say when it expires");
-        m_countdown->stop();
-    }
-    text += tokens.refreshToken.isEmpty() ? tr(" · no refresh token")
-            : tokens.refreshTokenRevoked  ? tr(" · refresh token revoked")
-                                          : tr(" · refresh token held");
+    else if (!m_countdown->isActive())
+        m_countdown->start();
+    const QString text = TokenView::sessionText(tokens, Clock::utcNow());
     m_ui->countdownLabel->setText(text);
 
     const std::pair<QPushButton *, TokenActions::Action> buttons[] = {
@@ -356,26 +329,7 @@ TokenActions::Target ResultsPane::targetFor(TokenActions::Action action) const
 
 void ResultsPane::showClaimsTree(const QJsonObject &body)
 {
-    // In the order of the text above: the ID token first, then the access and refresh tokens,
-    // then any other token the answer carries.
-    QStringList names{QStringLiteral("id_token"), QStringLiteral("access_token"),
-                      QStringLiteral("refresh_token")};
-    for (const QString &name : body.keys()) {
-        if (!names.contains(name))
-            names << name;
-    }
-    QList<QPair<QString, QJsonValue>> roots;
-    for (const QString &name : names) {
-        const QJsonValue value = body.value(name);
-        if (!value.isString())
-            continue;
-        QString error;
-        const auto jwt = Jwt::decode(value.toString().toLatin1(), &error);
-        if (!jwt)
-            continue;
-        roots.append({name + tr(" header"), jwt->header});
-        roots.append({name + tr(" claims"), jwt->claims});
-    }
+    const QList<QPair<QString, QJsonValue>> roots = TokenView::claimRoots(body);
     m_claims->setRoots(roots);
     m_ui->claimsTree->setVisible(!roots.isEmpty());
     m_ui->claimsTree->expandToDepth(0);
@@ -423,86 +377,6 @@ void ResultsPane::showResult(bool succeeded, const QString &summary, const QStri
     }
     m_header = html;
     renderHeader();
-}
-
-namespace {
-QString evidenceSourceLabel(Diagnosis::Evidence::Source source)
-{
-    switch (source) {
-    case Diagnosis::Evidence::Source::ServerWords:
-        return QStringLiteral("the server's words");
-    case Diagnosis::Evidence::Source::ProviderCode:
-        return QStringLiteral("the provider's code");
-    case Diagnosis::Evidence::Source::Flow:
-        return QStringLiteral("this run");
-    case Diagnosis::Evidence::Source::Discovery:
-        return QStringLiteral("discovery");
-    case Diagnosis::Evidence::Source::History:
-        return QStringLiteral("history");
-    }
-    return {};
-}
-} // namespace
-
-QString ResultsPane::diagnosisHtml(const Diagnosis &d)
-{
-    auto esc = [](const QString &text) { return text.toHtmlEscaped(); };
-    const QString colour = d.severity == QLatin1String("info")      ? QStringLiteral("#1f5fa8")
-                           : d.severity == QLatin1String("warning") ? QStringLiteral("#9a6700")
-                                                                    : QStringLiteral("#b42318");
-    QString html =
-        QStringLiteral("<h3 style=\"color:%1\">%2</h3><p><code>%3</code> · %4</p><p>%5</p>")
-            .arg(colour, esc(d.title), esc(d.code), esc(d.category), esc(d.meaning));
-    html += QStringLiteral("<p><b>Provider:</b> %1%2</p>")
-                .arg(esc(d.providerLine()),
-                     d.provider.via.isEmpty() ? QString()
-                                              : QStringLiteral(" <small>(identified by %1)</small>")
-                                                    .arg(esc(d.provider.via)));
-    if (!d.notes.isEmpty()) {
-        html += QStringLiteral("<p><b>What the server said</b></p><ul>");
-        for (const QString &note : d.notes)
-            html += QStringLiteral("<li><code>%1</code></li>").arg(esc(note));
-        html += QStringLiteral("</ul>");
-    }
-    html += QStringLiteral("<p><b>Likely causes, likeliest first</b></p><ol>");
-    for (const auto &cause : d.causes) {
-        static const QHash<Diagnosis::Cause::Status, QPair<QString, QString>> badges{
-            {Diagnosis::Cause::Status::Confirmed,
-             {QStringLiteral("confirmed"), QStringLiteral("#1a7f37")}},
-            {Diagnosis::Cause::Status::Supported,
-             {QStringLiteral("supported"), QStringLiteral("#9a6700")}},
-            {Diagnosis::Cause::Status::Unknown,
-             {QStringLiteral("possible"), QStringLiteral("#57606a")}},
-            {Diagnosis::Cause::Status::Contradicted,
-             {QStringLiteral("ruled out"), QStringLiteral("#8c959f")}}};
-        const auto badge = badges.value(cause.status);
-        const bool ruledOut = cause.status == Diagnosis::Cause::Status::Contradicted;
-        html += QStringLiteral("<li><span style=\"color:%1\"><b>[%2]</b></span> %3")
-                    .arg(badge.second, badge.first,
-                         ruledOut ? QStringLiteral("<span style=\"color:#57606a\">%1</span>")
-                                        .arg(esc(cause.text))
-                                  : esc(cause.text));
-        if (!cause.evidence.isEmpty()) {
-            html += QStringLiteral("<ul>");
-            for (const auto &evidence : cause.evidence)
-                html += QStringLiteral("<li>%1 <i>%2:</i> %3</li>")
-                            .arg(evidence.context    ? QStringLiteral("·")
-                                 : evidence.supports ? QStringLiteral("＋")
-                                                     : QStringLiteral("－"),
-                                 esc(evidenceSourceLabel(evidence.source)), esc(evidence.text));
-            html += QStringLiteral("</ul>");
-        }
-        html += QStringLiteral("</li>");
-    }
-    html += QStringLiteral("</ol><p><b>How to fix it</b></p><ul>");
-    for (const QString &fix : d.fixes)
-        html += QStringLiteral("<li>%1</li>").arg(esc(fix));
-    html += QStringLiteral("</ul><p><b>References</b></p><ul>");
-    for (const auto &reference : d.references)
-        html += QStringLiteral("<li><a href=\"%1\">%2</a></li>")
-                    .arg(esc(reference.url), esc(reference.title));
-    html += QStringLiteral("</ul>");
-    return html;
 }
 
 void ResultsPane::setStartHint(const QString &buttonName)
@@ -606,7 +480,7 @@ void ResultsPane::showDiagnosis(int row)
     const auto &diagnosis = m_model->diagnosisAt(row);
     m_ui->diagnosisText->setHtml(m_model->isDiagnosing(row)
                                      ? tr("<p>Looking for problems in this step…</p>")
-                                 : diagnosis ? diagnosisHtml(*diagnosis)
+                                 : diagnosis ? DiagnosisHtml::render(*diagnosis)
                                              : tr("<p>No problem found in this step.</p>"));
 }
 

@@ -93,7 +93,6 @@ private:
     void runAction(TokenActions::Action action);
     TokenActions::Target targetFor(TokenActions::Action action) const;
     void renderHeader();
-    static QString diagnosisHtml(const Diagnosis &diagnosis);
 
     Ui::ResultsPane *m_ui;
     ExchangeListModel *m_model;

@@ -8,6 +8,20 @@
 namespace workbench::TokenView {
 
 namespace {
+// 59:59, or 1:00:00 past an hour.
+QString clock(qint64 seconds)
+{
+    seconds = qAbs(seconds);
+    const QString minutesSeconds =
+        QStringLiteral("%1:%2")
+            .arg((seconds / 60) % 60, seconds >= 3600 ? 2 : 1, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return seconds >= 3600 ? QStringLiteral("%1:%2").arg(seconds / 3600).arg(minutesSeconds)
+                           : minutesSeconds;
+}
+} // namespace
+
+namespace {
 QString esc(const QString &text)
 {
     return text.toHtmlEscaped();
@@ -162,6 +176,54 @@ QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString
         }
     }
     return anyToken ? out : QString();
+}
+
+QList<QPair<QString, QJsonValue>> claimRoots(const QJsonObject &tokenResponse)
+{
+    // In the order of the text above: the ID token first, then the access and refresh tokens,
+    // then any other token the answer carries.
+    QStringList names{QStringLiteral("id_token"), QStringLiteral("access_token"),
+                      QStringLiteral("refresh_token")};
+    for (const QString &name : tokenResponse.keys()) {
+        if (!names.contains(name))
+            names << name;
+    }
+    QList<QPair<QString, QJsonValue>> roots;
+    for (const QString &name : names) {
+        const QJsonValue value = tokenResponse.value(name);
+        if (!value.isString())
+            continue;
+        QString error;
+        const auto jwt = Jwt::decode(value.toString().toLatin1(), &error);
+        if (!jwt)
+            continue;
+        roots.append({name + QStringLiteral(" header"), jwt->header});
+        roots.append({name + QStringLiteral(" claims"), jwt->claims});
+    }
+    return roots;
+}
+
+QString sessionText(const TokenSet &tokens, const QDateTime &now)
+{
+    QString text;
+    if (tokens.accessTokenRevoked) {
+        text = QObject::tr("Access token <b>revoked</b>");
+    } else if (tokens.accessTokenExpiresAt.isValid()) {
+        const qint64 left = now.secsTo(tokens.accessTokenExpiresAt);
+        text = left > 0
+                   ? QObject::tr("Access token expires in <b>%1</b> (at %2)")
+                         .arg(clock(left), tokens.accessTokenExpiresAt.toLocalTime().toString(
+                                               QStringLiteral("HH:mm:ss")))
+                   : QObject::tr(
+                         "<span style=\"color:#b42318\">Access token <b>expired %1 ago</b></span>")
+                         .arg(clock(left));
+    } else if (!tokens.accessToken.isEmpty()) {
+        text = QObject::tr("Access token held; the server did not say when it expires");
+    }
+    text += tokens.refreshToken.isEmpty() ? QObject::tr(" · no refresh token")
+            : tokens.refreshTokenRevoked  ? QObject::tr(" · refresh token revoked")
+                                          : QObject::tr(" · refresh token held");
+    return text;
 }
 
 } // namespace workbench::TokenView

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/tokens/IdTokenValidator.h"
+#include "core/tokens/TokenActions.h"
 #include "core/util/Clock.h"
 
 #include <QDateTime>
@@ -18,4 +19,11 @@ QString html(const QJsonObject &tokenResponse, const QDateTime &receivedAt,
              const QList<TokenCheck> &idTokenChecks = {}, const QDateTime &now = Clock::utcNow());
 // The checks alone, as an HTML table.
 QString checksHtml(const QList<TokenCheck> &checks);
+// The header and claims of each JWT in a token response, named "id_token header", ... in the
+// order the text shows them: the ID token first, then the access and refresh tokens, then any
+// other.
+QList<QPair<QString, QJsonValue>> claimRoots(const QJsonObject &tokenResponse);
+// The session bar's line: when the access token expires (or that it was revoked) and whether a
+// refresh token is held.
+QString sessionText(const TokenSet &tokens, const QDateTime &now);
 } // namespace workbench::TokenView
