@@ -74,6 +74,7 @@ signals:
 
 private:
     bool startListener(const ClientConfig &config);
+    bool submitPastedUrl(const QUrl &url, QString *error);
     std::optional<FormFields> authorizationParameters(const ClientConfig &config);
     void warnOnReuse();
     void pushRequest(const FormFields &parameters);
