@@ -123,11 +123,13 @@ struct Series
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    if (argc < 3)
-        qFatal("usage: bench_startup APP BASELINE [RUNS]");
+    if (argc < 4)
+        qFatal("usage: bench_startup APP BASELINE LINKED_BASELINE [RUNS]");
     const QByteArray appPath = argv[1];
     const QByteArray baselinePath = argv[2];
-    const int runs = argc > 3 ? atoi(argv[3]) : 15;
+    // The window with text, loading the libraries the app links beyond Qt Widgets.
+    const QByteArray linkedPath = argv[3];
+    const int runs = argc > 4 ? atoi(argv[4]) : 15;
     const QList<QByteArray> appArguments{"--exit-on-first-paint"};
     const QList<QByteArray> textArguments{"--with-text"};
 
@@ -139,11 +141,13 @@ int main(int argc, char *argv[])
         runOnce(appPath, appArguments, populated.path());
         runOnce(baselinePath, {});
         runOnce(baselinePath, textArguments);
+        runOnce(linkedPath, textArguments);
     }
-    Series ours, full, bare, text;
+    Series ours, full, bare, text, linked;
     for (int i = 0; i < runs; ++i) {
         bare.add(runOnce(baselinePath, {}));
         text.add(runOnce(baselinePath, textArguments));
+        linked.add(runOnce(linkedPath, textArguments));
         ours.add(runOnce(appPath, appArguments));
         full.add(runOnce(appPath, appArguments, populated.path()));
     }
@@ -177,5 +181,16 @@ int main(int argc, char *argv[])
     bench::reportContext(QStringLiteral("startup"),
                          QStringLiteral("peak RSS with 200 runs and 100 profiles, MiB"),
                          median(full.rss), QStringLiteral("the app with none"), median(ours.rss));
+    // What loading the app's other libraries (network, crypto, keychain, QR codes) costs on its
+    // own, and what is left for the app's window beside that.
+    const QString linkedName = QStringLiteral("the same, linked like the app");
+    bench::reportContext(QStringLiteral("startup"), linkedName + QStringLiteral(": first paint"),
+                         median(linked.firstPaint), textName, median(text.firstPaint));
+    bench::reportContext(QStringLiteral("startup"), linkedName + QStringLiteral(": peak RSS, MiB"),
+                         median(linked.rss), textName, median(text.rss));
+    bench::reportContext(QStringLiteral("startup"), QStringLiteral("start to first paint, ms"),
+                         median(ours.firstPaint), linkedName, median(linked.firstPaint));
+    bench::reportContext(QStringLiteral("startup"), QStringLiteral("peak RSS, MiB"),
+                         median(ours.rss), linkedName, median(linked.rss));
     return 0;
 }
