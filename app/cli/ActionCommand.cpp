@@ -96,8 +96,8 @@ void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange>
 // The options every action takes.
 struct ActionOptions
 {
-    const ClientOptions client;
-    const ProfileOptions profiles;
+    ClientOptions client;
+    ProfileOptions profiles;
     const QCommandLineOption savedRun{
         "run",
         "Act on this saved run (its id, as the history lists it): its profile is used unless "

@@ -49,7 +49,7 @@ struct GrantOptions
         "client_credentials, refresh_token, password, token-exchange or jwt-bearer (or the "
         "grant_type URN).",
         "grant"};
-    const ClientOptions client;
+    ClientOptions client;
     const QCommandLineOption issuer{
         "issuer", "Issuer identifier (the audience of assertions the app signs).", "url"};
     const QCommandLineOption scope{"scope", "Space-separated scopes.", "scopes"};
@@ -76,7 +76,7 @@ struct GrantOptions
     const QCommandLineOption assertionSubject{
         "assertion-subject", "jwt-bearer: the subject of the assertion the app signs.", "sub"};
     const QCommandLineOption timeout{"timeout", "Seconds to wait for the answer.", "seconds", "30"};
-    const ProfileOptions profiles;
+    ProfileOptions profiles;
 
     void addTo(QCommandLineParser &parser) const
     {
