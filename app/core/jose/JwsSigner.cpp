@@ -134,13 +134,19 @@ QJsonObject SigningKey::publicJwk() const
 
 QByteArray SigningKey::sign(const QJsonObject &claims, const QString &typ) const
 {
-    if (!isValid())
-        return {};
-    QJsonObject header{{"alg", m_alg}};
+    QJsonObject header;
     if (!m_kid.isEmpty())
         header.insert("kid", m_kid);
     if (!typ.isEmpty())
         header.insert("typ", typ);
+    return signWithHeader(claims, header);
+}
+
+QByteArray SigningKey::signWithHeader(const QJsonObject &claims, QJsonObject header) const
+{
+    if (!isValid())
+        return {};
+    header.insert("alg", m_alg);
     const QByteArray input = b64(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.' +
                              b64(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     const QByteArray signed_ = signature(input);

@@ -33,6 +33,9 @@ public:
     // A JWS compact serialization of `claims`; the header gets alg, kid when there is one, and
     // `typ` if given.
     QByteArray sign(const QJsonObject &claims, const QString &typ = {}) const;
+    // The same with the header's other members given (alg is always the key's; no kid is
+    // added): a DPoP proof carries its public key in the header instead.
+    QByteArray signWithHeader(const QJsonObject &claims, QJsonObject header) const;
 
 private:
     QByteArray signature(const QByteArray &input) const;
