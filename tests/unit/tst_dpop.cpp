@@ -58,6 +58,8 @@ private slots:
         QTest::addColumn<QString>("alg");
         QTest::newRow("ES256") << QStringLiteral("ES256");
         QTest::newRow("RS256") << QStringLiteral("RS256");
+        QTest::newRow("PS256") << QStringLiteral("PS256");
+        QTest::newRow("EdDSA") << QStringLiteral("EdDSA");
     }
 
     void proofIsSignedByTheKeyItCarries()

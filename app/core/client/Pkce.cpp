@@ -1,5 +1,6 @@
 #include "core/client/Pkce.h"
 
+#include "core/util/Base64Url.h"
 #include "core/util/SecureRandom.h"
 
 #include <QCryptographicHash>
@@ -19,8 +20,7 @@ QByteArray Pkce::challengeFor(const QByteArray &verifier, Method method)
 {
     if (method == Method::Plain)
         return verifier;
-    return QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)
-        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return base64Url(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256));
 }
 
 bool Pkce::isValidVerifier(const QByteArray &verifier)

@@ -1,5 +1,6 @@
 #include "core/jose/Dpop.h"
 
+#include "core/util/Base64Url.h"
 #include "core/util/SecureRandom.h"
 
 #include <QCryptographicHash>
@@ -8,11 +9,6 @@
 namespace workbench::Dpop {
 
 namespace {
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
 // The members RFC 7638 §3.2 requires for each key type.
 QStringList requiredMembers(const QString &kty)
 {

@@ -1,5 +1,7 @@
 #include "core/jose/JwsSigner.h"
 
+#include "core/util/Base64Url.h"
+
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QStringList>
@@ -14,11 +16,6 @@
 namespace workbench {
 
 namespace {
-QByteArray b64(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
 QByteArray bnParam(EVP_PKEY *key, const char *name, int padTo = 0)
 {
     BIGNUM *bn = nullptr;
@@ -35,10 +32,12 @@ SigningKey SigningKey::generate(const QString &alg, const QString &kid)
 {
     SigningKey key;
     EVP_PKEY *raw = nullptr;
-    if (alg == QLatin1String("RS256"))
+    if (alg == QLatin1String("RS256") || alg == QLatin1String("PS256"))
         raw = EVP_RSA_gen(2048);
     else if (alg == QLatin1String("ES256"))
         raw = EVP_EC_gen("P-256");
+    else if (alg == QLatin1String("EdDSA"))
+        raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
     if (!raw)
         return key;
     key.m_key.reset(raw, EVP_PKEY_free);
@@ -76,7 +75,10 @@ SigningKey SigningKey::fromPem(const QByteArray &pem, const QByteArray &passphra
     key.m_key.reset(raw, EVP_PKEY_free);
     const bool isRsa = EVP_PKEY_is_a(raw, "RSA");
     const bool isEc = EVP_PKEY_is_a(raw, "EC");
-    if (alg.startsWith(QLatin1String("ES"))) {
+    if (alg == QLatin1String("EdDSA")) {
+        if (!EVP_PKEY_is_a(raw, "ED25519"))
+            return fail(QStringLiteral("EdDSA needs an Ed25519 key."));
+    } else if (alg.startsWith(QLatin1String("ES"))) {
         char curve[64] = {};
         size_t length = 0;
         if (!isEc ||
@@ -107,7 +109,21 @@ SigningKey SigningKey::sharedSecret(const QByteArray &secret, const QString &kid
 
 QStringList SigningKey::privateKeyAlgorithms()
 {
-    return {QStringLiteral("RS256"), QStringLiteral("PS256"), QStringLiteral("ES256")};
+    return {QStringLiteral("RS256"), QStringLiteral("PS256"), QStringLiteral("ES256"),
+            QStringLiteral("EdDSA")};
+}
+
+QByteArray SigningKey::privatePem() const
+{
+    if (!m_key)
+        return {};
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    if (!bio || PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr,
+                                         nullptr) != 1)
+        return {};
+    char *data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return QByteArray(data, qsizetype(length));
 }
 
 QJsonObject SigningKey::publicJwk() const
@@ -119,15 +135,26 @@ QJsonObject SigningKey::publicJwk() const
         jwk.insert("kid", m_kid);
     if (EVP_PKEY_is_a(m_key.get(), "RSA")) {
         jwk.insert("kty", "RSA");
-        jwk.insert("n", QString::fromLatin1(b64(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_N))));
-        jwk.insert("e", QString::fromLatin1(b64(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_E))));
+        jwk.insert("n",
+                   QString::fromLatin1(base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_N))));
+        jwk.insert("e",
+                   QString::fromLatin1(base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_E))));
+    } else if (EVP_PKEY_is_a(m_key.get(), "ED25519")) {
+        QByteArray raw(32, '\0');
+        size_t length = size_t(raw.size());
+        if (EVP_PKEY_get_raw_public_key(m_key.get(), reinterpret_cast<unsigned char *>(raw.data()),
+                                        &length) != 1)
+            return {};
+        jwk.insert("kty", "OKP");
+        jwk.insert("crv", "Ed25519");
+        jwk.insert("x", QString::fromLatin1(base64Url(raw.left(qsizetype(length)))));
     } else {
         jwk.insert("kty", "EC");
         jwk.insert("crv", "P-256");
-        jwk.insert("x",
-                   QString::fromLatin1(b64(bnParam(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32))));
-        jwk.insert("y",
-                   QString::fromLatin1(b64(bnParam(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32))));
+        jwk.insert("x", QString::fromLatin1(
+                            base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32))));
+        jwk.insert("y", QString::fromLatin1(
+                            base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32))));
     }
     return jwk;
 }
@@ -147,10 +174,10 @@ QByteArray SigningKey::signWithHeader(const QJsonObject &claims, QJsonObject hea
     if (!isValid())
         return {};
     header.insert("alg", m_alg);
-    const QByteArray input = b64(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.' +
-                             b64(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray input = base64Url(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.' +
+                             base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     const QByteArray signed_ = signature(input);
-    return signed_.isEmpty() ? QByteArray() : input + '.' + b64(signed_);
+    return signed_.isEmpty() ? QByteArray() : input + '.' + base64Url(signed_);
 }
 
 QByteArray SigningKey::signature(const QByteArray &input) const
@@ -161,7 +188,9 @@ QByteArray SigningKey::signature(const QByteArray &input) const
     size_t length = 0;
     EVP_PKEY_CTX *keyContext = nullptr;
     const auto *data = reinterpret_cast<const unsigned char *>(input.constData());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), &keyContext, EVP_sha256(), nullptr, m_key.get()) != 1)
+    // EdDSA hashes inside the signature: no digest is named (RFC 8037 §3.1).
+    const EVP_MD *digest = m_alg == QLatin1String("EdDSA") ? nullptr : EVP_sha256();
+    if (!ctx || EVP_DigestSignInit(ctx.get(), &keyContext, digest, nullptr, m_key.get()) != 1)
         return {};
     if (m_alg == QLatin1String("PS256") &&
         (EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) != 1 ||

@@ -13,11 +13,12 @@ namespace workbench {
 class SigningKey
 {
 public:
-    // "RS256" (RSA 2048) or "ES256" (P-256); an invalid key when OpenSSL cannot make one.
+    // "RS256" or "PS256" (RSA 2048), "ES256" (P-256) or "EdDSA" (Ed25519); an invalid key for
+    // any other name or when OpenSSL cannot make one.
     static SigningKey generate(const QString &alg, const QString &kid);
     // A private key from PEM (PKCS#8, PKCS#1 or SEC1; encrypted ones with `passphrase`) for
-    // RS256, PS256 or ES256. Invalid, with `error` saying why, when the PEM cannot be read or
-    // does not suit the algorithm.
+    // RS256, PS256, ES256 or EdDSA. Invalid, with `error` saying why, when the PEM cannot be read
+    // or does not suit the algorithm.
     [[nodiscard]] static SigningKey fromPem(const QByteArray &pem, const QByteArray &passphrase,
                                             const QString &alg, const QString &kid, QString *error);
     // HS256 with a shared secret (client_secret_jwt, RFC 7523 §2.2).
@@ -28,6 +29,8 @@ public:
     bool isValid() const { return m_key != nullptr || !m_secret.isEmpty(); }
     QString algorithm() const { return m_alg; }
     QString keyId() const { return m_kid; }
+    // The private key as unencrypted PKCS#8 PEM, for the keychain; empty for a shared secret.
+    QByteArray privatePem() const;
     // The public half as a JWK; empty for a shared secret.
     QJsonObject publicJwk() const;
     // A JWS compact serialization of `claims`; the header gets alg, kid when there is one, and

@@ -2,6 +2,7 @@
 
 #include "core/jose/JwsVerifier.h"
 #include "core/jose/Jwt.h"
+#include "core/util/Base64Url.h"
 
 #include <QJsonArray>
 #include <openssl/crypto.h>
@@ -151,8 +152,7 @@ QByteArray halfHash(const QByteArray &value, const QString &alg, const QString &
         (length ? EVP_DigestFinalXOF(ctx.get(), out, size_t(length))
                 : EVP_DigestFinal_ex(ctx.get(), out, &written)) != 1)
         return {};
-    return digest.left(digest.size() / 2)
-        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return base64Url(digest.left(digest.size() / 2));
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "core/util/SecureRandom.h"
 
+#include "core/util/Base64Url.h"
+
 #include <QRandomGenerator>
 
 namespace workbench::SecureRandom {
@@ -15,7 +17,7 @@ QByteArray bytes(int count)
 
 QByteArray urlSafeToken(int count)
 {
-    return bytes(count).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return base64Url(bytes(count));
 }
 
 } // namespace workbench::SecureRandom
