@@ -83,11 +83,17 @@ void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange>
                            {"details", QJsonArray::fromStringList(outcome.details)},
                            {"body", outcome.body},
                            {"exchanges", recorded}};
+        if (!outcome.idTokenChecks.isEmpty())
+            result.insert("id_token_checks", checksToJson(outcome.idTokenChecks));
+        if (!outcome.bindingChecks.isEmpty())
+            result.insert("dpop_checks", checksToJson(outcome.bindingChecks));
         if (diagnosis)
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
         printResultText(outcome.succeeded, outcome.summary, outcome.details);
+        printChecksText(QStringLiteral("ID token checks"), outcome.idTokenChecks);
+        printChecksText(QStringLiteral("DPoP binding checks"), outcome.bindingChecks);
         printDiagnosisText(diagnosis);
     }
     out().flush();
@@ -208,7 +214,9 @@ std::optional<Tokens> tokensOf(const QCommandLineParser &parser, const ActionOpt
     Tokens tokens;
     tokens.set.accessToken = accessToken.toUtf8();
     tokens.set.refreshToken = refreshToken.toUtf8();
-    tokens.set.tokenType = QStringLiteral("Bearer");
+    // Tokens given to a client that proves a DPoP key are taken as bound to it.
+    tokens.set.tokenType =
+        subject.config.useDpop ? QStringLiteral("DPoP") : QStringLiteral("Bearer");
     tokens.refreshFromKeychain = keptRefreshToken && !parser.isSet(options.refreshEnv);
     tokens.target = tokens.set.accessToken.isEmpty() ? Target::RefreshToken : Target::AccessToken;
     if (parser.isSet(options.tokenType)) {
@@ -278,16 +286,142 @@ int runPlan(RunSession &session, QList<Action> plan, const Subject &subject, con
     session.waitForSaved();
     return exitCode;
 }
+void printCallResult(const ApiCaller::Outcome &outcome, const QList<HttpExchange> &steps,
+                     bool asJson, const DiagnosisHints &hints)
+{
+    const std::optional<Diagnosis> diagnosis =
+        outcome.succeeded ? std::nullopt : lastProblem(steps, hints);
+    if (asJson) {
+        QJsonArray recorded;
+        for (const HttpExchange &exchange : steps)
+            recorded.append(exchangeToJson(exchange));
+        QJsonObject result{{"action", "call"},
+                           {"succeeded", outcome.succeeded},
+                           {"status", outcome.status},
+                           {"summary", outcome.summary},
+                           {"details", QJsonArray::fromStringList(outcome.details)},
+                           {"refreshed", outcome.refreshed},
+                           {"exchanges", recorded}};
+        if (diagnosis)
+            result.insert("diagnosis", diagnosis->toJson());
+        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    } else {
+        printResultText(outcome.succeeded, outcome.summary, outcome.details);
+        printDiagnosisText(diagnosis);
+    }
+    out().flush();
+}
+
+// The request `call` sends, from its URL argument and options; empty (and `problem`) when the
+// options cannot make one.
+struct CallOptions
+{
+    const QCommandLineOption method{"method", "The HTTP method (default GET).", "method", "GET"};
+    const QCommandLineOption header{"header", "A request header, \"Name: value\" (repeatable).",
+                                    "header"};
+    const QCommandLineOption data{"data", "The request body, as given.", "body"};
+    const QCommandLineOption bearer{"bearer", "Send the token as Bearer even when it is bound to "
+                                              "the DPoP key."};
+
+    std::optional<ApiCaller::Request> request(const QCommandLineParser &parser,
+                                              QString *problem) const
+    {
+        ApiCaller::Request request;
+        request.url = QUrl(parser.positionalArguments().value(1), QUrl::StrictMode);
+        if (!request.url.isValid() || request.url.host().isEmpty()) {
+            *problem = QStringLiteral("call needs the API's http(s) URL");
+            return std::nullopt;
+        }
+        request.method = parser.value(method).toUpper().toLatin1();
+        for (const QString &line : parser.values(header)) {
+            const qsizetype colon = line.indexOf(QLatin1Char(':'));
+            if (colon <= 0) {
+                *problem = QStringLiteral("--header \"%1\" is not \"Name: value\"").arg(line);
+                return std::nullopt;
+            }
+            request.headers.append(
+                {line.left(colon).trimmed().toLatin1(), line.mid(colon + 1).trimmed().toUtf8()});
+        }
+        request.body = parser.value(data).toUtf8();
+        if (parser.isSet(bearer))
+            request.scheme = ApiCaller::Scheme::Bearer;
+        return request;
+    }
+};
+
+// `call URL`: the API request with the tokens given, a refresh on the way when needed.
+int runCall(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Calls an API with an access token (Bearer, or DPoP with a proof bound to "
+                       "the token) and shows the answer, diagnosed when it is a refusal. A token "
+                       "the API refuses as invalid_token is refreshed once, when a refresh token "
+                       "is at hand, and the request sent again. Tokens come from environment "
+                       "variables or the profile's keychain, as for the other actions."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("call"), QStringLiteral("The command."));
+    parser.addPositionalArgument(QStringLiteral("url"), QStringLiteral("The API's URL."));
+    const ActionOptions options;
+    options.addTo(parser);
+    const CallOptions call;
+    parser.addOptions({call.method, call.header, call.data, call.bearer});
+    if (const auto exit = parseArguments(parser, arguments, QStringLiteral("call")))
+        return *exit;
+    const auto usage = [&](const QString &message) { return usageError(message, "call"); };
+    QString problem;
+    const std::optional<ApiCaller::Request> request = call.request(parser, &problem);
+    if (!request)
+        return usage(problem);
+    const std::optional<Subject> subject = subjectOf(parser, options, &problem);
+    if (!subject)
+        return usage(problem);
+    const std::optional<Tokens> tokens = tokensOf(parser, options, *subject, &problem);
+    if (!tokens)
+        return usage(problem);
+    RunSession session;
+    if (parser.isSet(options.profiles.save) || parser.isSet(options.savedRun))
+        session.setHistory(std::make_unique<RunHistory>());
+    if (!session.resume(subject->config, tokens->set, subject->record, subject->profileName,
+                        &problem))
+        return usage(problem);
+    if (const QString why = session.api()->unavailableReason(*request); !why.isEmpty())
+        return usage(why);
+    const bool asJson = parser.isSet(options.client.json);
+    QList<HttpExchange> steps;
+    QObject::connect(&session, &RunSession::exchangeRecorded, [&](const HttpExchange &exchange) {
+        steps << exchange;
+        if (!asJson)
+            printExchange(exchange);
+    });
+    QObject::connect(
+        session.actions(), &TokenActions::finished, [&](const TokenActions::Outcome &outcome) {
+            if (outcome.succeeded)
+                keepRotated(*subject, *tokens, session.actions()->tokens().refreshToken);
+        });
+    int exitCode = 1;
+    QObject::connect(session.api(), &ApiCaller::finished, [&](const ApiCaller::Outcome &outcome) {
+        printCallResult(outcome, steps, asJson, session.hints());
+        exitCode = outcome.succeeded ? 0 : 1;
+        QCoreApplication::exit(exitCode);
+    });
+    if (session.api()->call(*request))
+        QCoreApplication::exec();
+    session.waitForSaved();
+    return exitCode;
+}
 } // namespace
 
 bool handles(const QString &command)
 {
-    return actions().contains(command);
+    return actions().contains(command) || command == QLatin1String("call");
 }
 
 int run(const QStringList &arguments)
 {
     const QString command = arguments.value(1);
+    if (command == QLatin1String("call"))
+        return runCall(arguments);
     const Action action = actions().value(command);
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -5,6 +5,7 @@
 #include "core/diagnosis/Diagnoser.h"
 #include "core/export/Redaction.h"
 #include "core/http/BodyFormatter.h"
+#include "core/jose/JwsSigner.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -162,6 +163,31 @@ bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config
                        .arg(config->provider));
     if (parser.isSet(keyId))
         config->keyId = parser.value(keyId);
+    if (parser.isSet(dpop) || parser.isSet(dpopAlg) || parser.isSet(dpopKey))
+        config->useDpop = true;
+    if (parser.isSet(dpopAlg)) {
+        if (!SigningKey::privateKeyAlgorithms().contains(parser.value(dpopAlg)))
+            return Failure::report(
+                error,
+                QStringLiteral("unknown --dpop-alg \"%1\" (use one of %2)")
+                    .arg(parser.value(dpopAlg), SigningKey::privateKeyAlgorithms().join(", ")));
+        if (config->dpopAlgorithm != parser.value(dpopAlg))
+            config->dpopKeyPem.clear(); // the profile's key is for another algorithm
+        config->dpopAlgorithm = parser.value(dpopAlg);
+    }
+    if (parser.isSet(dpopKey)) {
+        QFile file(parser.value(dpopKey));
+        if (!file.open(QIODevice::ReadOnly))
+            return Failure::report(error, QStringLiteral("cannot read %1: %2")
+                                              .arg(parser.value(dpopKey), file.errorString()));
+        config->dpopKeyPem = QString::fromUtf8(file.read(64 * 1024));
+        QString why;
+        if (!SigningKey::fromPem(config->dpopKeyPem.toUtf8(), {}, config->dpopAlgorithm, {}, &why)
+                 .isValid())
+            return Failure::report(error, QStringLiteral("--dpop-key %1: %2 (--dpop-alg names "
+                                                         "the key's algorithm)")
+                                              .arg(parser.value(dpopKey), why));
+    }
     for (const auto &[option, field] : {std::pair{&secretEnv, &config->clientSecret},
                                         std::pair{&passphraseEnv, &config->privateKeyPassphrase}}) {
         if (!parser.isSet(*option))
@@ -177,6 +203,27 @@ bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config
         config->privateKeyPem = QString::fromUtf8(file.read(64 * 1024));
     }
     return true;
+}
+
+QJsonArray checksToJson(const QList<TokenCheck> &checks)
+{
+    QJsonArray array;
+    for (const TokenCheck &check : checks)
+        array.append(QJsonObject{{"name", check.name},
+                                 {"status", TokenCheck::statusName(check.status)},
+                                 {"detail", check.detail},
+                                 {"fix", check.fix}});
+    return array;
+}
+
+void printChecksText(const QString &title, const QList<TokenCheck> &checks)
+{
+    if (!checks.isEmpty())
+        out() << title << ":\n";
+    for (const TokenCheck &check : checks)
+        out() << QStringLiteral("  %1 %2: %3\n")
+                     .arg(TokenCheck::statusName(check.status), -8)
+                     .arg(check.name, shown(check.detail));
 }
 
 void printResultText(bool succeeded, const QString &summary, const QStringList &details)
@@ -210,29 +257,21 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
         QJsonArray recorded;
         for (const HttpExchange &exchange : exchanges)
             recorded.append(exchangeToJson(exchange));
-        QJsonArray checks;
-        for (const TokenCheck &check : outcome.idTokenChecks)
-            checks.append(QJsonObject{{"name", check.name},
-                                      {"status", TokenCheck::statusName(check.status)},
-                                      {"detail", check.detail},
-                                      {"fix", check.fix}});
         QJsonObject result{{"outcome", FlowOutcome::resultName(outcome.result)},
                            {"summary", outcome.summary},
                            {"details", QJsonArray::fromStringList(outcome.details)},
                            {"token_response", outcome.tokenResponse},
-                           {"id_token_checks", checks},
+                           {"id_token_checks", checksToJson(outcome.idTokenChecks)},
                            {"exchanges", recorded}};
+        if (!outcome.bindingChecks.isEmpty())
+            result.insert("dpop_checks", checksToJson(outcome.bindingChecks));
         if (diagnosis)
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
         printResultText(outcome.succeeded(), outcome.summary, outcome.details);
-        if (!outcome.idTokenChecks.isEmpty())
-            out() << "ID token checks:\n";
-        for (const TokenCheck &check : outcome.idTokenChecks)
-            out() << QStringLiteral("  %1 %2: %3\n")
-                         .arg(TokenCheck::statusName(check.status), -8)
-                         .arg(check.name, shown(check.detail));
+        printChecksText(QStringLiteral("ID token checks"), outcome.idTokenChecks);
+        printChecksText(QStringLiteral("DPoP binding checks"), outcome.bindingChecks);
         printDiagnosisText(diagnosis);
     }
     out().flush();

@@ -8,6 +8,7 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
 
@@ -40,6 +41,9 @@ std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
 // apart, the diagnosis when there is one. Secrets masked unless revealed.
 void printResultText(bool succeeded, const QString &summary, const QStringList &details);
 void printDiagnosisText(const std::optional<Diagnosis> &diagnosis);
+// Token checks (ID token, DPoP binding) under a title, one line each; nothing when empty.
+void printChecksText(const QString &title, const QList<TokenCheck> &checks);
+QJsonArray checksToJson(const QList<TokenCheck> &checks);
 // A flow's end: the outcome, the ID token checks and, when a step failed, its diagnosis (what
 // the error means, likely causes, fixes); as text, or as one JSON document with the exchanges.
 // `config` names the issuer and the provider the diagnosis may use.
@@ -77,6 +81,18 @@ struct ClientOptions
                                 "The provider whose knowledge explains its errors (a pack id: "
                                 "explain --provider list); otherwise identified from its answers.",
                                 "id"};
+    QCommandLineOption dpop{"dpop",
+                            "Bind the tokens to a key with DPoP (RFC 9449): a proof on every "
+                            "token and resource request. The key is the profile's, or a new one "
+                            "for this run."};
+    QCommandLineOption dpopKey{"dpop-key",
+                               "PEM private key file for DPoP (implies --dpop); tokens bound to it "
+                               "can be used by later commands given the same file.",
+                               "file"};
+    QCommandLineOption dpopAlg{"dpop-alg",
+                               "The DPoP key's algorithm: ES256 (default), RS256, "
+                               "PS256 or EdDSA.",
+                               "alg"};
     QCommandLineOption json{"json", "Print the result as one JSON document."};
     QCommandLineOption reveal{"reveal-secrets",
                               "Print codes, tokens and secrets in clear in the readable output "
@@ -85,8 +101,9 @@ struct ClientOptions
 
     QList<QCommandLineOption> all() const
     {
-        return {tokenEndpoint, clientId, secretEnv, authMethod, privateKey, passphraseEnv,
-                signingAlg,    keyId,    provider,  json,       reveal};
+        return {tokenEndpoint, clientId,   secretEnv, authMethod, privateKey,
+                passphraseEnv, signingAlg, keyId,     provider,   dpop,
+                dpopKey,       dpopAlg,    json,      reveal};
     }
     // Puts them in `config`; false, with a message for the person, when one cannot be used.
     [[nodiscard]] bool apply(const QCommandLineParser &parser, ClientConfig *config,

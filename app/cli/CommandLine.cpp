@@ -412,6 +412,8 @@ int run(const QStringList &arguments)
                  "\n  discover    fetch and show an issuer's metadata (see discover --help)"
                  "\n  refresh, userinfo, introspect, revoke\n              act on the tokens of a "
                  "profile or a saved run (see refresh --help)"
+                 "\n  call        call an API with the access token, Bearer or DPoP (see call "
+                 "--help)"
                  "\n  history     list the saved runs and their ids"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"

@@ -61,6 +61,8 @@ inline workbench::ClientConfig make()
     c.timeoutSeconds = 7;
     c.redirectWaitSeconds = 45;
     c.provider = "keycloak";
+    c.useDpop = true;
+    c.dpopAlgorithm = "EdDSA";
     for (const QString &field : ClientConfig::secretFieldNames())
         c.setSecretField(field, secretValue(field));
     return c;

@@ -15,9 +15,10 @@ run(workbench::TokenActions &actions, workbench::TokenActions::Action action,
     QSignalSpy finished(&actions, &workbench::TokenActions::finished);
     if (!actions.run(action, target))
         return {action, false, "did not start: " + actions.unavailableReason(action, target),
-                {},     {},    {}};
+                {},     {},    {},
+                {}};
     if (!finished.wait(20000))
-        return {action, false, "timed out", {}, {}, {}};
+        return {action, false, "timed out", {}, {}, {}, {}};
     return finished.first().first().value<workbench::TokenActions::Outcome>();
 }
 

@@ -93,6 +93,8 @@ public:
 
     QString issuer() const { return m_info.value("issuer").toString(); }
     QJsonObject discovery() const { return m_info.value("discovery").toObject(); }
+    // A resource server that takes DPoP-bound tokens with its own nonces (provider.mjs).
+    QUrl dpopResource() const { return QUrl(m_info.value("dpop_resource").toString()); }
     QJsonObject client(const QString &key) const
     {
         return m_info.value("clients").toObject().value(key).toObject();

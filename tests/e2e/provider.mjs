@@ -1,7 +1,10 @@
 // Starts a real, certified OpenID provider (oidc-provider) on 127.0.0.1 with an ephemeral port
 // for the end-to-end tests, and prints one JSON line describing it. Test use only.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import {
+  createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, verify,
+} from 'node:crypto';
 import http from 'node:http';
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 
 // Each start-up step with the time since the process began, on stderr: the test shows stderr
@@ -243,6 +246,50 @@ function registerGrants(provider, issuer) {
   }, ['username', 'password', 'scope']);
 }
 
+// A resource server for DPoP-bound tokens (RFC 9449 §7): it wants "Authorization: DPoP", a
+// proof signed by the key the token is bound to, with its own nonce (§9), the request's method
+// and URL, and the token's hash. Every refusal is a 401 with WWW-Authenticate: DPoP.
+const DPOP_ALGS = ['ES256', 'RS256', 'PS256', 'EdDSA'];
+let resourceNonce = randomBytes(16).toString('base64url');
+export const RESOURCE_PATH = '/resource/dpop';
+
+async function serveResource(req, res, issuer, provider) {
+  const refuse = (error, description, headers = {}) => {
+    res.writeHead(401, {
+      'Content-Type': 'application/json',
+      'WWW-Authenticate': `DPoP error="${error}", error_description="${description}", algs="${DPOP_ALGS.join(' ')}"`,
+      ...headers,
+    });
+    res.end(JSON.stringify({ error, error_description: description }));
+  };
+  const authorization = req.headers.authorization ?? '';
+  if (!authorization.startsWith('DPoP ')) return refuse('invalid_token', 'a DPoP-bound access token is required');
+  const token = authorization.slice(5).trim();
+  if (!req.headers.dpop) return refuse('invalid_dpop_proof', 'the request has no DPoP proof');
+  let proof;
+  try {
+    proof = await jwtVerify(req.headers.dpop, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS });
+  } catch {
+    return refuse('invalid_dpop_proof', 'the DPoP proof does not verify');
+  }
+  const { payload, protectedHeader } = proof;
+  if (payload.nonce !== resourceNonce) {
+    return refuse('use_dpop_nonce', 'Resource server requires nonce in DPoP proof', { 'DPoP-Nonce': resourceNonce });
+  }
+  if (payload.htm !== req.method) return refuse('invalid_dpop_proof', 'DPoP proof htm mismatch');
+  if (payload.htu !== `${issuer}${new URL(req.url, issuer).pathname}`) return refuse('invalid_dpop_proof', 'DPoP proof htu mismatch');
+  if (payload.ath !== createHash('sha256').update(token).digest('base64url')) return refuse('invalid_dpop_proof', 'DPoP proof ath mismatch');
+  const stored = (await provider.AccessToken.find(token)) ?? (await provider.ClientCredentials.find(token));
+  if (!stored) return refuse('invalid_token', 'the access token is invalid, expired or revoked');
+  if (stored.jkt !== (await calculateJwkThumbprint(protectedHeader.jwk))) {
+    return refuse('invalid_token', 'the access token is bound to another key');
+  }
+  // A new nonce now and then, as servers do: the client must take the newest.
+  resourceNonce = randomBytes(16).toString('base64url');
+  res.writeHead(200, { 'Content-Type': 'application/json', 'DPoP-Nonce': resourceNonce });
+  res.end(JSON.stringify({ resource: 'dpop', client_id: stored.clientId, sub: stored.accountId ?? null }));
+}
+
 const server = http.createServer();
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
@@ -260,7 +307,10 @@ server.listen(0, '127.0.0.1', async () => {
     responseTypes: ['code', 'code id_token', 'id_token', 'id_token token', 'none'],
     cookies: { keys: ['workbench-e2e-cookie-key'] },
     jwks: { keys: signingKeys },
-    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'] },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'],
+      dPoPSigningAlgValues: DPOP_ALGS,
+    },
     features: {
       devInteractions: { enabled: true },
       introspection: { enabled: true },
@@ -270,6 +320,8 @@ server.listen(0, '127.0.0.1', async () => {
       claimsParameter: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
+      // Requests that carry a DPoP proof must also carry the provider's nonce (RFC 9449 §8).
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
     },
     // Every client that may use the refresh_token grant gets a refresh token, rotated on use.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -284,12 +336,22 @@ server.listen(0, '127.0.0.1', async () => {
   step('provider built');
   registerGrants(provider, issuer);
   provider.on('server_error', (_ctx, error) => console.error('provider server_error', error));
-  server.on('request', provider.callback());
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    if (new URL(req.url, issuer).pathname === RESOURCE_PATH) {
+      serveResource(req, res, issuer, provider).catch((error) => {
+        console.error('resource error', error);
+        res.writeHead(500).end();
+      });
+    } else {
+      callback(req, res);
+    }
+  });
 
   step('asking for its own discovery document');
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
   step('ready');
-  console.log(JSON.stringify({ issuer, port, discovery, clients }));
+  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}` }));
 });
 
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));

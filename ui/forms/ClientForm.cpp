@@ -228,6 +228,10 @@ ClientConfig ClientForm::config() const
     config.timeoutSeconds = m_ui->timeoutSpin->value();
     config.redirectWaitSeconds = m_ui->redirectWaitSpin->value();
     config.provider = m_ui->providerCombo->currentData().toString();
+    config.useDpop = m_ui->dpopCheck->isChecked();
+    config.dpopAlgorithm = m_ui->dpopAlgorithmCombo->currentText();
+    // A key made for another algorithm is not this one's: the next run makes a new one.
+    config.dpopKeyPem = m_dpopKeyAlgorithm == config.dpopAlgorithm ? m_dpopKeyPem : QString();
     return config;
 }
 
@@ -301,6 +305,10 @@ void ClientForm::fill(const ClientConfig &config)
     if (!config.provider.isEmpty())
         listProviders();
     m_ui->providerCombo->setCurrentIndex(qMax(0, m_ui->providerCombo->findData(config.provider)));
+    m_ui->dpopCheck->setChecked(config.useDpop);
+    m_ui->dpopAlgorithmCombo->setCurrentText(config.dpopAlgorithm);
+    m_dpopKeyPem = config.dpopKeyPem;
+    m_dpopKeyAlgorithm = config.dpopAlgorithm;
     // Open the sections that hold something, so nothing configured is out of sight.
     m_ui->requestOptionsButton->setChecked(
         !config.responseMode.isEmpty() || !config.prompt.isEmpty() || !config.loginHint.isEmpty() ||
@@ -310,7 +318,7 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->tlsButton->setChecked(!config.tls.isDefault() ||
                                 config.timeoutSeconds != ClientConfig{}.timeoutSeconds ||
                                 config.redirectWaitSeconds != ClientConfig{}.redirectWaitSeconds ||
-                                !config.provider.isEmpty());
+                                !config.provider.isEmpty() || config.useDpop);
 }
 
 void ClientForm::setGrant(GrantType grant)
@@ -384,6 +392,9 @@ QCheckBox *ClientForm::rememberSwitchFor(const QString &secretField) const
 
 bool ClientForm::remembers(const QString &secretField) const
 {
+    // A profile that uses DPoP keeps its key: tokens bound to it are only usable with it.
+    if (secretField == QLatin1String("dpop_key"))
+        return m_ui->dpopCheck->isChecked();
     const QCheckBox *check = rememberSwitchFor(secretField);
     return check && check->isChecked();
 }
@@ -406,6 +417,14 @@ void ClientForm::setSecret(const QString &secretField, const QString &value)
         m_ui->passwordEdit->setText(value);
     else if (secretField == QLatin1String("refresh_token"))
         m_ui->refreshTokenEdit->setText(value);
+    else if (secretField == QLatin1String("dpop_key"))
+        m_dpopKeyPem = value; // made for the profile's DPoP algorithm, which fill() took
+}
+
+void ClientForm::setDpopKey(const QString &pem, const QString &algorithm)
+{
+    m_dpopKeyPem = pem;
+    m_dpopKeyAlgorithm = algorithm;
 }
 
 void ClientForm::setPrivateKeyPem(const QString &pem)

@@ -39,6 +39,9 @@ public:
     bool remembers(const QString &secretField) const;
     void setRemembered(const QString &secretField, bool remember);
     void setSecret(const QString &secretField, const QString &value);
+    // The DPoP key a run made (PEM, a secret) for this algorithm: the form's config carries it
+    // from now on, and a saved profile keeps it.
+    void setDpopKey(const QString &pem, const QString &algorithm);
     // The PEM of the private key, as loaded from a file or pasted by a test.
     void setPrivateKeyPem(const QString &pem);
     // Reads a PEM private key file (at most 64 KiB); false, with why not, when it cannot.
@@ -62,7 +65,9 @@ private:
     QStringList m_idTokenAlgorithms; // from discovery
     bool m_providersListed = false;
     QString m_privateKeyPem;
-    bool m_filling = false; // many fields are being set at once: updateState waits
+    QString m_dpopKeyPem;       // the DPoP key a profile or a run gave (a secret)
+    QString m_dpopKeyAlgorithm; // the algorithm that key was made for
+    bool m_filling = false;     // many fields are being set at once: updateState waits
 };
 
 } // namespace workbench

@@ -180,6 +180,14 @@ QStringList ClientConfig::authenticationProblems() const
                              : grant == GrantType::JwtBearer
                                  ? QStringLiteral("the JWT bearer assertion")
                                  : QStringLiteral("the request object"));
+    if (useDpop && !SigningKey::privateKeyAlgorithms().contains(dpopAlgorithm))
+        problems << QStringLiteral("The DPoP key's algorithm must be one of %1.")
+                        .arg(SigningKey::privateKeyAlgorithms().join(QStringLiteral(", ")));
+    else if (useDpop && !dpopKeyPem.trimmed().isEmpty()) {
+        QString why;
+        if (!SigningKey::fromPem(dpopKeyPem.toUtf8(), {}, dpopAlgorithm, {}, &why).isValid())
+            problems << QStringLiteral("The DPoP key cannot be used: %1").arg(why);
+    }
     if (authMethod == ClientAuthMethod::TlsClientAuth &&
         (tls.clientCertificatePath.isEmpty() || tls.clientKeyPath.isEmpty()))
         problems << QStringLiteral("tls_client_auth needs a client certificate and its key (TLS "
@@ -291,7 +299,8 @@ QString ClientConfig::*secretMember(const QString &name)
         {"refresh_token", &ClientConfig::refreshToken},
         {"subject_token", &ClientConfig::subjectToken},
         {"actor_token", &ClientConfig::actorToken},
-        {"assertion", &ClientConfig::assertion}};
+        {"assertion", &ClientConfig::assertion},
+        {"dpop_key", &ClientConfig::dpopKeyPem}};
     for (const auto &[fieldName, member] : members) {
         if (name == QLatin1String(fieldName))
             return member;
@@ -309,7 +318,8 @@ QStringList ClientConfig::secretFieldNames()
             QStringLiteral("refresh_token"),
             QStringLiteral("subject_token"),
             QStringLiteral("actor_token"),
-            QStringLiteral("assertion")};
+            QStringLiteral("assertion"),
+            QStringLiteral("dpop_key")};
 }
 
 QString ClientConfig::secretField(const QString &name) const

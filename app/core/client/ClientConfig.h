@@ -79,6 +79,12 @@ struct ClientConfig
     QString audience;
     bool usePar = false;           // push the request first; the browser gets a request_uri
     bool useRequestObject = false; // send the parameters as a signed JWT (JAR)
+    // DPoP (RFC 9449): proofs of possession with the client's own key on every token and
+    // resource request, dpop_jkt on the authorization request. The key's algorithm (ES256,
+    // RS256, PS256 or EdDSA) and its PEM (a secret; empty: a new key is made for the run).
+    bool useDpop = false;
+    QString dpopAlgorithm = QStringLiteral("ES256");
+    QString dpopKeyPem;
     // Set by discovery: the server puts iss on its redirects (RFC 9207), so a missing or wrong
     // one means a mix-up.
     bool issuerInAuthorizationResponse = false;
@@ -121,7 +127,7 @@ struct ClientConfig
 
     // The secret fields, by the name each is kept under in the keychain: client_secret,
     // private_key, private_key_passphrase, password, refresh_token, subject_token, actor_token,
-    // assertion.
+    // assertion, dpop_key.
     static QStringList secretFieldNames();
     QString secretField(const QString &name) const;
     void setSecretField(const QString &name, const QString &value);

@@ -22,13 +22,21 @@ void appendScope(const ClientConfig &config, FormFields *form)
         form->append({QStringLiteral("scope"), config.scope.simplified()});
 }
 
-// Client authentication, the configured extra token parameters, and the form POST.
+// A request that carries a DPoP proof when the client uses DPoP.
+HttpRequestSpec proven(const ClientConfig &config, HttpRequestSpec request)
+{
+    request.dpopProof = config.useDpop;
+    return request;
+}
+
+// Client authentication, the configured extra token parameters, and the form POST (with a DPoP
+// proof when the client uses DPoP: every request to the token endpoint).
 HttpRequestSpec authenticatedPost(const ClientConfig &config, const QUrl &endpoint, FormFields form)
 {
     HttpRequestSpec request;
     authenticateClient(config, endpoint, &request, &form);
     form.append(config.extraTokenParameters);
-    return formPost(endpoint, form, request.headers);
+    return proven(config, formPost(endpoint, form, request.headers));
 }
 } // namespace
 
@@ -109,7 +117,7 @@ HttpRequestSpec refresh(const ClientConfig &config, const QByteArray &refreshTok
                     {QStringLiteral("refresh_token"), QString::fromUtf8(refreshToken)}};
     HttpRequestSpec request;
     authenticateClient(config, config.tokenEndpoint, &request, &form);
-    return formPost(config.tokenEndpoint, form, request.headers);
+    return proven(config, formPost(config.tokenEndpoint, form, request.headers));
 }
 
 HttpRequestSpec clientCredentials(const ClientConfig &config)
@@ -161,7 +169,9 @@ HttpRequestSpec deviceAuthorization(const ClientConfig &config)
     FormFields form;
     appendScope(config, &form);
     appendTargets(config, &form);
-    return authenticatedPost(config, config.deviceAuthorizationEndpoint, form);
+    HttpRequestSpec request = authenticatedPost(config, config.deviceAuthorizationEndpoint, form);
+    request.dpopProof = false; // RFC 9449 binds the tokens, not the device code
+    return request;
 }
 
 HttpRequestSpec deviceToken(const ClientConfig &config, const QByteArray &deviceCode)
@@ -182,7 +192,8 @@ HttpRequestSpec pushedAuthorization(const ClientConfig &config, const FormFields
         if (field.first != QLatin1String("client_id"))
             form.append(field);
     }
-    return formPost(config.pushedAuthorizationRequestEndpoint, form, request.headers);
+    return proven(config,
+                  formPost(config.pushedAuthorizationRequestEndpoint, form, request.headers));
 }
 
 std::optional<HttpRequestSpec> forGrant(const ClientConfig &config)
@@ -216,7 +227,7 @@ HttpRequestSpec aboutToken(const QUrl &endpoint, const ClientConfig &config,
         form.append({QStringLiteral("token_type_hint"), tokenTypeHint});
     HttpRequestSpec request;
     authenticateClient(config, endpoint, &request, &form);
-    return formPost(endpoint, form, request.headers);
+    return proven(config, formPost(endpoint, form, request.headers));
 }
 
 } // namespace workbench::TokenRequest

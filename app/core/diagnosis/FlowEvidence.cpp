@@ -1,5 +1,6 @@
 #include "core/diagnosis/FlowEvidence.h"
 
+#include "core/diagnosis/DpopEvidence.h"
 #include "core/diagnosis/TokenRequestEvidence.h"
 
 #include "core/client/Pkce.h"
@@ -405,6 +406,7 @@ void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings
         resourceRules(context, signal, findings);
     historyRules(context, findings);
     headerRules(signal, findings);
+    DpopEvidence::gather(context, signal, findings);
 }
 
 } // namespace workbench::FlowEvidence

@@ -167,6 +167,7 @@ void AuthorizationCodeFlow::pushRequest(const FormFields &parameters)
 {
     m_pending = m_client->send(TokenRequest::pushedAuthorization(m_config, parameters),
                                QStringLiteral("Pushed authorization request (PAR)"));
+    connect(m_pending, &PendingExchange::attemptRecorded, this, &AuthorizationCodeFlow::record);
     connect(m_pending, &PendingExchange::finished, this, [this](const HttpExchange &exchange) {
         record(exchange);
         if (m_stage != Stage::WaitingForRedirect || !m_authorizationUrl.isEmpty())
@@ -294,6 +295,7 @@ void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)
     const HttpRequestSpec request = TokenRequest::authorizationCode(
         m_config, code, m_redirectUri, m_pkce ? m_pkce->verifier : QByteArray());
     m_pending = m_client->send(request, QStringLiteral("Token request (authorization_code)"));
+    connect(m_pending, &PendingExchange::attemptRecorded, this, &AuthorizationCodeFlow::record);
     connect(m_pending, &PendingExchange::finished, this, &AuthorizationCodeFlow::onTokenResponse);
 }
 

@@ -1,5 +1,7 @@
 #include "core/flows/AuthorizationRequest.h"
 
+#include "core/client/DpopKey.h"
+
 namespace workbench {
 
 AuthorizationRequest AuthorizationRequest::forClient(const ClientConfig &config,
@@ -40,6 +42,9 @@ AuthorizationRequest AuthorizationRequest::forClient(const ClientConfig &config,
     }
     for (const QString &resource : config.resources)
         request.options.append({QStringLiteral("resource"), resource});
+    // The code is bound to the DPoP key the token request will prove (RFC 9449 §10).
+    if (const QByteArray jkt = DpopKey::thumbprint(config); !jkt.isEmpty())
+        request.options.append({QStringLiteral("dpop_jkt"), QString::fromLatin1(jkt)});
     request.extraParameters = config.extraAuthorizationParameters;
     return request;
 }

@@ -150,6 +150,8 @@ void DeviceAuthorizationFlow::poll()
     ++m_polls;
     m_pending = m_client->send(TokenRequest::deviceToken(m_config, m_authorization->deviceCode),
                                QStringLiteral("Token request (device_code, poll %1)").arg(m_polls));
+    connect(m_pending, &PendingExchange::attemptRecorded, this,
+            &DeviceAuthorizationFlow::exchangeRecorded);
     connect(m_pending, &PendingExchange::finished, this, &DeviceAuthorizationFlow::onPoll);
 }
 

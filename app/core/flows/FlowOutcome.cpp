@@ -41,6 +41,8 @@ QString FlowOutcome::resultName(Result result)
         return QStringLiteral("expired");
     case Result::TimedOut:
         return QStringLiteral("timed_out");
+    case Result::TokenNotBound:
+        return QStringLiteral("token_not_bound");
     }
     return {};
 }

@@ -28,7 +28,8 @@ struct FlowOutcome
         PushedRequestFailed,       // the PAR endpoint refused the request (RFC 9126)
         DeviceAuthorizationFailed, // the device authorization endpoint refused (RFC 8628 §3.2)
         Expired,                   // the device code ran out before anyone approved it
-        TimedOut, // no redirect came back within the wait (the provider showed its own page)
+        TimedOut,      // no redirect came back within the wait (the provider showed its own page)
+        TokenNotBound, // DPoP was proved, but the tokens are not bound to the key (RFC 9449)
     };
     Result result = Result::Succeeded;
     QString summary;
@@ -36,6 +37,7 @@ struct FlowOutcome
     QJsonObject tokenResponse;
     QDateTime tokensReceivedAt;
     QList<TokenCheck> idTokenChecks; // empty when no ID token came back
+    QList<TokenCheck> bindingChecks; // DPoP: whether the tokens are bound to the client's key
 
     FlowOutcome() = default;
     FlowOutcome(Result result, QString summary, QStringList details = {},

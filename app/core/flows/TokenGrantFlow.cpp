@@ -34,6 +34,7 @@ bool TokenGrantFlow::start(const ClientConfig &config)
     m_pending = m_client->send(
         *request, QStringLiteral("Token request (%1)").arg(grantTypeName(config.grant)));
     PendingExchange *pending = m_pending;
+    connect(pending, &PendingExchange::attemptRecorded, this, &TokenGrantFlow::exchangeRecorded);
     connect(pending, &PendingExchange::finished, this,
             [this, pending](const HttpExchange &exchange) {
                 emit exchangeRecorded(exchange);

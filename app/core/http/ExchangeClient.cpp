@@ -1,5 +1,6 @@
 #include "core/http/ExchangeClient.h"
 
+#include "core/http/DpopProver.h"
 #include "core/util/Clock.h"
 #include "core/util/Failure.h"
 
@@ -17,10 +18,18 @@ Q_LOGGING_CATEGORY(lcHttp, "workbench.http")
 
 namespace workbench {
 
-PendingExchange::PendingExchange(QNetworkReply *reply, HttpExchange started, qint64 maxBodyBytes,
-                                 QObject *parent)
-    : QObject(parent), m_reply(reply), m_exchange(std::move(started)), m_maxBodyBytes(maxBodyBytes)
+PendingExchange::PendingExchange(HttpRequestSpec spec, const QString &label, qint64 maxBodyBytes,
+                                 ExchangeClient *client)
+    : QObject(client), m_client(client), m_spec(std::move(spec)), m_label(label),
+      m_maxBodyBytes(maxBodyBytes)
 {
+}
+
+void PendingExchange::attach(QNetworkReply *reply, HttpExchange started)
+{
+    m_reply = reply;
+    m_exchange = std::move(started);
+    m_done = false;
     m_started.start();
     reply->setParent(this);
     connect(reply, &QNetworkReply::readyRead, this, &PendingExchange::readBody);
@@ -115,8 +124,29 @@ void PendingExchange::complete()
                              << m_exchange.status << "in" << m_exchange.elapsedMs << "ms"
                              << (m_exchange.networkError.isEmpty() ? QString()
                                                                    : m_exchange.networkError);
+    if (retryWithNonce())
+        return;
     emit finished(m_exchange);
     deleteLater();
+}
+
+bool PendingExchange::retryWithNonce()
+{
+    DpopProver *dpop = m_client->dpop();
+    if (!dpop || !m_spec.dpopProof)
+        return false;
+    dpop->learnNonce(m_exchange);
+    if (m_retried || m_cancelled || !DpopProver::asksForNonce(m_exchange))
+        return false;
+    m_retried = true;
+    emit attemptRecorded(m_exchange);
+    emit m_client->exchangeFinished(m_exchange);
+    m_reply->deleteLater();
+    HttpExchange again;
+    QNetworkReply *reply = m_client->start(
+        m_spec, m_label + QStringLiteral(" (again, with the server's DPoP nonce)"), &again);
+    attach(reply, std::move(again));
+    return true;
 }
 
 ExchangeClient::ExchangeClient(QObject *parent)
@@ -132,10 +162,23 @@ QByteArray ExchangeClient::userAgent()
 
 PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString &label)
 {
+    auto *pending = new PendingExchange(spec, label, m_maxBodyBytes, this);
     HttpExchange exchange;
+    QNetworkReply *reply = start(spec, label, &exchange);
+    pending->attach(reply, std::move(exchange));
+    connect(pending, &PendingExchange::finished, this, &ExchangeClient::exchangeFinished);
+    return pending;
+}
+
+QNetworkReply *ExchangeClient::start(const HttpRequestSpec &spec, const QString &label,
+                                     HttpExchange *started)
+{
+    HttpExchange &exchange = *started;
     exchange.kind = HttpExchange::Kind::BackChannel;
     exchange.label = label;
     exchange.request = spec;
+    if (spec.dpopProof && m_dpop)
+        m_dpop->prove(&exchange.request);
     if (exchange.request.header("User-Agent").isEmpty())
         exchange.request.setHeader("User-Agent", userAgent());
     exchange.startedAt = Clock::utcNow();
@@ -161,11 +204,8 @@ PendingExchange *ExchangeClient::send(const HttpRequestSpec &spec, const QString
             request.setRawHeader(header.first, header.second);
     }
 
-    QNetworkReply *reply = m_network->sendCustomRequest(
-        request, spec.method, spec.body.isEmpty() ? QByteArray() : spec.body);
-    auto *pending = new PendingExchange(reply, exchange, m_maxBodyBytes, this);
-    connect(pending, &PendingExchange::finished, this, &ExchangeClient::exchangeFinished);
-    return pending;
+    return m_network->sendCustomRequest(request, spec.method,
+                                        spec.body.isEmpty() ? QByteArray() : spec.body);
 }
 
 bool ExchangeClient::setTlsOptions(const TlsOptions &options, QString *error)

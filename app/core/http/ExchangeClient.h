@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSslConfiguration>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -13,7 +14,12 @@ class QNetworkReply;
 
 namespace workbench {
 
+class DpopProver;
+class ExchangeClient;
+
 // One request in flight; emits finished() once with the complete record, then deletes itself.
+// A request with a DPoP proof that the server refuses for want of a nonce is sent once more
+// with the nonce it gave: the refused attempt is reported by attemptRecorded() first.
 class PendingExchange : public QObject
 {
     Q_OBJECT
@@ -22,16 +28,23 @@ public:
     void abort();
 
 signals:
+    void attemptRecorded(const workbench::HttpExchange &exchange);
     void finished(const workbench::HttpExchange &exchange);
 
 private:
     friend class ExchangeClient;
-    PendingExchange(QNetworkReply *reply, HttpExchange started, qint64 maxBodyBytes,
-                    QObject *parent);
+    PendingExchange(HttpRequestSpec spec, const QString &label, qint64 maxBodyBytes,
+                    ExchangeClient *client);
+    void attach(QNetworkReply *reply, HttpExchange started);
     void readBody();
     void complete();
+    [[nodiscard]] bool retryWithNonce();
 
-    QNetworkReply *m_reply;
+    ExchangeClient *m_client;
+    HttpRequestSpec m_spec; // as the caller gave it, for a second attempt
+    QString m_label;
+    QNetworkReply *m_reply = nullptr;
+    bool m_retried = false;
     HttpExchange m_exchange;
     qint64 m_maxBodyBytes;
     QElapsedTimer m_started; // how long the exchange took, not when
@@ -59,17 +72,25 @@ public:
     // cannot be used (the previous settings stay).
     [[nodiscard]] bool setTlsOptions(const TlsOptions &options, QString *error = nullptr);
     bool hasCustomTls() const { return m_tls.has_value(); }
+    // DPoP proofs for the requests that ask for one (HttpRequestSpec::dpopProof); none: they go
+    // without. Kept across runs only as long as the caller keeps it here.
+    void setDpop(std::shared_ptr<DpopProver> prover) { m_dpop = std::move(prover); }
+    DpopProver *dpop() const { return m_dpop.get(); }
 
 signals:
     void exchangeFinished(const workbench::HttpExchange &exchange);
 
 private:
+    friend class PendingExchange;
+    // The exchange as it goes on the wire (every header set), and its reply.
+    QNetworkReply *start(const HttpRequestSpec &spec, const QString &label, HttpExchange *exchange);
     void forgetConnections();
 
     QNetworkAccessManager *m_network;
     int m_timeoutMs = 30000;
     qint64 m_maxBodyBytes = 64 * 1024 * 1024;
     std::optional<QSslConfiguration> m_tls; // empty: the system's defaults
+    std::shared_ptr<DpopProver> m_dpop;
 };
 
 } // namespace workbench

@@ -22,6 +22,10 @@ struct HttpRequestSpec
     QUrl url;
     HttpHeaders headers;
     QByteArray body;
+    // Sign a DPoP proof for this request (RFC 9449) when the client holds a DPoP key: token,
+    // PAR, UserInfo, introspection, revocation and API requests. A resource request carries its
+    // token as "Authorization: DPoP <token>", which the proof's ath binds.
+    bool dpopProof = false;
 
     QByteArray header(const QByteArray &name) const { return headerValue(headers, name); }
     void setHeader(const QByteArray &name, const QByteArray &value);

@@ -1,13 +1,16 @@
 #include "core/session/RunSession.h"
 
+#include "core/client/DpopKey.h"
 #include "core/diagnosis/Diagnoser.h"
 
 #include "core/discovery/ProviderDiscovery.h"
 #include "core/flows/TokenGrantFlow.h"
+#include "core/http/DpopProver.h"
 #include "core/http/ExchangeClient.h"
 #include "core/sandbox/SandboxAddress.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/sandbox/SandboxTriggers.h"
+#include "core/tokens/TokenBinding.h"
 #include "core/util/BackgroundWork.h"
 #include "core/util/Clock.h"
 #include "core/util/FormEncoding.h"
@@ -22,7 +25,8 @@ RunSession::RunSession(QObject *parent)
       m_grantFlow(new TokenGrantFlow(m_client, this)),
       m_deviceFlow(new DeviceAuthorizationFlow(m_client, this)),
       m_discovery(new ProviderDiscovery(m_client, this)),
-      m_actions(new TokenActions(m_client, m_codeFlow->idTokenVerifier(), this))
+      m_actions(new TokenActions(m_client, m_codeFlow->idTokenVerifier(), this)),
+      m_api(new ApiCaller(m_client, m_actions, this))
 {
     m_historyWriter.setMaxThreadCount(1);
 
@@ -30,6 +34,7 @@ RunSession::RunSession(QObject *parent)
     connect(m_grantFlow, &TokenGrantFlow::exchangeRecorded, this, &RunSession::keep);
     connect(m_deviceFlow, &DeviceAuthorizationFlow::exchangeRecorded, this, &RunSession::keep);
     connect(m_actions, &TokenActions::exchangeRecorded, this, &RunSession::keep);
+    connect(m_api, &ApiCaller::exchangeRecorded, this, &RunSession::keep);
     // Discovery is shown, but is not a step of the run.
     connect(m_discovery, &ProviderDiscovery::exchangeRecorded, this, &RunSession::exchangeRecorded);
 
@@ -63,6 +68,15 @@ RunSession::RunSession(QObject *parent)
         }
         save();
     });
+    connect(m_api, &ApiCaller::finished, this, [this](const ApiCaller::Outcome &outcome) {
+        if (m_followUpsOnly) {
+            m_record.result = FlowOutcome::resultName(
+                outcome.succeeded ? FlowOutcome::Result::Succeeded
+                                  : FlowOutcome::Result::TokenErrorResponse);
+            m_record.summary = outcome.summary;
+        }
+        save();
+    });
 
     connect(m_discovery, &ProviderDiscovery::discovered, this,
             [this](const ProviderMetadata &metadata, const QStringList &warnings) {
@@ -88,11 +102,14 @@ bool RunSession::isRunning() const
     return m_codeFlow->isRunning() || m_grantFlow->isRunning() || m_deviceFlow->isRunning();
 }
 
-bool RunSession::start(const ClientConfig &config, const QString &profile)
+bool RunSession::start(const ClientConfig &given, const QString &profile)
 {
     if (isRunning())
         return false;
     forgetRun();
+    ClientConfig config = given;
+    if (DpopKey::ensure(&config))
+        emit dpopKeyMade(config.dpopKeyPem, config.dpopAlgorithm);
     if (const QStringList problems = config.validate(); !problems.isEmpty()) {
         emit finished(FlowOutcome::invalidConfiguration(problems));
         return false;
@@ -119,7 +136,7 @@ bool RunSession::start(const ClientConfig &config, const QString &profile)
     return m_grantFlow->start(config);
 }
 
-bool RunSession::resume(const ClientConfig &config, const TokenSet &tokens, RunRecord run,
+bool RunSession::resume(const ClientConfig &given, const TokenSet &tokens, RunRecord run,
                         const QString &profile, QString *error)
 {
     if (isRunning()) {
@@ -127,6 +144,9 @@ bool RunSession::resume(const ClientConfig &config, const TokenSet &tokens, RunR
         return false;
     }
     forgetRun();
+    ClientConfig config = given;
+    if (DpopKey::ensure(&config))
+        emit dpopKeyMade(config.dpopKeyPem, config.dpopAlgorithm);
     if (QString tlsProblem; !applyConnectionSettings(config, &tlsProblem)) {
         *error = tr("The TLS settings cannot be used: %1").arg(tlsProblem);
         return false;
@@ -220,12 +240,25 @@ void RunSession::keep(const HttpExchange &exchange)
     emit exchangeRecorded(exchange);
 }
 
-void RunSession::onFinished(const FlowOutcome &outcome, const ClientConfig &config)
+void RunSession::onFinished(const FlowOutcome &finishedOutcome, const ClientConfig &config)
 {
+    FlowOutcome outcome = finishedOutcome;
+    // Tokens for a client that proved a DPoP key must be bound to it (RFC 9449 §5).
+    if (config.useDpop && outcome.tokenResponse.value(QLatin1String("access_token")).isString())
+        outcome.bindingChecks =
+            TokenBinding::dpopChecks(outcome.tokenResponse, DpopKey::thumbprint(config));
+    for (const TokenCheck &check : std::as_const(outcome.bindingChecks)) {
+        if (check.status == TokenCheck::Status::Failed && outcome.succeeded()) {
+            outcome.result = FlowOutcome::Result::TokenNotBound;
+            outcome.summary = tr("Tokens arrived, but they are not bound to the DPoP key.");
+            outcome.details.prepend(check.detail + QLatin1Char(' ') + check.fix);
+        }
+    }
     // The tokens stay usable for the follow-up actions, even when the ID token failed: the
     // person may want to introspect or revoke them.
     if (outcome.tokenResponse.value(QLatin1String("access_token")).isString() &&
-        (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected))
+        (outcome.succeeded() || outcome.result == FlowOutcome::Result::IdTokenRejected ||
+         outcome.result == FlowOutcome::Result::TokenNotBound))
         m_actions->setSession(
             config, TokenSet::fromResponse(outcome.tokenResponse, outcome.tokensReceivedAt));
     m_record.result = FlowOutcome::resultName(outcome.result);
@@ -264,6 +297,13 @@ void RunSession::waitForSaved()
 bool RunSession::applyConnectionSettings(const ClientConfig &config, QString *error)
 {
     m_client->setTimeoutMs(config.timeoutSeconds * 1000);
+    // The same key keeps its prover, and so the nonces the servers gave (RFC 9449 §8).
+    if (!config.useDpop) {
+        m_client->setDpop(nullptr);
+    } else if (!m_client->dpop() || m_dpopKeyPem != config.dpopKeyPem) {
+        m_client->setDpop(std::make_shared<DpopProver>(DpopKey::of(config)));
+        m_dpopKeyPem = config.dpopKeyPem;
+    }
     return m_client->setTlsOptions(config.tls, error);
 }
 

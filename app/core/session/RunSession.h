@@ -8,6 +8,7 @@
 #include "core/flows/FlowOutcome.h"
 #include "core/http/HttpExchange.h"
 #include "core/storage/RunHistory.h"
+#include "core/tokens/ApiCaller.h"
 #include "core/tokens/TokenActions.h"
 
 #include <QObject>
@@ -91,6 +92,8 @@ public:
     DeviceAuthorizationFlow *deviceFlow() const { return m_deviceFlow; }
     ProviderDiscovery *discovery() const { return m_discovery; }
     TokenActions *actions() const { return m_actions; }
+    // Calls to APIs with the run's access token (the console), recorded as its steps.
+    ApiCaller *api() const { return m_api; }
 
     // The run's history write (if any) is done; for the command line before it exits.
     void waitForSaved();
@@ -113,6 +116,9 @@ signals:
     void discoveryFailed(const QString &summary, const QStringList &details);
     // The history could not keep the run.
     void saveFailed(const QString &problem);
+    // A run that uses DPoP had no key: this one was made for it (PEM, a secret to keep with the
+    // profile, and its algorithm). The profile's later runs should prove the same key.
+    void dpopKeyMade(const QString &pem, const QString &algorithm);
 
 private:
     void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
@@ -127,6 +133,7 @@ private:
     DeviceAuthorizationFlow *m_deviceFlow;
     ProviderDiscovery *m_discovery;
     TokenActions *m_actions;
+    ApiCaller *m_api;
     SandboxProvider *m_sandbox = nullptr;
     std::unique_ptr<RunHistory> m_history;
     QThreadPool m_historyWriter;  // one run after the other: the newest save of a run stays
@@ -135,6 +142,7 @@ private:
     bool m_followUpsOnly = false; // a run resume() made: its actions make its outcome
     DiagnosisHints m_hints;
     std::optional<ProviderMetadata> m_metadata;
+    QString m_dpopKeyPem; // the key of the client's DPoP prover
 };
 
 } // namespace workbench

@@ -89,6 +89,8 @@ void readRequestOptions(const ProfileJson &json, ClientConfig &c)
     c.audience = json.text("audience");
     c.usePar = json.flag("par");
     c.useRequestObject = json.flag("request_object");
+    c.useDpop = json.flag("dpop");
+    c.dpopAlgorithm = json.text("dpop_alg", c.dpopAlgorithm);
     c.username = json.text("username");
     c.subjectTokenType = json.text("subject_token_type", c.subjectTokenType);
     c.actorTokenType = json.text("actor_token_type");
@@ -174,6 +176,8 @@ QJsonObject Profile::toJson() const
             {"audience", c.audience},
             {"par", c.usePar},
             {"request_object", c.useRequestObject},
+            {"dpop", c.useDpop},
+            {"dpop_alg", c.dpopAlgorithm},
             {"username", c.username},
             {"subject_token_type", c.subjectTokenType},
             {"actor_token_type", c.actorTokenType},

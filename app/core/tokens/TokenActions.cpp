@@ -1,9 +1,11 @@
 #include "core/tokens/TokenActions.h"
 
+#include "core/client/DpopKey.h"
 #include "core/client/TokenRequest.h"
 #include "core/http/ExchangeClient.h"
 #include "core/jose/Jwt.h"
 #include "core/tokens/IdTokenVerifier.h"
+#include "core/tokens/TokenBinding.h"
 #include "core/util/Clock.h"
 
 #include <QCryptographicHash>
@@ -196,6 +198,7 @@ bool TokenActions::run(Action action, Target target)
                                                                                         : "Bearer";
         request.setHeader("Authorization", scheme + ' ' + m_tokens.accessToken);
         request.setHeader("Accept", "application/json, application/jwt");
+        request.dpopProof = m_config.useDpop;
         label = tr("UserInfo request");
         break;
     }
@@ -211,6 +214,7 @@ bool TokenActions::run(Action action, Target target)
         break;
     }
     m_pending = m_client->send(request, label);
+    connect(m_pending, &PendingExchange::attemptRecorded, this, &TokenActions::exchangeRecorded);
     connect(m_pending, &PendingExchange::finished, this,
             [this, action, target](const HttpExchange &exchange) {
                 m_pending.clear();
@@ -350,6 +354,8 @@ void TokenActions::readIntrospection(Target target, const QJsonObject &body, boo
                                                       qstrcmp(field, "exp") == 0));
         }
     }
+    if (m_config.useDpop)
+        outcome.bindingChecks << TokenBinding::introspectedJkt(body, DpopKey::thumbprint(m_config));
 }
 
 void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &body,
@@ -376,6 +382,8 @@ void TokenActions::onRefreshed(const HttpExchange &exchange, const QJsonObject &
                                     fingerprint(after.refreshToken));
     outcome.details << tr("Access token: old %1 → new %2")
                            .arg(fingerprint(before.accessToken), fingerprint(after.accessToken));
+    if (m_config.useDpop)
+        outcome.bindingChecks = TokenBinding::dpopChecks(body, DpopKey::thumbprint(m_config));
 
     const QString idToken = body.value(QLatin1String("id_token")).toString();
     if (idToken.isEmpty()) {

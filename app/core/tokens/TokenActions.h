@@ -55,6 +55,7 @@ public:
         QStringList details;
         QJsonObject body;
         QList<TokenCheck> idTokenChecks; // after a refresh that returned an ID token
+        QList<TokenCheck> bindingChecks; // DPoP: the refreshed or introspected token's key
     };
 
     TokenActions(ExchangeClient *client, IdTokenVerifier *verifier, QObject *parent = nullptr);
