@@ -67,36 +67,45 @@ QString keepRefreshToken(const Profile &profile, const QByteArray &token)
     return problem;
 }
 
-void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange> &steps,
-                 bool asJson, const DiagnosisHints &hints)
+// An action's result: as JSON, `fields` with the checks, the exchanges and the diagnosis of a
+// refusal added; as text, the result, the checks and the diagnosis.
+void printActionResult(QJsonObject fields, bool succeeded, const QString &summary,
+                       const QStringList &details, const QList<TokenCheck> &idTokenChecks,
+                       const QList<TokenCheck> &bindingChecks, const QList<HttpExchange> &steps,
+                       bool asJson, const DiagnosisHints &hints)
 {
     // Diagnosed with this command's steps only: a saved run's own are redacted.
-    const std::optional<Diagnosis> diagnosis =
-        outcome.succeeded ? std::nullopt : lastProblem(steps, hints);
+    const std::optional<Diagnosis> diagnosis = succeeded ? std::nullopt : lastProblem(steps, hints);
     if (asJson) {
         QJsonArray recorded;
         for (const HttpExchange &exchange : steps)
             recorded.append(exchangeToJson(exchange));
-        QJsonObject result{{"action", commandName(outcome.action)},
-                           {"succeeded", outcome.succeeded},
-                           {"summary", outcome.summary},
-                           {"details", QJsonArray::fromStringList(outcome.details)},
-                           {"body", outcome.body},
-                           {"exchanges", recorded}};
-        if (!outcome.idTokenChecks.isEmpty())
-            result.insert("id_token_checks", checksToJson(outcome.idTokenChecks));
-        if (!outcome.bindingChecks.isEmpty())
-            result.insert("dpop_checks", checksToJson(outcome.bindingChecks));
+        fields.insert("succeeded", succeeded);
+        fields.insert("summary", summary);
+        fields.insert("details", QJsonArray::fromStringList(details));
+        fields.insert("exchanges", recorded);
+        if (!idTokenChecks.isEmpty())
+            fields.insert("id_token_checks", checksToJson(idTokenChecks));
+        if (!bindingChecks.isEmpty())
+            fields.insert("dpop_checks", checksToJson(bindingChecks));
         if (diagnosis)
-            result.insert("diagnosis", diagnosis->toJson());
-        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+            fields.insert("diagnosis", diagnosis->toJson());
+        out() << QJsonDocument(fields).toJson(QJsonDocument::Indented);
     } else {
-        printResultText(outcome.succeeded, outcome.summary, outcome.details);
-        printChecksText(QStringLiteral("ID token checks"), outcome.idTokenChecks);
-        printChecksText(QStringLiteral("DPoP binding checks"), outcome.bindingChecks);
+        printResultText(succeeded, summary, details);
+        printChecksText(QStringLiteral("ID token checks"), idTokenChecks);
+        printChecksText(QStringLiteral("DPoP binding checks"), bindingChecks);
         printDiagnosisText(diagnosis);
     }
     out().flush();
+}
+
+void printResult(const TokenActions::Outcome &outcome, const QList<HttpExchange> &steps,
+                 bool asJson, const DiagnosisHints &hints)
+{
+    printActionResult({{"action", commandName(outcome.action)}, {"body", outcome.body}},
+                      outcome.succeeded, outcome.summary, outcome.details, outcome.idTokenChecks,
+                      outcome.bindingChecks, steps, asJson, hints);
 }
 
 // The options every action takes.
@@ -289,27 +298,9 @@ int runPlan(RunSession &session, QList<Action> plan, const Subject &subject, con
 void printCallResult(const ApiCaller::Outcome &outcome, const QList<HttpExchange> &steps,
                      bool asJson, const DiagnosisHints &hints)
 {
-    const std::optional<Diagnosis> diagnosis =
-        outcome.succeeded ? std::nullopt : lastProblem(steps, hints);
-    if (asJson) {
-        QJsonArray recorded;
-        for (const HttpExchange &exchange : steps)
-            recorded.append(exchangeToJson(exchange));
-        QJsonObject result{{"action", "call"},
-                           {"succeeded", outcome.succeeded},
-                           {"status", outcome.status},
-                           {"summary", outcome.summary},
-                           {"details", QJsonArray::fromStringList(outcome.details)},
-                           {"refreshed", outcome.refreshed},
-                           {"exchanges", recorded}};
-        if (diagnosis)
-            result.insert("diagnosis", diagnosis->toJson());
-        out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
-    } else {
-        printResultText(outcome.succeeded, outcome.summary, outcome.details);
-        printDiagnosisText(diagnosis);
-    }
-    out().flush();
+    printActionResult(
+        {{"action", "call"}, {"status", outcome.status}, {"refreshed", outcome.refreshed}},
+        outcome.succeeded, outcome.summary, outcome.details, {}, {}, steps, asJson, hints);
 }
 
 // The request `call` sends, from its URL argument and options; empty (and `problem`) when the

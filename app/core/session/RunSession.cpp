@@ -60,22 +60,10 @@ RunSession::RunSession(QObject *parent)
             [this](const FlowOutcome &outcome) { onFinished(outcome, m_deviceFlow->config()); });
     // Follow-up steps join the run they follow, in the history too.
     connect(m_actions, &TokenActions::finished, this, [this](const TokenActions::Outcome &outcome) {
-        if (m_followUpsOnly) {
-            m_record.result = FlowOutcome::resultName(
-                outcome.succeeded ? FlowOutcome::Result::Succeeded
-                                  : FlowOutcome::Result::TokenErrorResponse);
-            m_record.summary = outcome.summary;
-        }
-        save();
+        followUpEnded(outcome.succeeded, outcome.summary);
     });
     connect(m_api, &ApiCaller::finished, this, [this](const ApiCaller::Outcome &outcome) {
-        if (m_followUpsOnly) {
-            m_record.result = FlowOutcome::resultName(
-                outcome.succeeded ? FlowOutcome::Result::Succeeded
-                                  : FlowOutcome::Result::TokenErrorResponse);
-            m_record.summary = outcome.summary;
-        }
-        save();
+        followUpEnded(outcome.succeeded, outcome.summary);
     });
 
     connect(m_discovery, &ProviderDiscovery::discovered, this,
@@ -264,6 +252,16 @@ void RunSession::onFinished(const FlowOutcome &finishedOutcome, const ClientConf
     m_record.result = FlowOutcome::resultName(outcome.result);
     m_record.summary = outcome.summary;
     emit finished(outcome);
+    save();
+}
+
+void RunSession::followUpEnded(bool succeeded, const QString &summary)
+{
+    if (m_followUpsOnly) { // a run of follow-ups only: the last one makes its outcome
+        m_record.result = FlowOutcome::resultName(
+            succeeded ? FlowOutcome::Result::Succeeded : FlowOutcome::Result::TokenErrorResponse);
+        m_record.summary = summary;
+    }
     save();
 }
 

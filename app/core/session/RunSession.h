@@ -124,6 +124,7 @@ private:
     void onFinished(const FlowOutcome &outcome, const ClientConfig &config);
     void keep(const HttpExchange &exchange); // into the record, and on to the view
     void save();
+    void followUpEnded(bool succeeded, const QString &summary);
     [[nodiscard]] bool applyConnectionSettings(const ClientConfig &config, QString *error);
     DiagnosisHints hintsFor(const ClientConfig &config) const;
 

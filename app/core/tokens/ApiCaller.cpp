@@ -94,7 +94,11 @@ void ApiCaller::send()
                               .arg(QString::fromLatin1(spec.method),
                                    spec.url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo));
     m_pending = m_client->send(spec, label);
-    connect(m_pending, &PendingExchange::attemptRecorded, this, &ApiCaller::exchangeRecorded);
+    connect(m_pending, &PendingExchange::attemptRecorded, this, [this](const HttpExchange &first) {
+        m_outcome.details << tr("The API asked for its DPoP nonce (use_dpop_nonce): sent again "
+                                "with the nonce it gave.");
+        emit exchangeRecorded(first);
+    });
     connect(m_pending, &PendingExchange::finished, this, [this](const HttpExchange &exchange) {
         m_pending.clear();
         onAnswer(exchange);
