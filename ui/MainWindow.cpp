@@ -7,6 +7,7 @@
 #include "ui/HelpMenu.h"
 #include "ui/RunExport.h"
 #include "ui/RunView.h"
+#include "ui/console/ApiConsole.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/FormScrollArea.h"
 #include "ui/history/HistoryDialog.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_ui->resultsGroupLayout->addWidget(m_results);
     m_ui->mainSplitter->setStretchFactor(1, 2);
     m_results->setTokenActions(m_session->actions());
+    m_results->setApiCaller(m_session->api());
     m_sandboxControls =
         new SandboxControls({m_session, m_form, m_profileBar, m_results, m_ui->sandboxNote,
                              m_ui->authorizeButton, statusBar(), this},
@@ -64,6 +66,9 @@ MainWindow::MainWindow(QWidget *parent)
     // when the person asks.
     connect(m_results, &ResultsPane::keepRefreshTokenRequested, m_profileBar,
             &ProfileBar::keepRefreshToken);
+    connect(m_results, &ResultsPane::apiConsoleRequested, this, &MainWindow::showApiConsole);
+    // A key made for a DPoP run goes into the form, so the profile can keep it (a secret).
+    connect(m_session, &RunSession::dpopKeyMade, m_form, &ClientForm::setDpopKey);
     const auto exportRun = [this](bool withSecrets) {
         const QString message = RunExport::askAndWriteHar(
             this, m_session->record(), m_results->model()->exchanges(), withSecrets);
@@ -157,6 +162,19 @@ void MainWindow::updateStartButton()
     m_ui->copyUrlButton->setVisible(usesBrowser(grant));
     m_ui->pasteBrowserButton->setVisible(usesBrowser(grant));
     m_ui->clientGroup->setTitle(tr("Client — %1").arg(m_form->grantTitle()));
+}
+
+void MainWindow::showApiConsole()
+{
+    if (!m_console) {
+        m_apiRequests = std::make_unique<ApiRequestStore>();
+        m_console = new ApiConsole(m_session->api(), m_apiRequests.get(), this);
+    }
+    const Profile *profile = m_profiles->find(m_profileBar->currentId());
+    m_console->setProfile(profile ? profile->name : QString());
+    m_console->show();
+    m_console->raise();
+    m_console->activateWindow();
 }
 
 void MainWindow::authorize()

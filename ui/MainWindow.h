@@ -3,6 +3,7 @@
 #include "core/client/ClientConfig.h"
 #include "core/discovery/ProviderMetadata.h"
 #include "core/session/RunSession.h"
+#include "core/storage/ApiRequestStore.h"
 #include "core/storage/RunHistory.h"
 #include "ui/forms/ClientForm.h"
 
@@ -16,6 +17,8 @@ class MainWindow;
 }
 
 namespace workbench {
+
+class ApiConsole;
 
 class AuthorizationCodeFlow;
 class ClientForm;
@@ -84,6 +87,9 @@ public slots:
     // follow-up step (refresh, UserInfo, ...).
     RunHistory *history() const { return m_session->history(); }
     void showHistory();
+    // The API console, for calls with the session's tokens; null until first shown.
+    void showApiConsole();
+    ApiConsole *apiConsole() const { return m_console; }
     // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
     bool showHistoryRun(const QString &id);
     // Writes the current run as HAR 1.2; redacted unless `withSecrets`. False, with why not.
@@ -107,6 +113,8 @@ private:
     SecretStore *m_secrets;
     ProfileBar *m_profileBar;
     SandboxControls *m_sandboxControls = nullptr;
+    ApiConsole *m_console = nullptr;
+    std::unique_ptr<ApiRequestStore> m_apiRequests;
     UrlOpener m_openUrl;
 };
 

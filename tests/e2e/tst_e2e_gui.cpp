@@ -6,6 +6,7 @@
 #include "core/tokens/TokenActions.h"
 #include "ui/MainWindow.h"
 #include "ui/WindowPlacement.h"
+#include "ui/console/ApiConsole.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
@@ -19,6 +20,7 @@
 #include "WidgetTest.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
@@ -35,6 +37,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace workbench;
 using widgettest::child;
@@ -59,7 +62,8 @@ class TestE2eGui : public QObject
     // Shows the window, fills the client form for one of the provider's clients as a person
     // would, presses Authorize and waits until the flow is over. The browser is headless Chromium.
     void runFlowInWindow(MainWindow &window, QProcess &browser, const QString &clientKey,
-                         const QString &authMethod, const QString &secret, bool discover = false)
+                         const QString &authMethod, const QString &secret, bool discover = false,
+                         const std::function<void()> &beforeAuthorize = {})
     {
         showWithBrowser(window, browser);
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -84,6 +88,8 @@ class TestE2eGui : public QObject
         if (authMethod != "none")
             typeInto(&window, "clientSecretEdit", secret);
         typeInto(&window, "scopeEdit", "openid email");
+        if (beforeAuthorize)
+            beforeAuthorize();
         auto *authorize = child<QPushButton>(&window, "authorizeButton");
         QTest::mouseClick(authorize, Qt::LeftButton);
         QVERIFY(!authorize->isEnabled());
@@ -310,6 +316,65 @@ private slots:
 
         // UserInfo, refresh (+ its JWKS lookup, cached), two introspections and a revocation.
         QVERIFY(results->model()->rowCount() >= stepsAfterFlow + 5);
+    }
+
+    // DPoP through the window: the person turns it on, signs in; the tokens are bound to the
+    // key the run made (kept in the form for the profile), the Request tab decodes the proof,
+    // and the API console calls a resource that wants DPoP-bound tokens and its own nonce.
+    void personUsesDpopAndTheApiConsole()
+    {
+        MainWindow window;
+        QProcess browser;
+        runFlowInWindow(window, browser, "public", "none", {}, true, [&] {
+            QTest::mouseClick(child<QToolButton>(&window, "tlsButton"), Qt::LeftButton);
+            auto *dpop = child<QCheckBox>(&window, "dpopCheck");
+            QTRY_VERIFY(dpop->isVisible());
+            QTest::mouseClick(dpop, Qt::LeftButton);
+            QVERIFY(dpop->isChecked());
+        });
+        if (QTest::currentTestFailed())
+            return;
+        e2e::Environment::browserResult(browser);
+        ResultsPane *results = window.resultsPane();
+        QVERIFY2(results->outcomeText().contains("DPoP token_type: passed"),
+                 qPrintable(results->outcomeText()));
+        auto *form = window.findChild<ClientForm *>();
+        QVERIFY(form->config().dpopKeyPem.startsWith("-----BEGIN PRIVATE KEY-----"));
+
+        // The token request that carried the nonce, its proof decoded under the raw request.
+        int tokenRow = -1;
+        for (int row = 0; row < results->model()->rowCount(); ++row) {
+            if (results->model()->at(row).label.startsWith("Token request") &&
+                results->model()->at(row).status == 200)
+                tokenRow = row;
+        }
+        QVERIFY(tokenRow > 0);
+        results->selectStep(tokenRow);
+        child<QTabWidget>(&window, "detailTabs")->setCurrentIndex(2); // Request
+        QTRY_VERIFY(results->requestText().contains("DPoP proof, decoded"));
+        QVERIFY(results->requestText().contains("\"typ\": \"dpop+jwt\""));
+        QVERIFY(results->requestText().contains("\"nonce\""));
+        const QString shots = qEnvironmentVariable("WORKBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QDir().mkpath(shots);
+            QVERIFY(window.grab().save(shots + "/dpop-request.png"));
+        }
+
+        QTest::mouseClick(child<QPushButton>(&window, "apiCallButton"), Qt::LeftButton);
+        ApiConsole *console = window.apiConsole();
+        QTRY_VERIFY(console && console->isVisible());
+        typeInto(console, "urlEdit", m_env.dpopResource().toString());
+        const int before = results->model()->rowCount();
+        QTest::mouseClick(child<QPushButton>(console, "sendButton"), Qt::LeftButton);
+        auto *status = child<QLabel>(console, "statusLabel");
+        QTRY_VERIFY2_WITH_TIMEOUT(status->text().startsWith("OK"), qPrintable(status->text()),
+                                  20000);
+        // The resource's nonce: refused once, then answered; both are steps.
+        QCOMPARE(results->model()->rowCount(), before + 2);
+        QCOMPARE(results->model()->at(before).status, 401);
+        QVERIFY(results->outcomeText().contains("HTTP 200"));
+        if (!shots.isEmpty())
+            QVERIFY(console->grab().save(shots + "/api-console.png"));
     }
 
     // The device flow through the window: the person picks the grant, discovers the issuer,

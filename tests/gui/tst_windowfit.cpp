@@ -7,8 +7,10 @@
 #include "core/tokens/TokenActions.h"
 #include "ui/MainWindow.h"
 #include "ui/WindowPlacement.h"
+#include "ui/console/ApiConsole.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
+#include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 
 #include "SandboxBrowser.h"
@@ -18,6 +20,9 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStandardPaths>
@@ -60,6 +65,17 @@ class TestWindowFit : public QObject
         QVERIFY(window.useSandbox(false));
         showOnScreen(&window);
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+    }
+
+    // The sandbox's code flow, through the window, to its tokens.
+    static void runCodeFlow(MainWindow &window)
+    {
+        signInWhenOpened(window);
+        open(window);
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken.size() > 0, 15000);
+        QTRY_VERIFY(start->isEnabled());
     }
 
 // Once the layout has settled (it is redone in posted events), nothing is off the screen or cut.
@@ -142,12 +158,10 @@ private slots:
     void codeFlowRefreshAndDeviceFlowStayOnTheScreen()
     {
         MainWindow window;
-        signInWhenOpened(window);
-        open(window);
+        runCodeFlow(window);
+        if (QTest::currentTestFailed())
+            return;
         auto *start = child<QPushButton>(&window, "authorizeButton");
-        QTest::mouseClick(start, Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken.size() > 0, 15000);
-        QTRY_VERIFY(start->isEnabled());
         VERIFY_FITS(window, "after the code flow");
         saveShot(window, "code-flow");
         // The details (tokens, diagnosis) get at least twice the room of the list of steps.
@@ -183,6 +197,49 @@ private slots:
         QVERIFY2(window.resultsPane()->outcomeText().contains("approved"),
                  qPrintable(window.resultsPane()->outcomeText()));
         VERIFY_FITS(window, "after the device flow");
+    }
+
+    // The API console after a code flow: it fits the screen, a call with the token is recorded
+    // as a step, and a token that has expired is refreshed before the call.
+    void apiConsoleCallsWithTheTokenAndRefreshes()
+    {
+        MainWindow window;
+        runCodeFlow(window);
+        if (QTest::currentTestFailed())
+            return;
+        auto *callButton = child<QPushButton>(&window, "apiCallButton");
+        QVERIFY(callButton->isVisible() && callButton->isEnabled());
+        VERIFY_FITS(window, "the session bar with the API call button");
+        QTest::mouseClick(callButton, Qt::LeftButton);
+        ApiConsole *console = window.apiConsole();
+        QVERIFY(console);
+        QTRY_VERIFY(console->isVisible());
+        VERIFY_FITS(*console, "the API console");
+
+        const QUrl userinfo = window.sandbox()->issuer() + QStringLiteral("/userinfo");
+        auto *url = child<QLineEdit>(console, "urlEdit");
+        url->setText(userinfo.toString());
+        child<QPlainTextEdit>(console, "headersEdit")->setPlainText("Accept: application/json");
+        auto *status = child<QLabel>(console, "statusLabel");
+        const int before = window.resultsPane()->model()->rowCount();
+        QTest::mouseClick(child<QPushButton>(console, "sendButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith("OK"), 10000);
+        QVERIFY2(status->text().contains("HTTP 200"), qPrintable(status->text()));
+        QTRY_COMPARE(window.resultsPane()->model()->rowCount(), before + 1);
+        saveShot(*console, "api-console");
+
+        // The token has expired (as far as the app knows): refreshed first, then called.
+        TokenSet expired = window.tokenActions()->tokens();
+        expired.accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(-30);
+        window.tokenActions()->setSession(window.tokenActions()->config(), expired);
+        QTest::mouseClick(child<QPushButton>(console, "sendButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith("OK"), 10000);
+        QVERIFY2(status->text().contains("expired") && status->text().contains("refreshed"),
+                 qPrintable(status->text()));
+        QTRY_COMPARE(window.resultsPane()->model()->rowCount(), before + 3);
+        QVERIFY(window.tokenActions()->tokens().accessToken != expired.accessToken);
+        VERIFY_FITS(window, "after the console's calls");
+        saveShot(window, "api-console-steps");
     }
 
     // Tab from where the window starts reaches Authorize; Space presses it; the browser comes

@@ -43,6 +43,7 @@ ResultsPane::ResultsPane(QWidget *parent)
             [this] { runAction(TokenActions::Action::Revoke); });
     connect(m_ui->targetCombo, &QComboBox::currentIndexChanged, this,
             &ResultsPane::updateSessionBar);
+    connect(m_ui->apiCallButton, &QPushButton::clicked, this, &ResultsPane::apiConsoleRequested);
     connect(m_ui->keepRefreshButton, &QPushButton::clicked, this, [this] {
         if (m_actions && !m_actions->tokens().refreshToken.isEmpty())
             emit keepRefreshTokenRequested(m_actions->tokens().refreshToken);
@@ -208,9 +209,22 @@ void ResultsPane::showWaiting(const QUrl &redirectUri, int elapsedSeconds, int l
     renderHeader();
 }
 
+namespace {
+// The DPoP binding checks, a line each under the result.
+QStringList bindingLines(const QList<TokenCheck> &checks)
+{
+    QStringList lines;
+    for (const TokenCheck &check : checks)
+        lines << ResultsPane::tr("DPoP %1: %2 — %3")
+                     .arg(check.name, TokenCheck::statusName(check.status), check.detail);
+    return lines;
+}
+} // namespace
+
 void ResultsPane::showOutcome(const FlowOutcome &outcome)
 {
-    showResult(outcome.succeeded(), outcome.summary, outcome.details);
+    showResult(outcome.succeeded(), outcome.summary,
+               outcome.details + bindingLines(outcome.bindingChecks));
     if (outcome.idTokenChecks.isEmpty())
         return;
     const QString idToken = outcome.tokenResponse.value(QLatin1String("id_token")).toString();
@@ -242,10 +256,20 @@ void ResultsPane::setTokenActions(TokenActions *actions)
         if (!outcome.idTokenChecks.isEmpty())
             addIdTokenChecks(outcome.body.value(QLatin1String("id_token")).toString(),
                              outcome.idTokenChecks);
-        showResult(outcome.succeeded, outcome.summary, outcome.details);
+        showResult(outcome.succeeded, outcome.summary,
+                   outcome.details + bindingLines(outcome.bindingChecks));
         updateSessionBar();
     });
     updateSessionBar();
+}
+
+void ResultsPane::setApiCaller(ApiCaller *caller)
+{
+    connect(caller, &ApiCaller::finished, this, [this](const ApiCaller::Outcome &outcome) {
+        m_warnings.clear();
+        showResult(outcome.succeeded, outcome.summary, outcome.details);
+        updateSessionBar();
+    });
 }
 
 void ResultsPane::runAction(TokenActions::Action action)
@@ -286,6 +310,7 @@ void ResultsPane::updateSessionBar()
         button->setEnabled(why.isEmpty());
         button->setToolTip(why.isEmpty() ? button->accessibleDescription() : why);
     }
+    m_ui->apiCallButton->setToolTip(m_ui->apiCallButton->accessibleDescription());
     m_ui->keepRefreshButton->setEnabled(!tokens.refreshToken.isEmpty());
     m_ui->keepRefreshButton->setToolTip(tokens.refreshToken.isEmpty()
                                             ? tr("The server returned no refresh token.")

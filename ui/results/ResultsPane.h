@@ -4,6 +4,7 @@
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/http/HttpExchange.h"
 #include "core/listener/CapturedRedirect.h"
+#include "core/tokens/ApiCaller.h"
 #include "core/tokens/TokenActions.h"
 
 #include <QHash>
@@ -50,6 +51,9 @@ public:
     // The follow-up actions on the session's tokens: the pane's buttons run them, and their
     // exchanges and results appear here like the flow's.
     void setTokenActions(TokenActions *actions);
+    // The API console's calls: each result shown like the actions' (the steps come with the
+    // run's).
+    void setApiCaller(ApiCaller *caller);
     // Validation results for an ID token; shown wherever that token appears.
     void addIdTokenChecks(const QString &idToken, const QList<TokenCheck> &checks);
 
@@ -78,6 +82,8 @@ public:
 signals:
     // The person asked to keep the session's refresh token (in the keychain, with the profile).
     void keepRefreshTokenRequested(const QString &refreshToken);
+    // The person wants to call an API with the session's tokens (the API console).
+    void apiConsoleRequested();
     // The step's texts are in place: all of them, or at least those on the visible tab.
     void stepShown(int row);
 

@@ -3,6 +3,7 @@
 #include "core/diagnosis/DiagnosisContext.h"
 #include "core/export/Redaction.h"
 #include "core/http/BodyFormatter.h"
+#include "core/jose/Jwt.h"
 #include "core/listener/CapturedRedirect.h"
 #include "core/util/Clock.h"
 #include "core/util/FormEncoding.h"
@@ -70,6 +71,24 @@ QString responseOf(const HttpExchange &exchange)
     return response;
 }
 
+// The DPoP proof a request carried, decoded: its header (with the public key) and its claims, as
+// the server reads them; empty without one. Shown under the raw request, not copied with it.
+QString proofSection(const HttpExchange &exchange)
+{
+    const QByteArray proof = exchange.request.header("DPoP");
+    if (proof.isEmpty())
+        return {};
+    QString unreadable;
+    const std::optional<DecodedJwt> decoded = Jwt::decode(proof, &unreadable);
+    if (!decoded)
+        return tr("\n\n--- DPoP proof: not a readable JWT (%1) ---").arg(unreadable);
+    const auto pretty = [](const QJsonObject &object) {
+        return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)).trimmed();
+    };
+    return tr("\n\n--- DPoP proof, decoded ---\nHeader: %1\nClaims: %2")
+        .arg(pretty(decoded->header), pretty(decoded->claims));
+}
+
 QString formattedOf(const HttpExchange &exchange)
 {
     QString formatted;
@@ -108,7 +127,9 @@ StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
     const HttpExchange exchange =
         maskSecrets ? Redaction::redactWith(run.at(row), *maskSecrets, Redaction::Style::Masked)
                     : run.at(row);
-    texts.request = text(exchange, 0);
+    // The proof is masked in the raw request (it could be replayed while fresh); its decoded
+    // header and claims hold no secret.
+    texts.request = text(exchange, 0) + proofSection(run.at(row));
     texts.response = text(exchange, 1);
     texts.formatted = text(exchange, 2);
     return texts;
