@@ -187,6 +187,43 @@ private slots:
         QVERIFY(window.profileBar()->removeCurrent());
     }
 
+    // A run with DPoP on makes the profile's key; the saved profile keeps it in the keychain
+    // (no file holds it) and brings it back after a restart, so tokens bound to it stay usable.
+    // The sandbox issues Bearer tokens: the binding check fails, as it must.
+    void dpopKeyIsKeptWithTheProfile()
+    {
+        if (m_noKeychain)
+            QSKIP("no keychain in this run");
+        QString pem;
+        {
+            MainWindow window;
+            QVERIFY(window.useSandbox(true));
+            window.show();
+            auto *grant = child<QComboBox>(&window, "grantCombo");
+            grant->setCurrentIndex(grant->findData("client_credentials"));
+            child<QCheckBox>(&window, "dpopCheck")->setChecked(true);
+            QVERIFY(window.clientForm()->config().dpopKeyPem.isEmpty());
+            auto *start = child<QPushButton>(&window, "authorizeButton");
+            QTest::mouseClick(start, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 10000);
+            QVERIFY2(window.resultsPane()->outcomeText().contains("not bound to the DPoP key"),
+                     qPrintable(window.resultsPane()->outcomeText()));
+            pem = window.clientForm()->config().dpopKeyPem;
+            QVERIFY(pem.startsWith("-----BEGIN PRIVATE KEY-----"));
+            QVERIFY(window.clientForm()->remembers("dpop_key"));
+            QSignalSpy written(window.secretStore(), &SecretStore::secretWritten);
+            QVERIFY(!window.profileBar()->saveAsNew("Bound").isEmpty());
+            QTRY_VERIFY_WITH_TIMEOUT(written.size() >= 1, 5000); // the DPoP key at least
+        }
+        QCOMPARE(filescan::filesContaining(qEnvironmentVariable("HOME"), pem.toUtf8()),
+                 QStringList());
+        MainWindow window;
+        QVERIFY(window.restoreLastProfile());
+        QTRY_COMPARE_WITH_TIMEOUT(window.clientForm()->config().dpopKeyPem, pem, 5000);
+        QVERIFY(child<QCheckBox>(&window, "dpopCheck")->isChecked());
+        QVERIFY(window.profileBar()->removeCurrent());
+    }
+
     // A flow's refresh token lives in memory only, until the person presses "Keep refresh
     // token": then it is in the keychain with the profile (no file holds it), and after a
     // restart the refresh grant redeems it. Without a keychain, the bar says so.
