@@ -25,8 +25,20 @@ bool ensure(ClientConfig *config)
 
 QByteArray thumbprint(const ClientConfig &config)
 {
-    const SigningKey key = of(config);
-    return key.isValid() ? Dpop::thumbprint(key.publicJwk()) : QByteArray();
+    // A run asks for the same key's thumbprint several times (the authorization request, the
+    // token response's and each refresh's and introspection's checks): parse the PEM once.
+    thread_local QString lastPem;
+    thread_local QString lastAlgorithm;
+    thread_local QByteArray lastThumbprint;
+    if (!config.useDpop)
+        return {};
+    if (config.dpopKeyPem != lastPem || config.dpopAlgorithm != lastAlgorithm) {
+        const SigningKey key = of(config);
+        lastThumbprint = key.isValid() ? Dpop::thumbprint(key.publicJwk()) : QByteArray();
+        lastPem = config.dpopKeyPem;
+        lastAlgorithm = config.dpopAlgorithm;
+    }
+    return lastThumbprint;
 }
 
 } // namespace workbench::DpopKey

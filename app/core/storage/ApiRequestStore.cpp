@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 namespace workbench {
@@ -89,14 +88,8 @@ bool ApiRequestStore::write(const QJsonObject &root, QString *error) const
 {
     if (!PrivateFiles::makeFolder(m_directory))
         return Failure::report(error, QStringLiteral("cannot create %1").arg(m_directory));
-    QSaveFile file(filePath());
-    if (!file.open(QIODevice::WriteOnly))
-        return Failure::report(error, file.errorString());
-    file.setPermissions(PrivateFiles::kFile);
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!file.commit())
-        return Failure::report(error, file.errorString());
-    return true;
+    return PrivateFiles::write(filePath(), QJsonDocument(root).toJson(QJsonDocument::Indented),
+                               error);
 }
 
 QList<ApiRequestStore::Saved> ApiRequestStore::requests(const QString &profile) const
@@ -109,18 +102,16 @@ QList<ApiRequestStore::Saved> ApiRequestStore::requests(const QString &profile) 
 
 bool ApiRequestStore::save(const QString &profile, const Saved &saved, QString *error)
 {
-    QJsonObject root = read();
-    QJsonArray list = root.value(profile).toArray();
-    for (qsizetype i = list.size() - 1; i >= 0; --i) {
-        if (list.at(i).toObject().value(QLatin1String("name")).toString() == saved.name)
-            list.removeAt(i);
-    }
-    list.append(toJson(saved));
-    root.insert(profile, list);
-    return write(root, error);
+    return replace(profile, saved.name, toJson(saved), error);
 }
 
 bool ApiRequestStore::remove(const QString &profile, const QString &name, QString *error)
+{
+    return replace(profile, name, {}, error);
+}
+
+bool ApiRequestStore::replace(const QString &profile, const QString &name,
+                              const QJsonObject &request, QString *error) const
 {
     QJsonObject root = read();
     QJsonArray list = root.value(profile).toArray();
@@ -128,6 +119,8 @@ bool ApiRequestStore::remove(const QString &profile, const QString &name, QStrin
         if (list.at(i).toObject().value(QLatin1String("name")).toString() == name)
             list.removeAt(i);
     }
+    if (!request.isEmpty())
+        list.append(request);
     root.insert(profile, list);
     return write(root, error);
 }

@@ -34,6 +34,9 @@ public:
 private:
     QJsonObject read() const;
     [[nodiscard]] bool write(const QJsonObject &root, QString *error) const;
+    // Removes the requests named `name` and, unless `request` is empty, adds it in their place.
+    [[nodiscard]] bool replace(const QString &profile, const QString &name,
+                               const QJsonObject &request, QString *error) const;
 
     QString m_directory;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QFileDevice>
 #include <QString>
 
@@ -16,5 +17,8 @@ constexpr QFileDevice::Permissions kFolder =
 [[nodiscard]] bool makeFolder(const QString &path);
 // Makes the file the owner's only (0600); for files written before the app did so.
 bool restrict(const QString &file);
+// Writes the file whole or not at all (a QSaveFile), owner-only from its first byte; false, with
+// the reason in `error`, when it cannot.
+[[nodiscard]] bool write(const QString &path, const QByteArray &content, QString *error = nullptr);
 
 } // namespace workbench::PrivateFiles

@@ -10,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -97,15 +96,8 @@ bool ProfileStore::save(QString *error) const
                            {"version", kFormatVersion},
                            {"last_used", m_lastUsed},
                            {"profiles", profiles}};
-    QSaveFile file(filePath());
-    if (!file.open(QIODevice::WriteOnly))
-        return Failure::report(error, file.errorString());
-    file.setPermissions(PrivateFiles::kFile); // before anything is written
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!file.commit())
-        return Failure::report(error, file.errorString());
-    PrivateFiles::restrict(filePath());
-    return true;
+    return PrivateFiles::write(filePath(), QJsonDocument(root).toJson(QJsonDocument::Indented),
+                               error);
 }
 
 const Profile *ProfileStore::find(const QString &id) const

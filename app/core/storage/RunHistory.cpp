@@ -11,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QStringDecoder>
 #include <algorithm>
@@ -217,17 +216,11 @@ bool RunHistory::save(const RunRecord &run, QString *error)
                         redactStrings(run.diagnoses.at(i)->toJson(), secrets));
         exchanges.append(json);
     }
-    QSaveFile file(pathOf(run.id));
-    if (!file.open(QIODevice::WriteOnly))
-        return Failure::report(error, file.errorString());
-    file.setPermissions(PrivateFiles::kFile); // before anything is written
-    file.write(QJsonDocument(summaryToJson(run)).toJson(QJsonDocument::Compact));
-    file.write("\n");
-    file.write(QJsonDocument(exchanges).toJson(QJsonDocument::Compact));
-    file.write("\n");
-    if (!file.commit())
-        return Failure::report(error, file.errorString());
-    PrivateFiles::restrict(pathOf(run.id));
+    const QByteArray content = QJsonDocument(summaryToJson(run)).toJson(QJsonDocument::Compact) +
+                               '\n' + QJsonDocument(exchanges).toJson(QJsonDocument::Compact) +
+                               '\n';
+    if (!PrivateFiles::write(pathOf(run.id), content, error))
+        return false;
     forgetOldest();
     return true;
 }
