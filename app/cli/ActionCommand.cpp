@@ -303,6 +303,30 @@ void printCallResult(const ApiCaller::Outcome &outcome, const QList<HttpExchange
         outcome.succeeded, outcome.summary, outcome.details, {}, {}, steps, asJson, hints);
 }
 
+// The client and tokens the options name, with `session` resumed on them (and keeping its runs
+// in the history when the options ask); empty (and `problem`) when the options name none.
+struct Resumed
+{
+    Subject subject;
+    Tokens tokens;
+};
+std::optional<Resumed> resume(RunSession &session, const QCommandLineParser &parser,
+                              const ActionOptions &options, QString *problem)
+{
+    std::optional<Subject> subject = subjectOf(parser, options, problem);
+    if (!subject)
+        return std::nullopt;
+    std::optional<Tokens> tokens = tokensOf(parser, options, *subject, problem);
+    if (!tokens)
+        return std::nullopt;
+    if (parser.isSet(options.profiles.save) || parser.isSet(options.savedRun))
+        session.setHistory(std::make_unique<RunHistory>());
+    if (!session.resume(subject->config, tokens->set, subject->record, subject->profileName,
+                        problem))
+        return std::nullopt;
+    return Resumed{std::move(*subject), std::move(*tokens)};
+}
+
 // The request `call` sends, from its URL argument and options; empty (and `problem`) when the
 // options cannot make one.
 struct CallOptions
@@ -364,18 +388,12 @@ int runCall(const QStringList &arguments)
     const std::optional<ApiCaller::Request> request = call.request(parser, &problem);
     if (!request)
         return usage(problem);
-    const std::optional<Subject> subject = subjectOf(parser, options, &problem);
-    if (!subject)
-        return usage(problem);
-    const std::optional<Tokens> tokens = tokensOf(parser, options, *subject, &problem);
-    if (!tokens)
-        return usage(problem);
     RunSession session;
-    if (parser.isSet(options.profiles.save) || parser.isSet(options.savedRun))
-        session.setHistory(std::make_unique<RunHistory>());
-    if (!session.resume(subject->config, tokens->set, subject->record, subject->profileName,
-                        &problem))
+    const std::optional<Resumed> resumed = resume(session, parser, options, &problem);
+    if (!resumed)
         return usage(problem);
+    const Subject *subject = &resumed->subject;
+    const Tokens *tokens = &resumed->tokens;
     if (const QString why = session.api()->unavailableReason(*request); !why.isEmpty())
         return usage(why);
     const bool asJson = parser.isSet(options.client.json);
@@ -429,12 +447,12 @@ int run(const QStringList &arguments)
     const auto usage = [&](const QString &message) { return usageError(message, command); };
 
     QString problem;
-    const std::optional<Subject> subject = subjectOf(parser, options, &problem);
-    if (!subject)
+    RunSession session;
+    const std::optional<Resumed> resumed = resume(session, parser, options, &problem);
+    if (!resumed)
         return usage(problem);
-    const std::optional<Tokens> tokens = tokensOf(parser, options, *subject, &problem);
-    if (!tokens)
-        return usage(problem);
+    const Subject *subject = &resumed->subject;
+    const Tokens *tokens = &resumed->tokens;
     // UserInfo with only a refresh token: a fresh access token first.
     QList<Action> plan{action};
     if (action == Action::UserInfo && tokens->set.accessToken.isEmpty() &&
@@ -443,13 +461,6 @@ int run(const QStringList &arguments)
     if (plan.size() > 1 && subject->config.userinfoEndpoint.isEmpty())
         return usage(QStringLiteral("No UserInfo endpoint is configured (--userinfo-endpoint, or "
                                     "a profile filled in by discovery)."));
-
-    RunSession session;
-    if (parser.isSet(options.profiles.save) || parser.isSet(options.savedRun))
-        session.setHistory(std::make_unique<RunHistory>());
-    if (!session.resume(subject->config, tokens->set, subject->record, subject->profileName,
-                        &problem))
-        return usage(problem);
     const Target firstTarget =
         plan.first() == Action::Refresh ? Target::RefreshToken : tokens->target;
     if (const QString why = session.actions()->unavailableReason(plan.first(), firstTarget);

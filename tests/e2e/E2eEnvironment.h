@@ -3,6 +3,8 @@
 // Test-only helpers for the end-to-end tests: starts the real oidc-provider (provider.mjs) and
 // plays the person at the browser (browser-login.mjs in headless Chromium).
 
+#include "core/client/ClientConfig.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -109,6 +111,31 @@ public:
     }
 
     // Waits, with the event loop running, for the browser script; returns its JSON report.
+    // The provider's client `key` for `grant`: its credentials and the endpoints discovery gives
+    // (not the JWKS, whose fetch would add an exchange to runs that check an ID token).
+    workbench::ClientConfig clientConfig(const QString &key, workbench::GrantType grant) const
+    {
+        const QJsonObject registered = client(key);
+        const QJsonObject endpoints = discovery();
+        const auto endpoint = [&](const char *name) {
+            return QUrl(endpoints.value(QLatin1String(name)).toString());
+        };
+        workbench::ClientConfig config;
+        config.grant = grant;
+        config.issuer = QUrl(issuer());
+        config.authorizationEndpoint = endpoint("authorization_endpoint");
+        config.tokenEndpoint = endpoint("token_endpoint");
+        config.deviceAuthorizationEndpoint = endpoint("device_authorization_endpoint");
+        config.userinfoEndpoint = endpoint("userinfo_endpoint");
+        config.introspectionEndpoint = endpoint("introspection_endpoint");
+        config.revocationEndpoint = endpoint("revocation_endpoint");
+        config.clientId = registered.value("client_id").toString();
+        config.clientSecret = registered.value("client_secret").toString();
+        workbench::clientAuthMethodFromName(
+            registered.value("token_endpoint_auth_method").toString(), &config.authMethod);
+        return config;
+    }
+
     static QJsonObject browserResult(QProcess &browser, int timeoutMs = 30000)
     {
         if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; }, timeoutMs)) {

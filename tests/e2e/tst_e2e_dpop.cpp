@@ -68,21 +68,8 @@ class TestE2eDpop : public QObject
 
     ClientConfig configFor(const QString &key, GrantType grant) const
     {
-        const QJsonObject client = m_env.client(key);
-        const QJsonObject discovery = m_env.discovery();
-        ClientConfig config;
-        config.grant = grant;
-        config.issuer = QUrl(m_env.issuer());
-        config.authorizationEndpoint = QUrl(discovery.value("authorization_endpoint").toString());
-        config.tokenEndpoint = QUrl(discovery.value("token_endpoint").toString());
-        config.jwksUri = QUrl(discovery.value("jwks_uri").toString());
-        config.userinfoEndpoint = QUrl(discovery.value("userinfo_endpoint").toString());
-        config.introspectionEndpoint = QUrl(discovery.value("introspection_endpoint").toString());
-        config.revocationEndpoint = QUrl(discovery.value("revocation_endpoint").toString());
-        config.clientId = client.value("client_id").toString();
-        config.clientSecret = client.value("client_secret").toString();
-        clientAuthMethodFromName(client.value("token_endpoint_auth_method").toString(),
-                                 &config.authMethod);
+        ClientConfig config = m_env.clientConfig(key, grant);
+        config.jwksUri = QUrl(m_env.discovery().value("jwks_uri").toString());
         config.scope = grant == GrantType::AuthorizationCode ? "openid email" : "";
         config.useDpop = true;
         return config;

@@ -33,19 +33,7 @@ class TestE2eGrants : public QObject
 
     ClientConfig configFor(const QString &key, GrantType grant) const
     {
-        const QJsonObject client = m_env.client(key);
-        const QJsonObject discovery = m_env.discovery();
-        ClientConfig config;
-        config.grant = grant;
-        config.issuer = QUrl(m_env.issuer());
-        config.tokenEndpoint = QUrl(discovery.value("token_endpoint").toString());
-        config.deviceAuthorizationEndpoint =
-            QUrl(discovery.value("device_authorization_endpoint").toString());
-        config.clientId = client.value("client_id").toString();
-        config.clientSecret = client.value("client_secret").toString();
-        clientAuthMethodFromName(client.value("token_endpoint_auth_method").toString(),
-                                 &config.authMethod);
-        return config;
+        return m_env.clientConfig(key, grant);
     }
 
     static QString describe(const FlowOutcome &outcome)
