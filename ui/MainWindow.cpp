@@ -58,6 +58,10 @@ MainWindow::MainWindow(QWidget *parent)
                                    m_ui->actionSandboxTriggers);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionHistory, &QAction::triggered, this, &MainWindow::showHistory);
+    connect(m_ui->actionCompareRuns, &QAction::triggered, this, [this] {
+        // The run just made and the one before, ready to compare (or others to pick).
+        showHistory()->selectRows({0, 1});
+    });
     connect(m_session, &RunSession::saveFailed, this, [this](const QString &problem) {
         statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
                                  10000);
@@ -127,12 +131,13 @@ void MainWindow::showDiscovered(const ProviderMetadata &metadata, const QStringL
     statusBar()->showMessage(tr("Discovery done."), 5000);
 }
 
-void MainWindow::showHistory()
+HistoryDialog *MainWindow::showHistory()
 {
     auto *dialog = new HistoryDialog(history(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &HistoryDialog::runChosen, this, &MainWindow::showHistoryRun);
     dialog->open();
+    return dialog;
 }
 
 bool MainWindow::showHistoryRun(const QString &id)

@@ -24,6 +24,7 @@ class AuthorizationCodeFlow;
 class ClientForm;
 class DeviceAuthorizationFlow;
 class DeviceCodePanel;
+class HistoryDialog;
 class TokenGrantFlow;
 struct FlowOutcome;
 class ProviderDiscovery;
@@ -86,7 +87,7 @@ public slots:
     // The saved runs: each run is saved (redacted) when its flow ends and again after each
     // follow-up step (refresh, UserInfo, ...).
     RunHistory *history() const { return m_session->history(); }
-    void showHistory();
+    HistoryDialog *showHistory();
     // The API console, for calls with the session's tokens; null until first shown.
     void showApiConsole();
     ApiConsole *apiConsole() const { return m_console; }

@@ -27,7 +27,7 @@ namespace {
 const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
                             QStringLiteral("device"),    QStringLiteral("discover"),
                             QStringLiteral("explain"),   QStringLiteral("sandbox"),
-                            QStringLiteral("history")};
+                            QStringLiteral("history"),   QStringLiteral("compare")};
 
 // Reads what explain is given: a file, or standard input for "-" (at most 64 MiB).
 std::optional<QByteArray> readExplainInput(const QString &name, QString *problem)
@@ -415,6 +415,8 @@ int run(const QStringList &arguments)
                  "\n  call        call an API with the access token, Bearer or DPoP (see call "
                  "--help)"
                  "\n  history     list the saved runs and their ids"
+                 "\n  compare     compare two saved runs, the likeliest reason first (see "
+                 "compare --help)"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
@@ -436,6 +438,8 @@ int run(const QStringList &arguments)
         return discover(arguments);
     if (arguments.at(1) == QLatin1String("history"))
         return HistoryCommand::run(arguments);
+    if (arguments.at(1) == QLatin1String("compare"))
+        return HistoryCommand::compare(arguments);
     if (ActionCommand::handles(arguments.at(1)))
         return ActionCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("explain"))

@@ -1,6 +1,7 @@
 #include "cli/HistoryCommand.h"
 
 #include "cli/CliOutput.h"
+#include "core/compare/RunComparison.h"
 #include "core/storage/RunHistory.h"
 
 #include <QJsonArray>
@@ -50,6 +51,66 @@ int run(const QStringList &arguments)
     }
     out().flush();
     err().flush();
+    return 0;
+}
+
+namespace {
+// A run named on the command line: its id, or "last" (the newest run), "last~1" (the one
+// before), ...
+std::optional<RunRecord> runNamed(const RunHistory &history, const QString &name, QString *problem)
+{
+    QString id = name;
+    if (name == QLatin1String("last") || name.startsWith(QLatin1String("last~"))) {
+        bool number = true;
+        const int back = name == QLatin1String("last") ? 0 : name.mid(5).toInt(&number);
+        const QList<RunRecord> runs = history.list();
+        if (!number || back < 0 || back >= runs.size()) {
+            *problem = QStringLiteral("%1: the history holds %2 run(s)").arg(name).arg(runs.size());
+            return std::nullopt;
+        }
+        id = runs.at(back).id;
+    }
+    return history.load(id, problem);
+}
+} // namespace
+
+int compare(const QStringList &arguments)
+{
+    using namespace workbench::CommandLine;
+    const QString command = QStringLiteral("compare");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Compares two saved runs step by step: the parameters and headers sent, "
+                       "the client authentication, the answers and the tokens' claims. When one "
+                       "run failed, the differences come ranked by how likely each explains the "
+                       "failure, using that run's diagnosis. Secrets show only as the REDACTED: "
+                       "fingerprints the history keeps. RUN is an id from `history`, or last, "
+                       "last~1, ..."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(command, "The command.");
+    parser.addPositionalArgument(QStringLiteral("run_a"), QStringLiteral("The first run."));
+    parser.addPositionalArgument(QStringLiteral("run_b"), QStringLiteral("The second run."));
+    const QCommandLineOption json("json", "Print the comparison as one JSON document.");
+    parser.addOption(json);
+    if (const auto exit = parseArguments(parser, arguments, command))
+        return *exit;
+    const QStringList names = parser.positionalArguments().mid(1);
+    if (names.size() != 2)
+        return usageError(QStringLiteral("compare needs two runs"), command);
+    const RunHistory history;
+    QString problem;
+    const std::optional<RunRecord> a = runNamed(history, names.at(0), &problem);
+    if (!a)
+        return usageError(problem, command);
+    const std::optional<RunRecord> b = runNamed(history, names.at(1), &problem);
+    if (!b)
+        return usageError(problem, command);
+    const RunComparison comparison = RunComparison::of(*a, *b);
+    if (parser.isSet(json))
+        out() << QJsonDocument(comparison.toJson()).toJson(QJsonDocument::Indented);
+    else
+        out() << comparison.toText();
+    out().flush();
     return 0;
 }
 

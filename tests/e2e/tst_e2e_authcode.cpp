@@ -19,6 +19,7 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -671,6 +672,82 @@ private slots:
         QCOMPARE(exchanges.at(2).toObject().value("status").toInt(), 200);
         // The secret was given through the environment, never on the command line.
         QVERIFY(!process.arguments().join(' ').contains(secret));
+    }
+
+    // Two runs kept in the history, one refused because the client sent an old secret:
+    // `compare` puts the client's credentials first (their fingerprints differ), with the
+    // failing run's diagnosis, and never prints either secret.
+    void commandLineComparesAFailingRunWithAWorkingOne()
+    {
+        const QString cli = qEnvironmentVariable("WORKBENCH_CLI");
+        QTemporaryDir data;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        const QString secret = client("confidentialBasic").value("client_secret").toString();
+        environment.insert("E2E_CLIENT_SECRET", secret);
+        environment.insert("E2E_OLD_SECRET", "an-old-secret-rotated-away");
+        environment.insert("XDG_DATA_HOME", data.path());
+        const auto runCli = [&](const QStringList &arguments, int expectedExit) {
+            QProcess process;
+            process.setProcessEnvironment(environment);
+            process.start(cli, arguments);
+            if (!process.waitForFinished(90000))
+                return QByteArray("did not finish");
+            const QByteArray output = process.readAllStandardOutput();
+            if (process.exitCode() != expectedExit)
+                return QByteArray("exit ") + QByteArray::number(process.exitCode()) + ": " +
+                       output + process.readAllStandardError();
+            return output;
+        };
+        const QStringList flow{"authorize",
+                               "--json",
+                               "--save",
+                               "--authorization-endpoint",
+                               discovery().value("authorization_endpoint").toString(),
+                               "--token-endpoint",
+                               discovery().value("token_endpoint").toString(),
+                               "--client-id",
+                               client("confidentialBasic").value("client_id").toString(),
+                               "--client-secret-env",
+                               "E2E_CLIENT_SECRET",
+                               "--scope",
+                               "openid email",
+                               "--browser-command",
+                               qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"};
+        QCOMPARE(QJsonDocument::fromJson(runCli(flow, 0)).object().value("outcome").toString(),
+                 QStringLiteral("succeeded"));
+        QStringList withOldSecret = flow;
+        withOldSecret.replace(withOldSecret.indexOf("E2E_CLIENT_SECRET"), "E2E_OLD_SECRET");
+        const QByteArray refused = runCli(withOldSecret, 1);
+        QVERIFY2(QJsonDocument::fromJson(refused).object().value("outcome").toString() ==
+                     QStringLiteral("token_error_response"),
+                 refused.constData());
+
+        const QByteArray output = runCli({"compare", "last~1", "last", "--json"}, 0);
+        const QJsonObject comparison = QJsonDocument::fromJson(output).object();
+        QVERIFY2(!comparison.isEmpty(), output.constData());
+        QCOMPARE(comparison.value("failing").toString(), QStringLiteral("B"));
+        const QJsonObject failure = comparison.value("failure").toObject();
+        QCOMPARE(failure.value("step").toString(), QStringLiteral("token request"));
+        QCOMPARE(failure.value("code").toString(), QStringLiteral("invalid_client"));
+        const QJsonObject first = comparison.value("differences").toArray().first().toObject();
+        QCOMPARE(first.value("aspect").toString(),
+                 QStringLiteral("client credentials (Basic header)"));
+        QVERIFY(first.value("a").toString().startsWith("REDACTED:"));
+        QVERIFY(first.value("b").toString().startsWith("REDACTED:"));
+        QVERIFY(first.value("a") != first.value("b"));
+        QVERIFY(!first.value("explains").toString().isEmpty());
+        const QByteArray text = runCli({"compare", "last~1", "last"}, 0);
+        QVERIFY2(text.contains("Run B failed at the token request (invalid_client"),
+                 text.constData());
+        for (const QByteArray &shown : {output, text}) {
+            QVERIFY(!shown.contains(secret.toUtf8()));
+            QVERIFY(!shown.contains("an-old-secret-rotated-away"));
+            QVERIFY(!shown.contains(
+                QByteArray(client("confidentialBasic").value("client_id").toString().toUtf8() +
+                           ':' + secret.toUtf8())
+                    .toBase64()));
+        }
+        QCOMPARE(runCli({"compare", "last", "no-such-run"}, 2).isEmpty(), true);
     }
 
     void wrongClientSecretIsRecordedAsInvalidClient()

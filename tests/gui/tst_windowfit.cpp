@@ -10,6 +10,8 @@
 #include "ui/console/ApiConsole.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
+#include "ui/history/CompareDialog.h"
+#include "ui/history/HistoryDialog.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 
@@ -240,6 +242,50 @@ private slots:
         QVERIFY(window.tokenActions()->tokens().accessToken != expired.accessToken);
         VERIFY_FITS(window, "after the console's calls");
         saveShot(window, "api-console-steps");
+    }
+
+    // File → Compare runs after a working code flow and one the sandbox refuses: the history
+    // opens with both selected, Compare shows what differs (the scope that made the sandbox
+    // refuse comes first), and the dialog fits the screen.
+    void comparingAFailingRunWithAWorkingOne()
+    {
+        MainWindow window;
+        runCodeFlow(window);
+        if (QTest::currentTestFailed())
+            return;
+        auto *scope = child<QLineEdit>(&window, "scopeEdit");
+        scope->setText(scope->text() + QStringLiteral(" sandbox:invalid_client"));
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.resultsPane()->outcomeText().contains("invalid_client"),
+                                 15000);
+        QTRY_VERIFY(start->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.history()->list().isEmpty() &&
+                                     window.history()->list().first().result != "succeeded",
+                                 5000);
+
+        auto *compareAction = window.findChild<QAction *>("actionCompareRuns");
+        QVERIFY(compareAction);
+        compareAction->trigger();
+        HistoryDialog *history = nullptr;
+        QTRY_VERIFY((history = window.findChild<HistoryDialog *>()) && history->isVisible());
+        QCOMPARE(history->selectedIds().size(), 2);
+        auto *compareButton = child<QPushButton>(history, "compareButton");
+        QVERIFY(compareButton->isEnabled());
+        QTest::mouseClick(compareButton, Qt::LeftButton);
+        CompareDialog *compare = nullptr;
+        QTRY_VERIFY((compare = history->findChild<CompareDialog *>()) && compare->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(compare));
+        QCOMPARE(compare->comparison().failing, RunComparison::Failing::Right);
+        QVERIFY(compare->differenceCount() > 0);
+        QCOMPARE(compare->differenceText(0, 1), QStringLiteral("authorization request"));
+        QCOMPARE(compare->differenceText(0, 2), QStringLiteral("scope"));
+        QVERIFY2(compare->differenceText(0, 4).endsWith("sandbox:invalid_client"),
+                 qPrintable(compare->differenceText(0, 4)));
+        VERIFY_FITS(*compare, "the comparison");
+        saveShot(*compare, "compare-runs");
+        compare->close();
+        history->close();
     }
 
     // Tab from where the window starts reaches Authorize; Space presses it; the browser comes

@@ -1,8 +1,10 @@
 #include "ui/history/HistoryDialog.h"
 
+#include "core/compare/RunComparison.h"
 #include "core/storage/RunHistory.h"
 #include "ui/ExportPaths.h"
 #include "ui/RunExport.h"
+#include "ui/history/CompareDialog.h"
 #include "ui/results/ResultsPane.h"
 #include "ui_HistoryDialog.h"
 
@@ -20,6 +22,12 @@ HistoryDialog::HistoryDialog(RunHistory *history, QWidget *parent)
     connect(m_ui->runsView, &QTreeWidget::itemActivated, this, &HistoryDialog::openCurrent);
     connect(m_ui->runsView, &QTreeWidget::currentItemChanged, this, &HistoryDialog::updateButtons);
     connect(m_ui->deleteButton, &QPushButton::clicked, this, &HistoryDialog::deleteCurrent);
+    connect(m_ui->runsView, &QTreeWidget::itemSelectionChanged, this,
+            &HistoryDialog::updateButtons);
+    connect(m_ui->compareButton, &QPushButton::clicked, this, [this] {
+        if (QString problem; !compareSelected(&problem))
+            QMessageBox::warning(this, tr("Compare"), problem);
+    });
     connect(m_ui->exportButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export run as HAR"), ExportPaths::suggest(currentId(), {}, "har"),
@@ -106,6 +114,48 @@ void HistoryDialog::deleteCurrent()
     reload();
 }
 
+QStringList HistoryDialog::selectedIds() const
+{
+    QStringList ids;
+    for (int row = 0; row < runCount(); ++row) {
+        const QTreeWidgetItem *item = m_ui->runsView->topLevelItem(row);
+        if (item->isSelected())
+            ids << item->data(0, Qt::UserRole).toString();
+    }
+    return ids;
+}
+
+void HistoryDialog::selectRows(const QList<int> &rows)
+{
+    m_ui->runsView->clearSelection();
+    for (const int row : rows) {
+        if (QTreeWidgetItem *item = m_ui->runsView->topLevelItem(row)) {
+            item->setSelected(true);
+            m_ui->runsView->setCurrentItem(item, 0, QItemSelectionModel::Select);
+        }
+    }
+    updateButtons();
+}
+
+CompareDialog *HistoryDialog::compareSelected(QString *error)
+{
+    const QStringList ids = selectedIds();
+    if (ids.size() != 2) {
+        if (error)
+            *error = tr("Select two runs to compare (Ctrl+click the second).");
+        return nullptr;
+    }
+    // The list is newest first: the older run is A.
+    const auto older = m_history->load(ids.at(1), error);
+    const auto newer = older ? m_history->load(ids.at(0), error) : std::nullopt;
+    if (!older || !newer)
+        return nullptr;
+    auto *dialog = new CompareDialog(RunComparison::of(*older, *newer), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 void HistoryDialog::openCurrent()
 {
     const QString id = currentId();
@@ -122,6 +172,7 @@ void HistoryDialog::updateButtons()
     m_ui->exportButton->setEnabled(chosen);
     m_ui->deleteButton->setEnabled(chosen);
     m_ui->clearButton->setEnabled(runCount() > 0);
+    m_ui->compareButton->setEnabled(selectedIds().size() == 2);
 }
 
 void HistoryDialog::showRunIn(ResultsPane *pane, const RunRecord &run)

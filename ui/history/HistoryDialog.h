@@ -8,6 +8,7 @@ class HistoryDialog;
 
 namespace workbench {
 
+class CompareDialog;
 class ResultsPane;
 class RunHistory;
 struct RunRecord;
@@ -28,6 +29,12 @@ public:
     // What the buttons do after asking (tests call these directly); false, with why not.
     [[nodiscard]] bool exportCurrent(const QString &path, QString *error = nullptr);
     void deleteCurrent();
+    // The runs selected (ids, in the list's order: newest first).
+    QStringList selectedIds() const;
+    void selectRows(const QList<int> &rows);
+    // Compares the two selected runs, the older as A; the dialog it opened, or nullptr (and
+    // `error`) when two readable runs are not selected.
+    CompareDialog *compareSelected(QString *error = nullptr);
     // Shows a saved run in the results pane as it was saved: each step with the diagnosis it
     // had live (recomputing it on redacted values would give another answer), then where the
     // run came from.

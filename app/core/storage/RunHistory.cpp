@@ -1,5 +1,6 @@
 #include "core/storage/RunHistory.h"
 
+#include "core/tokens/TokenFacts.h"
 #include "core/util/Failure.h"
 
 #include "core/export/Redaction.h"
@@ -214,6 +215,11 @@ bool RunHistory::save(const RunRecord &run, QString *error)
         if (i < run.diagnoses.size() && run.diagnoses.at(i))
             json.insert(QStringLiteral("diagnosis"),
                         redactStrings(run.diagnoses.at(i)->toJson(), secrets));
+        QJsonObject facts = run.tokenFacts.value(i);
+        if (facts.isEmpty())
+            facts = TokenFacts::of(run.exchanges.at(i));
+        if (!facts.isEmpty())
+            json.insert(QStringLiteral("token_facts"), redactStrings(facts, secrets));
         exchanges.append(json);
     }
     const QByteArray content = QJsonDocument(summaryToJson(run)).toJson(QJsonDocument::Compact) +
@@ -285,6 +291,7 @@ std::optional<RunRecord> RunHistory::load(const QString &id, QString *error) con
         const QJsonValue diagnosis = exchange.toObject().value(QStringLiteral("diagnosis"));
         run.diagnoses << (diagnosis.isObject() ? Diagnosis::fromJson(diagnosis.toObject())
                                                : std::nullopt);
+        run.tokenFacts << exchange.toObject().value(QStringLiteral("token_facts")).toObject();
         diagnosed = diagnosed || diagnosis.isObject();
     }
     if (!diagnosed)

@@ -25,6 +25,9 @@ struct RunRecord
     // Each exchange's diagnosis as the live run had it (made from the unredacted values, then
     // redacted): a saved run shows what it showed. Empty for runs saved without them.
     QList<std::optional<Diagnosis>> diagnoses;
+    // Each exchange's TokenFacts (what its tokens were, without them), made before redaction and
+    // kept when a saved run is saved again. Empty objects for exchanges without tokens.
+    QList<QJsonObject> tokenFacts;
 };
 
 // The run history: one file per run under the app's data location ("history/ID.jsonl": a line of
