@@ -2,8 +2,8 @@
 # own folder and lower ones only, never ui/ or cli/; ui/ never speaks HTTP (no Qt Network class,
 # no ExchangeClient). Run by ctest as `layer_check`.
 #   cmake -DSOURCE_DIR=... -P LayerCheck.cmake
-set(layers util jose http listener client tokens discovery flows diagnosis export storage compare sandbox
-    session)
+set(layers util jose http listener client tokens discovery flows diagnosis export storage compare
+    capture sandbox session)
 set(problems "")
 file(GLOB core_folders LIST_DIRECTORIES true RELATIVE "${SOURCE_DIR}/app/core"
     "${SOURCE_DIR}/app/core/*")

@@ -1,10 +1,12 @@
 #include "cli/CommandLine.h"
 
 #include "cli/ActionCommand.h"
+#include "cli/CaptureCommand.h"
 #include "cli/CliOutput.h"
 #include "cli/GrantCommand.h"
 #include "cli/HistoryCommand.h"
 #include "cli/RunCommand.h"
+#include "core/capture/HarImport.h"
 #include "core/diagnosis/Diagnoser.h"
 #include "core/diagnosis/RawInput.h"
 #include "core/sandbox/SandboxProvider.h"
@@ -91,7 +93,10 @@ int explain(const QStringList &arguments)
         QStringLiteral("Explains an error: what it means, its likely causes ranked by the "
                        "evidence, and how to fix it. FILE holds a raw HTTP response (status "
                        "line, headers, blank line, body), the request that was sent followed by "
-                       "its response, or a redirect URL; '-' reads standard input."));
+                       "its response, or a redirect URL; '-' reads standard input. A HAR file "
+                       "(a browser's or a proxy's capture of a login) is read as a whole flow: "
+                       "its OAuth and OpenID Connect exchanges are found, checked together and "
+                       "each diagnosed; secrets are masked in what is printed."));
     parser.addHelpOption();
     parser.addPositionalArgument("explain", "The command.");
     parser.addPositionalArgument("FILE", "The response or URL to explain, or - for stdin.");
@@ -106,7 +111,11 @@ int explain(const QStringList &arguments)
         "id");
     const QCommandLineOption issuer("issuer", "The issuer of the profile the request was made for.",
                                     "url");
-    parser.addOptions({json, endpoint, grant, provider, issuer});
+    const QCommandLineOption saveRedacted(
+        "save-redacted", "For a HAR: write the exchanges found, redacted, as a HAR file.", "file");
+    const QCommandLineOption keep(
+        "save", "For a HAR: keep it in the history (redacted), for compare and the window.");
+    parser.addOptions({json, endpoint, grant, provider, issuer, saveRedacted, keep});
     if (const auto exit = parseArguments(parser, arguments, QStringLiteral("explain")))
         return *exit;
     const QStringList kbErrors = KnowledgeBase::builtInLoadErrors();
@@ -127,6 +136,12 @@ int explain(const QStringList &arguments)
     const std::optional<QByteArray> data = readExplainInput(positional.at(1), &error);
     if (!data)
         return usageError(error, QStringLiteral("explain"));
+    if (HarImport::looksLikeHar(*data))
+        return CaptureCommand::explain(
+            *data, {parser.isSet(json), parser.value(saveRedacted), parser.isSet(keep)});
+    if (parser.isSet(saveRedacted) || parser.isSet(keep))
+        return usageError(QStringLiteral("--save and --save-redacted are for HAR captures"),
+                          QStringLiteral("explain"));
     std::optional<HttpExchange> exchange = RawInput::parse(*data, &error);
     if (!exchange)
         return usageError(QStringLiteral("cannot read the input: ") + error,

@@ -1,9 +1,11 @@
 #include "cli/HistoryCommand.h"
 
 #include "cli/CliOutput.h"
+#include "core/capture/CaptureReport.h"
 #include "core/compare/RunComparison.h"
 #include "core/storage/RunHistory.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -59,6 +61,15 @@ namespace {
 // before), ...
 std::optional<RunRecord> runNamed(const RunHistory &history, const QString &name, QString *problem)
 {
+    // A capture (a HAR file) is compared as the run it rebuilds.
+    if (QFile file(name); name.endsWith(QLatin1String(".har"), Qt::CaseInsensitive) &&
+                          file.open(QIODevice::ReadOnly)) {
+        std::optional<CaptureImport> capture =
+            HarImport::read(file.read(CaptureImport::kMaxBytes + 1), problem);
+        if (!capture)
+            return std::nullopt;
+        return CaptureReport::of(std::move(*capture)).record();
+    }
     QString id = name;
     if (name == QLatin1String("last") || name.startsWith(QLatin1String("last~"))) {
         bool number = true;
@@ -79,13 +90,13 @@ int compare(const QStringList &arguments)
     using namespace workbench::CommandLine;
     const QString command = QStringLiteral("compare");
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Compares two saved runs step by step: the parameters and headers sent, "
-                       "the client authentication, the answers and the tokens' claims. When one "
-                       "run failed, the differences come ranked by how likely each explains the "
-                       "failure, using that run's diagnosis. Secrets show only as the REDACTED: "
-                       "fingerprints the history keeps. RUN is an id from `history`, or last, "
-                       "last~1, ..."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Compares two saved runs step by step: the parameters and headers sent, "
+        "the client authentication, the answers and the tokens' claims. When one "
+        "run failed, the differences come ranked by how likely each explains the "
+        "failure, using that run's diagnosis. Secrets show only as the REDACTED: "
+        "fingerprints the history keeps. RUN is an id from `history`, or last, "
+        "last~1, ..., or a HAR file (a browser's capture, read as explain reads it)."));
     parser.addHelpOption();
     parser.addPositionalArgument(command, "The command.");
     parser.addPositionalArgument(QStringLiteral("run_a"), QStringLiteral("The first run."));

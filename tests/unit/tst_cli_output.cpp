@@ -3,10 +3,12 @@
 // the built-in sandbox, through the real oauth-workbench-cli.
 #include "core/sandbox/SandboxProvider.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace workbench;
@@ -89,6 +91,43 @@ private slots:
                     .value("access_token")
                     .toString()
                     .startsWith("eyJ"));
+    }
+
+    // A browser capture given to explain: printed masked; --save-redacted writes the exchanges
+    // found without their secrets; --save keeps it in the history, where compare finds it.
+    void captureIsSavedRedacted()
+    {
+        QTemporaryDir dir;
+        const QString har =
+            QStringLiteral(WORKBENCH_TEST_DATA "/capture/chromium-spa-pkce-mismatch.har");
+        const QString saved = dir.filePath("redacted.har");
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("XDG_DATA_HOME", dir.filePath("data"));
+        process.setProcessEnvironment(environment);
+        process.start(qEnvironmentVariable("WORKBENCH_CLI"),
+                      {"explain", har, "--save-redacted", saved, "--save", "--json"});
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 0);
+        const QByteArray output = process.readAllStandardOutput();
+        const QString runId = QJsonDocument::fromJson(output).object().value("run_id").toString();
+        QVERIFY2(!runId.isEmpty(), output.constData());
+        QFile file(saved);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+        QVERIFY(written.contains("REDACTED:"));
+        QVERIFY(written.contains("/oauth/token"));
+        for (const QByteArray &secret :
+             {QByteArray("SplxlOBeZQQYbYS6WxSbIA"),
+              QByteArray("a-verifier-of-another-login-attempt-0123456789abcd")}) {
+            QVERIFY(!written.contains(secret));
+            QVERIFY(!output.contains(secret));
+        }
+        process.start(qEnvironmentVariable("WORKBENCH_CLI"), {"history"});
+        QVERIFY(process.waitForFinished(30000));
+        QVERIFY(process.readAllStandardOutput().contains(runId.toUtf8() + "  "));
     }
 };
 

@@ -7,6 +7,7 @@ namespace workbench {
 // What an exchange was in an OAuth/OIDC flow, read from its URL shape, parameters and answer
 // (whatever the host), so two runs' steps can be matched.
 enum class StepRole {
+    LoginRedirect, // the client's answer sending the browser to the authorization endpoint
     Discovery,
     Jwks,
     PushedAuthorization,

@@ -101,6 +101,13 @@ DiagnosisContext DiagnosisContext::fromRun(const QList<HttpExchange> &run, qsize
                    !context.codeReceivedAt.isValid() && !earlier.request.url.isEmpty()) {
             context.codeReceivedAt = earlier.startedAt;
         } else if (earlier.kind == HttpExchange::Kind::BackChannel) {
+            // A browser's authorization request as a capture records it, with its answer.
+            const FormFields query =
+                FormEncoding::decode(earlier.request.url.query(QUrl::FullyEncoded).toLatin1());
+            if (context.authorizationRequest.isEmpty() && earlier.request.method == "GET" &&
+                FormEncoding::contains(query, QStringLiteral("response_type")) &&
+                FormEncoding::contains(query, QStringLiteral("client_id")))
+                context.authorizationRequest = query;
             const FormFields sent = FormEncoding::decode(earlier.request.body);
             if (!code.isEmpty() && FormEncoding::value(sent, QStringLiteral("code")) == code)
                 context.codeAlreadyRedeemed = true;
