@@ -1,8 +1,11 @@
 #include "ui/MainWindow.h"
 
+#include "core/capture/CaptureReport.h"
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/storage/ProfileStore.h"
 #include "core/storage/SecretStore.h"
+#include "core/util/Failure.h"
+#include "ui/ExportPaths.h"
 #include "ui/FocusOrder.h"
 #include "ui/HelpMenu.h"
 #include "ui/RunExport.h"
@@ -10,6 +13,7 @@
 #include "ui/console/ApiConsole.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/FormScrollArea.h"
+#include "ui/history/CaptureView.h"
 #include "ui/history/HistoryDialog.h"
 #include "ui/profiles/ProfileBar.h"
 #include "ui/results/ExchangeListModel.h"
@@ -18,6 +22,9 @@
 #include "ui_MainWindow.h"
 
 #include <QDesktopServices>
+#include <QFile>
+#include <QFileDialog>
+#include <QMessageBox>
 
 namespace workbench {
 
@@ -61,6 +68,22 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_ui->actionCompareRuns, &QAction::triggered, this, [this] {
         // The run just made and the one before, ready to compare (or others to pick).
         showHistory()->selectRows({0, 1});
+    });
+    connect(m_ui->actionImportCapture, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Diagnose a browser capture"),
+                                                          ExportPaths::suggest({}, {}, "har"),
+                                                          tr("HAR capture (*.har *.json)"));
+        if (path.isEmpty())
+            return;
+        if (QString problem; !importCapture(path, &problem))
+            QMessageBox::warning(this, tr("Diagnose a browser capture"), problem);
+    });
+    connect(m_ui->actionKeepCapture, &QAction::triggered, this, [this] {
+        QString problem;
+        statusBar()->showMessage(keepCapture(&problem)
+                                     ? tr("The capture is in the history, redacted.")
+                                     : tr("The capture was not saved: %1").arg(problem),
+                                 8000);
     });
     connect(m_session, &RunSession::saveFailed, this, [this](const QString &problem) {
         statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
@@ -131,6 +154,39 @@ void MainWindow::showDiscovered(const ProviderMetadata &metadata, const QStringL
     statusBar()->showMessage(tr("Discovery done."), 5000);
 }
 
+bool MainWindow::importCapture(const QString &path, QString *error)
+{
+    if (isRunning())
+        return Failure::report(error, tr("A run is in progress."));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Failure::report(error, tr("%1 cannot be read: %2").arg(path, file.errorString()));
+    QString problem;
+    std::optional<CaptureImport> capture =
+        HarImport::read(file.read(CaptureImport::kMaxBytes + 1), &problem);
+    if (!capture)
+        return Failure::report(error, problem);
+    const CaptureReport report = CaptureReport::of(std::move(*capture));
+    m_session->forgetRun(); // the steps shown are the capture's, not a run of this session
+    m_devicePanel->hide();
+    CaptureView::showIn(m_results, report);
+    m_capture = report.record();
+    m_ui->actionKeepCapture->setEnabled(true);
+    statusBar()->showMessage(report.summary(), 8000);
+    return true;
+}
+
+bool MainWindow::keepCapture(QString *error)
+{
+    if (!m_capture)
+        return Failure::report(error, tr("No capture is shown."));
+    if (!history()->save(*m_capture, error))
+        return false;
+    m_capture.reset(); // kept once
+    m_ui->actionKeepCapture->setEnabled(false);
+    return true;
+}
+
 HistoryDialog *MainWindow::showHistory()
 {
     auto *dialog = new HistoryDialog(history(), this);
@@ -151,6 +207,8 @@ bool MainWindow::showHistoryRun(const QString &id)
         return false;
     }
     m_session->forgetRun(); // a run from the history is not saved again
+    m_capture.reset();
+    m_ui->actionKeepCapture->setEnabled(false);
     m_devicePanel->hide();
     HistoryDialog::showRunIn(m_results, *run);
     return true;
@@ -188,6 +246,8 @@ void MainWindow::authorize()
         return;
     m_results->clear();
     m_session->forgetRun();
+    m_capture.reset();
+    m_ui->actionKeepCapture->setEnabled(false);
     m_devicePanel->hide();
     if (const QStringList problems = m_form->problems(); !problems.isEmpty()) {
         m_results->showOutcome(FlowOutcome::invalidConfiguration(problems));

@@ -88,6 +88,11 @@ public slots:
     // follow-up step (refresh, UserInfo, ...).
     RunHistory *history() const { return m_session->history(); }
     HistoryDialog *showHistory();
+    // Reads a browser's HAR capture and shows its OAuth flow diagnosed in the results pane
+    // (masked, as every run is); false, with why, when the file cannot be read.
+    bool importCapture(const QString &path, QString *error = nullptr);
+    // Saves the capture shown, redacted, in the history; false, with why, when there is none.
+    bool keepCapture(QString *error = nullptr);
     // The API console, for calls with the session's tokens; null until first shown.
     void showApiConsole();
     ApiConsole *apiConsole() const { return m_console; }
@@ -117,6 +122,7 @@ private:
     ApiConsole *m_console = nullptr;
     std::unique_ptr<ApiRequestStore> m_apiRequests;
     UrlOpener m_openUrl;
+    std::optional<RunRecord> m_capture; // the capture shown, until another run replaces it
 };
 
 } // namespace workbench

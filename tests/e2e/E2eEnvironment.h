@@ -95,6 +95,8 @@ public:
 
     QString issuer() const { return m_info.value("issuer").toString(); }
     QJsonObject discovery() const { return m_info.value("discovery").toObject(); }
+    // The provider's demo single-page app (provider.mjs, SPA_PATH).
+    QString spa() const { return m_info.value("spa").toString(); }
     // A resource server that takes DPoP-bound tokens with its own nonces (provider.mjs).
     QUrl dpopResource() const { return QUrl(m_info.value("dpop_resource").toString()); }
     QJsonObject client(const QString &key) const
@@ -110,7 +112,15 @@ public:
         browser.start(m_node, {"browser-login.mjs", url.toString(QUrl::FullyEncoded)});
     }
 
-    // Waits, with the event loop running, for the browser script; returns its JSON report.
+    // The same with Chromium recording the visit as a HAR at `harPath` (Playwright's recordHar).
+    void openRecording(QProcess &browser, const QUrl &url, const QString &harPath) const
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("E2E_HAR", harPath);
+        browser.setProcessEnvironment(environment);
+        openInBrowser(browser, url);
+    }
+
     // The provider's client `key` for `grant`: its credentials and the endpoints discovery gives
     // (not the JWKS, whose fetch would add an exchange to runs that check an ID token).
     workbench::ClientConfig clientConfig(const QString &key, workbench::GrantType grant) const
@@ -136,6 +146,7 @@ public:
         return config;
     }
 
+    // Waits, with the event loop running, for the browser script; returns its JSON report.
     static QJsonObject browserResult(QProcess &browser, int timeoutMs = 30000)
     {
         if (!QTest::qWaitFor([&] { return browser.state() == QProcess::NotRunning; }, timeoutMs)) {

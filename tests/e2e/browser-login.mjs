@@ -1,6 +1,9 @@
 // Plays the person at the browser: opens the authorization URL (or a device verification URL) in
 // Debian's headless Chromium, logs in and consents on oidc-provider's development pages, and stops
-// when the app's loopback listener has answered (or the device sign-in succeeded). Prints one JSON line: the final URL and the text of the page shown.
+// when the app's loopback listener has answered (or the device sign-in succeeded, or the
+// provider's demo single-page app says it is done). Prints one JSON line: the final URL and the
+// text of the page shown. With E2E_HAR set, Chromium records the whole visit as a HAR there
+// (Playwright's recordHar, bodies embedded), as a person's DevTools export would.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ const context = await chromium.launchPersistentContext(profile, {
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  ...(process.env.E2E_HAR ? { recordHar: { path: process.env.E2E_HAR, content: 'embed' } } : {}),
 });
 
 let result;
@@ -26,6 +30,7 @@ try {
   await page.goto(url, { waitUntil: 'load' });
   for (let step = 0; step < 20; step += 1) {
     if (await page.locator('[data-workbench-page]:not([data-workbench-page="relay"])').count()) break;
+    if (await page.locator('body[data-spa-done]').count()) break;
     // The device flow ends on the provider's own page, not the app's.
     if ((await page.title()) === 'Sign-in Success') break;
     const login = page.locator('input[name=login]');

@@ -62,6 +62,12 @@ export const clients = {
     client_id: 'workbench-public',
     token_endpoint_auth_method: 'none',
   },
+  // The demo single-page app the provider serves (/spa/): a browser-based client whose whole
+  // login, token request included, a browser capture records. Its redirect URI names the issuer.
+  spa: {
+    client_id: 'workbench-spa',
+    token_endpoint_auth_method: 'none',
+  },
   // One client per ID token signing algorithm the e2e tests validate.
   publicEs256: {
     client_id: 'workbench-public-es256',
@@ -290,6 +296,49 @@ async function serveResource(req, res, issuer, provider) {
   res.end(JSON.stringify({ resource: 'dpop', client_id: stored.clientId, sub: stored.accountId ?? null }));
 }
 
+// The demo single-page app: PKCE, state and nonce made in the browser, the code redeemed with
+// fetch from the callback page, then UserInfo. ?break=verifier|redirect|twice makes it send
+// another login's verifier, another redirect_uri, or the code twice: what a capture should show.
+export const SPA_PATH = '/spa/';
+const SPA_PAGE = `<!doctype html><meta charset="utf-8"><title>Demo SPA</title><body>Signing in…
+<script type="module">
+const issuer = location.origin;
+const params = new URLSearchParams(location.search);
+const b64u = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)))
+  .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+const random = () => b64u(crypto.getRandomValues(new Uint8Array(32)));
+const done = (text) => { document.body.textContent = text; document.body.dataset.spaDone = '1'; };
+const redirectUri = issuer + '${SPA_PATH}callback';
+if (location.pathname === '${SPA_PATH}') {
+  const login = { verifier: random(), state: random(), nonce: random(), broken: params.get('break') || '' };
+  sessionStorage.setItem('login', JSON.stringify(login));
+  const challenge = b64u(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(login.verifier)));
+  const auth = new URL('/auth', issuer);
+  auth.search = new URLSearchParams({ response_type: 'code', client_id: 'workbench-spa',
+    redirect_uri: redirectUri, scope: 'openid email', state: login.state, nonce: login.nonce,
+    code_challenge: challenge, code_challenge_method: 'S256' });
+  location.assign(auth);
+} else {
+  const login = JSON.parse(sessionStorage.getItem('login'));
+  const code = params.get('code');
+  if (!code || params.get('state') !== login.state) {
+    done('error: ' + (params.get('error') || 'state'));
+  } else {
+    const redeem = (verifier, redirect) => fetch('/token', { method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect,
+        client_id: 'workbench-spa', code_verifier: verifier }) });
+    const verifier = login.broken === 'verifier' ? random() : login.verifier;
+    const redirect = login.broken === 'redirect' ? redirectUri + '/other' : redirectUri;
+    let answer = await redeem(verifier, redirect);
+    if (login.broken === 'twice') answer = await redeem(verifier, redirect);
+    const tokens = await answer.json();
+    if (tokens.access_token) await fetch('/me', { headers: { Authorization: 'Bearer ' + tokens.access_token } });
+    done(tokens.error ? 'error: ' + tokens.error : 'signed in');
+  }
+}
+</script>`;
+
 const server = http.createServer();
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
@@ -303,6 +352,7 @@ server.listen(0, '127.0.0.1', async () => {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       ...client, // a client's own grant types and redirect URIs win
+      ...(client.client_id === clients.spa.client_id ? { redirect_uris: [`${issuer}${SPA_PATH}callback`] } : {}),
     })),
     responseTypes: ['code', 'code id_token', 'id_token', 'id_token token', 'none'],
     cookies: { keys: ['workbench-e2e-cookie-key'] },
@@ -338,7 +388,11 @@ server.listen(0, '127.0.0.1', async () => {
   provider.on('server_error', (_ctx, error) => console.error('provider server_error', error));
   const callback = provider.callback();
   server.on('request', (req, res) => {
-    if (new URL(req.url, issuer).pathname === RESOURCE_PATH) {
+    const path = new URL(req.url, issuer).pathname;
+    if (path === SPA_PATH || path === `${SPA_PATH}callback`) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(SPA_PAGE);
+    } else if (path === RESOURCE_PATH) {
       serveResource(req, res, issuer, provider).catch((error) => {
         console.error('resource error', error);
         res.writeHead(500).end();
@@ -351,7 +405,7 @@ server.listen(0, '127.0.0.1', async () => {
   step('asking for its own discovery document');
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
   step('ready');
-  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}` }));
+  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, spa: `${issuer}${SPA_PATH}` }));
 });
 
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));

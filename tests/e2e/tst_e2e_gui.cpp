@@ -553,6 +553,38 @@ private slots:
         }
         history->close();
     }
+
+    // A capture Chromium recorded of the demo app's login that sends another attempt's
+    // verifier, diagnosed in the window: the OAuth steps among the visit's requests, the PKCE
+    // mismatch as the outcome and as the refused token request's first cause.
+    void personDiagnosesABrowserCapture()
+    {
+        QTemporaryDir dir;
+        const QString har = dir.filePath("login.har");
+        QProcess browser;
+        QUrl spa(m_env.spa());
+        spa.setQuery("break=verifier");
+        m_env.openRecording(browser, spa, har);
+        const QJsonObject recorded = e2e::Environment::browserResult(browser, 60000);
+        QVERIFY2(!recorded.contains("error"), qPrintable(recorded.value("error").toString()));
+
+        MainWindow window;
+        showOnScreen(&window);
+        QString problem;
+        QVERIFY2(window.importCapture(har, &problem), qPrintable(problem));
+        ResultsPane *results = window.resultsPane();
+        QCOMPARE(results->model()->rowCount(), 3); // authorization request, callback, token
+        QVERIFY2(results->outcomeText().contains("The code_verifier does not match the "
+                                                 "code_challenge"),
+                 qPrintable(results->outcomeText()));
+        const auto &diagnosis = results->model()->diagnosisAt(2);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("invalid_grant"));
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("pkce_mismatch"));
+        // The code on the callback is masked on screen, as in any run.
+        results->selectStep(1);
+        QTRY_VERIFY(results->requestText().contains("code=MASKED:"));
+    }
 };
 
 QTEST_MAIN(TestE2eGui)

@@ -288,6 +288,46 @@ private slots:
         history->close();
     }
 
+    // File → Diagnose a browser capture with Firefox's export of a failing login: each OAuth
+    // exchange is a step, the flow's problems are the outcome, and it all fits; kept in the
+    // history, the capture is a run like the others.
+    void diagnosingABrowserCapture()
+    {
+        MainWindow window;
+        open(window);
+        const int before = int(window.history()->list().size());
+        QString problem;
+        QVERIFY(!window.importCapture(QStringLiteral("/nonexistent.har"), &problem));
+        QVERIFY2(problem.contains("cannot be read"), qPrintable(problem));
+        QVERIFY2(window.importCapture(QStringLiteral(WORKBENCH_TEST_DATA
+                                                     "/capture/firefox-form-post-cookie-lost.har"),
+                                      &problem),
+                 qPrintable(problem));
+        QCOMPARE(window.resultsPane()->model()->rowCount(), 4);
+        const QString outcome = window.resultsPane()->outcomeText();
+        QVERIFY2(outcome.contains("The capture shows: The callback came without the client's "
+                                  "cookie"),
+                 qPrintable(outcome));
+        QVERIFY2(!outcome.contains("A1b2C3d4E5-code"), qPrintable(outcome));
+        // The outcome's lines laid out (posted layout requests), then checked and shown.
+        auto *outcomeLabel = child<QLabel>(&window, "outcomeLabel");
+        QTRY_VERIFY(outcomeLabel->height() >= outcomeLabel->heightForWidth(outcomeLabel->width()));
+        VERIFY_FITS(window, "a browser capture diagnosed");
+        // The callback, where the cookie went missing, shows that as its diagnosis.
+        QCOMPARE(window.resultsPane()->model()->diagnosisAt(2)->entryId,
+                 QStringLiteral("capture.cookie_dropped"));
+        window.resultsPane()->selectStep(2);
+        QTRY_VERIFY(window.resultsPane()->diagnosisText().contains("SameSite=Lax"));
+        saveShot(window, "capture-diagnosis");
+        QVERIFY(window.keepCapture(&problem));
+        QTRY_VERIFY(!window.history()->list().isEmpty() &&
+                    window.history()->list().first().grant == QStringLiteral("capture"));
+        QVERIFY(window.history()->list().size() >= qMin(before + 1, RunHistory::kKeptRuns));
+        QCOMPARE(window.history()->list().first().profile,
+                 QStringLiteral("Capture of 2026-11-30T10:00:01Z"));
+        QVERIFY(!window.keepCapture(&problem)); // kept once
+    }
+
     // Tab from where the window starts reaches Authorize; Space presses it; the browser comes
     // back and the run ends with tokens, no mouse used.
     void keyboardAloneRunsTheCodeFlow()

@@ -4,6 +4,7 @@
 #include "core/diagnosis/Diagnoser.h"
 #include "core/export/Redaction.h"
 #include "core/storage/RunHistory.h"
+#include "core/util/Clock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,8 +26,12 @@ CaptureReport CaptureReport::of(CaptureImport capture)
         const QUrl next(QString::fromUtf8(exchange.responseHeader("Location")));
         const bool errorSentBack = next.query().contains(QLatin1String("error=")) ||
                                    next.fragment().contains(QLatin1String("error="));
-        if (StepRoles::of(exchange) == StepRole::Authorization && exchange.status > 0 &&
-            exchange.status < 400 && !errorSentBack) {
+        const bool pageAnswer = StepRoles::of(exchange) == StepRole::Authorization &&
+                                exchange.status > 0 && exchange.status < 400 && !errorSentBack;
+        // A success whose body the capture does not hold: nothing to read in it.
+        const bool unreadSuccess =
+            report.capture.bodyMissing.value(i) && exchange.status >= 200 && exchange.status < 300;
+        if (pageAnswer || unreadSuccess) {
             report.diagnoses << std::nullopt;
             continue;
         }
@@ -148,9 +153,64 @@ QJsonObject CaptureReport::toJson() const
             {"findings", found}};
 }
 
+QStringList CaptureReport::findingLines() const
+{
+    QStringList lines;
+    for (const CaptureFinding &finding : findings)
+        lines << QStringLiteral("⚠ Step %1: %2").arg(finding.step + 1).arg(finding.title);
+    return lines;
+}
+
+std::optional<Diagnosis> CaptureReport::stepDiagnosis(qsizetype index) const
+{
+    std::optional<Diagnosis> shown = diagnoses.value(index);
+    qsizetype noteAt = 0; // the findings go first among the notes, in their order
+    for (const CaptureFinding &finding : findings) {
+        if (finding.step != index)
+            continue;
+        const QString detail = masked(finding.detail);
+        if (shown) {
+            shown->notes.insert(noteAt++,
+                                QStringLiteral("Seen in the capture (not said by the server): "
+                                               "%1. %2 %3")
+                                    .arg(finding.title, detail, finding.fix));
+            continue;
+        }
+        Diagnosis diagnosis;
+        diagnosis.entryId = QStringLiteral("capture.") + finding.id;
+        diagnosis.code = finding.id;
+        diagnosis.category = QStringLiteral("flow");
+        diagnosis.severity = finding.severity == CaptureFinding::Severity::Problem
+                                 ? QStringLiteral("error")
+                                 : QStringLiteral("warning");
+        diagnosis.title = finding.title;
+        diagnosis.meaning = detail;
+        Diagnosis::Cause cause;
+        cause.id = finding.id;
+        cause.text = detail;
+        cause.fix = finding.fix;
+        cause.status = Diagnosis::Cause::Status::Confirmed;
+        cause.evidence << Diagnosis::Evidence{Diagnosis::Evidence::Source::Flow, true, true,
+                                              QStringLiteral("Seen in the capture, across its "
+                                                             "exchanges."),
+                                              false};
+        diagnosis.causes << cause;
+        diagnosis.fixes << finding.fix;
+        diagnosis.references << KnowledgeBase::Reference{finding.reference, {}};
+        diagnosis.provider.name = QStringLiteral("unknown provider");
+        shown = diagnosis;
+    }
+    return shown;
+}
+
 RunRecord CaptureReport::record() const
 {
     RunRecord run = capture.run;
+    // Kept as imported now (the history lists and keeps the newest), captured when it says.
+    run.startedAt = Clock::utcNow();
+    run.id = RunHistory::newId(run.startedAt);
+    run.profile =
+        QStringLiteral("Capture of %1").arg(capture.run.startedAt.toUTC().toString(Qt::ISODate));
     run.result = outcome();
     QStringList titles;
     for (const CaptureFinding &finding : findings)

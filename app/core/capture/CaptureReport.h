@@ -26,9 +26,16 @@ struct CaptureReport
     QJsonObject toJson() const;
     // The run as the history keeps it (RunHistory redacts it when saving).
     RunRecord record() const;
+    // A text with the capture's secrets masked (MASKED: and a short hash).
+    QString masked(const QString &text) const;
+    // Each finding as one short line: what, and at which step.
+    QStringList findingLines() const;
+    // What to show at step `index`: its diagnosis with the findings seen there first among its
+    // notes, or, for a step only a finding speaks of, the finding as a diagnosis (its detail
+    // masked, its fix and reference).
+    std::optional<Diagnosis> stepDiagnosis(qsizetype index) const;
 
 private:
-    QString masked(const QString &text) const;
     QList<QByteArray> m_secrets;
 };
 

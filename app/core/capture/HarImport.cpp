@@ -133,6 +133,7 @@ std::optional<CaptureImport> read(const QByteArray &bytes, QString *error)
     {
         HttpExchange exchange;
         int entry;
+        bool bodyMissing;
     };
     QList<Found> found;
     bool anyCookie = false;
@@ -163,8 +164,14 @@ std::optional<CaptureImport> read(const QByteArray &bytes, QString *error)
             exchange.kind = HttpExchange::Kind::LoopbackCallback;
         if ((role == StepRole::Token || role == StepRole::UserInfo) && exchange.status > 0 &&
             exchange.status != 204 && exchange.responseBody.isEmpty())
-            bodiesMissing = true;
-        found.append({exchange, i});
+            bodiesMissing = true; // named once, in the notes
+        const QJsonObject content = entries.at(i)
+                                        .toObject()
+                                        .value(QLatin1String("response"))
+                                        .toObject()
+                                        .value(QLatin1String("content"))
+                                        .toObject();
+        found.append({exchange, i, !content.contains(QLatin1String("text"))});
     }
     std::stable_sort(found.begin(), found.end(), [](const Found &a, const Found &b) {
         return a.exchange.startedAt < b.exchange.startedAt;
@@ -172,19 +179,19 @@ std::optional<CaptureImport> read(const QByteArray &bytes, QString *error)
     for (const Found &f : std::as_const(found)) {
         capture.run.exchanges << f.exchange;
         capture.entryOf << f.entry;
+        capture.bodyMissing << f.bodyMissing;
     }
-    if (!anyCookie)
+    // A sanitized export (Chromium's default) drops Cookie, Set-Cookie and Authorization.
+    if (!anyCookie && !anyAuthorization)
         capture.notes << QStringLiteral(
-            "The capture holds no cookies (a sanitized export drops Cookie and Set-Cookie): "
-            "whether the browser sent the app's cookies back cannot be seen.");
-    if (!anyAuthorization)
-        capture.notes << QStringLiteral(
-            "No request in the capture carries an Authorization header (a sanitized export "
-            "drops them): tokens sent to APIs cannot be checked.");
+            "The capture holds no cookie and no Authorization header, as a sanitized export "
+            "leaves it: whether the browser sent the client's cookies back, and which tokens "
+            "went to APIs, cannot be seen.");
     if (bodiesMissing)
         capture.notes << QStringLiteral(
-            "Some token or UserInfo answers have no body in the capture (exported without "
-            "content): what the server said there cannot be read.");
+            "Some token or UserInfo answers have no body in the capture (a browser records only "
+            "the bodies a page read; an export may leave all out): what the server said there "
+            "cannot be read, and those answers are not diagnosed.");
 
     RunRecord &run = capture.run;
     run.startedAt = run.exchanges.isEmpty() ? Clock::utcNow() : run.exchanges.first().startedAt;

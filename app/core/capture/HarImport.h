@@ -21,6 +21,9 @@ struct CaptureImport
     int entries = 0;    // entries in the file
     QStringList notes;  // what the capture cannot show (a sanitized export, missing bodies)
     QList<int> entryOf; // the file's entry index of each exchange kept
+    // Per exchange: the capture holds no body for its answer (a browser records only the bodies
+    // a page read, and an export may leave all out); an empty body says nothing then.
+    QList<bool> bodyMissing;
 
     static constexpr qsizetype kMaxBytes = 256 * 1024 * 1024;
 };
