@@ -690,7 +690,8 @@ private slots:
             QProcess process;
             process.setProcessEnvironment(environment);
             process.start(cli, arguments);
-            if (!process.waitForFinished(90000))
+            // A sign-in in Chromium takes seconds alone, far longer beside the other e2e tests.
+            if (!process.waitForFinished(150000))
                 return QByteArray("did not finish");
             const QByteArray output = process.readAllStandardOutput();
             if (process.exitCode() != expectedExit)

@@ -1,3 +1,4 @@
+#include "core/diagnosis/Diagnoser.h"
 #include "core/export/Redaction.h"
 #include "core/storage/RunHistory.h"
 
@@ -131,6 +132,33 @@ private slots:
 
     // Redacted runs still name servers, client ids, claims and timings: each file is the
     // owner's only (0600), in a folder that is too (0700).
+    // A short secret that is also a word ("wrong") is taken out of what was sent, but not out
+    // of the diagnosis's cause ids and entry names, which come from the knowledge base.
+    void diagnosisNamesSurviveAShortSecret()
+    {
+        QTemporaryDir dir;
+        RunHistory history(dir.path());
+        RunRecord run = sampleRun(QDateTime::currentDateTimeUtc());
+        HttpExchange &token = run.exchanges[1];
+        token.request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+        token.request.body = "grant_type=client_credentials&client_id=app&client_secret=wrong";
+        token.status = 401;
+        token.responseBody = "{\"error\":\"invalid_client\"}";
+        run.exchanges = {token};
+        const auto diagnosis = Diagnoser().diagnose(run.exchanges, 0);
+        QVERIFY(diagnosis);
+        QVERIFY(!diagnosis->causes.isEmpty());
+        run.diagnoses = {diagnosis};
+        QVERIFY(history.save(run));
+        const auto loaded = history.load(run.id);
+        QVERIFY(loaded && loaded->diagnoses.value(0));
+        QCOMPARE(loaded->diagnoses.value(0)->entryId, diagnosis->entryId);
+        for (qsizetype i = 0; i < diagnosis->causes.size(); ++i)
+            QCOMPARE(loaded->diagnoses.value(0)->causes.at(i).id, diagnosis->causes.at(i).id);
+        QVERIFY(loaded->exchanges.first().request.body.endsWith("client_secret=REDACTED:" +
+                                                                Redaction::marker("wrong").mid(9)));
+    }
+
     void filesAreTheOwnersOnly()
     {
         QTemporaryDir dir;

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
 #include <QStandardPaths>
 #include <QStringDecoder>
 #include <algorithm>
@@ -31,9 +32,15 @@ QJsonValue redactValue(const QJsonValue &value, const QList<QByteArray> &secrets
         return array;
     }
     if (value.isObject()) {
+        // Names from the knowledge base, never what was sent: a short secret ("secret",
+        // "wrong") must not turn a cause id such as "wrong_credentials" into a marker.
+        static const QSet<QString> names{"id",       "entry",  "related", "category",
+                                         "severity", "status", "source",  "shape"};
         QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            it.value() = redactValue(it.value(), secrets);
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!names.contains(it.key()))
+                it.value() = redactValue(it.value(), secrets);
+        }
         return object;
     }
     return value;
