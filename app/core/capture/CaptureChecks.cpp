@@ -4,6 +4,7 @@
 #include "core/compare/StepRole.h"
 #include "core/diagnosis/HtmlText.h"
 #include "core/jose/Jwt.h"
+#include "core/listener/CapturedRedirect.h"
 #include "core/util/FormEncoding.h"
 
 #include <QJsonDocument>
@@ -29,14 +30,6 @@ namespace {
 FormFields queryOf(const HttpExchange &exchange)
 {
     return FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1());
-}
-
-// The parameters the browser brought back to the client: the query, or a form_post body.
-FormFields callbackParameters(const HttpExchange &exchange)
-{
-    if (exchange.request.method == "POST" && !exchange.request.body.isEmpty())
-        return FormEncoding::decode(exchange.request.body);
-    return queryOf(exchange);
 }
 
 struct Flow
@@ -66,7 +59,7 @@ struct Flow
             if (at < 0)
                 continue;
             const FormFields sent = queryOf(exchanges.at(at));
-            const FormFields back = callbackParameters(exchanges.at(i));
+            const FormFields back = CapturedRedirect::parametersOf(exchanges.at(i));
             const QString state = FormEncoding::value(sent, QStringLiteral("state"));
             const QString returned = FormEncoding::value(back, QStringLiteral("state"));
             if (!state.isEmpty() && returned != state)
