@@ -3,7 +3,7 @@
 # no ExchangeClient). Run by ctest as `layer_check`.
 #   cmake -DSOURCE_DIR=... -P LayerCheck.cmake
 set(layers util jose http listener client tokens discovery flows diagnosis export storage compare
-    capture sandbox session)
+    capture probe sandbox session)
 set(problems "")
 file(GLOB core_folders LIST_DIRECTORIES true RELATIVE "${SOURCE_DIR}/app/core"
     "${SOURCE_DIR}/app/core/*")

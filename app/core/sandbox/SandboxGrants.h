@@ -19,6 +19,7 @@ public:
     {
         QString clientId, redirectUri, scope, state, nonce, codeChallenge;
         QDateTime createdAt;
+        QString codeChallengeMethod = QStringLiteral("S256");
     };
     struct Code
     {

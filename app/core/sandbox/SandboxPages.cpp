@@ -78,8 +78,9 @@ SandboxResponse unknownClient(const QString &clientId, const QString &publicId,
 SandboxResponse redirectNotAllowed(const QString &redirectUri)
 {
     return page(400, tr("redirect_uri not allowed"),
-                tr("<p>The sandbox redirects only to loopback addresses "
-                   "(<code>http://127.0.0.1:PORT/...</code>); it got <code>%1</code>.</p>")
+                tr("<p>The sandbox's clients are registered with the redirect URI "
+                   "<code>http://127.0.0.1:PORT/callback</code> (or <code>[::1]</code>), any "
+                   "port, compared exactly otherwise; it got <code>%1</code>.</p>")
                     .arg(esc(redirectUri)));
 }
 

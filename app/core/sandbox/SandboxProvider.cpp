@@ -4,6 +4,7 @@
 
 #include "core/client/Pkce.h"
 #include "core/client/TokenRequest.h"
+#include "core/jose/Jwt.h"
 #include "core/listener/LoopbackAddress.h"
 #include "core/sandbox/SandboxHelpers.h"
 #include "core/sandbox/SandboxPages.h"
@@ -129,11 +130,55 @@ SandboxResponse SandboxProvider::discovery() const
                          {"subject_types_supported", QJsonArray{"public"}},
                          {"claims_supported", QJsonArray{"sub", "name", "preferred_username",
                                                          "email", "email_verified"}},
-                         {"authorization_response_iss_parameter_supported", true}});
+                         {"authorization_response_iss_parameter_supported", !m_weak.omitsIssuer},
+                         {"request_parameter_supported", m_weak.unsignedRequestObjects},
+                         {"request_object_signing_alg_values_supported",
+                          m_weak.unsignedRequestObjects ? QJsonArray{"none"} : QJsonArray{}}});
 }
 
-SandboxResponse SandboxProvider::authorize(const FormFields &query)
+bool SandboxProvider::redirectAllowed(const QUrl &redirect) const
 {
+    if (!redirect.isValid() || redirect.scheme() != QLatin1String("http") ||
+        !LoopbackAddress::isLoopbackHost(redirect.host()))
+        return false;
+    if (m_weak.lenientRedirectUris)
+        return true;
+    // Registered: the loopback IP literals (not "localhost", RFC 8252 §8.3), any port, one path,
+    // compared exactly otherwise (RFC 9700 §4.1.3).
+    const bool ipLiteral =
+        redirect.host() == QLatin1String("127.0.0.1") || redirect.host() == QLatin1String("::1");
+    return ipLiteral && redirect.path() == QLatin1String(kRegisteredRedirectPath) &&
+           !redirect.hasQuery() && !redirect.hasFragment() && redirect.userInfo().isEmpty();
+}
+
+namespace {
+// The parameters of an unsigned request object laid over the query's (OIDC Core §6.1): only
+// for a sandbox made weak on purpose; a real server verifies the signature first.
+FormFields withRequestObject(const FormFields &query, const QString &requestObject)
+{
+    QString problem;
+    const auto decoded = Jwt::decode(requestObject.toLatin1(), &problem);
+    if (!decoded || decoded->algorithm() != QLatin1String("none"))
+        return query;
+    FormFields merged;
+    for (const auto &field : query) {
+        if (!decoded->claims.contains(field.first))
+            merged.append(field);
+    }
+    for (auto it = decoded->claims.begin(); it != decoded->claims.end(); ++it) {
+        if (it.value().isString())
+            merged.append({it.key(), it.value().toString()});
+    }
+    return merged;
+}
+} // namespace
+
+SandboxResponse SandboxProvider::authorize(const FormFields &received)
+{
+    const bool hasRequestObject = FormEncoding::contains(received, QStringLiteral("request"));
+    const FormFields query = hasRequestObject && m_weak.unsignedRequestObjects
+                                 ? withRequestObject(received, value(received, "request"))
+                                 : received;
     const QString clientId = value(query, "client_id");
     const QString redirectUri = value(query, "redirect_uri");
     bool knownClient = false;
@@ -146,12 +191,15 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
     }
     // Without a known client and a loopback redirect URI nothing may be redirected (RFC 6749
     // §4.1.2.1): the person gets a page.
+    const QUrl redirect(redirectUri, QUrl::StrictMode);
+    if (!knownClient && m_weak.redirectsUnknownClients && redirectAllowed(redirect))
+        return SandboxResponse::redirectTo(
+            redirectUri, {{QStringLiteral("error"), QStringLiteral("unauthorized_client")},
+                          {QStringLiteral("error_description"), QStringLiteral("Unknown client")}});
     if (!knownClient)
         return SandboxPages::unknownClient(clientId, QString::fromLatin1(kPublicClientId),
                                            QString::fromLatin1(kConfidentialClientId));
-    const QUrl redirect(redirectUri, QUrl::StrictMode);
-    if (!redirect.isValid() || redirect.scheme() != QLatin1String("http") ||
-        !LoopbackAddress::isLoopbackHost(redirect.host()))
+    if (!redirectAllowed(redirect))
         return SandboxPages::redirectNotAllowed(redirectUri);
 
     const QString state = value(query, "state");
@@ -161,7 +209,8 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
                               {QStringLiteral("error_description"), description}};
         if (!state.isEmpty())
             parameters.append({QStringLiteral("state"), state});
-        parameters.append({QStringLiteral("iss"), issuer()});
+        if (!m_weak.omitsIssuer)
+            parameters.append({QStringLiteral("iss"), issuer()});
         if (!imitates.isEmpty())
             parameters.append(
                 {QString::fromLatin1(ProviderIdentifier::kSandboxImitatesParameter), imitates});
@@ -175,19 +224,24 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
             return SandboxResponse::fromTrigger(*trigger);
         return fail(trigger->redirectError, trigger->redirectDescription, trigger->imitates);
     }
+    if (hasRequestObject && !m_weak.unsignedRequestObjects)
+        return fail(QStringLiteral("request_not_supported"),
+                    QStringLiteral("The sandbox does not take request objects"));
     if (value(query, "response_type") != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
                     QStringLiteral("response_type must be code"));
     const QString challenge = value(query, "code_challenge");
     const QString method = value(query, "code_challenge_method");
-    if (!challenge.isEmpty() && !method.isEmpty() && method != QLatin1String("S256"))
+    const bool plain = method == QLatin1String("plain") || method.isEmpty();
+    if (!challenge.isEmpty() && !method.isEmpty() && method != QLatin1String("S256") &&
+        !(plain && m_weak.acceptsPlainPkce))
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("code_challenge_method must be S256"));
-    if (!challenge.isEmpty() && method.isEmpty())
+    if (!challenge.isEmpty() && method.isEmpty() && !m_weak.acceptsPlainPkce)
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("code_challenge_method must be S256 (it defaults to plain "
                                    "when left out)"));
-    if (publicClient && challenge.isEmpty())
+    if (publicClient && challenge.isEmpty() && !m_weak.pkceOptional)
         return fail(QStringLiteral("invalid_request"),
                     QStringLiteral("PKCE is required for public clients: code_challenge is "
                                    "missing"));
@@ -196,8 +250,9 @@ SandboxResponse SandboxProvider::authorize(const FormFields &query)
                     QStringLiteral("Unknown scope: %1").arg(unknown));
 
     const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
-    m_state.addPending(
-        id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge, clock().now()});
+    m_state.addPending(id,
+                       {clientId, redirectUri, scope, state, value(query, "nonce"), challenge,
+                        clock().now(), plain ? QStringLiteral("plain") : QStringLiteral("S256")});
     return SandboxPages::signIn(clientId, scope, id);
 }
 
@@ -223,7 +278,8 @@ SandboxResponse SandboxProvider::decide(const FormFields &form)
     }
     if (!request.state.isEmpty())
         parameters.append({QStringLiteral("state"), request.state});
-    parameters.append({QStringLiteral("iss"), issuer()});
+    if (!m_weak.omitsIssuer)
+        parameters.append({QStringLiteral("iss"), issuer()});
     return SandboxResponse::redirectTo(request.redirectUri, parameters);
 }
 

@@ -7,6 +7,7 @@
 #include "core/sandbox/SandboxHttpServer.h"
 #include "core/sandbox/SandboxSigner.h"
 #include "core/sandbox/SandboxTriggers.h"
+#include "core/sandbox/SandboxWeaknesses.h"
 #include "core/util/Clock.h"
 
 #include <QDateTime>
@@ -63,6 +64,12 @@ public:
     void setAccessTokenLifetimeSeconds(int seconds) { m_accessLifetime = seconds; }
     // The device flow's codes: interval and lifetime, shortened by tests.
     SandboxDeviceCodes &deviceCodes() { return m_devices; }
+    // Weak behaviour on purpose, for the server probe to find (none by default).
+    void setWeaknesses(const SandboxWeaknesses &weak) { m_weak = weak; }
+    const SandboxWeaknesses &weaknesses() const { return m_weak; }
+    // The redirect URI the sandbox's clients are registered with: 127.0.0.1 or [::1], any port
+    // (RFC 8252 §7.3), this path, no query.
+    static constexpr const char *kRegisteredRedirectPath = "/callback";
 
 signals:
     void requestHandled(const QByteArray &method, const QByteArray &path, int status);
@@ -79,6 +86,7 @@ private:
     using IssuedToken = SandboxGrants::IssuedToken;
 
     Response route(const HttpRequestParser::Request &request);
+    bool redirectAllowed(const QUrl &redirect) const;
     Response discovery() const;
     Response authorize(const FormFields &query);
     Response decide(const FormFields &form);
@@ -109,6 +117,7 @@ private:
     const Clock &clock() const { return m_clock ? *m_clock : Clock::current(); }
     const Clock *m_clock = nullptr;
     int m_accessLifetime = 3600;
+    SandboxWeaknesses m_weak;
 };
 
 } // namespace workbench

@@ -119,7 +119,7 @@ SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormField
     if (!code)
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("Unknown authorization code"));
-    if (code->used) {
+    if (code->used && !m_weak.reusableCodes) {
         for (const QString &issued : std::as_const(code->issuedTokens)) {
             m_state.revokeToken(issued);
         }
@@ -127,23 +127,27 @@ SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormField
                           QStringLiteral("The authorization code was already used; the tokens "
                                          "issued with it are now revoked"));
     }
-    if (code->issuedAt.secsTo(clock().now()) > m_codeLifetime)
+    if (code->issuedAt.secsTo(clock().now()) > m_codeLifetime && !m_weak.codesNeverExpire)
         return oauthError(
             400, QStringLiteral("invalid_grant"),
             QStringLiteral("Expired authorization code (codes live %1 s)").arg(m_codeLifetime));
     if (code->request.clientId != client.id)
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("The code was issued to another client"));
-    if (value(form, "redirect_uri") != code->request.redirectUri)
+    if (value(form, "redirect_uri") != code->request.redirectUri && !m_weak.ignoresTokenRedirectUri)
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("redirect_uri does not match the one of the "
                                          "authorization request"));
     const QString verifier = value(form, "code_verifier");
-    if (!code->request.codeChallenge.isEmpty()) {
+    const bool plain = code->request.codeChallengeMethod == QLatin1String("plain");
+    if (m_weak.ignoresCodeVerifier) {
+        // Weak on purpose: whatever verifier came, or none.
+    } else if (!code->request.codeChallenge.isEmpty()) {
         if (verifier.isEmpty())
             return oauthError(400, QStringLiteral("invalid_grant"),
                               QStringLiteral("code_verifier is missing (PKCE)"));
-        if (Pkce::challengeFor(verifier.toLatin1(), Pkce::Method::S256) !=
+        if (Pkce::challengeFor(verifier.toLatin1(),
+                               plain ? Pkce::Method::Plain : Pkce::Method::S256) !=
             code->request.codeChallenge.toLatin1())
             return oauthError(400, QStringLiteral("invalid_grant"),
                               QStringLiteral("PKCE verification failed: the code_verifier "
@@ -174,7 +178,7 @@ SandboxResponse SandboxProvider::refreshGrant(const Client &client, const FormFi
     if (refresh->clientId != client.id)
         return oauthError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("The refresh token was issued to another client"));
-    if (refresh->rotated) {
+    if (refresh->rotated && !m_weak.refreshReuse) {
         // Reuse of a rotated refresh token: someone holds a copy. Revoke the whole grant.
         m_state.grant(refresh->grant).revoked = true;
         return oauthError(400, QStringLiteral("invalid_grant"),

@@ -26,7 +26,7 @@ RunSession::RunSession(QObject *parent)
       m_deviceFlow(new DeviceAuthorizationFlow(m_client, this)),
       m_discovery(new ProviderDiscovery(m_client, this)),
       m_actions(new TokenActions(m_client, m_codeFlow->idTokenVerifier(), this)),
-      m_api(new ApiCaller(m_client, m_actions, this))
+      m_api(new ApiCaller(m_client, m_actions, this)), m_prober(new ServerProbe(m_client, this))
 {
     m_historyWriter.setMaxThreadCount(1);
 
@@ -303,6 +303,18 @@ bool RunSession::applyConnectionSettings(const ClientConfig &config, QString *er
         m_dpopKeyPem = config.dpopKeyPem;
     }
     return m_client->setTlsOptions(config.tls, error);
+}
+
+bool RunSession::probe(const ClientConfig &config, const ProbePlan &plan,
+                       const ServerProbe::Options &options, QString *error)
+{
+    if (isRunning() || m_prober->isRunning()) {
+        *error = QStringLiteral("Wait until the run under way has ended");
+        return false;
+    }
+    if (!applyConnectionSettings(config, error))
+        return false;
+    return m_prober->start(config, plan, options, error);
 }
 
 SandboxProvider *RunSession::startSandbox(QString *error)

@@ -7,6 +7,7 @@
 #include "core/flows/DeviceAuthorizationFlow.h"
 #include "core/flows/FlowOutcome.h"
 #include "core/http/HttpExchange.h"
+#include "core/probe/ServerProbe.h"
 #include "core/storage/RunHistory.h"
 #include "core/tokens/ApiCaller.h"
 #include "core/tokens/TokenActions.h"
@@ -86,6 +87,13 @@ public:
     // before taken away), or the token endpoint it needs. Unknown name: `config` unchanged.
     ClientConfig withSandboxTrigger(const ClientConfig &config, const QString &name) const;
 
+    // Probes the server of `config` with `plan` (ServerProbe), under its connection settings:
+    // nothing runs before this call. False (and `error`) while a run or a probe is under way, or
+    // when it cannot start.
+    [[nodiscard]] bool probe(const ClientConfig &config, const ProbePlan &plan,
+                             const ServerProbe::Options &options, QString *error);
+    ServerProbe *prober() const { return m_prober; }
+
     ExchangeClient *client() const { return m_client; }
     AuthorizationCodeFlow *codeFlow() const { return m_codeFlow; }
     TokenGrantFlow *grantFlow() const { return m_grantFlow; }
@@ -135,6 +143,7 @@ private:
     ProviderDiscovery *m_discovery;
     TokenActions *m_actions;
     ApiCaller *m_api;
+    ServerProbe *m_prober;
     SandboxProvider *m_sandbox = nullptr;
     std::unique_ptr<RunHistory> m_history;
     QThreadPool m_historyWriter;  // one run after the other: the newest save of a run stays
