@@ -5,6 +5,7 @@
 #include "cli/CliOutput.h"
 #include "cli/GrantCommand.h"
 #include "cli/HistoryCommand.h"
+#include "cli/ProbeCommand.h"
 #include "cli/RunCommand.h"
 #include "core/capture/HarImport.h"
 #include "core/diagnosis/Diagnoser.h"
@@ -26,10 +27,10 @@
 namespace workbench::CommandLine {
 
 namespace {
-const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
-                            QStringLiteral("device"),    QStringLiteral("discover"),
-                            QStringLiteral("explain"),   QStringLiteral("sandbox"),
-                            QStringLiteral("history"),   QStringLiteral("compare")};
+const QStringList kCommands{
+    QStringLiteral("authorize"), QStringLiteral("token"),   QStringLiteral("device"),
+    QStringLiteral("discover"),  QStringLiteral("explain"), QStringLiteral("sandbox"),
+    QStringLiteral("history"),   QStringLiteral("compare"), QStringLiteral("probe")};
 
 // Reads what explain is given: a file, or standard input for "-" (at most 64 MiB).
 std::optional<QByteArray> readExplainInput(const QString &name, QString *problem)
@@ -432,6 +433,8 @@ int run(const QStringList &arguments)
                  "\n  history     list the saved runs and their ids"
                  "\n  compare     compare two saved runs, the likeliest reason first (see "
                  "compare --help)"
+                 "\n  probe       probe the authorization server with negative tests (see "
+                 "probe --help)"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
@@ -455,6 +458,8 @@ int run(const QStringList &arguments)
         return HistoryCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("compare"))
         return HistoryCommand::compare(arguments);
+    if (arguments.at(1) == QLatin1String("probe"))
+        return ProbeCommand::run(arguments);
     if (ActionCommand::handles(arguments.at(1)))
         return ActionCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("explain"))

@@ -17,6 +17,16 @@ ProbeDefinition probe(const char *id, const char *title, const char *sends, cons
             maxRequests};
 }
 
+QString costOf(int requests, int signIns)
+{
+    QString text =
+        requests == 1 ? QStringLiteral("1 request") : QStringLiteral("%1 requests").arg(requests);
+    if (signIns > 0)
+        text += signIns == 1 ? QStringLiteral(" and 1 sign-in")
+                             : QStringLiteral(" and %1 sign-ins").arg(signIns);
+    return text;
+}
+
 bool isLoopbackIpLiteral(const QUrl &url)
 {
     return url.host() == QLatin1String("127.0.0.1") || url.host() == QLatin1String("::1");
@@ -31,7 +41,7 @@ const QList<ProbeDefinition> &ProbeCatalog::all()
               "the second is refused, asks whether the first access token still works "
               "(introspection, else UserInfo).",
               "Refuse the second redemption, and should revoke the tokens issued for the code.",
-              "RFC 6749 §4.1.2 and §10.5; RFC 9700 §4.5", 1, 3),
+              "RFC 6749 §4.1.2 and §10.5; RFC 9700 §4.5", 1, 4),
         probe("iss_parameter", "iss on the authorization response",
               "Reads the redirect of the first sign-in of this probe run (one of its own if no "
               "other probe signed in).",
@@ -202,12 +212,11 @@ QString ProbePlan::toText(const ClientConfig &config) const
     text += QStringLiteral(".\n\n");
     for (int i = 0; i < probes.size(); ++i) {
         const ProbeDefinition &probe = probes.at(i);
-        text += QStringLiteral("%1. %2 [%3]\n   Sends: %4\n   A server must: %5\n   (%6; %7 "
-                               "requests, %8 sign-ins at most)\n")
+        text += QStringLiteral("%1. %2 [%3]\n   Sends: %4\n   A server must: %5\n   (%6; at "
+                               "most %7)\n")
                     .arg(i + 1)
-                    .arg(probe.title, probe.id, probe.sends, probe.mustDo, probe.reference)
-                    .arg(probe.maxRequests)
-                    .arg(probe.signIns);
+                    .arg(probe.title, probe.id, probe.sends, probe.mustDo, probe.reference,
+                         costOf(probe.maxRequests, probe.signIns));
     }
     for (const auto &[probe, why] : skipped)
         text += QStringLiteral("Not applicable: %1 [%2]: %3\n").arg(probe.title, probe.id, why);
