@@ -2,6 +2,7 @@
 
 #include "core/capture/CaptureReport.h"
 #include "core/flows/AuthorizationCodeFlow.h"
+#include "core/sandbox/SandboxProvider.h"
 #include "core/storage/ProfileStore.h"
 #include "core/storage/SecretStore.h"
 #include "core/util/Failure.h"
@@ -15,6 +16,7 @@
 #include "ui/forms/FormScrollArea.h"
 #include "ui/history/CaptureView.h"
 #include "ui/history/HistoryDialog.h"
+#include "ui/probe/ProbeDialog.h"
 #include "ui/profiles/ProfileBar.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
@@ -85,6 +87,8 @@ MainWindow::MainWindow(QWidget *parent)
                                      : tr("The capture was not saved: %1").arg(problem),
                                  8000);
     });
+    connect(m_ui->actionProbeServer, &QAction::triggered, this, &MainWindow::showProbe);
+    connect(m_ui->actionSandboxWeak, &QAction::toggled, this, &MainWindow::setSandboxWeak);
     connect(m_session, &RunSession::saveFailed, this, [this](const QString &problem) {
         statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
                                  10000);
@@ -325,6 +329,37 @@ void MainWindow::setBusy(bool busy)
     m_form->setEnabled(!busy);
     if (busy)
         m_ui->cancelButton->setFocus();
+}
+
+ProbeDialog *MainWindow::showProbe()
+{
+    if (!m_probe)
+        m_probe = new ProbeDialog(
+            m_session, [this](const QUrl &url) { return m_openUrl(url); }, this);
+    if (!m_probe->isRunning())
+        m_probe->setConfig(m_form->config());
+    m_probe->show();
+    m_probe->raise();
+    m_probe->activateWindow();
+    return m_probe;
+}
+
+void MainWindow::setSandboxWeak(bool weak)
+{
+    QString problem;
+    SandboxProvider *sandbox = m_session->startSandbox(&problem);
+    if (!sandbox) {
+        statusBar()->showMessage(tr("The sandbox could not start: %1").arg(problem), 8000);
+        return;
+    }
+    sandbox->setWeaknesses(weak ? SandboxWeaknesses::all() : SandboxWeaknesses{});
+    if (m_ui->actionSandboxWeak->isChecked() != weak)
+        m_ui->actionSandboxWeak->setChecked(weak);
+    statusBar()->showMessage(
+        weak ? tr("The sandbox is weak on purpose: %1.")
+                   .arg(sandbox->weaknesses().names().join(QStringLiteral(", ")))
+             : tr("The sandbox refuses what it must again."),
+        10000);
 }
 
 } // namespace workbench

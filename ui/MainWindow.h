@@ -25,6 +25,7 @@ class ClientForm;
 class DeviceAuthorizationFlow;
 class DeviceCodePanel;
 class HistoryDialog;
+class ProbeDialog;
 class TokenGrantFlow;
 struct FlowOutcome;
 class ProviderDiscovery;
@@ -95,6 +96,10 @@ public slots:
     bool keepCapture(QString *error = nullptr);
     // The API console, for calls with the session's tokens; null until first shown.
     void showApiConsole();
+    // File → Probe the authorization server, for the form's client.
+    ProbeDialog *showProbe();
+    // The sandbox accepts what the probes send (Sandbox → Weak on purpose); it starts if needed.
+    void setSandboxWeak(bool weak);
     ApiConsole *apiConsole() const { return m_console; }
     // Shows a saved run in the results pane; false (and why, in the pane) when it cannot.
     bool showHistoryRun(const QString &id);
@@ -120,6 +125,7 @@ private:
     ProfileBar *m_profileBar;
     SandboxControls *m_sandboxControls = nullptr;
     ApiConsole *m_console = nullptr;
+    ProbeDialog *m_probe = nullptr;
     std::unique_ptr<ApiRequestStore> m_apiRequests;
     UrlOpener m_openUrl;
     std::optional<RunRecord> m_capture; // the capture shown, until another run replaces it

@@ -10,6 +10,7 @@
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
+#include "ui/probe/ProbeDialog.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/JsonTreeModel.h"
 #include "ui/results/ResultsPane.h"
@@ -38,6 +39,8 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
+#include <memory>
+#include <vector>
 
 using namespace workbench;
 using widgettest::child;
@@ -584,6 +587,42 @@ private slots:
         // The code on the callback is masked on screen, as in any run.
         results->selectStep(1);
         QTRY_VERIFY(results->requestText().contains("code=MASKED:"));
+    }
+
+    // File → Probe the authorization server with the provider's public client in the form: the
+    // plan confirmed, Chromium signs in for each probe that needs a code (one after another), and
+    // the provider refuses what each probe sends; the evidence on screen is masked.
+    void personProbesTheProvider()
+    {
+        MainWindow window;
+        std::vector<std::unique_ptr<QProcess>> browsers; // one per sign-in
+        window.setUrlOpener([this, &browsers](const QUrl &url) {
+            browsers.push_back(std::make_unique<QProcess>());
+            m_env.openInBrowser(*browsers.back(), url);
+            return true;
+        });
+        showOnScreen(&window);
+        ClientConfig config = m_env.clientConfig("public", GrantType::AuthorizationCode);
+        config.scope = QStringLiteral("openid");
+        window.setConfig(config);
+        ProbeDialog *probe = window.showProbe();
+        QVERIFY(QTest::qWaitForWindowExposed(probe));
+        const QStringList ids{"code_reuse",         "iss_parameter", "verifier_wrong",
+                              "redirect_localhost", "open_redirect", "refresh_reuse"};
+        probe->setChecked(ids);
+        QCOMPARE(probe->checkedIds(), ids);
+        QVERIFY(probe->runProbes(true));
+        QTRY_VERIFY_WITH_TIMEOUT(!probe->isRunning(), 150000);
+        for (const auto &browser : browsers)
+            browser->waitForFinished(10000);
+        QCOMPARE(int(browsers.size()), 3); // code_reuse, verifier_wrong, refresh_reuse
+        for (const QString &id : ids)
+            QVERIFY2(probe->resultText(id) == QLatin1String("passed"),
+                     qPrintable(id + ": " + probe->report().toText()));
+        QCOMPARE(probe->resultText("pkce_plain"), QString()); // not checked: not run
+        probe->selectProbe("verifier_wrong");
+        QVERIFY(probe->detailText().contains("invalid_grant"));
+        QVERIFY(probe->detailText().contains("code=REDACTED:"));
     }
 };
 

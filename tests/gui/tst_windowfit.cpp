@@ -12,6 +12,7 @@
 #include "ui/forms/ClientForm.h"
 #include "ui/history/CompareDialog.h"
 #include "ui/history/HistoryDialog.h"
+#include "ui/probe/ProbeDialog.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 
@@ -24,9 +25,11 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
@@ -298,6 +301,57 @@ private slots:
         saveShot(*compare, "compare-runs");
         compare->close();
         history->close();
+    }
+
+    // File → Probe the authorization server, on the sandbox made weak on purpose: the plan is
+    // confirmed first (No sends nothing); then every probe runs, the sandbox browser signing in
+    // where one needs a code, each ends failed (the expired-code probe, given a short wait,
+    // inconclusive) with its evidence masked, and the dialog fits the screen.
+    void probingTheServer()
+    {
+        MainWindow window;
+        signInWhenOpened(window);
+        open(window);
+        auto *weak = window.findChild<QAction *>("actionSandboxWeak");
+        QVERIFY(weak);
+        weak->trigger();
+        QVERIFY(window.sandbox()->weaknesses().any());
+        window.findChild<QAction *>("actionProbeServer")->trigger();
+        ProbeDialog *probe = nullptr;
+        QTRY_VERIFY((probe = window.findChild<ProbeDialog *>()) && probe->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(probe));
+        QCOMPARE(probe->checkedIds().size(), ProbeCatalog::all().size());
+        child<QSpinBox>(probe, "codeWaitSpin")->setValue(1);
+
+        QString asked;
+        QTimer::singleShot(300, probe, [&asked] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                asked = box->text() + QLatin1Char(' ') + box->informativeText();
+                box->button(QMessageBox::No)->click();
+            }
+        });
+        QTest::mouseClick(child<QPushButton>(probe, "runButton"), Qt::LeftButton);
+        QVERIFY2(asked.contains("Send 14 probes to 127.0.0.1?") &&
+                     asked.contains("at most", Qt::CaseInsensitive),
+                 qPrintable(asked));
+        QVERIFY(!probe->isRunning());
+        QVERIFY(probe->resultText("code_reuse").isEmpty());
+
+        QVERIFY(probe->runProbes(true));
+        QTRY_VERIFY_WITH_TIMEOUT(!probe->isRunning(), 90000);
+        for (const ProbeDefinition &definition : ProbeCatalog::all()) {
+            const QString expected = definition.id == QLatin1String("code_expired")
+                                         ? QStringLiteral("inconclusive")
+                                         : QStringLiteral("failed");
+            QVERIFY2(probe->resultText(definition.id) == expected,
+                     qPrintable(definition.id + ": " + probe->resultText(definition.id)));
+        }
+        probe->selectProbe("code_reuse");
+        QVERIFY(probe->detailText().contains("Issued tokens a second time for the same code"));
+        QVERIFY(probe->detailText().contains("code=REDACTED:"));
+        VERIFY_FITS(*probe, "the probe report");
+        saveShot(*probe, "probe-server");
+        probe->close();
     }
 
     // File → Diagnose a browser capture with Firefox's export of a failing login: each OAuth
