@@ -117,6 +117,7 @@ private:
     void probeCodeExpired();
     void checkFirstTokens(const QByteArray &accessToken, const QString &tokenType);
     void judgeFrontChannel(const Login &login, bool redeemAfter);
+    void concludeUnreachable(const HttpExchange &exchange);
 
     ExchangeClient *m_client;
     LoopbackListener *m_listener = nullptr;

@@ -65,6 +65,13 @@ QString noRedirectSummary(bool declined, int seconds)
 }
 } // namespace
 
+void ServerProbe::concludeUnreachable(const HttpExchange &exchange)
+{
+    conclude(
+        ProbeVerdict::Inconclusive,
+        QStringLiteral("The authorization endpoint did not answer: %1").arg(answerOf(exchange)));
+}
+
 void ServerProbe::probeCodeReuse()
 {
     signInForCode([this](const Login &login, const QString &code) {
@@ -237,9 +244,7 @@ void ServerProbe::probeFrontChannel(const AuthorizationRequest &request, const Q
                                                                const HttpExchange &exchange) {
         switch (answer) {
         case FrontAnswer::Unreachable:
-            return conclude(ProbeVerdict::Inconclusive,
-                            QStringLiteral("The authorization endpoint did not answer: %1")
-                                .arg(answerOf(exchange)));
+            return concludeUnreachable(exchange);
         case FrontAnswer::Refused:
             return conclude(ProbeVerdict::Passed,
                             QStringLiteral("Refused at once: %1").arg(answerOf(exchange)));
@@ -295,9 +300,7 @@ void ServerProbe::probeRedirectVariant(const QUrl &variant)
                                                        const HttpExchange &exchange) {
         switch (answer) {
         case FrontAnswer::Unreachable:
-            return conclude(ProbeVerdict::Inconclusive,
-                            QStringLiteral("The authorization endpoint did not answer: %1")
-                                .arg(answerOf(exchange)));
+            return concludeUnreachable(exchange);
         case FrontAnswer::Refused:
             return conclude(ProbeVerdict::Passed, QStringLiteral("Refused %1 at once: %2")
                                                       .arg(variant.toString(), answerOf(exchange)));
@@ -334,9 +337,7 @@ void ServerProbe::probeOpenRedirect()
     frontCheck(request, [this, request](FrontAnswer answer, const HttpExchange &exchange) {
         switch (answer) {
         case FrontAnswer::Unreachable:
-            return conclude(ProbeVerdict::Inconclusive,
-                            QStringLiteral("The authorization endpoint did not answer: %1")
-                                .arg(answerOf(exchange)));
+            return concludeUnreachable(exchange);
         case FrontAnswer::RedirectedHere:
             return conclude(ProbeVerdict::Failed,
                             QStringLiteral("Sent the browser to the redirect URI of a client it "
@@ -404,9 +405,7 @@ void ServerProbe::probeRequestObject()
     frontCheck(outer, [this, outer, pkce, judge](FrontAnswer answer, const HttpExchange &exchange) {
         switch (answer) {
         case FrontAnswer::Unreachable:
-            return conclude(ProbeVerdict::Inconclusive,
-                            QStringLiteral("The authorization endpoint did not answer: %1")
-                                .arg(answerOf(exchange)));
+            return concludeUnreachable(exchange);
         case FrontAnswer::Refused:
             return conclude(ProbeVerdict::Passed,
                             QStringLiteral("Refused the unsigned request object at once: %1")
