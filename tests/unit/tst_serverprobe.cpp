@@ -210,6 +210,16 @@ private slots:
         QVERIFY(text.contains("Not applicable: Public client without PKCE"));
     }
 
+    void aDpopClientMayDoubleItsRequests()
+    {
+        ClientConfig config;
+        const int plain = ProbePlan::make({}, config).maxRequests();
+        config.useDpop = true;
+        const ProbePlan plan = ProbePlan::make({}, config);
+        QCOMPARE(plan.maxRequests(), 2 * plain);
+        QVERIFY(plan.toText(config).contains("a request may go twice"));
+    }
+
     void unknownProbeIdsAreNamed()
     {
         const ProbePlan plan = ProbePlan::make({"code_reuse", "no_such_probe"}, ClientConfig{});

@@ -157,6 +157,7 @@ ProbePlan ProbePlan::make(const QStringList &ids, const ClientConfig &config, in
 {
     ProbePlan plan;
     plan.codeWaitSeconds = codeWaitSeconds;
+    plan.dpopRetries = config.useDpop;
     for (const QString &id : ids) {
         if (!ProbeCatalog::find(id))
             plan.unknownIds << id;
@@ -177,7 +178,7 @@ int ProbePlan::maxRequests() const
     int total = 0;
     for (const ProbeDefinition &probe : probes)
         total += probe.maxRequests;
-    return total;
+    return dpopRetries ? 2 * total : total;
 }
 
 int ProbePlan::maxSignIns() const
@@ -209,6 +210,8 @@ QString ProbePlan::toText(const ClientConfig &config) const
                 .arg(maxSignIns());
     if (waitsForCodeExpiry())
         text += QStringLiteral("; the expired-code probe keeps its code %1 s").arg(codeWaitSeconds);
+    if (dpopRetries)
+        text += QStringLiteral("; with DPoP, a request may go twice (the server's nonce)");
     text += QStringLiteral(".\n\n");
     for (int i = 0; i < probes.size(); ++i) {
         const ProbeDefinition &probe = probes.at(i);

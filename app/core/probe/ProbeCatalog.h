@@ -44,6 +44,9 @@ struct ProbePlan
     QList<QPair<ProbeDefinition, QString>> skipped; // with the reason
     QStringList unknownIds;
     int codeWaitSeconds = ProbeCatalog::kCodeLifetimeLimitSeconds;
+    // A DPoP client's requests may each be sent twice: once more with the nonce a server asks
+    // for (RFC 9449 §8), so the bound doubles.
+    bool dpopRetries = false;
 
     // Empty `ids`: every probe.
     static ProbePlan make(const QStringList &ids, const ClientConfig &config,
