@@ -94,8 +94,7 @@ QString formattedOf(const HttpExchange &exchange)
     QString formatted;
     if (exchange.kind == HttpExchange::Kind::BrowserNavigation) {
         formatted = tr("Query parameters:\n");
-        for (const auto &field :
-             FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()))
+        for (const auto &field : FormEncoding::queryOf(exchange.request.url))
             formatted += field.first + QStringLiteral(" = ") + field.second + QLatin1Char('\n');
     } else if (exchange.kind == HttpExchange::Kind::LoopbackCallback &&
                !exchange.request.url.isEmpty()) {

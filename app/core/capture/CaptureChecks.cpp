@@ -29,7 +29,7 @@ namespace {
 
 FormFields queryOf(const HttpExchange &exchange)
 {
-    return FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1());
+    return FormEncoding::queryOf(exchange.request.url);
 }
 
 struct Flow

@@ -166,7 +166,7 @@ FormFields parametersOf(const HttpExchange &exchange)
     if (exchange.request.method == "POST" &&
         exchange.request.header("Content-Type").toLower().contains("x-www-form-urlencoded"))
         return FormEncoding::decode(exchange.request.body);
-    return FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1());
+    return FormEncoding::queryOf(exchange.request.url);
 }
 
 // How the client authenticated itself, as token_endpoint_auth_method names it.

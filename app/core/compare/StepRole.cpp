@@ -8,11 +8,6 @@
 namespace workbench::StepRoles {
 
 namespace {
-FormFields queryOf(const QUrl &url)
-{
-    return FormEncoding::decode(url.query(QUrl::FullyEncoded).toLatin1());
-}
-
 bool isForm(const HttpExchange &exchange)
 {
     return exchange.request.method == "POST" &&
@@ -28,7 +23,7 @@ StepRole of(const HttpExchange &exchange)
         return StepRole::Callback;
     const QUrl &url = exchange.request.url;
     const QString path = url.path().toLower();
-    const FormFields query = queryOf(url);
+    const FormFields query = FormEncoding::queryOf(url);
     const FormFields form =
         isForm(exchange) ? FormEncoding::decode(exchange.request.body) : FormFields();
     const QJsonObject answer = QJsonDocument::fromJson(exchange.responseBody).object();

@@ -75,8 +75,7 @@ DiagnosisContext DiagnosisContext::fromExchange(const HttpExchange &exchange)
     }
     if (context.endpoint == Endpoint::Authorization &&
         exchange.kind != HttpExchange::Kind::LoopbackCallback)
-        context.authorizationRequest =
-            FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1());
+        context.authorizationRequest = FormEncoding::queryOf(exchange.request.url);
     return context;
 }
 
@@ -95,15 +94,13 @@ DiagnosisContext DiagnosisContext::fromRun(const QList<HttpExchange> &run, qsize
         const HttpExchange &earlier = run.at(i);
         if (earlier.kind == HttpExchange::Kind::BrowserNavigation &&
             context.authorizationRequest.isEmpty()) {
-            context.authorizationRequest =
-                FormEncoding::decode(earlier.request.url.query(QUrl::FullyEncoded).toLatin1());
+            context.authorizationRequest = FormEncoding::queryOf(earlier.request.url);
         } else if (earlier.kind == HttpExchange::Kind::LoopbackCallback &&
                    !context.codeReceivedAt.isValid() && !earlier.request.url.isEmpty()) {
             context.codeReceivedAt = earlier.startedAt;
         } else if (earlier.kind == HttpExchange::Kind::BackChannel) {
             // A browser's authorization request as a capture records it, with its answer.
-            const FormFields query =
-                FormEncoding::decode(earlier.request.url.query(QUrl::FullyEncoded).toLatin1());
+            const FormFields query = FormEncoding::queryOf(earlier.request.url);
             if (context.authorizationRequest.isEmpty() && earlier.request.method == "GET" &&
                 FormEncoding::contains(query, QStringLiteral("response_type")) &&
                 FormEncoding::contains(query, QStringLiteral("client_id")))

@@ -362,7 +362,7 @@ bool classifyLocation(ErrorSignal &signal, int status, const HttpHeaders &header
     if (!location.contains("error="))
         return false;
     const QUrl url(QString::fromUtf8(location), QUrl::TolerantMode);
-    FormFields fields = FormEncoding::decode(url.query(QUrl::FullyEncoded).toLatin1());
+    FormFields fields = FormEncoding::queryOf(url);
     if (!FormEncoding::contains(fields, QStringLiteral("error")))
         fields = FormEncoding::decode(url.fragment(QUrl::FullyEncoded).toLatin1());
     if (!readRedirectParameters(signal, fields))

@@ -23,8 +23,7 @@ QJsonArray headersJson(const HttpHeaders &headers)
 QJsonObject entry(const HttpExchange &exchange)
 {
     QJsonArray query;
-    for (const auto &[name, value] :
-         FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()))
+    for (const auto &[name, value] : FormEncoding::queryOf(exchange.request.url))
         query.append(QJsonObject{{"name", name}, {"value", value}});
     QJsonObject request{{"method", QString::fromLatin1(exchange.request.method)},
                         {"url", QString::fromUtf8(exchange.request.url.toEncoded())},

@@ -129,8 +129,7 @@ QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges, qsizetype maxPa
     for (const HttpExchange &exchange : exchanges) {
         collectHeaders(exchange.request.headers, &secrets);
         collectHeaders(exchange.responseHeaders, &secrets);
-        collectForm(FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toLatin1()),
-                    &secrets);
+        collectForm(FormEncoding::queryOf(exchange.request.url), &secrets);
         collectForm(CapturedRedirect::parametersOf(exchange), &secrets);
         const QByteArray requestBody = parsed(exchange.request.body);
         const QJsonDocument requestJson = QJsonDocument::fromJson(requestBody);

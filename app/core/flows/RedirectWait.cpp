@@ -99,7 +99,7 @@ bool AuthorizationCodeFlow::submitBrowserPage(const QString &pasted, QString *er
 // another page's URL with a code or an error (recorded as a step to diagnose).
 bool AuthorizationCodeFlow::submitPastedUrl(const QUrl &url, QString *error)
 {
-    FormFields parameters = FormEncoding::decode(url.query(QUrl::FullyEncoded).toLatin1());
+    FormFields parameters = FormEncoding::queryOf(url);
     if (!FormEncoding::contains(parameters, QStringLiteral("code")) &&
         !FormEncoding::contains(parameters, QStringLiteral("error")))
         parameters = FormEncoding::decode(url.fragment(QUrl::FullyEncoded).toLatin1());

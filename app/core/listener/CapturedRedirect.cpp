@@ -21,10 +21,9 @@ FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
 {
     // form_post carries them in the body; a POST with an empty body (some providers document
     // "POST {redirect_uri}?error=...") in the query, like a GET.
-    FormFields fields =
-        callback.request.method == "POST" && !callback.request.body.isEmpty()
-            ? FormEncoding::decode(callback.request.body)
-            : FormEncoding::decode(callback.request.url.query(QUrl::FullyEncoded).toLatin1());
+    FormFields fields = callback.request.method == "POST" && !callback.request.body.isEmpty()
+                            ? FormEncoding::decode(callback.request.body)
+                            : FormEncoding::queryOf(callback.request.url);
     if (fields.size() == 1 && fields.first().first == QLatin1String("fragment"))
         fields = FormEncoding::decode(fields.first().second.toUtf8());
     return fields;

@@ -52,7 +52,7 @@ inline FormFields locationParameters(const HttpExchange &exchange)
 {
     const QUrl target =
         exchange.request.url.resolved(QUrl(QString::fromUtf8(exchange.responseHeader("Location"))));
-    return FormEncoding::decode(target.query(QUrl::FullyEncoded).toUtf8());
+    return FormEncoding::queryOf(target);
 }
 
 inline QString noRedirectSummary(bool declined, int seconds)

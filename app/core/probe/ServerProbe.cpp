@@ -301,8 +301,7 @@ void ServerProbe::onRejected(const RejectedRequest &rejected)
     exchange.wireRequest = rejected.received;
     exchange.startedAt = Clock::utcNow();
     exchange.status = rejected.status;
-    arrive(exchange, exchange.request.url,
-           FormEncoding::decode(exchange.request.url.query(QUrl::FullyEncoded).toUtf8()));
+    arrive(exchange, exchange.request.url, FormEncoding::queryOf(exchange.request.url));
 }
 
 void ServerProbe::waitSeconds(int seconds, const std::function<void()> &then)

@@ -72,6 +72,11 @@ QString decodeComponent(const QByteArray &component)
     return QString::fromUtf8(bytes);
 }
 
+FormFields queryOf(const QUrl &url)
+{
+    return decode(url.query(QUrl::FullyEncoded).toLatin1());
+}
+
 FormFields decode(const QByteArray &encoded)
 {
     FormFields fields;

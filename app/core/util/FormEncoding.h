@@ -4,6 +4,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QUrl>
 
 namespace workbench {
 
@@ -18,6 +19,8 @@ QByteArray encodeComponent(const QString &value, Space space = Space::Plus);
 QByteArray encode(const FormFields &fields, Space space = Space::Plus);
 // Lenient decoding of a query string or form body ("+" is a space, bad escapes kept literally).
 FormFields decode(const QByteArray &encoded);
+// The parameters in a URL's query, decoded as a form.
+FormFields queryOf(const QUrl &url);
 QString decodeComponent(const QByteArray &component);
 QString value(const FormFields &fields, const QString &name);
 bool contains(const FormFields &fields, const QString &name);
