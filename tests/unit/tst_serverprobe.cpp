@@ -7,6 +7,7 @@
 #include "core/http/ExchangeClient.h"
 #include "core/probe/ServerProbe.h"
 #include "core/sandbox/SandboxProvider.h"
+#include "core/session/RunSession.h"
 
 #include "SandboxBrowser.h"
 #include "TestClock.h"
@@ -20,6 +21,7 @@
 using namespace workbench;
 
 Q_DECLARE_METATYPE(workbench::ProbeReport)
+Q_DECLARE_METATYPE(workbench::FlowOutcome)
 
 namespace {
 QStringList allIds()
@@ -91,7 +93,11 @@ class TestServerProbe : public QObject
     static QString describe(const ProbeReport &report) { return report.toText(); }
 
 private slots:
-    void initTestCase() { qRegisterMetaType<ProbeReport>(); }
+    void initTestCase()
+    {
+        qRegisterMetaType<ProbeReport>();
+        qRegisterMetaType<FlowOutcome>();
+    }
 
     void theSandboxAsItIsPassesEveryProbe()
     {
@@ -246,6 +252,53 @@ private slots:
             QVERIFY2(!text.contains(secret), secret.constData());
             QVERIFY2(!json.contains(secret), secret.constData());
         }
+    }
+
+    // A request to the listener with another state while a sign-in is awaited (another tab's
+    // answer, or a forged one) is kept as evidence but does not end the sign-in.
+    void anotherStateOnTheListenerIsNotTheSignIn()
+    {
+        SandboxProvider sandbox;
+        QVERIFY(sandbox.start());
+        ExchangeClient client;
+        ServerProbe probe(&client);
+        connect(&probe, &ServerProbe::signInNeeded, &probe,
+                [&probe](const QString &, const QUrl &url) {
+                    QTimer::singleShot(0, &probe, [&probe, url] {
+                        QNetworkAccessManager network;
+                        QUrl forged = probe.redirectUri();
+                        forged.setQuery(QStringLiteral("code=forged-code&state=not-this-one"));
+                        sandboxbrowser::fetch(network, forged);
+                        sandboxbrowser::signIn(url);
+                    });
+                });
+        QSignalSpy finished(&probe, &ServerProbe::finished);
+        const ClientConfig config = sandbox.clientConfig();
+        QString error;
+        QVERIFY(probe.start(config, ProbePlan::make({"code_reuse", "iss_parameter"}, config), {},
+                            &error));
+        QVERIFY(finished.wait(20000));
+        // The iss probe reads the real answer, not the forged one (which had no iss).
+        QCOMPARE(probe.report().result("iss_parameter")->verdict, ProbeVerdict::Passed);
+        const ProbeResult *result = probe.report().result("code_reuse");
+        QCOMPARE(result->verdict, ProbeVerdict::Passed);
+        QVERIFY(result->evidence.at(1).request.url.toString().contains("state=not-this-one"));
+        QVERIFY(!result->evidence.at(2).request.url.toString().contains("state=not-this-one"));
+    }
+
+    void aRunWaitsWhileTheServerIsProbed()
+    {
+        RunSession session;
+        QString error;
+        SandboxProvider *sandbox = session.startSandbox(&error);
+        QVERIFY(sandbox);
+        const ClientConfig config = sandbox->clientConfig();
+        QVERIFY(session.probe(config, ProbePlan::make({"code_reuse"}, config), {}, &error));
+        QSignalSpy finished(&session, &RunSession::finished);
+        QVERIFY(!session.start(config));
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(finished.first().first().value<FlowOutcome>().summary.contains("probe"));
+        session.prober()->cancel();
     }
 
     void thePersonSaysTheServerRefused()

@@ -266,6 +266,12 @@ void ServerProbe::arrive(const HttpExchange &exchange, const QUrl &url,
     emit exchangeRecorded(exchange);
     if (!m_waitingForSignIn)
         return;
+    // Another request's answer (or a forged one) does not end this sign-in: it stays in the
+    // evidence, and the wait goes on.
+    const QString state = FormEncoding::value(parameters, QStringLiteral("state"));
+    if (!m_login.request.state.isEmpty() && !state.isEmpty() &&
+        state != QString::fromLatin1(m_login.request.state))
+        return;
     m_login.arrived = true;
     m_login.arrivedAt = url;
     m_login.parameters = parameters;
@@ -276,13 +282,15 @@ void ServerProbe::onRedirect(const CapturedRedirect &redirect)
 {
     if (!m_running)
         return;
-    if (!m_firstRedirect && redirect.has(QStringLiteral("code")))
-        m_firstRedirect = redirect;
     QUrl url = redirect.exchange.request.url;
     const QByteArray host = redirect.exchange.request.header("Host");
     if (!host.isEmpty())
         url.setHost(QString::fromLatin1(host.left(host.lastIndexOf(':'))));
+    const bool waiting = m_waitingForSignIn;
     arrive(redirect.exchange, url, redirect.parameters);
+    // The first sign-in's answer, for the iss probe: only one that was taken as the answer.
+    if (waiting && !m_waitingForSignIn && !m_firstRedirect && redirect.has(QStringLiteral("code")))
+        m_firstRedirect = redirect;
 }
 
 void ServerProbe::onRejected(const RejectedRequest &rejected)

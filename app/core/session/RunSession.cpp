@@ -94,6 +94,12 @@ bool RunSession::start(const ClientConfig &given, const QString &profile)
 {
     if (isRunning())
         return false;
+    if (m_prober->isRunning()) { // it holds the HTTP client's settings until it ends
+        emit finished({FlowOutcome::Result::InvalidConfiguration,
+                       tr("A probe of the server is under way."),
+                       {tr("Stop the probes, or let them end, to start a run.")}});
+        return false;
+    }
     forgetRun();
     ClientConfig config = given;
     if (DpopKey::ensure(&config))
