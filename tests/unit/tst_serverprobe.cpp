@@ -226,6 +226,18 @@ private slots:
         QVERIFY(plan.toText(config).contains("a request may go twice"));
     }
 
+    void aParClientSkipsThePlainFrontChannelProbes()
+    {
+        ClientConfig config;
+        config.authMethod = ClientAuthMethod::None;
+        config.usePar = true;
+        const ProbePlan plan = ProbePlan::make({}, config);
+        QCOMPARE(plan.skipped.size(), 7);
+        for (const auto &[probe, why] : plan.skipped)
+            QVERIFY2(why.contains("(PAR)"), qPrintable(probe.id));
+        QCOMPARE(plan.probes.first().id, QStringLiteral("code_reuse"));
+    }
+
     void unknownProbeIdsAreNamed()
     {
         const ProbePlan plan = ProbePlan::make({"code_reuse", "no_such_probe"}, ClientConfig{});

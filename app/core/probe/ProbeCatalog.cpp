@@ -136,6 +136,15 @@ QString ProbeCatalog::notApplicable(const ProbeDefinition &probe, const ClientCo
         return QStringLiteral("the client authenticates itself (%1); this probe is about "
                               "public clients")
             .arg(clientAuthMethodName(config.authMethod));
+    // A server that requires PAR refuses a plain authorization request whatever it holds: the
+    // refusal would read as a pass.
+    static const QStringList frontChannel{
+        "pkce_absent_public",   "pkce_plain",    "redirect_other_path", "redirect_localhost",
+        "redirect_extra_query", "open_redirect", "request_object_none"};
+    if (config.usePar && frontChannel.contains(probe.id))
+        return QStringLiteral("the client pushes its authorization requests (PAR); this probe "
+                              "sends a plain one, which a server that requires PAR refuses "
+                              "whatever it holds");
     if (probe.id == QLatin1String("redirect_localhost") && !isLoopbackIpLiteral(config.redirectUri))
         return QStringLiteral("the redirect URI does not use 127.0.0.1 or [::1]");
     return {};
