@@ -6,6 +6,7 @@
 #include "cli/GrantCommand.h"
 #include "cli/HistoryCommand.h"
 #include "cli/ProbeCommand.h"
+#include "cli/RegisterCommand.h"
 #include "cli/RunCommand.h"
 #include "core/capture/HarImport.h"
 #include "core/diagnosis/Diagnoser.h"
@@ -27,10 +28,11 @@
 namespace workbench::CommandLine {
 
 namespace {
-const QStringList kCommands{
-    QStringLiteral("authorize"), QStringLiteral("token"),   QStringLiteral("device"),
-    QStringLiteral("discover"),  QStringLiteral("explain"), QStringLiteral("sandbox"),
-    QStringLiteral("history"),   QStringLiteral("compare"), QStringLiteral("probe")};
+const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
+                            QStringLiteral("device"),    QStringLiteral("discover"),
+                            QStringLiteral("explain"),   QStringLiteral("sandbox"),
+                            QStringLiteral("history"),   QStringLiteral("compare"),
+                            QStringLiteral("probe"),     QStringLiteral("register")};
 
 // Reads what explain is given: a file, or standard input for "-" (at most 64 MiB).
 std::optional<QByteArray> readExplainInput(const QString &name, QString *problem)
@@ -103,7 +105,8 @@ int explain(const QStringList &arguments)
     parser.addPositionalArgument("FILE", "The response or URL to explain, or - for stdin.");
     const QCommandLineOption json("json", "Print the diagnosis as JSON.");
     const QCommandLineOption endpoint(
-        "endpoint", "Which endpoint answered: token, authorization or resource.", "kind");
+        "endpoint", "Which endpoint answered: token, authorization, resource or registration.",
+        "kind");
     const QCommandLineOption grant("grant", "The grant_type that was sent, if any.", "type");
     const QCommandLineOption provider(
         "provider",
@@ -156,6 +159,8 @@ int explain(const QStringList &arguments)
             context.endpoint = DiagnosisContext::Endpoint::Authorization;
         else if (kind == QLatin1String("resource"))
             context.endpoint = DiagnosisContext::Endpoint::Resource;
+        else if (kind == QLatin1String("registration"))
+            context.endpoint = DiagnosisContext::Endpoint::Registration;
         else
             return usageError(QStringLiteral("unknown --endpoint \"%1\"").arg(kind),
                               QStringLiteral("explain"));
@@ -435,6 +440,8 @@ int run(const QStringList &arguments)
                  "compare --help)"
                  "\n  probe       probe the authorization server with negative tests (see "
                  "probe --help)"
+                 "\n  register    register a client at the server and manage it (see "
+                 "register --help)"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
@@ -460,6 +467,8 @@ int run(const QStringList &arguments)
         return HistoryCommand::compare(arguments);
     if (arguments.at(1) == QLatin1String("probe"))
         return ProbeCommand::run(arguments);
+    if (arguments.at(1) == QLatin1String("register"))
+        return RegisterCommand::run(arguments);
     if (ActionCommand::handles(arguments.at(1)))
         return ActionCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("explain"))

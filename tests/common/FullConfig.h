@@ -63,6 +63,7 @@ inline workbench::ClientConfig make()
     c.provider = "keycloak";
     c.useDpop = true;
     c.dpopAlgorithm = "EdDSA";
+    c.registrationClientUri = QUrl("https://id.example.test/tenant/register/full-client");
     for (const QString &field : ClientConfig::secretFieldNames())
         c.setSecretField(field, secretValue(field));
     return c;

@@ -99,6 +99,8 @@ public:
     QString spa() const { return m_info.value("spa").toString(); }
     // A resource server that takes DPoP-bound tokens with its own nonces (provider.mjs).
     QUrl dpopResource() const { return QUrl(m_info.value("dpop_resource").toString()); }
+    // The token dynamic registration wants (RFC 7591 §3), made for this run of the provider.
+    QString initialAccessToken() const { return m_info.value("initial_access_token").toString(); }
     QJsonObject client(const QString &key) const
     {
         return m_info.value("clients").toObject().value(key).toObject();

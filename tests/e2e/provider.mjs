@@ -12,6 +12,7 @@ import Provider, { errors } from 'oidc-provider';
 const step = (what) => process.stderr.write(`provider.mjs ${performance.now().toFixed(0)} ms: ${what}\n`);
 step('modules loaded');
 
+const INITIAL_ACCESS_TOKEN = randomBytes(24).toString('base64url');
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -372,6 +373,10 @@ server.listen(0, '127.0.0.1', async () => {
       pushedAuthorizationRequests: { enabled: true },
       // Requests that carry a DPoP proof must also carry the provider's nonce (RFC 9449 §8).
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+      // Dynamic registration (RFC 7591) behind an initial access token, and its management
+      // (RFC 7592) with the registration access token rotated on every update.
+      registration: { enabled: true, initialAccessToken: INITIAL_ACCESS_TOKEN },
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
     },
     // Every client that may use the refresh_token grant gets a refresh token, rotated on use.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -405,7 +410,8 @@ server.listen(0, '127.0.0.1', async () => {
   step('asking for its own discovery document');
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
   step('ready');
-  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, spa: `${issuer}${SPA_PATH}` }));
+  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, spa: `${issuer}${SPA_PATH}`,
+    initial_access_token: INITIAL_ACCESS_TOKEN }));
 });
 
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));

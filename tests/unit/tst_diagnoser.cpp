@@ -516,6 +516,147 @@ private slots:
         QVERIFY(diagnosis.notes.join('\n').contains("needs admin"));
     }
 
+    // Dynamic registration (RFC 7591/7592): the endpoint is recognised from what was sent, and
+    // a refused token there is the initial or the registration access token, not an API's.
+    void registrationRefusals_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<QByteArray>("sent");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("answer");
+        QTest::addColumn<QString>("entry");
+        QTest::addColumn<QString>("firstCause");
+        const QByteArray metadata = "{\"redirect_uris\":[\"http://127.0.0.1/callback\"]}";
+        const QByteArray refusedToken = R"({"error":"invalid_token","error_description":)"
+                                        R"("invalid token provided"})";
+        QTest::newRow("no initial token")
+            << QByteArray("POST") << "/reg" << QByteArray() << metadata << 401 << refusedToken
+            << "registration.invalid_token"
+            << "initial_access_token_missing";
+        QTest::newRow("initial token refused")
+            << QByteArray("POST") << "/connect/register" << QByteArray("Bearer iat") << metadata
+            << 401 << refusedToken << "registration.invalid_token"
+            << "initial_access_token_invalid";
+        QTest::newRow("stale registration token")
+            << QByteArray("GET") << "/reg/c-1" << QByteArray("Bearer old") << QByteArray() << 401
+            << refusedToken << "registration.invalid_token"
+            << "registration_token_invalid";
+        QTest::newRow("fragment, no words")
+            << QByteArray("POST") << "/clients" << QByteArray()
+            << QByteArray("{\"redirect_uris\":[\"http://127.0.0.1/cb#x\"]}") << 400
+            << QByteArray(R"({"error":"invalid_redirect_uri"})") << "oauth.invalid_redirect_uri"
+            << "redirect_invalid";
+        QTest::newRow("unsupported grant")
+            << QByteArray("POST") << "/register" << QByteArray() << metadata << 400
+            << QByteArray(R"({"error":"invalid_client_metadata","error_description":)"
+                          R"("grant_types can only contain 'authorization_code' or )"
+                          R"('refresh_token'"})")
+            << "oauth.invalid_client_metadata"
+            << "metadata_unsupported_value";
+        QTest::newRow("missing key")
+            << QByteArray("POST") << "/register" << QByteArray() << metadata << 400
+            << QByteArray(R"({"error":"invalid_client_metadata","error_description":)"
+                          R"("jwks or jwks_uri is mandatory for this client"})")
+            << "oauth.invalid_client_metadata"
+            << "metadata_missing_field";
+        QTest::newRow("conflict")
+            << QByteArray("POST") << "/register" << QByteArray() << metadata << 400
+            << QByteArray(R"({"error":"invalid_client_metadata","error_description":)"
+                          R"("jwks and jwks_uri must not be used at the same time"})")
+            << "oauth.invalid_client_metadata"
+            << "metadata_conflict";
+        QTest::newRow("native app on a web host")
+            << QByteArray("POST") << "/register" << QByteArray() << metadata << 400
+            << QByteArray(R"({"error":"invalid_redirect_uri","error_description":"redirect_uris )"
+                          R"(for native clients using http as a protocol can only use loopback )"
+                          R"(addresses as hostnames"})")
+            << "oauth.invalid_redirect_uri"
+            << "redirect_not_loopback";
+    }
+    void registrationRefusals()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, authorization);
+        QFETCH(QByteArray, sent);
+        QFETCH(int, status);
+        QFETCH(QByteArray, answer);
+        QFETCH(QString, entry);
+        QFETCH(QString, firstCause);
+        HttpExchange exchange;
+        exchange.request.method = method;
+        exchange.request.url = QUrl("https://as.example.test" + path);
+        if (!authorization.isEmpty())
+            exchange.request.setHeader("Authorization", authorization);
+        if (!sent.isEmpty()) {
+            exchange.request.setHeader("Content-Type", "application/json");
+            exchange.request.body = sent;
+        }
+        exchange.status = status;
+        exchange.responseHeaders = {{"Content-Type", "application/json"}};
+        exchange.responseBody = answer;
+        QCOMPARE(DiagnosisContext::fromExchange(exchange).endpoint, E::Registration);
+        const std::optional<Diagnosis> diagnosis = Diagnoser().diagnose({exchange}, 0, {});
+        QVERIFY(diagnosis);
+        QCOMPARE(diagnosis->entryId, entry);
+        QVERIFY2(diagnosis->causes.first().id == firstCause, qPrintable(causeIds(*diagnosis)));
+        // An API's token causes have no place here.
+        QCOMPARE(rankOf(*diagnosis, "token_expired"), -1);
+    }
+
+    // CIBA poll mode (OpenID CIBA Core §11, §13): the token endpoint's answers for the ciba grant
+    // are the backchannel request's, not the device flow's; the backchannel endpoint's own codes.
+    void cibaAnswers_data()
+    {
+        QTest::addColumn<QByteArray>("error");
+        QTest::addColumn<QString>("grant");
+        QTest::addColumn<QString>("entry");
+        QTest::addColumn<QString>("firstCause");
+        const QString ciba = QStringLiteral("urn:openid:params:grant-type:ciba");
+        const QString device = QStringLiteral("urn:ietf:params:oauth:grant-type:device_code");
+        QTest::newRow("pending") << QByteArray("authorization_pending") << ciba
+                                 << "ciba.authorization_pending"
+                                 << "ciba_not_yet_approved";
+        QTest::newRow("slow down") << QByteArray("slow_down") << ciba << "ciba.slow_down"
+                                   << "ciba_polled_too_fast";
+        QTest::newRow("expired") << QByteArray("expired_token") << ciba << "ciba.expired_token"
+                                 << "ciba_request_expired";
+        QTest::newRow("denied") << QByteArray("access_denied") << ciba << "ciba.access_denied"
+                                << "ciba_user_denied";
+        QTest::newRow("device still")
+            << QByteArray("expired_token") << device << "device.expired_token"
+            << "device_code_expired";
+        QTest::newRow("unknown user")
+            << QByteArray("unknown_user_id") << QString() << "ciba.unknown_user_id"
+            << "ciba_user_unknown";
+        QTest::newRow("binding message")
+            << QByteArray("invalid_binding_message") << QString() << "ciba.invalid_binding_message"
+            << "ciba_binding_message_invalid";
+    }
+    void cibaAnswers()
+    {
+        QFETCH(QByteArray, error);
+        QFETCH(QString, grant);
+        QFETCH(QString, entry);
+        QFETCH(QString, firstCause);
+        const Diagnosis diagnosis =
+            explain(json(400, "{\"error\":\"" + error + "\"}"), E::Token, grant);
+        QCOMPARE(diagnosis.entryId, entry);
+        QVERIFY2(diagnosis.causes.first().id == firstCause, qPrintable(causeIds(diagnosis)));
+    }
+
+    // The same refusal from an API is still about the access token.
+    void invalidTokenAtAnApiIsNotARegistration()
+    {
+        const Diagnosis diagnosis =
+            explain(json(401, R"({"error":"invalid_token","error_description":"token expired"})"),
+                    E::Resource);
+        QCOMPARE(diagnosis.entryId, QStringLiteral("oauth.invalid_token"));
+        QCOMPARE(diagnosis.causes.first().id, QStringLiteral("token_expired"));
+    }
+
     // The JSON output says for each cause its status and the evidence, with its source.
     void jsonOutputNamesStatusAndEvidence()
     {

@@ -585,7 +585,9 @@ private slots:
         // Every error of the generic knowledge and of the seed providers' packs can be seen
         // live: a trigger, or (the device flow's four) the sandbox's device flow itself
         // (deviceFlow above). The other providers' packs are covered by the corpus of their
-        // real responses (tst_explaincorpus).
+        // real responses (tst_explaincorpus). Two families the sandbox has no endpoint for yet
+        // are seen elsewhere: the registration endpoint's refusals from the real provider
+        // (tst_e2e_registration), CIBA's answers in tst_diagnoser::cibaAnswers.
         const KnowledgeBase &kb = KnowledgeBase::builtIn();
         QStringList uncovered;
         for (const auto &entry : kb.entries()) {
@@ -594,7 +596,8 @@ private slots:
             const bool triggered =
                 std::any_of(SandboxTriggers::all().begin(), SandboxTriggers::all().end(),
                             [&](const SandboxTrigger &t) { return t.expectedEntry == entry.id; });
-            if (!triggered && !entry.id.startsWith("device."))
+            if (!triggered && !entry.id.startsWith("device.") &&
+                !entry.id.startsWith("registration.") && !entry.id.startsWith("ciba."))
                 uncovered << entry.id;
         }
         QVERIFY2(uncovered.isEmpty(), qPrintable(uncovered.join(", ")));

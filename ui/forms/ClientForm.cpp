@@ -232,6 +232,10 @@ ClientConfig ClientForm::config() const
     config.dpopAlgorithm = m_ui->dpopAlgorithmCombo->currentText();
     // A key made for another algorithm is not this one's: the next run makes a new one.
     config.dpopKeyPem = m_dpopKeyAlgorithm == config.dpopAlgorithm ? m_dpopKeyPem : QString();
+    if (config.clientId == m_registeredClientId && !m_registeredClientId.isEmpty()) {
+        config.registrationClientUri = m_registrationClientUri;
+        config.registrationAccessToken = m_registrationAccessToken;
+    }
     return config;
 }
 
@@ -309,6 +313,9 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->dpopAlgorithmCombo->setCurrentText(config.dpopAlgorithm);
     m_dpopKeyPem = config.dpopKeyPem;
     m_dpopKeyAlgorithm = config.dpopAlgorithm;
+    m_registrationClientUri = config.registrationClientUri;
+    m_registrationAccessToken = config.registrationAccessToken;
+    m_registeredClientId = config.clientId;
     // Open the sections that hold something, so nothing configured is out of sight.
     m_ui->requestOptionsButton->setChecked(
         !config.responseMode.isEmpty() || !config.prompt.isEmpty() || !config.loginHint.isEmpty() ||
@@ -395,6 +402,9 @@ bool ClientForm::remembers(const QString &secretField) const
     // A profile that uses DPoP keeps its key: tokens bound to it are only usable with it.
     if (secretField == QLatin1String("dpop_key"))
         return m_ui->dpopCheck->isChecked();
+    // A registered client's profile keeps what manages its registration.
+    if (secretField == QLatin1String("registration_access_token"))
+        return !m_registrationClientUri.isEmpty();
     const QCheckBox *check = rememberSwitchFor(secretField);
     return check && check->isChecked();
 }
@@ -419,6 +429,8 @@ void ClientForm::setSecret(const QString &secretField, const QString &value)
         m_ui->refreshTokenEdit->setText(value);
     else if (secretField == QLatin1String("dpop_key"))
         m_dpopKeyPem = value; // made for the profile's DPoP algorithm, which fill() took
+    else if (secretField == QLatin1String("registration_access_token"))
+        m_registrationAccessToken = value;
 }
 
 void ClientForm::setDpopKey(const QString &pem, const QString &algorithm)

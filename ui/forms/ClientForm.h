@@ -67,7 +67,12 @@ private:
     QString m_privateKeyPem;
     QString m_dpopKeyPem;       // the DPoP key a profile or a run gave (a secret)
     QString m_dpopKeyAlgorithm; // the algorithm that key was made for
-    bool m_filling = false;     // many fields are being set at once: updateState waits
+    // A client registered from the app (RFC 7592): where and with what token (a secret) its
+    // registration is managed; it goes with the client id it was made for only.
+    QUrl m_registrationClientUri;
+    QString m_registrationAccessToken;
+    QString m_registeredClientId;
+    bool m_filling = false; // many fields are being set at once: updateState waits
 };
 
 } // namespace workbench

@@ -300,7 +300,8 @@ QString ClientConfig::*secretMember(const QString &name)
         {"subject_token", &ClientConfig::subjectToken},
         {"actor_token", &ClientConfig::actorToken},
         {"assertion", &ClientConfig::assertion},
-        {"dpop_key", &ClientConfig::dpopKeyPem}};
+        {"dpop_key", &ClientConfig::dpopKeyPem},
+        {"registration_access_token", &ClientConfig::registrationAccessToken}};
     for (const auto &[fieldName, member] : members) {
         if (name == QLatin1String(fieldName))
             return member;
@@ -319,7 +320,8 @@ QStringList ClientConfig::secretFieldNames()
             QStringLiteral("subject_token"),
             QStringLiteral("actor_token"),
             QStringLiteral("assertion"),
-            QStringLiteral("dpop_key")};
+            QStringLiteral("dpop_key"),
+            QStringLiteral("registration_access_token")};
 }
 
 QString ClientConfig::secretField(const QString &name) const

@@ -125,9 +125,14 @@ struct ClientConfig
     QUrl revocationEndpoint;              // RFC 7009
     QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
 
+    // A client registered from the app (RFC 7591): where and with what token (a secret) its
+    // registration is read, updated and deleted (RFC 7592 §3).
+    QUrl registrationClientUri;
+    QString registrationAccessToken;
+
     // The secret fields, by the name each is kept under in the keychain: client_secret,
     // private_key, private_key_passphrase, password, refresh_token, subject_token, actor_token,
-    // assertion, dpop_key.
+    // assertion, dpop_key, registration_access_token.
     static QStringList secretFieldNames();
     QString secretField(const QString &name) const;
     void setSecretField(const QString &name, const QString &value);

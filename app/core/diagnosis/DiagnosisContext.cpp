@@ -15,6 +15,8 @@ QString DiagnosisContext::endpointName(Endpoint endpoint)
         return QStringLiteral("token");
     case Endpoint::Resource:
         return QStringLiteral("resource");
+    case Endpoint::Registration:
+        return QStringLiteral("registration");
     case Endpoint::Unknown:
         return QStringLiteral("unknown");
     }
@@ -30,6 +32,27 @@ bool looksLikeAuthorizationEndpoint(const QUrl &url)
            path.endsWith(QLatin1String("/authorize")) || path.endsWith(QLatin1String("/auth")) ||
            path.contains(QLatin1String("/authorize/")) ||
            path.endsWith(QLatin1String("/authorization.oauth2"));
+}
+
+// Dynamic client registration (RFC 7591) and its management (RFC 7592): client metadata sent as
+// JSON, or a registration path as servers name theirs (/register, /reg, /connect/register,
+// Keycloak's clients-registrations), or an exchange the app's registration recorded.
+bool looksLikeRegistration(const HttpExchange &exchange, const FormFields &sentJson)
+{
+    static const QStringList metadataMembers{
+        "redirect_uris", "grant_types",        "response_types", "token_endpoint_auth_method",
+        "client_name",   "software_statement", "jwks_uri",       "application_type"};
+    for (const QString &member : metadataMembers) {
+        if (FormEncoding::contains(sentJson, member) &&
+            !FormEncoding::contains(sentJson, QStringLiteral("grant_type")))
+            return true;
+    }
+    static const QRegularExpression path(
+        QStringLiteral("/(register|registration|reg|clients-registrations)(/|$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return path.match(exchange.request.url.path()).hasMatch() ||
+           exchange.label.startsWith(QLatin1String("Client registration")) ||
+           exchange.label.startsWith(QLatin1String("Registration "));
 }
 } // namespace
 
@@ -60,10 +83,13 @@ DiagnosisContext DiagnosisContext::fromExchange(const HttpExchange &exchange)
     case HttpExchange::Kind::BackChannel: {
         const QByteArray authorization = exchange.request.header("Authorization");
         static const QRegularExpression tokenPath(QStringLiteral("/token/?$|/oauth2?/token\\b"));
-        if (FormEncoding::contains(context.sentParameters, QStringLiteral("grant_type")) ||
-            tokenPath.match(exchange.request.url.path()).hasMatch() ||
-            exchange.request.url.path().endsWith(QLatin1String(".access")) ||
-            exchange.request.url.path().endsWith(QLatin1String("/access_token")))
+        if (looksLikeRegistration(exchange,
+                                  context.sentAsJson ? context.sentParameters : FormFields()))
+            context.endpoint = Endpoint::Registration;
+        else if (FormEncoding::contains(context.sentParameters, QStringLiteral("grant_type")) ||
+                 tokenPath.match(exchange.request.url.path()).hasMatch() ||
+                 exchange.request.url.path().endsWith(QLatin1String(".access")) ||
+                 exchange.request.url.path().endsWith(QLatin1String("/access_token")))
             context.endpoint = Endpoint::Token;
         else if (authorization.startsWith("Bearer ") || authorization.startsWith("DPoP ") ||
                  authorization.startsWith("bearer "))

@@ -24,7 +24,8 @@ struct DiagnosisHints
 // there and in the authorization request, and when.
 struct DiagnosisContext
 {
-    enum class Endpoint { Unknown, Authorization, Token, Resource };
+    // Registration: dynamic client registration and its management (RFC 7591/7592).
+    enum class Endpoint { Unknown, Authorization, Token, Resource, Registration };
 
     Endpoint endpoint = Endpoint::Unknown;
     bool requestKnown = false; // false for a pasted response: nothing is known of what was sent

@@ -7,6 +7,8 @@
 #include "core/client/TokenRequest.h"
 #include "core/jose/Jwt.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <algorithm>
 
@@ -390,6 +392,61 @@ QString authMethodOf(const DiagnosisContext &context)
     return QStringLiteral("none");
 }
 
+// Dynamic registration (RFC 7591 §3, RFC 7592 §3): which token the request carried, and what
+// the redirect URIs it registered are.
+void registrationRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    if (!ctx.requestKnown)
+        return;
+    const bool registering = ctx.method == "POST";
+    const QByteArray authorization = headerValue(ctx.sentHeaders, "Authorization");
+    const bool tokenRefused =
+        signal.httpStatus == 401 || signal.error == QLatin1String("invalid_token");
+    if (registering && authorization.isEmpty() && tokenRefused) {
+        findings.confirm("initial_access_token_missing", Source::Flow,
+                         "The registration request carried no Authorization header.");
+        findings.contradict("initial_access_token_invalid", Source::Flow,
+                            "No initial access token was sent.");
+    } else if (registering && !authorization.isEmpty()) {
+        findings.support("initial_access_token_invalid", Source::Flow,
+                         "An initial access token was sent as Authorization: Bearer.");
+        findings.contradict("initial_access_token_missing", Source::Flow,
+                            "An Authorization header was sent.");
+    }
+    if (registering) {
+        findings.contradict("registration_token_invalid", Source::Flow,
+                            "A registration (POST) does not use a registration access token.");
+    } else {
+        findings.support("registration_token_invalid", Source::Flow,
+                         QStringLiteral("A %1 of the client's registration authenticates with "
+                                        "its registration access token.")
+                             .arg(QString::fromLatin1(ctx.method)));
+        findings.contradict("initial_access_token_missing", Source::Flow,
+                            "Managing a registration does not use an initial access token.");
+        findings.contradict("initial_access_token_invalid", Source::Flow,
+                            "Managing a registration does not use an initial access token.");
+    }
+    const QStringList redirects = QJsonDocument::fromJson(ctx.rawBody)
+                                      .object()
+                                      .value(QLatin1String("redirect_uris"))
+                                      .toVariant()
+                                      .toStringList();
+    for (const QString &redirect : redirects) {
+        const QUrl uri(redirect);
+        if (signal.error != QLatin1String("invalid_redirect_uri") &&
+            signal.error != QLatin1String("invalid_client_metadata"))
+            break;
+        if (redirect.contains(QLatin1Char('#')))
+            findings.confirm("redirect_invalid", Source::Flow,
+                             QStringLiteral("The redirect URI %1 has a fragment (RFC 6749 "
+                                            "§3.1.2).")
+                                 .arg(redirect));
+        else if (uri.isRelative() || !uri.isValid())
+            findings.confirm("redirect_invalid", Source::Flow,
+                             QStringLiteral("The redirect URI %1 is not absolute.").arg(redirect));
+    }
+}
+
 void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings &findings)
 {
     const bool atToken = context.endpoint == Endpoint::Token;
@@ -404,6 +461,8 @@ void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings
     scopeRules(context, signal, findings);
     if (context.endpoint == Endpoint::Resource)
         resourceRules(context, signal, findings);
+    if (context.endpoint == Endpoint::Registration)
+        registrationRules(context, signal, findings);
     historyRules(context, findings);
     headerRules(signal, findings);
     DpopEvidence::gather(context, signal, findings);

@@ -18,7 +18,8 @@ const QStringList &KnowledgeBase::knownShapes()
 
 const QStringList &KnowledgeBase::knownEndpoints()
 {
-    static const QStringList endpoints{"authorization", "token", "resource", "unknown"};
+    static const QStringList endpoints{"authorization", "token", "resource", "registration",
+                                       "unknown"};
     return endpoints;
 }
 

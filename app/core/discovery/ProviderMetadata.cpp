@@ -48,6 +48,7 @@ std::optional<ProviderMetadata> ProviderMetadata::fromJson(const QByteArray &jso
     metadata.deviceAuthorizationEndpoint = url("device_authorization_endpoint");
     metadata.pushedAuthorizationRequestEndpoint = url("pushed_authorization_request_endpoint");
     metadata.endSessionEndpoint = url("end_session_endpoint");
+    metadata.registrationEndpoint = url("registration_endpoint");
     metadata.scopesSupported = strings(object, "scopes_supported");
     metadata.responseTypesSupported = strings(object, "response_types_supported");
     metadata.grantTypesSupported = strings(object, "grant_types_supported");
@@ -115,6 +116,29 @@ QStringList ProviderMetadata::warningsFor(const QString &enteredIssuer) const
     return warnings;
 }
 
+void ProviderMetadata::applyTo(ClientConfig *config) const
+{
+    const std::pair<QUrl, QUrl ClientConfig::*> urls[] = {
+        {authorizationEndpoint, &ClientConfig::authorizationEndpoint},
+        {tokenEndpoint, &ClientConfig::tokenEndpoint},
+        {jwksUri, &ClientConfig::jwksUri},
+        {userinfoEndpoint, &ClientConfig::userinfoEndpoint},
+        {introspectionEndpoint, &ClientConfig::introspectionEndpoint},
+        {revocationEndpoint, &ClientConfig::revocationEndpoint},
+        {deviceAuthorizationEndpoint, &ClientConfig::deviceAuthorizationEndpoint},
+        {pushedAuthorizationRequestEndpoint, &ClientConfig::pushedAuthorizationRequestEndpoint}};
+    for (const auto &[value, member] : urls) {
+        if (value.isValid())
+            config->*member = value;
+    }
+    // ID tokens are compared with the issuer exactly as the metadata writes it.
+    if (!issuer.isEmpty())
+        config->issuer = QUrl(issuer);
+    config->issuerInAuthorizationResponse = issParameterSupported;
+    if (!idTokenSigningAlgValuesSupported.isEmpty())
+        config->idTokenSigningAlgorithms = idTokenSigningAlgValuesSupported;
+}
+
 QList<std::pair<QString, QUrl>> ProviderMetadata::endpoints() const
 {
     const std::pair<const char *, QUrl> all[] = {
@@ -126,7 +150,8 @@ QList<std::pair<QString, QUrl>> ProviderMetadata::endpoints() const
         {"userinfo_endpoint", userinfoEndpoint},
         {"introspection_endpoint", introspectionEndpoint},
         {"revocation_endpoint", revocationEndpoint},
-        {"end_session_endpoint", endSessionEndpoint}};
+        {"end_session_endpoint", endSessionEndpoint},
+        {"registration_endpoint", registrationEndpoint}};
     QList<std::pair<QString, QUrl>> named;
     for (const auto &[name, url] : all) {
         if (!url.isEmpty())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/client/ClientConfig.h"
+
 #include <QJsonObject>
 #include <QStringList>
 #include <QUrl>
@@ -21,6 +23,7 @@ struct ProviderMetadata
     QUrl deviceAuthorizationEndpoint;
     QUrl pushedAuthorizationRequestEndpoint;
     QUrl endSessionEndpoint;
+    QUrl registrationEndpoint; // RFC 7591 §3, OIDC Discovery §3
     QStringList scopesSupported;
     QStringList responseTypesSupported;
     QStringList grantTypesSupported;
@@ -34,6 +37,9 @@ struct ProviderMetadata
     static std::optional<ProviderMetadata> fromJson(const QByteArray &json, QStringList *problems);
     // The endpoints it names, by their metadata names, in the order a flow meets them.
     QList<std::pair<QString, QUrl>> endpoints() const;
+    // `config` with the endpoints, issuer and promises this metadata names (those it leaves out
+    // keep their values), as the form fills them after discovery.
+    void applyTo(ClientConfig *config) const;
     // Things worth a warning about this metadata, given the issuer URL the person entered.
     QStringList warningsFor(const QString &enteredIssuer) const;
 };

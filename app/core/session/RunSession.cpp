@@ -26,7 +26,8 @@ RunSession::RunSession(QObject *parent)
       m_deviceFlow(new DeviceAuthorizationFlow(m_client, this)),
       m_discovery(new ProviderDiscovery(m_client, this)),
       m_actions(new TokenActions(m_client, m_codeFlow->idTokenVerifier(), this)),
-      m_api(new ApiCaller(m_client, m_actions, this)), m_prober(new ServerProbe(m_client, this))
+      m_api(new ApiCaller(m_client, m_actions, this)), m_prober(new ServerProbe(m_client, this)),
+      m_registration(new ClientRegistration(m_client, this))
 {
     m_historyWriter.setMaxThreadCount(1);
 
@@ -37,6 +38,8 @@ RunSession::RunSession(QObject *parent)
     connect(m_api, &ApiCaller::exchangeRecorded, this, &RunSession::keep);
     // Discovery is shown, but is not a step of the run.
     connect(m_discovery, &ProviderDiscovery::exchangeRecorded, this, &RunSession::exchangeRecorded);
+    connect(m_registration, &ClientRegistration::exchangeRecorded, this,
+            &RunSession::exchangeRecorded);
 
     connect(m_codeFlow, &AuthorizationCodeFlow::warningRaised, this, &RunSession::warningRaised);
     connect(m_grantFlow, &TokenGrantFlow::warningRaised, this, &RunSession::warningRaised);
@@ -216,6 +219,18 @@ bool RunSession::discover(const QUrl &issuer, const ClientConfig &connection, QS
     }
     m_discovery->discover(issuer);
     return true;
+}
+
+ClientRegistration *RunSession::registrar(const ClientConfig &connection, QString *error)
+{
+    if (isRunning() || m_prober->isRunning()) {
+        if (error)
+            *error = tr("A run or a probe is under way.");
+        return nullptr;
+    }
+    if (!applyConnectionSettings(connection, error))
+        return nullptr;
+    return m_registration;
 }
 
 void RunSession::forgetRun()

@@ -4,6 +4,7 @@
 #include "core/diagnosis/DiagnosisContext.h"
 #include "core/discovery/ProviderMetadata.h"
 #include "core/flows/AuthorizationCodeFlow.h"
+#include "core/flows/ClientRegistration.h"
 #include "core/flows/DeviceAuthorizationFlow.h"
 #include "core/flows/FlowOutcome.h"
 #include "core/http/HttpExchange.h"
@@ -94,6 +95,13 @@ public:
                              const ServerProbe::Options &options, QString *error);
     ServerProbe *prober() const { return m_prober; }
 
+    // Registers, reads, updates or deletes a client (RFC 7591/7592) with `connection`'s
+    // timeout and TLS settings: its exchanges are shown as discovery's are, not as steps of a
+    // run. Null (and `error`) while a run or a probe is under way, or when the TLS settings
+    // cannot be used.
+    [[nodiscard]] ClientRegistration *registrar(const ClientConfig &connection, QString *error);
+    ClientRegistration *registration() const { return m_registration; }
+
     ExchangeClient *client() const { return m_client; }
     AuthorizationCodeFlow *codeFlow() const { return m_codeFlow; }
     TokenGrantFlow *grantFlow() const { return m_grantFlow; }
@@ -144,6 +152,7 @@ private:
     TokenActions *m_actions;
     ApiCaller *m_api;
     ServerProbe *m_prober;
+    ClientRegistration *m_registration;
     SandboxProvider *m_sandbox = nullptr;
     std::unique_ptr<RunHistory> m_history;
     QThreadPool m_historyWriter;  // one run after the other: the newest save of a run stays

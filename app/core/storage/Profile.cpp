@@ -72,6 +72,7 @@ void readEndpoints(const ProfileJson &json, ClientConfig &c)
     c.pushedAuthorizationRequestEndpoint = json.url("pushed_authorization_request_endpoint");
     c.issuerInAuthorizationResponse = json.flag("authorization_response_iss_parameter_supported");
     c.idTokenSigningAlgorithms << json.strings("id_token_signing_alg_values");
+    c.registrationClientUri = json.url("registration_client_uri");
 }
 
 void readRequestOptions(const ProfileJson &json, ClientConfig &c)
@@ -157,6 +158,7 @@ QJsonObject Profile::toJson() const
             {"revocation_endpoint", url(c.revocationEndpoint)},
             {"id_token_signing_alg_values", list(c.idTokenSigningAlgorithms)},
             {"authorization_response_iss_parameter_supported", c.issuerInAuthorizationResponse},
+            {"registration_client_uri", url(c.registrationClientUri)},
             {"client_id", c.clientId},
             {"client_auth_method", clientAuthMethodName(c.authMethod)},
             {"signing_alg", c.signingAlgorithm},
