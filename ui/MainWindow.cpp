@@ -18,6 +18,7 @@
 #include "ui/history/HistoryDialog.h"
 #include "ui/probe/ProbeDialog.h"
 #include "ui/profiles/ProfileBar.h"
+#include "ui/registration/RegistrationDialog.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 #include "ui/sandbox/SandboxControls.h"
@@ -88,6 +89,7 @@ MainWindow::MainWindow(QWidget *parent)
                                  8000);
     });
     connect(m_ui->actionProbeServer, &QAction::triggered, this, &MainWindow::showProbe);
+    connect(m_ui->actionRegisterClient, &QAction::triggered, this, &MainWindow::showRegistration);
     connect(m_ui->actionSandboxWeak, &QAction::toggled, this, &MainWindow::setSandboxWeak);
     connect(m_session, &RunSession::saveFailed, this, [this](const QString &problem) {
         statusBar()->showMessage(tr("The run could not be saved to the history: %1").arg(problem),
@@ -342,6 +344,39 @@ ProbeDialog *MainWindow::showProbe()
     m_probe->raise();
     m_probe->activateWindow();
     return m_probe;
+}
+
+RegistrationDialog *MainWindow::showRegistration()
+{
+    if (!m_registration) {
+        m_registration = new RegistrationDialog(m_session, this);
+        // A new client becomes a new profile, its secret and registration in the keychain.
+        connect(m_registration, &RegistrationDialog::registered, this,
+                [this](const ClientConfig &config, const QString &name) {
+                    m_form->setConfig(config);
+                    m_form->setRemembered(QStringLiteral("client_secret"),
+                                          !config.clientSecret.isEmpty());
+                    m_profileBar->saveAsNew(m_profiles->uniqueName(name));
+                });
+        // A rotated token, or a deleted registration, goes back into the profile.
+        connect(m_registration, &RegistrationDialog::registrationChanged, this,
+                [this](const ClientConfig &config) {
+                    m_form->setConfig(config);
+                    if (m_profiles->find(m_profileBar->currentId()))
+                        m_profileBar->save();
+                });
+    }
+    if (!m_registration->isBusy()) {
+        const ClientConfig config = m_form->config();
+        const Profile *profile = m_profiles->find(m_profileBar->currentId());
+        const std::optional<ProviderMetadata> &metadata = m_session->metadata();
+        m_registration->setClient(config, profile ? profile->name : QString(),
+                                  metadata ? metadata->registrationEndpoint : QUrl());
+    }
+    m_registration->show();
+    m_registration->raise();
+    m_registration->activateWindow();
+    return m_registration;
 }
 
 void MainWindow::setSandboxWeak(bool weak)

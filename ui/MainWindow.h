@@ -26,6 +26,7 @@ class DeviceAuthorizationFlow;
 class DeviceCodePanel;
 class HistoryDialog;
 class ProbeDialog;
+class RegistrationDialog;
 class TokenGrantFlow;
 struct FlowOutcome;
 class ProviderDiscovery;
@@ -98,6 +99,8 @@ public slots:
     void showApiConsole();
     // File → Probe the authorization server, for the form's client.
     ProbeDialog *showProbe();
+    // Client registration (RFC 7591/7592) for the form's client and profile.
+    RegistrationDialog *showRegistration();
     // The sandbox accepts what the probes send (Sandbox → Weak on purpose); it starts if needed.
     void setSandboxWeak(bool weak);
     ApiConsole *apiConsole() const { return m_console; }
@@ -126,6 +129,7 @@ private:
     SandboxControls *m_sandboxControls = nullptr;
     ApiConsole *m_console = nullptr;
     ProbeDialog *m_probe = nullptr;
+    RegistrationDialog *m_registration = nullptr;
     std::unique_ptr<ApiRequestStore> m_apiRequests;
     UrlOpener m_openUrl;
     std::optional<RunRecord> m_capture; // the capture shown, until another run replaces it

@@ -3,6 +3,7 @@
 // redeems the code and shows the exchange. With WORKBENCH_SCREENSHOT_DIR set it also saves the
 // window as the README's screenshot.
 #include "core/flows/AuthorizationCodeFlow.h"
+#include "core/storage/ProfileStore.h"
 #include "core/tokens/TokenActions.h"
 #include "ui/MainWindow.h"
 #include "ui/WindowPlacement.h"
@@ -11,6 +12,8 @@
 #include "ui/forms/ClientForm.h"
 #include "ui/history/HistoryDialog.h"
 #include "ui/probe/ProbeDialog.h"
+#include "ui/profiles/ProfileBar.h"
+#include "ui/registration/RegistrationDialog.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/JsonTreeModel.h"
 #include "ui/results/ResultsPane.h"
@@ -31,6 +34,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -623,6 +627,96 @@ private slots:
         probe->selectProbe("verifier_wrong");
         QVERIFY(probe->detailText().contains("invalid_grant"));
         QVERIFY(probe->detailText().contains("code=REDACTED:"));
+    }
+
+    // Client → Register: discovery names the registration endpoint; without the provider's
+    // initial access token the refusal is diagnosed; with it the new client becomes a profile
+    // that signs in through Chromium; an update takes the rotated registration access token into
+    // the profile, and a delete ends the registration.
+    void personRegistersAClientAndSignsInWithIt()
+    {
+        MainWindow window;
+        QProcess browser;
+        showWithBrowser(window, browser);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        typeInto(&window, "issuerEdit", m_env.issuer());
+        QTest::mouseClick(child<QPushButton>(&window, "discoverButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(&window, "tokenEndpointEdit")->text(),
+                                  m_env.discovery().value("token_endpoint").toString(), 10000);
+        typeInto(&window, "scopeEdit", "openid email");
+
+        RegistrationDialog *dialog = window.showRegistration();
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QCOMPARE(child<QLineEdit>(dialog, "endpointEdit")->text(),
+                 m_env.discovery().value("registration_endpoint").toString());
+        QVERIFY(!child<QPushButton>(dialog, "readButton")->isEnabled());
+        QVERIFY(child<QPlainTextEdit>(dialog, "metadataEdit")
+                    ->toPlainText()
+                    .contains("\"application_type\": \"native\""));
+
+        // No initial access token: refused, and the diagnosis says so first.
+        QVERIFY(dialog->registerClient());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 20000);
+        QVERIFY2(dialog->resultText().contains("refused: invalid_token"),
+                 qPrintable(dialog->resultText()));
+        QVERIFY2(dialog->resultText().contains("initial access token"),
+                 qPrintable(dialog->resultText()));
+
+        typeInto(dialog, "initialTokenEdit", m_env.initialAccessToken());
+        child<QLineEdit>(dialog, "profileNameEdit")->setText("E2E registered");
+        QVERIFY(dialog->registerClient());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 20000);
+        QVERIFY2(dialog->resultText().contains("The server registered client"),
+                 qPrintable(dialog->resultText()));
+        const ClientConfig registered = window.clientForm()->config();
+        QVERIFY(!registered.clientId.isEmpty());
+        QVERIFY(!registered.clientSecret.isEmpty());
+        QVERIFY(!registered.registrationClientUri.isEmpty());
+        QVERIFY(!registered.registrationAccessToken.isEmpty());
+        const Profile *profile = window.profileStore()->find(window.profileBar()->currentId());
+        QVERIFY(profile);
+        // (Named "E2E registered (2)" and so on when an earlier run left one of that name.)
+        QVERIFY2(profile->name.startsWith("E2E registered"), qPrintable(profile->name));
+        QCOMPARE(profile->config.clientId, registered.clientId);
+        QVERIFY(profile->remembers("client_secret"));
+        QVERIFY(profile->remembers("registration_access_token"));
+        // The registration exchanges are in the results pane, the refused one diagnosed.
+        QVERIFY(window.resultsPane()->model()->rowCount() >= 1);
+
+        // The new client signs in.
+        window.clientForm()->setFocus();
+        QTest::mouseClick(child<QPushButton>(&window, "authorizeButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&window, "authorizeButton")->isEnabled(),
+                                 60000);
+        QVERIFY2(window.resultsPane()->outcomeText().contains("exchanged for tokens"),
+                 qPrintable(window.resultsPane()->outcomeText()));
+        browser.waitForFinished(10000);
+
+        // Update: the provider rotates the registration access token; the profile keeps the new.
+        dialog = window.showRegistration();
+        QVERIFY(child<QPushButton>(dialog, "updateButton")->isEnabled());
+        QVERIFY(dialog->updateRegistration());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 20000);
+        QVERIFY2(dialog->resultText().contains("The server updated client"),
+                 qPrintable(dialog->resultText()));
+        const QString rotated = window.clientForm()->config().registrationAccessToken;
+        QVERIFY(!rotated.isEmpty());
+        QVERIFY(rotated != registered.registrationAccessToken);
+        QVERIFY(dialog->readRegistration());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 20000);
+        QVERIFY2(dialog->resultText().contains("registration of client"),
+                 qPrintable(dialog->resultText()));
+
+        QVERIFY(dialog->deleteRegistration(true));
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 20000);
+        QVERIFY2(dialog->resultText().contains("deleted"), qPrintable(dialog->resultText()));
+        QVERIFY(window.clientForm()->config().registrationClientUri.isEmpty());
+        QVERIFY(!child<QPushButton>(dialog, "readButton")->isEnabled());
+        profile = window.profileStore()->find(window.profileBar()->currentId());
+        QVERIFY(profile);
+        QVERIFY(!profile->remembers("registration_access_token"));
+        QVERIFY(profile->config.registrationClientUri.isEmpty());
+        dialog->close();
     }
 };
 

@@ -13,11 +13,13 @@
 #include "ui/history/CompareDialog.h"
 #include "ui/history/HistoryDialog.h"
 #include "ui/probe/ProbeDialog.h"
+#include "ui/registration/RegistrationDialog.h"
 #include "ui/results/ExchangeListModel.h"
 #include "ui/results/ResultsPane.h"
 
 #include "SandboxBrowser.h"
 #include "ScreenFit.h"
+#include "TestHttp.h"
 #include "WidgetTest.h"
 
 #include <QApplication>
@@ -307,6 +309,55 @@ private slots:
     // confirmed first (No sends nothing); then every probe runs, the sandbox browser signing in
     // where one needs a code, each ends failed (the expired-code probe, given a short wait,
     // inconclusive) with its evidence masked, and the dialog fits the screen.
+    // Client → Register: the metadata, the refusal with its diagnosis (a server that refuses a
+    // redirect URI with a fragment, as oidc-provider words it), then the registered client's
+    // answer; each fits the screen.
+    void registeringAClient()
+    {
+        testhttp::CannedServer server(testhttp::jsonResponse(
+            400, R"({"error":"invalid_redirect_uri","error_description":"redirect_uris must )"
+                 R"(not contain fragments"})"));
+        server.route("/reg",
+                     testhttp::jsonResponse(
+                         201, R"({"client_id":"wb-7f3a","client_secret":"s-1",)"
+                              R"("client_secret_expires_at":0,)"
+                              R"("registration_access_token":"rat-1",)"
+                              "\"registration_client_uri\":\"http://127.0.0.1/reg/wb-7f3a\","
+                              R"("token_endpoint_auth_method":"client_secret_basic",)"
+                              "\"redirect_uris\":[\"http://127.0.0.1/callback\"],"
+                              R"("grant_types":["authorization_code","refresh_token"]})"));
+        MainWindow window;
+        open(window);
+        window.findChild<QAction *>("actionRegisterClient")->trigger();
+        RegistrationDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<RegistrationDialog *>()) && dialog->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        VERIFY_FITS(*dialog, "the registration form");
+        auto *endpoint = child<QLineEdit>(dialog, "endpointEdit");
+        auto *metadata = child<QPlainTextEdit>(dialog, "metadataEdit");
+        metadata->setPlainText(metadata->toPlainText().replace("/callback\"", "/callback#app\""));
+        endpoint->setText(server.url("/register").toString());
+        QVERIFY(dialog->registerClient());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 10000);
+        QVERIFY2(dialog->resultText().contains("refused: invalid_redirect_uri"),
+                 qPrintable(dialog->resultText()));
+        QVERIFY2(dialog->resultText().contains("fragment"), qPrintable(dialog->resultText()));
+        VERIFY_FITS(*dialog, "a refused registration with its diagnosis");
+        saveShot(*dialog, "register-client");
+
+        endpoint->setText(server.url("/reg").toString());
+        QVERIFY(dialog->registerClient());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 10000);
+        QVERIFY2(dialog->resultText().contains("The server registered client wb-7f3a"),
+                 qPrintable(dialog->resultText()));
+        QVERIFY(!dialog->resultText().contains("rat-1")); // secrets only as fingerprints
+        QVERIFY(!dialog->resultText().contains("s-1 "));
+        QCOMPARE(window.clientForm()->config().clientId, QStringLiteral("wb-7f3a"));
+        QVERIFY(child<QPushButton>(dialog, "deleteButton")->isEnabled());
+        VERIFY_FITS(*dialog, "the registered client");
+        dialog->close();
+    }
+
     void probingTheServer()
     {
         MainWindow window;
