@@ -100,6 +100,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_results, &ResultsPane::keepRefreshTokenRequested, m_profileBar,
             &ProfileBar::keepRefreshToken);
     connect(m_results, &ResultsPane::apiConsoleRequested, this, &MainWindow::showApiConsole);
+    connect(m_results, &ResultsPane::signOutRequested, this, &MainWindow::signOut);
     // A key made for a DPoP run goes into the form, so the profile can keep it (a secret).
     connect(m_session, &RunSession::dpopKeyMade, m_form, &ClientForm::setDpopKey);
     const auto exportRun = [this](bool withSecrets) {
@@ -231,6 +232,20 @@ void MainWindow::updateStartButton()
     m_ui->copyUrlButton->setVisible(usesBrowser(grant));
     m_ui->pasteBrowserButton->setVisible(usesBrowser(grant));
     m_ui->clientGroup->setTitle(tr("Client — %1").arg(m_form->grantTitle()));
+}
+
+void MainWindow::signOut()
+{
+    // The run's client, with the sign-out settings as the form has them now: the person may have
+    // filled in the end-session endpoint after the run.
+    ClientConfig config = m_session->actions()->config();
+    const ClientConfig form = m_form->config();
+    if (!form.endSessionEndpoint.isEmpty())
+        config.endSessionEndpoint = form.endSessionEndpoint;
+    config.postLogoutRedirectUri = form.postLogoutRedirectUri;
+    QString error;
+    if (!m_session->logout(config, &error))
+        m_results->showResult(false, tr("Cannot sign out."), {error});
 }
 
 void MainWindow::showApiConsole()

@@ -97,6 +97,8 @@ public slots:
     bool keepCapture(QString *error = nullptr);
     // The API console, for calls with the session's tokens; null until first shown.
     void showApiConsole();
+    // RP-initiated logout with the session's ID token (the results pane's Sign out).
+    void signOut();
     // File → Probe the authorization server, for the form's client.
     ProbeDialog *showProbe();
     // Client registration (RFC 7591/7592) for the form's client and profile.

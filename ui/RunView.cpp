@@ -70,8 +70,25 @@ void RunView::connectCodeFlow()
                                            "URL and open it in a browser yourself."));
     });
     connect(session, &RunSession::waitProgressed, this, [this](int elapsed, int limit) {
-        m_parts.results->showWaiting(m_parts.session->codeFlow()->redirectUri(), elapsed, limit);
+        const RpInitiatedLogout *logout = m_parts.session->logoutFlow();
+        m_parts.results->showWaiting(
+            logout->isRunning() ? logout->returnUri() : m_parts.session->codeFlow()->redirectUri(),
+            elapsed, limit);
     });
+    connect(session, &RunSession::logoutUrlReady, this, [this](const QUrl &url) {
+        const RpInitiatedLogout *logout = m_parts.session->logoutFlow();
+        m_parts.results->showWaiting(logout->returnUri(), 0, logout->config().redirectWaitSeconds);
+        m_parts.statusBar->showMessage(
+            tr("Signing out; listening on %1").arg(logout->returnUri().toString()));
+        if (!(*m_parts.openUrl)(url))
+            m_parts.results->addWarning(tr("No browser could be opened. Open the end-session "
+                                           "request (the newest step) in a browser yourself."));
+    });
+    connect(session, &RunSession::logoutFinished, this,
+            [this](const RpInitiatedLogout::Outcome &outcome) {
+                m_parts.results->showResult(outcome.succeeded(), outcome.summary, outcome.details);
+                m_parts.statusBar->showMessage(outcome.summary, 5000);
+            });
     connect(session, &RunSession::stageChanged, this, [this](AuthorizationCodeFlow::Stage stage) {
         switch (stage) {
         case AuthorizationCodeFlow::Stage::WaitingForRedirect:

@@ -9,6 +9,7 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTimer>
 
 namespace workbench::ActionCommand {
@@ -136,12 +137,41 @@ struct ActionOptions
         "one is given, else the refresh token).",
         "access|refresh"};
 
+    // logout names the ID token and its endpoints instead of the token options.
+    bool logout = false;
+    const QCommandLineOption idTokenEnv{
+        "id-token-env",
+        "logout: read the ID token to send as id_token_hint from this environment variable "
+        "(without it only client_id names the client, and providers may then not send the "
+        "browser back).",
+        "name"};
+    const QCommandLineOption endSessionEndpoint{
+        "end-session-endpoint", "logout: the provider's end_session_endpoint.", "url"};
+    const QCommandLineOption postLogoutRedirectUri{
+        "post-logout-redirect-uri",
+        "logout: the loopback URI the browser comes back to (default: the profile's, else "
+        "http://127.0.0.1/logged-out on any free port).",
+        "uri"};
+    const QCommandLineOption browserCommand{
+        "browser-command",
+        "logout: a program to open the end-session URL with (it gets the URL as its argument); "
+        "otherwise the URL is printed to open by hand.",
+        "program"};
+    const QCommandLineOption wait{
+        "timeout", "logout: seconds to wait for the browser to come back (default 300).", "seconds",
+        "300"};
+
     void addTo(QCommandLineParser &parser) const
     {
         parser.addOptions(client.all());
         parser.addOptions(profiles.all());
-        parser.addOptions({savedRun, userinfoEndpoint, introspectionEndpoint, revocationEndpoint,
-                           accessEnv, refreshEnv, tokenType});
+        parser.addOption(savedRun);
+        if (logout)
+            parser.addOptions(
+                {idTokenEnv, endSessionEndpoint, postLogoutRedirectUri, browserCommand, wait});
+        else
+            parser.addOptions({userinfoEndpoint, introspectionEndpoint, revocationEndpoint,
+                               accessEnv, refreshEnv, tokenType});
     }
 };
 
@@ -190,10 +220,19 @@ std::optional<Subject> subjectOf(const QCommandLineParser &parser, const ActionO
     }
     if (!options.client.apply(parser, &subject.config, problem))
         return std::nullopt;
-    for (const auto &[option, url] :
-         {std::pair{&options.userinfoEndpoint, &subject.config.userinfoEndpoint},
-          std::pair{&options.introspectionEndpoint, &subject.config.introspectionEndpoint},
-          std::pair{&options.revocationEndpoint, &subject.config.revocationEndpoint}}) {
+    const QList<std::pair<const QCommandLineOption *, QUrl *>> endpoints =
+        options.logout
+            ? QList<std::pair<const QCommandLineOption *, QUrl *>>{{&options.endSessionEndpoint,
+                                                                    &subject.config
+                                                                         .endSessionEndpoint},
+                                                                   {&options.postLogoutRedirectUri,
+                                                                    &subject.config
+                                                                         .postLogoutRedirectUri}}
+            : QList<std::pair<const QCommandLineOption *, QUrl *>>{
+                  {&options.userinfoEndpoint, &subject.config.userinfoEndpoint},
+                  {&options.introspectionEndpoint, &subject.config.introspectionEndpoint},
+                  {&options.revocationEndpoint, &subject.config.revocationEndpoint}};
+    for (const auto &[option, url] : endpoints) {
         if (parser.isSet(*option))
             *url = QUrl(parser.value(*option));
     }
@@ -419,11 +458,114 @@ int runCall(const QStringList &arguments)
     session.waitForSaved();
     return exitCode;
 }
+
+// RP-initiated logout: the browser to the end-session endpoint and back to a loopback listener.
+int runLogout(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("logout");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Signs the person out at the provider (OpenID Connect RP-Initiated Logout): opens the "
+        "end_session_endpoint with the ID token as id_token_hint, the client_id, a state and a "
+        "post_logout_redirect_uri on a loopback listener, and waits for the browser to come back "
+        "with the same state. The client comes from --profile (or the profile of the saved run "
+        "given with --run) and the options; the ID token from an environment variable. A browser "
+        "that does not come back is diagnosed."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(command, "The command.");
+    ActionOptions options;
+    options.logout = true;
+    options.addTo(parser);
+    if (const auto exit = parseArguments(parser, arguments, command))
+        return *exit;
+    const auto usage = [&](const QString &message) { return usageError(message, command); };
+
+    QString problem;
+    std::optional<Subject> subject = subjectOf(parser, options, &problem);
+    if (!subject)
+        return usage(problem);
+    bool waitOk = false;
+    subject->config.redirectWaitSeconds = parser.value(options.wait).toInt(&waitOk);
+    if (!waitOk || subject->config.redirectWaitSeconds < 1 ||
+        subject->config.redirectWaitSeconds > ClientConfig::kMaxRedirectWaitSeconds)
+        return usage(QStringLiteral("--timeout takes 1 to %1 seconds")
+                         .arg(ClientConfig::kMaxRedirectWaitSeconds));
+    TokenSet tokens;
+    if (parser.isSet(options.idTokenEnv)) {
+        QString idToken;
+        if (!secretFromEnvironment(parser.value(options.idTokenEnv), &idToken, &problem))
+            return usage(problem);
+        tokens.idToken = idToken.toUtf8();
+    }
+    if (const QString why = RpInitiatedLogout::unavailableReason(subject->config); !why.isEmpty())
+        return usage(why + QStringLiteral(" (--end-session-endpoint, or a profile filled in by "
+                                          "discovery)"));
+    RunSession session;
+    if (parser.isSet(options.profiles.save) || parser.isSet(options.savedRun))
+        session.setHistory(std::make_unique<RunHistory>());
+    if (!session.resume(subject->config, tokens, subject->record, subject->profileName, &problem))
+        return usage(problem);
+    const bool asJson = parser.isSet(options.client.json);
+    if (tokens.idToken.isEmpty()) {
+        err() << "warning: no ID token (--id-token-env): the request names the client by "
+                 "client_id only, and the provider may not send the browser back.\n";
+        err().flush();
+    }
+
+    QList<HttpExchange> steps;
+    QObject::connect(&session, &RunSession::exchangeRecorded, [&](const HttpExchange &exchange) {
+        steps << exchange;
+        if (!asJson)
+            printExchange(exchange);
+    });
+    QObject::connect(&session, &RunSession::warningRaised, [](const QString &warning) {
+        err() << "warning: " << warning << "\n";
+        err().flush();
+    });
+    QProcess browser;
+    const QString browserCommand = parser.value(options.browserCommand);
+    QObject::connect(&session, &RunSession::logoutUrlReady, [&](const QUrl &url) {
+        const QString link = url.toString(QUrl::FullyEncoded);
+        err() << "Listening on " << session.logoutFlow()->returnUri().toString() << " for "
+              << subject->config.redirectWaitSeconds << " s\n";
+        if (browserCommand.isEmpty())
+            err() << "Open this URL in a browser:\n\n" << link << "\n\n";
+        else
+            browser.start(browserCommand, {link});
+        err().flush();
+    });
+    QObject::connect(&browser, &QProcess::errorOccurred, [&](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        err() << "error: the browser command \"" << browserCommand << "\" could not start ("
+              << browser.errorString() << "). Open this URL yourself:\n\n"
+              << session.logoutFlow()->logoutUrl().toString(QUrl::FullyEncoded) << "\n";
+        err().flush();
+    });
+    int exitCode = 1;
+    QObject::connect(
+        &session, &RunSession::logoutFinished, [&](const RpInitiatedLogout::Outcome &outcome) {
+            printActionResult(
+                {{"action", command}, {"return_uri", session.logoutFlow()->returnUri().toString()}},
+                outcome.succeeded(), outcome.summary, outcome.details, {}, {}, steps, asJson,
+                session.hints());
+            exitCode = outcome.succeeded() ? 0 : 1;
+            QCoreApplication::exit(exitCode);
+        });
+    if (!session.logout(subject->config, &problem))
+        return usage(problem);
+    QCoreApplication::exec();
+    if (browser.state() != QProcess::NotRunning && !browser.waitForFinished(5000))
+        browser.kill();
+    session.waitForSaved();
+    return exitCode;
+}
 } // namespace
 
 bool handles(const QString &command)
 {
-    return actions().contains(command) || command == QLatin1String("call");
+    return actions().contains(command) || command == QLatin1String("call") ||
+           command == QLatin1String("logout");
 }
 
 int run(const QStringList &arguments)
@@ -431,6 +573,8 @@ int run(const QStringList &arguments)
     const QString command = arguments.value(1);
     if (command == QLatin1String("call"))
         return runCall(arguments);
+    if (command == QLatin1String("logout"))
+        return runLogout(arguments);
     const Action action = actions().value(command);
     QCommandLineParser parser;
     parser.setApplicationDescription(

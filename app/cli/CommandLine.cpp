@@ -105,7 +105,8 @@ int explain(const QStringList &arguments)
     parser.addPositionalArgument("FILE", "The response or URL to explain, or - for stdin.");
     const QCommandLineOption json("json", "Print the diagnosis as JSON.");
     const QCommandLineOption endpoint(
-        "endpoint", "Which endpoint answered: token, authorization, resource or registration.",
+        "endpoint",
+        "Which endpoint answered: token, authorization, resource, registration or end_session.",
         "kind");
     const QCommandLineOption grant("grant", "The grant_type that was sent, if any.", "type");
     const QCommandLineOption provider(
@@ -161,6 +162,8 @@ int explain(const QStringList &arguments)
             context.endpoint = DiagnosisContext::Endpoint::Resource;
         else if (kind == QLatin1String("registration"))
             context.endpoint = DiagnosisContext::Endpoint::Registration;
+        else if (kind == QLatin1String("end_session"))
+            context.endpoint = DiagnosisContext::Endpoint::EndSession;
         else
             return usageError(QStringLiteral("unknown --endpoint \"%1\"").arg(kind),
                               QStringLiteral("explain"));
@@ -434,6 +437,8 @@ int run(const QStringList &arguments)
                  "\n  refresh, userinfo, introspect, revoke\n              act on the tokens of a "
                  "profile or a saved run (see refresh --help)"
                  "\n  call        call an API with the access token, Bearer or DPoP (see call "
+                 "--help)"
+                 "\n  logout      sign out at the provider (RP-initiated logout, see logout "
                  "--help)"
                  "\n  history     list the saved runs and their ids"
                  "\n  compare     compare two saved runs, the likeliest reason first (see "

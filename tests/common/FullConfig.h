@@ -28,6 +28,8 @@ inline workbench::ClientConfig make()
     c.userinfoEndpoint = QUrl("https://id.example.test/tenant/userinfo");
     c.introspectionEndpoint = QUrl("https://id.example.test/tenant/introspect");
     c.revocationEndpoint = QUrl("https://id.example.test/tenant/revoke");
+    c.endSessionEndpoint = QUrl("https://id.example.test/tenant/logout");
+    c.postLogoutRedirectUri = QUrl("http://127.0.0.1:8765/signed-out");
     c.idTokenSigningAlgorithms = {"ES256", "RS256"};
     c.issuerInAuthorizationResponse = true;
     c.clientId = "full-client";

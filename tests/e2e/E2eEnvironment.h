@@ -23,6 +23,36 @@ inline QJsonObject lastJsonLine(const QByteArray &output)
     return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.last()).object();
 }
 
+// What the command line (WORKBENCH_CLI) did: its exit code, its --json output, its stderr.
+struct CliResult
+{
+    int exit = -1;
+    QJsonObject json;
+    QByteArray errors;
+};
+
+// Runs the command line with `arguments`, the variables of `environment` added to this
+// process's, for up to 90 s.
+inline CliResult runCli(const QStringList &arguments,
+                        const QList<QPair<QString, QString>> &environment = {})
+{
+    QProcess cli;
+    QProcessEnvironment variables = QProcessEnvironment::systemEnvironment();
+    for (const auto &[name, value] : environment)
+        variables.insert(name, value);
+    cli.setProcessEnvironment(variables);
+    cli.start(qEnvironmentVariable("WORKBENCH_CLI"), arguments);
+    CliResult result;
+    if (!cli.waitForFinished(90000)) {
+        cli.kill();
+        cli.waitForFinished(5000);
+    }
+    result.exit = cli.exitCode();
+    result.json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    result.errors = cli.readAllStandardError();
+    return result;
+}
+
 // The test functions of a Qt Test class (private slots without arguments, other than the
 // fixtures and `except`), sorted: a test run in parts checks that every function is in a part.
 inline QStringList testFunctions(const QMetaObject *meta, const QString &except)
@@ -114,6 +144,15 @@ public:
         browser.start(m_node, {"browser-login.mjs", url.toString(QUrl::FullyEncoded)});
     }
 
+    // The same in the browser profile `profileDir`, kept between visits (one person's browser).
+    void openInProfile(QProcess &browser, const QUrl &url, const QString &profileDir) const
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("E2E_PROFILE", profileDir);
+        browser.setProcessEnvironment(environment);
+        openInBrowser(browser, url);
+    }
+
     // The same with Chromium recording the visit as a HAR at `harPath` (Playwright's recordHar).
     void openRecording(QProcess &browser, const QUrl &url, const QString &harPath) const
     {
@@ -141,6 +180,7 @@ public:
         config.userinfoEndpoint = endpoint("userinfo_endpoint");
         config.introspectionEndpoint = endpoint("introspection_endpoint");
         config.revocationEndpoint = endpoint("revocation_endpoint");
+        config.endSessionEndpoint = endpoint("end_session_endpoint");
         config.clientId = registered.value("client_id").toString();
         config.clientSecret = registered.value("client_secret").toString();
         workbench::clientAuthMethodFromName(

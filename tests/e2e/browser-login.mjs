@@ -3,7 +3,9 @@
 // when the app's loopback listener has answered (or the device sign-in succeeded, or the
 // provider's demo single-page app says it is done). Prints one JSON line: the final URL and the
 // text of the page shown. With E2E_HAR set, Chromium records the whole visit as a HAR there
-// (Playwright's recordHar, bodies embedded), as a person's DevTools export would.
+// (Playwright's recordHar, bodies embedded), as a person's DevTools export would. With
+// E2E_PROFILE set, that directory is the browser profile and is kept: a later visit (a sign-out)
+// has the provider's session cookie of an earlier sign-in, as one person's browser would.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,7 @@ if (!url) {
   process.exit(2);
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'workbench-chromium-'));
+const profile = process.env.E2E_PROFILE || mkdtempSync(join(tmpdir(), 'workbench-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   headless: true,
@@ -51,7 +53,7 @@ try {
   result = { error: String(error) };
 } finally {
   await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  if (!process.env.E2E_PROFILE) rmSync(profile, { recursive: true, force: true });
 }
 console.log(JSON.stringify(result));
 process.exit(result.error ? 1 : 0);

@@ -350,6 +350,8 @@ server.listen(0, '127.0.0.1', async () => {
       application_type: 'native',
       // RFC 8252 §7.3: a native client's loopback redirect URI matches on any port.
       redirect_uris: ['http://127.0.0.1/callback'],
+      // RP-initiated logout's return, on any loopback port as well.
+      post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       ...client, // a client's own grant types and redirect URIs win

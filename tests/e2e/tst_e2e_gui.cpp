@@ -325,6 +325,38 @@ private slots:
         QVERIFY(results->model()->rowCount() >= stepsAfterFlow + 5);
     }
 
+    // Signing out through the window: discovery filled in the end-session endpoint; Sign out
+    // sends Chromium to the provider and back to the app's listener with the state, and the
+    // result says so, the two steps joining the run.
+    void personSignsOutAtTheProvider()
+    {
+        MainWindow window;
+        QProcess browser;
+        runFlowInWindow(window, browser, "public", "none", QString(), true);
+        if (QTest::currentTestFailed())
+            return;
+        e2e::Environment::browserResult(browser);
+        QCOMPARE(child<QLineEdit>(&window, "endSessionEndpointEdit")->text(),
+                 m_env.discovery().value("end_session_endpoint").toString());
+        ResultsPane *results = window.resultsPane();
+        const int stepsAfterFlow = results->model()->rowCount();
+        QProcess signOutBrowser;
+        window.setUrlOpener([this, &signOutBrowser](const QUrl &url) {
+            m_env.openInBrowser(signOutBrowser, url);
+            return true;
+        });
+        auto *signOut = child<QPushButton>(&window, "signOutButton");
+        QVERIFY2(signOut->isEnabled(), qPrintable(signOut->toolTip()));
+        QTest::mouseClick(signOut, Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(results->outcomeText().contains("Signed out"),
+                                  qPrintable(results->outcomeText()), 60000);
+        const QJsonObject seen = e2e::Environment::browserResult(signOutBrowser);
+        QCOMPARE(seen.value("outcome").toString(), QStringLiteral("ok"));
+        QCOMPARE(results->model()->rowCount(), stepsAfterFlow + 2);
+        QCOMPARE(results->model()->at(stepsAfterFlow).label,
+                 QStringLiteral("End-session request (opened in the browser)"));
+    }
+
     // DPoP through the window: the person turns it on, signs in; the tokens are bound to the
     // key the run made (kept in the form for the profile), the Request tab decodes the proof,
     // and the API console calls a resource that wants DPoP-bound tokens and its own nonce.

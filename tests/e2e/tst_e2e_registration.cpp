@@ -29,32 +29,15 @@ class TestE2eRegistration : public QObject
     QTemporaryDir m_dir;
     const bool m_expectNoKeychain = qEnvironmentVariableIsSet("WORKBENCH_EXPECT_NO_KEYCHAIN");
 
-    struct Result
-    {
-        int exit = -1;
-        QJsonObject json;
-        QByteArray errors;
-    };
+    using Result = e2e::CliResult;
 
     Result runCli(const QStringList &arguments, bool withInitialToken = false)
     {
-        QProcess cli;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert("XDG_DATA_HOME", m_dir.filePath("data"));
-        environment.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
+        QList<QPair<QString, QString>> environment{{"XDG_DATA_HOME", m_dir.filePath("data")},
+                                                   {"XDG_CONFIG_HOME", m_dir.filePath("config")}};
         if (withInitialToken)
-            environment.insert("E2E_INITIAL_TOKEN", m_env.initialAccessToken());
-        cli.setProcessEnvironment(environment);
-        cli.start(qEnvironmentVariable("WORKBENCH_CLI"), arguments);
-        Result result;
-        if (!cli.waitForFinished(90000)) {
-            cli.kill();
-            cli.waitForFinished(5000);
-        }
-        result.exit = cli.exitCode();
-        result.json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
-        result.errors = cli.readAllStandardError();
-        return result;
+            environment.append({"E2E_INITIAL_TOKEN", m_env.initialAccessToken()});
+        return e2e::runCli(arguments, environment);
     }
 
     static QString firstCause(const QJsonObject &json)

@@ -206,6 +206,38 @@ private slots:
         VERIFY_FITS(window, "after the device flow");
     }
 
+    // Signing out at the provider after a code flow (RP-initiated logout): the browser, played
+    // by the sandbox browser, goes to the sandbox's end-session endpoint and back to the app's
+    // listener; the result says so and every control still fits.
+    void signingOutAtTheProvider()
+    {
+        MainWindow window;
+        runCodeFlow(window);
+        if (QTest::currentTestFailed())
+            return;
+        window.setUrlOpener([](const QUrl &url) {
+            QTimer::singleShot(0, [url] {
+                QNetworkAccessManager network;
+                const sandboxbrowser::Page provider = sandboxbrowser::fetch(network, url);
+                if (provider.status == 302)
+                    sandboxbrowser::fetch(network, QUrl(QString::fromUtf8(provider.location)));
+            });
+            return true;
+        });
+        auto *signOut = child<QPushButton>(&window, "signOutButton");
+        QVERIFY(signOut->isVisible() && signOut->isEnabled());
+        VERIFY_FITS(window, "sign-out offered");
+        QTest::mouseClick(signOut, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.resultsPane()->outcomeText().contains("Signed out"), 10000);
+        QVERIFY2(window.resultsPane()
+                         ->model()
+                         ->at(window.resultsPane()->model()->rowCount() - 1)
+                         .label == QStringLiteral("Return after sign-out"),
+                 "the return is the newest step");
+        VERIFY_FITS(window, "after the sign-out");
+        saveShot(window, "sign-out");
+    }
+
     // The API console after a code flow: it fits the screen, a call with the token is recorded
     // as a step, and a token that has expired is refreshed before the call.
     void apiConsoleCallsWithTheTokenAndRefreshes()

@@ -587,7 +587,9 @@ private slots:
         // (deviceFlow above). The other providers' packs are covered by the corpus of their
         // real responses (tst_explaincorpus). Two families the sandbox has no endpoint for yet
         // are seen elsewhere: the registration endpoint's refusals from the real provider
-        // (tst_e2e_registration), CIBA's answers in tst_diagnoser::cibaAnswers.
+        // (tst_e2e_registration), CIBA's answers in tst_diagnoser::cibaAnswers. RP-initiated
+        // logout's two are its own flow's (the sandbox's end-session endpoint in
+        // tst_rpinitiatedlogout, the real provider's in tst_e2e_logout).
         const KnowledgeBase &kb = KnowledgeBase::builtIn();
         QStringList uncovered;
         for (const auto &entry : kb.entries()) {
@@ -597,7 +599,8 @@ private slots:
                 std::any_of(SandboxTriggers::all().begin(), SandboxTriggers::all().end(),
                             [&](const SandboxTrigger &t) { return t.expectedEntry == entry.id; });
             if (!triggered && !entry.id.startsWith("device.") &&
-                !entry.id.startsWith("registration.") && !entry.id.startsWith("ciba."))
+                !entry.id.startsWith("registration.") && !entry.id.startsWith("ciba.") &&
+                !entry.id.startsWith("logout."))
                 uncovered << entry.id;
         }
         QVERIFY2(uncovered.isEmpty(), qPrintable(uncovered.join(", ")));

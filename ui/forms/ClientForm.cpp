@@ -177,6 +177,8 @@ ClientConfig ClientForm::config() const
     config.userinfoEndpoint = optionalUrl(m_ui->userinfoEndpointEdit);
     config.introspectionEndpoint = optionalUrl(m_ui->introspectionEndpointEdit);
     config.revocationEndpoint = optionalUrl(m_ui->revocationEndpointEdit);
+    config.endSessionEndpoint = optionalUrl(m_ui->endSessionEndpointEdit);
+    config.postLogoutRedirectUri = optionalUrl(m_ui->postLogoutRedirectUriEdit);
     config.deviceAuthorizationEndpoint = optionalUrl(m_ui->deviceEndpointEdit);
     config.pushedAuthorizationRequestEndpoint = optionalUrl(m_ui->parEndpointEdit);
     config.issuerInAuthorizationResponse = m_ui->issPromisedCheck->isChecked();
@@ -259,6 +261,8 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->userinfoEndpointEdit->setText(config.userinfoEndpoint.toString());
     m_ui->introspectionEndpointEdit->setText(config.introspectionEndpoint.toString());
     m_ui->revocationEndpointEdit->setText(config.revocationEndpoint.toString());
+    m_ui->endSessionEndpointEdit->setText(config.endSessionEndpoint.toString());
+    m_ui->postLogoutRedirectUriEdit->setText(config.postLogoutRedirectUri.toString());
     m_ui->deviceEndpointEdit->setText(config.deviceAuthorizationEndpoint.toString());
     m_ui->parEndpointEdit->setText(config.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(config.issuerInAuthorizationResponse);
@@ -367,6 +371,7 @@ void ClientForm::fillEndpoints(const ProviderMetadata &metadata)
     m_ui->userinfoEndpointEdit->setText(metadata.userinfoEndpoint.toString());
     m_ui->introspectionEndpointEdit->setText(metadata.introspectionEndpoint.toString());
     m_ui->revocationEndpointEdit->setText(metadata.revocationEndpoint.toString());
+    m_ui->endSessionEndpointEdit->setText(metadata.endSessionEndpoint.toString());
     m_ui->deviceEndpointEdit->setText(metadata.deviceAuthorizationEndpoint.toString());
     m_ui->parEndpointEdit->setText(metadata.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(metadata.issParameterSupported);

@@ -44,6 +44,7 @@ ResultsPane::ResultsPane(QWidget *parent)
     connect(m_ui->targetCombo, &QComboBox::currentIndexChanged, this,
             &ResultsPane::updateSessionBar);
     connect(m_ui->apiCallButton, &QPushButton::clicked, this, &ResultsPane::apiConsoleRequested);
+    connect(m_ui->signOutButton, &QPushButton::clicked, this, &ResultsPane::signOutRequested);
     connect(m_ui->keepRefreshButton, &QPushButton::clicked, this, [this] {
         if (m_actions && !m_actions->tokens().refreshToken.isEmpty())
             emit keepRefreshTokenRequested(m_actions->tokens().refreshToken);
@@ -311,6 +312,11 @@ void ResultsPane::updateSessionBar()
         button->setToolTip(why.isEmpty() ? button->accessibleDescription() : why);
     }
     m_ui->apiCallButton->setToolTip(m_ui->apiCallButton->accessibleDescription());
+    m_ui->signOutButton->setToolTip(
+        tokens.idToken.isEmpty()
+            ? tr("No ID token: the request names the client by client_id only, and the provider "
+                 "may not send the browser back.")
+            : m_ui->signOutButton->accessibleDescription());
     m_ui->keepRefreshButton->setEnabled(!tokens.refreshToken.isEmpty());
     m_ui->keepRefreshButton->setToolTip(tokens.refreshToken.isEmpty()
                                             ? tr("The server returned no refresh token.")

@@ -84,6 +84,8 @@ signals:
     void keepRefreshTokenRequested(const QString &refreshToken);
     // The person wants to call an API with the session's tokens (the API console).
     void apiConsoleRequested();
+    // The person wants to sign out at the provider with the session's ID token.
+    void signOutRequested();
     // The step's texts are in place: all of them, or at least those on the visible tab.
     void stepShown(int row);
 

@@ -121,8 +121,12 @@ struct ClientConfig
     // For what follows the flow: ID token validation and the follow-up actions on tokens.
     QUrl jwksUri;
     QUrl userinfoEndpoint;
-    QUrl introspectionEndpoint;           // RFC 7662
-    QUrl revocationEndpoint;              // RFC 7009
+    QUrl introspectionEndpoint; // RFC 7662
+    QUrl revocationEndpoint;    // RFC 7009
+    // RP-initiated logout: where the browser is sent, and where it comes back (a loopback URI;
+    // empty: http://<the redirect URI's host>/logged-out on any free port).
+    QUrl endSessionEndpoint;
+    QUrl postLogoutRedirectUri;
     QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
 
     // A client registered from the app (RFC 7591): where and with what token (a secret) its

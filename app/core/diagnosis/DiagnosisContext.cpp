@@ -1,5 +1,7 @@
 #include "core/diagnosis/DiagnosisContext.h"
 
+#include "core/flows/RpInitiatedLogout.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -17,6 +19,8 @@ QString DiagnosisContext::endpointName(Endpoint endpoint)
         return QStringLiteral("resource");
     case Endpoint::Registration:
         return QStringLiteral("registration");
+    case Endpoint::EndSession:
+        return QStringLiteral("end_session");
     case Endpoint::Unknown:
         return QStringLiteral("unknown");
     }
@@ -24,6 +28,18 @@ QString DiagnosisContext::endpointName(Endpoint endpoint)
 }
 
 namespace {
+// RP-initiated logout: a step the app's logout recorded, or a request carrying the end-session
+// parameters (a browser capture's).
+bool looksLikeEndSession(const HttpExchange &exchange)
+{
+    if (RpInitiatedLogout::isLogoutStep(exchange))
+        return true;
+    const QString query = exchange.request.url.query(QUrl::FullyEncoded);
+    return !query.contains(QLatin1String("response_type=")) &&
+           (query.contains(QLatin1String("post_logout_redirect_uri=")) ||
+            query.contains(QLatin1String("id_token_hint=")));
+}
+
 bool looksLikeAuthorizationEndpoint(const QUrl &url)
 {
     const QString path = url.path().toLower();
@@ -78,13 +94,16 @@ DiagnosisContext DiagnosisContext::fromExchange(const HttpExchange &exchange)
     switch (exchange.kind) {
     case HttpExchange::Kind::LoopbackCallback:
     case HttpExchange::Kind::BrowserNavigation:
-        context.endpoint = Endpoint::Authorization;
+        context.endpoint =
+            looksLikeEndSession(exchange) ? Endpoint::EndSession : Endpoint::Authorization;
         break;
     case HttpExchange::Kind::BackChannel: {
         const QByteArray authorization = exchange.request.header("Authorization");
         static const QRegularExpression tokenPath(QStringLiteral("/token/?$|/oauth2?/token\\b"));
-        if (looksLikeRegistration(exchange,
-                                  context.sentAsJson ? context.sentParameters : FormFields()))
+        if (exchange.request.method == "GET" && looksLikeEndSession(exchange))
+            context.endpoint = Endpoint::EndSession;
+        else if (looksLikeRegistration(exchange,
+                                       context.sentAsJson ? context.sentParameters : FormFields()))
             context.endpoint = Endpoint::Registration;
         else if (FormEncoding::contains(context.sentParameters, QStringLiteral("grant_type")) ||
                  tokenPath.match(exchange.request.url.path()).hasMatch() ||
@@ -99,7 +118,8 @@ DiagnosisContext DiagnosisContext::fromExchange(const HttpExchange &exchange)
         break;
     }
     }
-    if (context.endpoint == Endpoint::Authorization &&
+    // The front-channel request's parameters (for an end-session request, what it carried).
+    if ((context.endpoint == Endpoint::Authorization || context.endpoint == Endpoint::EndSession) &&
         exchange.kind != HttpExchange::Kind::LoopbackCallback)
         context.authorizationRequest = FormEncoding::queryOf(exchange.request.url);
     return context;

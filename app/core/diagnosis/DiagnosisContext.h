@@ -25,7 +25,7 @@ struct DiagnosisHints
 struct DiagnosisContext
 {
     // Registration: dynamic client registration and its management (RFC 7591/7592).
-    enum class Endpoint { Unknown, Authorization, Token, Resource, Registration };
+    enum class Endpoint { Unknown, Authorization, Token, Resource, Registration, EndSession };
 
     Endpoint endpoint = Endpoint::Unknown;
     bool requestKnown = false; // false for a pasted response: nothing is known of what was sent
@@ -36,7 +36,7 @@ struct DiagnosisContext
     QByteArray rawBody;        // the request body as sent
     bool sentAsJson = false;
     bool grantStated = false;        // grant_type said by the person, not read from what was sent
-    FormFields authorizationRequest; // the parameters of the flow's authorization request
+    FormFields authorizationRequest; // the authorization (or end-session) request's parameters
     QDateTime codeReceivedAt;
     QDateTime requestedAt;
     bool codeAlreadyRedeemed = false;

@@ -392,6 +392,31 @@ QString authMethodOf(const DiagnosisContext &context)
     return QStringLiteral("none");
 }
 
+// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2, §3): what the end-session
+// request carried. Without id_token_hint (or client_id) a provider may sign out and stay on its
+// own page; without a hint there is nothing to reject.
+void endSessionRules(const DiagnosisContext &ctx, Findings &findings)
+{
+    const FormFields &sent = ctx.authorizationRequest;
+    if (sent.isEmpty())
+        return;
+    const bool hint = FormEncoding::contains(sent, QStringLiteral("id_token_hint"));
+    const bool clientId = FormEncoding::contains(sent, QStringLiteral("client_id"));
+    if (!hint) {
+        findings.support("logout_hint_missing", Source::Flow,
+                         clientId ? QStringLiteral("The end-session request named the client by "
+                                                   "client_id only, without an id_token_hint.")
+                                  : QStringLiteral("The end-session request carried neither an "
+                                                   "id_token_hint nor a client_id."));
+        findings.contradict("id_token_hint_rejected", Source::Flow, "No id_token_hint was sent.");
+    } else {
+        findings.contradict("logout_hint_missing", Source::Flow, "An id_token_hint was sent.");
+    }
+    if (!FormEncoding::contains(sent, QStringLiteral("post_logout_redirect_uri")))
+        findings.contradict("post_logout_uri_unregistered", Source::Flow,
+                            "No post_logout_redirect_uri was sent.");
+}
+
 // Dynamic registration (RFC 7591 §3, RFC 7592 §3): which token the request carried, and what
 // the redirect URIs it registered are.
 void registrationRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
@@ -463,6 +488,8 @@ void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings
         resourceRules(context, signal, findings);
     if (context.endpoint == Endpoint::Registration)
         registrationRules(context, signal, findings);
+    if (context.endpoint == Endpoint::EndSession)
+        endSessionRules(context, findings);
     historyRules(context, findings);
     headerRules(signal, findings);
     DpopEvidence::gather(context, signal, findings);

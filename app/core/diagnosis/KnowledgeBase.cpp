@@ -18,8 +18,8 @@ const QStringList &KnowledgeBase::knownShapes()
 
 const QStringList &KnowledgeBase::knownEndpoints()
 {
-    static const QStringList endpoints{"authorization", "token", "resource", "registration",
-                                       "unknown"};
+    static const QStringList endpoints{"authorization", "token",       "resource",
+                                       "registration",  "end_session", "unknown"};
     return endpoints;
 }
 

@@ -125,6 +125,7 @@ void ProviderMetadata::applyTo(ClientConfig *config) const
         {userinfoEndpoint, &ClientConfig::userinfoEndpoint},
         {introspectionEndpoint, &ClientConfig::introspectionEndpoint},
         {revocationEndpoint, &ClientConfig::revocationEndpoint},
+        {endSessionEndpoint, &ClientConfig::endSessionEndpoint},
         {deviceAuthorizationEndpoint, &ClientConfig::deviceAuthorizationEndpoint},
         {pushedAuthorizationRequestEndpoint, &ClientConfig::pushedAuthorizationRequestEndpoint}};
     for (const auto &[value, member] : urls) {

@@ -20,17 +20,8 @@ void AuthorizationCodeFlow::onWaitTick()
         return;
     // Nothing came back: a step of its own, diagnosed like any other (docs/knowledge.md,
     // flow.no_redirect), with the redirect URI that was waited on.
-    HttpExchange wait;
-    wait.kind = HttpExchange::Kind::LoopbackCallback;
-    wait.label = QStringLiteral("No redirect came back");
-    wait.request.method = "GET";
-    wait.request.url = m_redirectUri;
-    wait.startedAt = m_waitStartedAt;
-    wait.elapsedMs = m_waitStartedAt.msecsTo(Clock::utcNow());
-    wait.transport = HttpExchange::Transport::Timeout;
-    wait.networkError = QStringLiteral("No request arrived on %1 within %2 s.")
-                            .arg(m_redirectUri.toString())
-                            .arg(limit);
+    const HttpExchange wait = CapturedRedirect::nothingArrived(
+        QStringLiteral("No redirect came back"), m_redirectUri, m_waitStartedAt, limit);
     m_timedOut = true;
     if (!m_refused.isEmpty()) {
         // Only refused requests came: the likelier story is a server that returns another (or

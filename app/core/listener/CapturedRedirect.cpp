@@ -1,5 +1,7 @@
 #include "core/listener/CapturedRedirect.h"
 
+#include "core/util/Clock.h"
+
 #include <QSet>
 
 namespace workbench {
@@ -80,6 +82,23 @@ QString CapturedRedirect::stateCheckDescription(StateCheck check)
         return QStringLiteral("state was not checked (none was sent)");
     }
     return {};
+}
+
+HttpExchange CapturedRedirect::nothingArrived(const QString &label, const QUrl &uri,
+                                              const QDateTime &waitStartedAt, int limitSeconds)
+{
+    HttpExchange wait;
+    wait.kind = HttpExchange::Kind::LoopbackCallback;
+    wait.label = label;
+    wait.request.method = "GET";
+    wait.request.url = uri;
+    wait.startedAt = waitStartedAt;
+    wait.elapsedMs = waitStartedAt.msecsTo(Clock::utcNow());
+    wait.transport = HttpExchange::Transport::Timeout;
+    wait.networkError = QStringLiteral("No request arrived on %1 within %2 s.")
+                            .arg(uri.toString())
+                            .arg(limitSeconds);
+    return wait;
 }
 
 } // namespace workbench

@@ -43,6 +43,10 @@ struct CapturedRedirect
     // Why this callback cannot be this flow's response and must be refused (another state, no
     // state although one was sent, a repeated parameter); empty when it can be used.
     QString refusalReason() const;
+    // The step a wait on `uri` that ran out leaves (nothing arrived within `limitSeconds` since
+    // `waitStartedAt`): a callback exchange without a response, as a timeout, for the diagnosis.
+    static HttpExchange nothingArrived(const QString &label, const QUrl &uri,
+                                       const QDateTime &waitStartedAt, int limitSeconds);
 };
 
 // A connection the listener refused: garbage, oversized, too slow, or not the callback.

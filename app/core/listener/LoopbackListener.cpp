@@ -353,7 +353,8 @@ ListenerPages::Response LoopbackListener::route(const HttpRequestParser::Request
 
     if (request.method == "GET" || request.method == "HEAD") {
         const FormFields parameters = FormEncoding::decode(request.query());
-        if (parameters.isEmpty()) {
+        const bool logout = m_options.purpose == Options::Purpose::LogoutReturn;
+        if (parameters.isEmpty() && !logout) {
             // Nothing in the query: the response may be in the fragment, which only the page sees.
             return ListenerPages::page(200, "text/html; charset=utf-8",
                                        ListenerPages::fragmentRelayPage());
@@ -407,7 +408,13 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     QString title;
     QString message;
     int status = 200;
-    if (redirect.isError() && redirect.refusalReason().isEmpty()) {
+    const bool logout = m_options.purpose == Options::Purpose::LogoutReturn;
+    if (logout && redirect.refusalReason().isEmpty() && !redirect.isError()) {
+        outcome = QStringLiteral("ok");
+        title = QStringLiteral("Signed out at the provider");
+        message = QStringLiteral("The provider sent the browser back after signing out. "
+                                 "OAuth Workbench recorded the return.");
+    } else if (redirect.isError() && redirect.refusalReason().isEmpty()) {
         outcome = QStringLiteral("error");
         title = QStringLiteral("The authorization server returned an error");
         message = redirect.value(QStringLiteral("error"));
@@ -421,10 +428,12 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
         status = 400;
         outcome = QStringLiteral("warning");
         title = QStringLiteral("Request refused");
-        message = QStringLiteral("This request is not the response the app is waiting for: %1. "
+        message = QStringLiteral("This request is not the %1 the app is waiting for: %2. "
                                  "It was not used; OAuth Workbench keeps waiting for the "
-                                 "real redirect.")
-                      .arg(refusal);
+                                 "real %3.")
+                      .arg(logout ? QStringLiteral("return from the sign-out")
+                                  : QStringLiteral("response"))
+                      .arg(refusal, logout ? QStringLiteral("return") : QStringLiteral("redirect"));
     } else if (redirect.has(QStringLiteral("code")) ||
                redirect.has(QStringLiteral("access_token")) ||
                redirect.has(QStringLiteral("id_token"))) {
@@ -442,7 +451,9 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     HttpExchange &exchange = redirect.exchange;
     exchange.kind = HttpExchange::Kind::LoopbackCallback;
     exchange.label =
-        QStringLiteral("Authorization response (%1)").arg(CapturedRedirect::modeName(mode));
+        logout
+            ? QStringLiteral("Return after sign-out")
+            : QStringLiteral("Authorization response (%1)").arg(CapturedRedirect::modeName(mode));
     exchange.request.method = request.method;
     exchange.request.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()) +
                                 QString::fromLatin1(request.target));

@@ -46,6 +46,10 @@ public:
         HttpRequestParser::Limits limits;
         int requestTimeoutMs = 10000; // a whole request must arrive within this time
         int maxConnections = 64;
+        // What comes back on the callback: an authorization response, or the browser returning
+        // after an RP-initiated logout (state only, or nothing at all).
+        enum class Purpose { AuthorizationResponse, LogoutReturn };
+        Purpose purpose = Purpose::AuthorizationResponse;
     };
 
     // The internal path the fragment relay page posts back to.

@@ -18,7 +18,8 @@ QList<decltype(&std::declval<Config &>().issuer)> endpoints(Config &config)
             &config.jwksUri,
             &config.userinfoEndpoint,
             &config.introspectionEndpoint,
-            &config.revocationEndpoint};
+            &config.revocationEndpoint,
+            &config.endSessionEndpoint};
 }
 
 // The same origin, or a path below it: "http://h:1" matches "http://h:1" and "http://h:1/x",

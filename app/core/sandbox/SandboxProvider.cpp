@@ -52,6 +52,7 @@ ClientConfig SandboxProvider::clientConfig(bool confidential) const
     config.introspectionEndpoint = endpoint(QStringLiteral("/introspect"));
     config.revocationEndpoint = endpoint(QStringLiteral("/revoke"));
     config.deviceAuthorizationEndpoint = endpoint(QStringLiteral("/device_authorization"));
+    config.endSessionEndpoint = endpoint(QStringLiteral("/logout"));
     config.issuerInAuthorizationResponse = true;
     config.idTokenSigningAlgorithms = {QString::fromLatin1(kSigningAlgorithm)};
     config.clientId = QString::fromLatin1(confidential ? kConfidentialClientId : kPublicClientId);
@@ -98,6 +99,8 @@ SandboxResponse SandboxProvider::route(const HttpRequestParser::Request &request
         return introspect(request, form);
     if (path == "/revoke" && method == "POST")
         return revoke(request, form);
+    if (path == "/logout" && method == "GET")
+        return endSession(query);
     return oauthError(404, QStringLiteral("not_found"),
                       QStringLiteral("The sandbox has no %1 %2")
                           .arg(QString::fromLatin1(method), QString::fromLatin1(path)));
@@ -117,6 +120,7 @@ SandboxResponse SandboxProvider::discovery() const
                          {"introspection_endpoint", url("/introspect")},
                          {"revocation_endpoint", url("/revoke")},
                          {"device_authorization_endpoint", url("/device_authorization")},
+                         {"end_session_endpoint", url("/logout")},
                          {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
                          {"response_types_supported", QJsonArray{"code"}},
                          {"response_modes_supported", QJsonArray{"query"}},
@@ -404,6 +408,65 @@ SandboxResponse SandboxProvider::revoke(const HttpRequestParser::Request &reques
             m_state.grant(token->grant).revoked = true; // and the access tokens of the grant
     }
     return {200, {{"Cache-Control", "no-store"}}, {}};
+}
+
+// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the sandbox keeps no browser
+// session, so signing out is checking the request and sending the browser back. It redirects
+// only to a registered post-logout URI, and only when an ID token it issued (expired or not, §2)
+// or a known client_id names the client; otherwise it shows a page, as providers do.
+SandboxResponse SandboxProvider::endSession(const FormFields &query) const
+{
+    const auto value = [&query](const char *name) {
+        return FormEncoding::value(query, QString::fromLatin1(name));
+    };
+    QString clientId = value("client_id");
+    if (const QString hint = value("id_token_hint"); !hint.isEmpty()) {
+        QString problem;
+        const auto decoded = Jwt::decode(hint.toLatin1(), &problem);
+        const QJsonValue audience =
+            decoded ? decoded->claims.value(QLatin1String("aud")) : QJsonValue();
+        const QString hinted =
+            audience.isArray() ? audience.toArray().first().toString() : audience.toString();
+        if (!decoded || decoded->claims.value(QLatin1String("iss")).toString() != issuer())
+            return SandboxPages::page(
+                400, QStringLiteral("id_token_hint not accepted"),
+                QStringLiteral("<p>The id_token_hint is not an ID token this sandbox issued.</p>"));
+        if (!clientId.isEmpty() && clientId != hinted)
+            return SandboxPages::page(
+                400, QStringLiteral("client_id does not match"),
+                QStringLiteral("<p>client_id names another client than the id_token_hint's "
+                               "audience.</p>"));
+        clientId = hinted;
+    }
+    const QString returnUri = value("post_logout_redirect_uri");
+    if (returnUri.isEmpty())
+        return SandboxPages::page(200, QStringLiteral("Signed out"),
+                                  QStringLiteral("<p>You are signed out of the sandbox.</p>"));
+    const bool knownClient = std::any_of(m_clients.cbegin(), m_clients.cend(),
+                                         [&clientId](const Client &c) { return c.id == clientId; });
+    if (!knownClient)
+        return SandboxPages::page(
+            200, QStringLiteral("Signed out"),
+            QStringLiteral("<p>You are signed out of the sandbox. It does not send you back to "
+                           "<code>%1</code>: neither an id_token_hint nor a known client_id "
+                           "names the client that asked.</p>")
+                .arg(returnUri.toHtmlEscaped()));
+    const QUrl target(returnUri, QUrl::StrictMode);
+    const bool ipLiteral =
+        target.host() == QLatin1String("127.0.0.1") || target.host() == QLatin1String("::1");
+    if (!target.isValid() || target.scheme() != QLatin1String("http") || !ipLiteral ||
+        target.path() != QLatin1String(kRegisteredLogoutPath) || target.hasQuery() ||
+        target.hasFragment())
+        return SandboxPages::page(
+            400, QStringLiteral("post_logout_redirect_uri not registered"),
+            QStringLiteral("<p>The sandbox's clients are registered with the post-logout "
+                           "redirect URI <code>http://127.0.0.1:PORT%1</code> (or "
+                           "<code>[::1]</code>), any port; it got <code>%2</code>.</p>")
+                .arg(QString::fromLatin1(kRegisteredLogoutPath), returnUri.toHtmlEscaped()));
+    FormFields back;
+    if (const QString state = value("state"); !state.isEmpty())
+        back.append({QStringLiteral("state"), state});
+    return SandboxResponse::redirectTo(returnUri, back);
 }
 
 } // namespace workbench

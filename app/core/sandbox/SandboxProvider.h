@@ -70,6 +70,8 @@ public:
     // The redirect URI the sandbox's clients are registered with: 127.0.0.1 or [::1], any port
     // (RFC 8252 §7.3), this path, no query.
     static constexpr const char *kRegisteredRedirectPath = "/callback";
+    // The post-logout redirect URI they are registered with: the same hosts, any port, this path.
+    static constexpr const char *kRegisteredLogoutPath = "/logged-out";
 
 signals:
     void requestHandled(const QByteArray &method, const QByteArray &path, int status);
@@ -101,6 +103,7 @@ private:
     Response userInfo(const HttpRequestParser::Request &request);
     Response introspect(const HttpRequestParser::Request &request, const FormFields &form);
     Response revoke(const HttpRequestParser::Request &request, const FormFields &form);
+    Response endSession(const FormFields &query) const;
 
     // Client authentication at the token, introspection and revocation endpoints: the client, or
     // the error response to send.

@@ -27,7 +27,7 @@ RunSession::RunSession(QObject *parent)
       m_discovery(new ProviderDiscovery(m_client, this)),
       m_actions(new TokenActions(m_client, m_codeFlow->idTokenVerifier(), this)),
       m_api(new ApiCaller(m_client, m_actions, this)), m_prober(new ServerProbe(m_client, this)),
-      m_registration(new ClientRegistration(m_client, this))
+      m_registration(new ClientRegistration(m_client, this)), m_logout(new RpInitiatedLogout(this))
 {
     m_historyWriter.setMaxThreadCount(1);
 
@@ -36,6 +36,16 @@ RunSession::RunSession(QObject *parent)
     connect(m_deviceFlow, &DeviceAuthorizationFlow::exchangeRecorded, this, &RunSession::keep);
     connect(m_actions, &TokenActions::exchangeRecorded, this, &RunSession::keep);
     connect(m_api, &ApiCaller::exchangeRecorded, this, &RunSession::keep);
+    connect(m_logout, &RpInitiatedLogout::exchangeRecorded, this, &RunSession::keep);
+    connect(m_logout, &RpInitiatedLogout::warningRaised, this, &RunSession::warningRaised);
+    connect(m_logout, &RpInitiatedLogout::requestRejected, this, &RunSession::requestRejected);
+    connect(m_logout, &RpInitiatedLogout::logoutUrlReady, this, &RunSession::logoutUrlReady);
+    connect(m_logout, &RpInitiatedLogout::waitProgressed, this, &RunSession::waitProgressed);
+    connect(m_logout, &RpInitiatedLogout::finished, this,
+            [this](const RpInitiatedLogout::Outcome &outcome) {
+                followUpEnded(outcome.succeeded(), outcome.summary);
+                emit logoutFinished(outcome);
+            });
     // Discovery is shown, but is not a step of the run.
     connect(m_discovery, &ProviderDiscovery::exchangeRecorded, this, &RunSession::exchangeRecorded);
     connect(m_registration, &ClientRegistration::exchangeRecorded, this,
@@ -97,6 +107,7 @@ bool RunSession::start(const ClientConfig &given, const QString &profile)
 {
     if (isRunning())
         return false;
+    m_logout->cancel();
     if (m_prober->isRunning()) { // it holds the HTTP client's settings until it ends
         emit finished({FlowOutcome::Result::InvalidConfiguration,
                        tr("A probe of the server is under way."),
@@ -231,6 +242,15 @@ ClientRegistration *RunSession::registrar(const ClientConfig &connection, QStrin
     if (!applyConnectionSettings(connection, error))
         return nullptr;
     return m_registration;
+}
+
+bool RunSession::logout(const ClientConfig &config, QString *error)
+{
+    if (isRunning()) {
+        *error = tr("A flow is still running.");
+        return false;
+    }
+    return m_logout->start(config, m_actions->tokens().idToken, error);
 }
 
 void RunSession::forgetRun()

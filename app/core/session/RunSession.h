@@ -7,6 +7,7 @@
 #include "core/flows/ClientRegistration.h"
 #include "core/flows/DeviceAuthorizationFlow.h"
 #include "core/flows/FlowOutcome.h"
+#include "core/flows/RpInitiatedLogout.h"
 #include "core/http/HttpExchange.h"
 #include "core/probe/ServerProbe.h"
 #include "core/storage/RunHistory.h"
@@ -102,6 +103,14 @@ public:
     [[nodiscard]] ClientRegistration *registrar(const ClientConfig &connection, QString *error);
     ClientRegistration *registration() const { return m_registration; }
 
+    // Signs the person out at the provider (RP-initiated logout) with the run's ID token and
+    // `config`'s end-session endpoint and post-logout redirect URI: a follow-up of the run, its
+    // steps recorded and saved with it. logoutUrlReady() hands the URL to the browser;
+    // logoutFinished() ends it. False (and `error`) while a flow runs, or when the client has no
+    // end-session endpoint. A run started meanwhile cancels the wait.
+    [[nodiscard]] bool logout(const ClientConfig &config, QString *error);
+    RpInitiatedLogout *logoutFlow() const { return m_logout; }
+
     ExchangeClient *client() const { return m_client; }
     AuthorizationCodeFlow *codeFlow() const { return m_codeFlow; }
     TokenGrantFlow *grantFlow() const { return m_grantFlow; }
@@ -127,6 +136,9 @@ signals:
     // The device grant: the code to show, then each poll's verdict.
     void userCodeReady(const workbench::DeviceAuthorization &authorization);
     void pollAnswered(const QString &error, int nextIntervalSeconds);
+    // RP-initiated logout: the URL to open, the wait, and how it ended.
+    void logoutUrlReady(const QUrl &url);
+    void logoutFinished(const workbench::RpInitiatedLogout::Outcome &outcome);
     void finished(const workbench::FlowOutcome &outcome);
     void discovered(const workbench::ProviderMetadata &metadata, const QStringList &warnings);
     void discoveryFailed(const QString &summary, const QStringList &details);
@@ -153,6 +165,7 @@ private:
     ApiCaller *m_api;
     ServerProbe *m_prober;
     ClientRegistration *m_registration;
+    RpInitiatedLogout *m_logout;
     SandboxProvider *m_sandbox = nullptr;
     std::unique_ptr<RunHistory> m_history;
     QThreadPool m_historyWriter;  // one run after the other: the newest save of a run stays

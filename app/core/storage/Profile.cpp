@@ -68,6 +68,8 @@ void readEndpoints(const ProfileJson &json, ClientConfig &c)
     c.userinfoEndpoint = json.url("userinfo_endpoint");
     c.introspectionEndpoint = json.url("introspection_endpoint");
     c.revocationEndpoint = json.url("revocation_endpoint");
+    c.endSessionEndpoint = json.url("end_session_endpoint");
+    c.postLogoutRedirectUri = json.url("post_logout_redirect_uri");
     c.deviceAuthorizationEndpoint = json.url("device_authorization_endpoint");
     c.pushedAuthorizationRequestEndpoint = json.url("pushed_authorization_request_endpoint");
     c.issuerInAuthorizationResponse = json.flag("authorization_response_iss_parameter_supported");
@@ -156,6 +158,8 @@ QJsonObject Profile::toJson() const
             {"userinfo_endpoint", url(c.userinfoEndpoint)},
             {"introspection_endpoint", url(c.introspectionEndpoint)},
             {"revocation_endpoint", url(c.revocationEndpoint)},
+            {"end_session_endpoint", url(c.endSessionEndpoint)},
+            {"post_logout_redirect_uri", url(c.postLogoutRedirectUri)},
             {"id_token_signing_alg_values", list(c.idTokenSigningAlgorithms)},
             {"authorization_response_iss_parameter_supported", c.issuerInAuthorizationResponse},
             {"registration_client_uri", url(c.registrationClientUri)},
