@@ -18,12 +18,7 @@ namespace workbench::CommandLine {
 std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &exchanges,
                                      const DiagnosisHints &hints)
 {
-    const Diagnoser diagnoser;
-    for (qsizetype row = exchanges.size() - 1; row >= 0; --row) {
-        if (auto diagnosis = diagnoser.diagnose(exchanges, row, hints))
-            return diagnosis;
-    }
-    return std::nullopt;
+    return Diagnoser().lastProblem(exchanges, hints);
 }
 
 QTextStream &out()

@@ -181,13 +181,8 @@ void RegistrationDialog::onFinished(const ClientRegistration::Outcome &outcome)
         hints.issuer = m_config.issuer;
         hints.provider = m_config.provider;
         hints.metadata = m_session->metadata();
-        const Diagnoser diagnoser;
-        for (qsizetype row = m_exchanges.size() - 1; row >= 0; --row) {
-            if (const auto diagnosis = diagnoser.diagnose(m_exchanges, row, hints)) {
-                html += DiagnosisHtml::render(*diagnosis);
-                break;
-            }
-        }
+        if (const auto diagnosis = Diagnoser().lastProblem(m_exchanges, hints))
+            html += DiagnosisHtml::render(*diagnosis);
     }
     ClientConfig changed = m_config;
     if (outcome.client)

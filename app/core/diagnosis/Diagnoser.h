@@ -29,6 +29,16 @@ public:
     {
         return diagnose(exchange, DiagnosisContext::fromExchange(exchange));
     }
+    // The diagnosis of the newest step of `run` that shows a problem; nothing when none does.
+    std::optional<Diagnosis> lastProblem(const QList<HttpExchange> &run,
+                                         const DiagnosisHints &hints = {}) const
+    {
+        for (qsizetype row = run.size() - 1; row >= 0; --row) {
+            if (auto diagnosis = diagnose(run, row, hints))
+                return diagnosis;
+        }
+        return std::nullopt;
+    }
 
 private:
     const KnowledgeBase &m_kb;

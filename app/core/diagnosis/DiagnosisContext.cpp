@@ -1,5 +1,6 @@
 #include "core/diagnosis/DiagnosisContext.h"
 
+#include "core/flows/ClientRegistration.h"
 #include "core/flows/RpInitiatedLogout.h"
 
 #include <QJsonDocument>
@@ -66,9 +67,15 @@ bool looksLikeRegistration(const HttpExchange &exchange, const FormFields &sentJ
     static const QRegularExpression path(
         QStringLiteral("/(register|registration|reg|clients-registrations)(/|$)"),
         QRegularExpression::CaseInsensitiveOption);
-    return path.match(exchange.request.url.path()).hasMatch() ||
-           exchange.label.startsWith(QLatin1String("Client registration")) ||
-           exchange.label.startsWith(QLatin1String("Registration "));
+    if (path.match(exchange.request.url.path()).hasMatch())
+        return true;
+    using Operation = ClientRegistration::Operation;
+    for (const Operation operation :
+         {Operation::Register, Operation::Read, Operation::Update, Operation::Delete}) {
+        if (exchange.label.startsWith(ClientRegistration::operationName(operation)))
+            return true;
+    }
+    return false;
 }
 } // namespace
 

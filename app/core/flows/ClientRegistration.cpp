@@ -4,8 +4,8 @@
 #include "core/http/ExchangeClient.h"
 #include "core/jose/JwsSigner.h"
 #include "core/util/Failure.h"
+#include "core/util/Fingerprint.h"
 
-#include <QCryptographicHash>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,14 +15,6 @@ namespace workbench {
 namespace {
 const QStringList kSecretMembers = {QStringLiteral("client_secret"),
                                     QStringLiteral("registration_access_token")};
-
-QString fingerprintOf(const QString &secret)
-{
-    return QStringLiteral("#") +
-           QString::fromLatin1(QCryptographicHash::hash(secret.toUtf8(), QCryptographicHash::Sha256)
-                                   .left(4)
-                                   .toHex());
-}
 
 bool isLoopback(const QUrl &uri)
 {
@@ -157,7 +149,8 @@ QStringList RegisteredClient::describe() const
     QStringList lines;
     lines << QStringLiteral("client_id: %1").arg(clientId);
     if (!clientSecret.isEmpty())
-        lines << QStringLiteral("client_secret: %1 (kept secret)").arg(fingerprintOf(clientSecret));
+        lines << QStringLiteral("client_secret: %1 (kept secret)")
+                     .arg(fingerprint(clientSecret.toUtf8()));
     if (clientIdIssuedAt.isValid())
         lines << QStringLiteral("Issued at %1").arg(clientIdIssuedAt.toString(Qt::ISODate));
     if (!clientSecret.isEmpty())
@@ -167,7 +160,8 @@ QStringList RegisteredClient::describe() const
                       : QStringLiteral("The secret does not expire."));
     if (!registrationClientUri.isEmpty())
         lines << QStringLiteral("Managed at %1 with registration access token %2")
-                     .arg(registrationClientUri.toString(), fingerprintOf(registrationAccessToken));
+                     .arg(registrationClientUri.toString(),
+                          fingerprint(registrationAccessToken.toUtf8()));
     else
         lines << QStringLiteral("The server gave no registration_client_uri: this client cannot "
                                 "be read, updated or deleted (RFC 7592) from here.");

@@ -7,8 +7,8 @@
 #include "core/tokens/IdTokenVerifier.h"
 #include "core/tokens/TokenBinding.h"
 #include "core/util/Clock.h"
+#include "core/util/Fingerprint.h"
 
-#include <QCryptographicHash>
 #include <QJsonDocument>
 
 #include <memory>
@@ -16,15 +16,6 @@
 namespace workbench {
 
 namespace {
-// A short, stable label for a token that does not give it away: two labels are equal exactly
-// when (in practice) the tokens are.
-QString fingerprint(const QByteArray &token)
-{
-    return QStringLiteral("#") +
-           QString::fromLatin1(
-               QCryptographicHash::hash(token, QCryptographicHash::Sha256).left(4).toHex());
-}
-
 QString hintFor(TokenActions::Target target)
 {
     return target == TokenActions::Target::RefreshToken ? QStringLiteral("refresh_token")
