@@ -226,6 +226,7 @@ void MainWindow::updateStartButton()
     const GrantType grant = m_form->config().grant;
     m_ui->authorizeButton->setText(usesBrowser(grant)               ? tr("&Authorize")
                                    : grant == GrantType::DeviceCode ? tr("St&art device flow")
+                                   : grant == GrantType::Ciba       ? tr("&Ask on the device")
                                                                     : tr("Request &token"));
     m_results->setStartHint(m_ui->authorizeButton->text().remove(QLatin1Char('&')));
     m_sandboxControls->updateNote();

@@ -1,6 +1,7 @@
 #include "ui/RunView.h"
 
 #include "core/flows/AuthorizationCodeFlow.h"
+#include "core/sandbox/SandboxProvider.h"
 #include "core/session/RunSession.h"
 #include "ui/flows/DeviceCodePanel.h"
 #include "ui/results/ExchangeListModel.h"
@@ -114,6 +115,19 @@ void RunView::connectDeviceFlow()
                 m_parts.statusBar->showMessage(
                     tr("Enter %1 at %2; polling the token endpoint.")
                         .arg(authorization.userCode, authorization.verificationUri.toString()));
+            });
+    connect(session, &RunSession::backchannelAccepted, this,
+            [this](const BackchannelAuthorization &authorization) {
+                // On the sandbox, its page plays the person's device; a real provider reaches
+                // the person on its own.
+                RunSession *session = m_parts.session;
+                const QUrl device = session->usesSandbox(session->deviceFlow()->config())
+                                        ? session->sandbox()->endpoint(QStringLiteral("/ciba"))
+                                        : QUrl();
+                m_parts.devicePanel->showBackchannel(authorization, device);
+                m_parts.statusBar->showMessage(
+                    tr("Asked %1 to approve on their device; polling the token endpoint.")
+                        .arg(authorization.loginHint));
             });
     connect(session, &RunSession::pollAnswered, panel, &DeviceCodePanel::showPoll);
     connect(panel, &DeviceCodePanel::openRequested, this, [this](const QUrl &url) {

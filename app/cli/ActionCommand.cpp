@@ -484,12 +484,8 @@ int runLogout(const QStringList &arguments)
     std::optional<Subject> subject = subjectOf(parser, options, &problem);
     if (!subject)
         return usage(problem);
-    bool waitOk = false;
-    subject->config.redirectWaitSeconds = parser.value(options.wait).toInt(&waitOk);
-    if (!waitOk || subject->config.redirectWaitSeconds < 1 ||
-        subject->config.redirectWaitSeconds > ClientConfig::kMaxRedirectWaitSeconds)
-        return usage(QStringLiteral("--timeout takes 1 to %1 seconds")
-                         .arg(ClientConfig::kMaxRedirectWaitSeconds));
+    if (!redirectWaitFrom(parser, options.wait, &subject->config, &problem))
+        return usage(problem);
     TokenSet tokens;
     if (parser.isSet(options.idTokenEnv)) {
         QString idToken;

@@ -272,4 +272,18 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
     out().flush();
 }
 
+bool redirectWaitFrom(const QCommandLineParser &parser, const QCommandLineOption &option,
+                      ClientConfig *config, QString *error)
+{
+    bool ok = false;
+    const int seconds = parser.value(option).toInt(&ok);
+    if (!ok || seconds < 1 || seconds > ClientConfig::kMaxRedirectWaitSeconds) {
+        *error = QStringLiteral("--timeout takes 1 to %1 seconds")
+                     .arg(ClientConfig::kMaxRedirectWaitSeconds);
+        return false;
+    }
+    config->redirectWaitSeconds = seconds;
+    return true;
+}
+
 } // namespace workbench::CommandLine

@@ -109,6 +109,11 @@ struct ClientOptions
     [[nodiscard]] bool apply(const QCommandLineParser &parser, ClientConfig *config,
                              QString *error) const;
 };
+// The seconds to wait for the browser to come back from `option` into
+// config->redirectWaitSeconds; false, with a message, when it is not 1 to the maximum.
+[[nodiscard]] bool redirectWaitFrom(const QCommandLineParser &parser,
+                                    const QCommandLineOption &option, ClientConfig *config,
+                                    QString *error);
 // A secret from the environment variable named; false, with a message, when it is not set.
 [[nodiscard]] bool secretFromEnvironment(const QString &variable, QString *value, QString *error);
 

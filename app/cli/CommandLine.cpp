@@ -28,11 +28,11 @@
 namespace workbench::CommandLine {
 
 namespace {
-const QStringList kCommands{QStringLiteral("authorize"), QStringLiteral("token"),
-                            QStringLiteral("device"),    QStringLiteral("discover"),
-                            QStringLiteral("explain"),   QStringLiteral("sandbox"),
-                            QStringLiteral("history"),   QStringLiteral("compare"),
-                            QStringLiteral("probe"),     QStringLiteral("register")};
+const QStringList kCommands{
+    QStringLiteral("authorize"), QStringLiteral("token"),    QStringLiteral("device"),
+    QStringLiteral("ciba"),      QStringLiteral("discover"), QStringLiteral("explain"),
+    QStringLiteral("sandbox"),   QStringLiteral("history"),  QStringLiteral("compare"),
+    QStringLiteral("probe"),     QStringLiteral("register")};
 
 // Reads what explain is given: a file, or standard input for "-" (at most 64 MiB).
 std::optional<QByteArray> readExplainInput(const QString &name, QString *problem)
@@ -253,12 +253,9 @@ int authorize(const QStringList &arguments)
         return usageError(problems.join(QStringLiteral("\n  ")));
 
     if (parser.isSet(timeout) || !parser.isSet(profiles.profile)) {
-        bool timeoutOk = false;
-        config.redirectWaitSeconds = parser.value(timeout).toInt(&timeoutOk);
-        if (!timeoutOk || config.redirectWaitSeconds < 1 ||
-            config.redirectWaitSeconds > ClientConfig::kMaxRedirectWaitSeconds)
-            return usageError(QStringLiteral("--timeout takes 1 to %1 seconds")
-                                  .arg(ClientConfig::kMaxRedirectWaitSeconds));
+        QString problem;
+        if (!redirectWaitFrom(parser, timeout, &config, &problem))
+            return usageError(problem);
     }
 
     RunOptions run = profiles.runOptions(parser, client.json);
@@ -433,6 +430,7 @@ int run(const QStringList &arguments)
                  "--help)\n  token       run a grant without a browser: client credentials, "
                  "refresh,\n              password, token exchange, JWT bearer (see token --help)"
                  "\n  device      run the device authorization grant (see device --help)"
+                 "\n  ciba        run CIBA in poll mode: approve on a phone (see ciba --help)"
                  "\n  discover    fetch and show an issuer's metadata (see discover --help)"
                  "\n  refresh, userinfo, introspect, revoke\n              act on the tokens of a "
                  "profile or a saved run (see refresh --help)"
@@ -464,6 +462,8 @@ int run(const QStringList &arguments)
         return GrantCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("device"))
         return GrantCommand::device(arguments);
+    if (arguments.at(1) == QLatin1String("ciba"))
+        return GrantCommand::ciba(arguments);
     if (arguments.at(1) == QLatin1String("discover"))
         return discover(arguments);
     if (arguments.at(1) == QLatin1String("history"))

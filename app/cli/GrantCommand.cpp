@@ -38,7 +38,7 @@ bool grantFromArgument(const QString &name, GrantType *grant)
         return true;
     }
     return grantTypeFromName(name, grant) && !usesBrowser(*grant) &&
-           *grant != GrantType::DeviceCode;
+           *grant != GrantType::DeviceCode && *grant != GrantType::Ciba;
 }
 
 // The options of the token command.
@@ -163,13 +163,14 @@ int run(const QStringList &arguments)
     if (parser.isSet(options.grant) &&
         !grantFromArgument(parser.value(options.grant), &config.grant))
         return usageError(QStringLiteral("\"%1\" is not a grant this command runs (the code, "
-                                         "implicit and device flows need 'authorize' or the app)")
+                                         "implicit, device and CIBA flows have their own commands)")
                               .arg(parser.value(options.grant)));
     if (QString problem; !options.client.apply(parser, &config, &problem))
         return usageError(problem);
-    if (usesBrowser(config.grant) || config.grant == GrantType::DeviceCode)
-        return usageError(QStringLiteral("profile \"%1\" runs %2: use 'authorize' or 'device', "
-                                         "or name the grant with --grant")
+    if (usesBrowser(config.grant) || config.grant == GrantType::DeviceCode ||
+        config.grant == GrantType::Ciba)
+        return usageError(QStringLiteral("profile \"%1\" runs %2: use 'authorize', 'device' or "
+                                         "'ciba', or name the grant with --grant")
                               .arg(parser.value(profile), grantTypeName(config.grant)));
     if (QString problem; !applyGrantOptions(parser, options, config, &problem))
         return usageError(problem);
@@ -178,18 +179,38 @@ int run(const QStringList &arguments)
     return runToEnd(config, options.profiles.runOptions(parser, options.client.json));
 }
 
-int device(const QStringList &arguments)
+namespace {
+// The decoupled grants: the device flow, and CIBA in poll mode. Both ask a first endpoint, then
+// poll the token endpoint while the person approves elsewhere.
+int decoupled(const QStringList &arguments, GrantType grant)
 {
-    const QString command = QStringLiteral("device");
+    const bool ciba = grant == GrantType::Ciba;
+    const QString command = ciba ? QStringLiteral("ciba") : QStringLiteral("device");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Runs the device authorization grant (RFC 8628): asks for a user code, prints it with "
-        "the link to enter it at and the link as a QR code (on standard error), polls the token "
-        "endpoint at the interval the server asks for, and prints the outcome."));
+    parser.setApplicationDescription(
+        ciba ? QStringLiteral(
+                   "Runs CIBA in poll mode (OpenID Connect Client-Initiated Backchannel "
+                   "Authentication): asks the backchannel authentication endpoint to reach the "
+                   "person named by --login-hint on their own device, polls the token endpoint "
+                   "at the interval the server asks for, and prints the outcome. The client "
+                   "must be confidential.")
+             : QStringLiteral(
+                   "Runs the device authorization grant (RFC 8628): asks for a user code, prints "
+                   "it with the link to enter it at and the link as a QR code (on standard "
+                   "error), polls the token endpoint at the interval the server asks for, and "
+                   "prints the outcome."));
     parser.addHelpOption();
-    parser.addPositionalArgument("device", "The command.");
-    const QCommandLineOption endpoint("device-authorization-endpoint",
-                                      "Device authorization endpoint URL.", "url");
+    parser.addPositionalArgument(command, "The command.");
+    const QCommandLineOption endpoint(
+        ciba ? QStringLiteral("backchannel-endpoint")
+             : QStringLiteral("device-authorization-endpoint"),
+        ciba ? QStringLiteral("Backchannel authentication endpoint URL.")
+             : QStringLiteral("Device authorization endpoint URL."),
+        QStringLiteral("url"));
+    const QCommandLineOption loginHint(
+        "login-hint", "ciba: whom to ask (login_hint), as the server knows them.", "hint");
+    const QCommandLineOption bindingMessage(
+        "binding-message", "ciba: a short text the person's device shows too.", "text");
     const ClientOptions client;
     const ProfileOptions profiles;
     const QCommandLineOption issuer(
@@ -200,6 +221,8 @@ int device(const QStringList &arguments)
     parser.addOptions(client.all());
     parser.addOptions(profiles.all());
     parser.addOptions({endpoint, issuer, jwksUri, scope});
+    if (ciba)
+        parser.addOptions({loginHint, bindingMessage});
     if (const auto exit = CommandLine::parseArguments(parser, arguments, command))
         return *exit;
 
@@ -208,9 +231,10 @@ int device(const QStringList &arguments)
         if (QString problem; !loadProfile(parser.value(profiles.profile), &config, &problem))
             return CommandLine::usageError(problem, command);
     }
-    config.grant = GrantType::DeviceCode;
+    config.grant = grant;
     if (parser.isSet(endpoint))
-        config.deviceAuthorizationEndpoint = QUrl(parser.value(endpoint));
+        (ciba ? config.backchannelAuthenticationEndpoint : config.deviceAuthorizationEndpoint) =
+            QUrl(parser.value(endpoint));
     if (QString problem; !client.apply(parser, &config, &problem))
         return CommandLine::usageError(problem, command);
     if (parser.isSet(issuer))
@@ -219,10 +243,25 @@ int device(const QStringList &arguments)
         config.jwksUri = QUrl(parser.value(jwksUri));
     if (parser.isSet(scope))
         config.scope = parser.value(scope);
+    if (ciba && parser.isSet(loginHint))
+        config.loginHint = parser.value(loginHint);
+    if (ciba && parser.isSet(bindingMessage))
+        config.bindingMessage = parser.value(bindingMessage);
     if (const QStringList problems = config.validate(); !problems.isEmpty())
         return CommandLine::usageError(problems.join(QStringLiteral("\n  ")), command);
 
     return runToEnd(config, profiles.runOptions(parser, client.json));
+}
+} // namespace
+
+int device(const QStringList &arguments)
+{
+    return decoupled(arguments, GrantType::DeviceCode);
+}
+
+int ciba(const QStringList &arguments)
+{
+    return decoupled(arguments, GrantType::Ciba);
 }
 
 } // namespace workbench::GrantCommand

@@ -12,5 +12,8 @@ int run(const QStringList &arguments);
 // `oauth-workbench-cli device`: the device authorization grant, the code and its QR code on
 // standard error while it polls. The same exit codes.
 int device(const QStringList &arguments);
+// `oauth-workbench-cli ciba`: CIBA in poll mode, whom it asks and the binding message on standard
+// error while it polls. The same exit codes.
+int ciba(const QStringList &arguments);
 
 } // namespace workbench::GrantCommand

@@ -39,6 +39,17 @@ void printUserCode(const DeviceAuthorization &authorization)
     err().flush();
 }
 
+// CIBA: whom the server is asking, and the binding message they should see on their device.
+void printBackchannel(const BackchannelAuthorization &authorization)
+{
+    err() << "The server is asking " << authorization.loginHint << " on their device";
+    if (!authorization.bindingMessage.isEmpty())
+        err() << "; it should show: " << authorization.bindingMessage;
+    err() << "\nPolling the token endpoint every " << authorization.intervalSeconds
+          << " s; the request expires in " << authorization.expiresInSeconds << " s.\n";
+    err().flush();
+}
+
 // The browser grants: the URL, opened by the program given or by the person, who may paste
 // what the browser shows when the provider does not redirect back.
 void openAuthorizationUrl(const QUrl &url, RunSession &session, const RunOptions &options,
@@ -115,6 +126,7 @@ int runToEnd(const ClientConfig &config, const RunOptions &options)
     });
 
     QObject::connect(&session, &RunSession::userCodeReady, &printUserCode);
+    QObject::connect(&session, &RunSession::backchannelAccepted, &printBackchannel);
     QObject::connect(&session, &RunSession::pollAnswered, [](const QString &error, int next) {
         err() << "poll: " << error << "; next in " << next << " s\n";
         err().flush();

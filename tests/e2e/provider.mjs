@@ -16,6 +16,7 @@ const INITIAL_ACCESS_TOKEN = randomBytes(24).toString('base64url');
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const CIBA = 'urn:openid:params:grant-type:ciba';
 
 // Signing keys made for this run: the app must validate ID tokens against the JWKS it fetches.
 // Keys of the clients that sign their own JWTs (private_key_jwt, request objects). The tests get
@@ -122,6 +123,17 @@ export const clients = {
     grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
     response_types: [],
     redirect_uris: [],
+  },
+  // CIBA in poll mode (a confidential client, no redirects): its requests reach the test's
+  // "authentication device" (CIBA_DEVICE_PATH).
+  ciba: {
+    client_id: 'workbench-ciba',
+    client_secret: 'ciba-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: [CIBA],
+    response_types: [],
+    redirect_uris: [],
+    backchannel_token_delivery_mode: 'poll',
   },
   // Legacy browser grants: implicit (tokens in the fragment) and hybrid (code + ID token).
   implicit: {
@@ -297,6 +309,47 @@ async function serveResource(req, res, issuer, provider) {
   res.end(JSON.stringify({ resource: 'dpop', client_id: stored.clientId, sub: stored.accountId ?? null }));
 }
 
+// CIBA's authentication device, played by the tests: the provider keeps each backchannel
+// request it triggers by its binding message; POST CIBA_DEVICE_PATH with binding_message and
+// decision=approve|deny answers it as the person would (a grant of the asked scope, or
+// access_denied), through the provider's own backchannelResult.
+export const CIBA_DEVICE_PATH = '/test/ciba-device';
+const cibaRequests = new Map();
+const ciba = {
+  enabled: true,
+  deliveryModes: ['poll'],
+  // Any login hint names an account, except "nobody": unknown_user_id, as a real server says.
+  processLoginHint: async (_ctx, loginHint) => (loginHint === 'nobody' ? undefined : loginHint),
+  processLoginHintToken: async () => { throw new errors.InvalidRequest('login_hint_token is not supported here'); },
+  validateRequestContext: async () => {},
+  verifyUserCode: async () => {},
+  triggerAuthenticationDevice: async (_ctx, request) => {
+    cibaRequests.set(request.params.binding_message ?? '', request.jti);
+  },
+};
+
+async function answerCiba(req, res, provider) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const form = new URLSearchParams(body);
+  const id = cibaRequests.get(form.get('binding_message') ?? '');
+  if (!id) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no such request');
+    return;
+  }
+  cibaRequests.delete(form.get('binding_message') ?? '');
+  const request = await provider.BackchannelAuthenticationRequest.find(id);
+  if (form.get('decision') === 'deny') {
+    await provider.backchannelResult(request, new errors.AccessDenied('the person refused on their device'));
+  } else {
+    const grant = new provider.Grant({ accountId: request.accountId, clientId: request.clientId });
+    grant.addOIDCScope(request.scope);
+    await grant.save();
+    await provider.backchannelResult(request, grant);
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain' }).end('answered');
+}
+
 // The demo single-page app: PKCE, state and nonce made in the browser, the code redeemed with
 // fetch from the callback page, then UserInfo. ?break=verifier|redirect|twice makes it send
 // another login's verifier, another redirect_uri, or the code twice: what a capture should show.
@@ -370,6 +423,7 @@ server.listen(0, '127.0.0.1', async () => {
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true },
+      ciba,
       claimsParameter: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
@@ -399,6 +453,11 @@ server.listen(0, '127.0.0.1', async () => {
     if (path === SPA_PATH || path === `${SPA_PATH}callback`) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(SPA_PAGE);
+    } else if (path === CIBA_DEVICE_PATH && req.method === 'POST') {
+      answerCiba(req, res, provider).catch((error) => {
+        console.error('ciba device error', error);
+        res.writeHead(500).end();
+      });
     } else if (path === RESOURCE_PATH) {
       serveResource(req, res, issuer, provider).catch((error) => {
         console.error('resource error', error);
@@ -412,7 +471,7 @@ server.listen(0, '127.0.0.1', async () => {
   step('asking for its own discovery document');
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
   step('ready');
-  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, spa: `${issuer}${SPA_PATH}`,
+  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, ciba_device: `${issuer}${CIBA_DEVICE_PATH}`, spa: `${issuer}${SPA_PATH}`,
     initial_access_token: INITIAL_ACCESS_TOKEN }));
 });
 

@@ -30,6 +30,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -204,6 +205,53 @@ private slots:
         QVERIFY2(window.resultsPane()->outcomeText().contains("approved"),
                  qPrintable(window.resultsPane()->outcomeText()));
         VERIFY_FITS(window, "after the device flow");
+    }
+
+    // CIBA on the sandbox's confidential client: the form's CIBA fields, the wait panel with
+    // whom the server asks and the binding message, then approval on the sandbox's device page;
+    // every control fits throughout.
+    void cibaFlowOnTheSandbox()
+    {
+        MainWindow window;
+        QVERIFY(window.useSandbox(true));
+        showOnScreen(&window);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *grant = child<QComboBox>(&window, "grantCombo");
+        grant->setCurrentIndex(grant->findData("urn:openid:params:grant-type:ciba"));
+        auto *hint = child<QLineEdit>(&window, "cibaLoginHintEdit");
+        QVERIFY(hint->isVisible());
+        QVERIFY(!child<QLineEdit>(&window, "backchannelEndpointEdit")->text().isEmpty());
+        QTest::keyClicks(hint, "alice");
+        QTest::keyClicks(child<QLineEdit>(&window, "bindingMessageEdit"), "K7-PLUM");
+        VERIFY_FITS(window, "CIBA chosen");
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QCOMPARE(start->text(), QStringLiteral("&Ask on the device"));
+        QTest::mouseClick(start, Qt::LeftButton);
+        DeviceCodePanel *panel = window.devicePanel();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible() && panel->userCode() == "K7-PLUM", 10000);
+        QVERIFY2(panel->instruction().contains("<b>alice</b>"), qPrintable(panel->instruction()));
+        QCOMPARE(panel->verificationLink(), window.sandbox()->endpoint("/ciba"));
+        VERIFY_FITS(window, "waiting for the device");
+        saveShot(window, "ciba-wait");
+        // The person approves on the sandbox's authentication device page.
+        QNetworkAccessManager network;
+        const sandboxbrowser::Page device =
+            sandboxbrowser::fetch(network, panel->verificationLink());
+        const QRegularExpressionMatch request =
+            QRegularExpression("name=\"request\" value=\"([^\"]+)\"")
+                .match(QString::fromUtf8(device.body));
+        QVERIFY(request.hasMatch());
+        QCOMPARE(
+            sandboxbrowser::fetch(network, panel->verificationLink(),
+                                  "request=" + request.captured(1).toLatin1() + "&decision=approve")
+                .status,
+            200);
+        // The first poll comes after the sandbox's interval (5 s).
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 20000);
+        QVERIFY2(window.resultsPane()->outcomeText().contains("approved on their device"),
+                 qPrintable(window.resultsPane()->outcomeText()));
+        VERIFY_FITS(window, "after the CIBA flow");
+        saveShot(window, "ciba");
     }
 
     // Signing out at the provider after a code flow (RP-initiated logout): the browser, played

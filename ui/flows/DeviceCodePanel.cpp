@@ -31,6 +31,14 @@ DeviceCodePanel::~DeviceCodePanel()
 void DeviceCodePanel::showAuthorization(const DeviceAuthorization &authorization)
 {
     m_polls = 0;
+    m_backchannel = false;
+    const QList<QWidget *> parts{m_ui->qrLabel, m_ui->copyCodeButton, m_ui->openButton,
+                                 m_ui->linkLabel, m_ui->userCodeLabel};
+    for (QWidget *part : parts)
+        part->setVisible(true);
+    m_ui->instructionLabel->setText(
+        tr("On any device, open the link (or scan the code) and enter:"));
+    m_ui->userCodeLabel->setAccessibleName(tr("User code"));
     m_expiresAt = authorization.expiresAt;
     // The complete URI carries the code, so a phone that scans it needs no typing.
     m_link = authorization.verificationUriComplete.isValid() &&
@@ -47,6 +55,41 @@ void DeviceCodePanel::showAuthorization(const DeviceAuthorization &authorization
         m_ui->qrLabel->setText(error);
     else
         m_ui->qrLabel->setPixmap(QPixmap::fromImage(m_qr));
+    m_ui->statusLabel->setText(
+        tr("Waiting for the first poll (every %1 s)…").arg(authorization.intervalSeconds));
+    m_countdown.start();
+    updateCountdown();
+    show();
+}
+
+void DeviceCodePanel::showBackchannel(const BackchannelAuthorization &authorization,
+                                      const QUrl &deviceLink)
+{
+    m_polls = 0;
+    m_backchannel = true;
+    m_expiresAt = authorization.expiresAt;
+    m_link = deviceLink;
+    m_qr = {};
+    m_ui->qrLabel->hide();
+    m_ui->copyCodeButton->hide();
+    const bool withMessage = !authorization.bindingMessage.isEmpty();
+    m_ui->instructionLabel->setText(
+        withMessage ? tr("The server is asking <b>%1</b> to approve on their own device, which "
+                         "should show this message too:")
+                          .arg(authorization.loginHint.toHtmlEscaped())
+                    : tr("The server is asking <b>%1</b> to approve on their own device.")
+                          .arg(authorization.loginHint.toHtmlEscaped()));
+    m_ui->userCodeLabel->setText(authorization.bindingMessage);
+    m_ui->userCodeLabel->setAccessibleName(tr("Binding message"));
+    m_ui->userCodeLabel->setVisible(withMessage);
+    const bool here = deviceLink.isValid() && !deviceLink.isEmpty();
+    m_ui->linkLabel->setText(
+        here ? tr("On the sandbox, <a href=\"%1\">its authentication device page</a> plays "
+                  "the person's phone.")
+                   .arg(deviceLink.toString(QUrl::FullyEncoded).toHtmlEscaped())
+             : QString());
+    m_ui->linkLabel->setVisible(here);
+    m_ui->openButton->setVisible(here);
     m_ui->statusLabel->setText(
         tr("Waiting for the first poll (every %1 s)…").arg(authorization.intervalSeconds));
     m_countdown.start();
@@ -80,6 +123,11 @@ QString DeviceCodePanel::userCode() const
     return m_ui->userCodeLabel->text();
 }
 
+QString DeviceCodePanel::instruction() const
+{
+    return m_ui->instructionLabel->text();
+}
+
 QString DeviceCodePanel::status() const
 {
     return m_ui->statusLabel->text();
@@ -89,9 +137,10 @@ void DeviceCodePanel::updateCountdown()
 {
     const qint64 left = Clock::utcNow().secsTo(m_expiresAt);
     m_ui->expiryLabel->setText(
-        left > 0
-            ? tr("Code expires in %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'))
-            : tr("Code expired"));
+        left > 0 ? (m_backchannel ? tr("Request expires in %1:%2") : tr("Code expires in %1:%2"))
+                       .arg(left / 60)
+                       .arg(left % 60, 2, 10, QLatin1Char('0'))
+                 : (m_backchannel ? tr("Request expired") : tr("Code expired")));
 }
 
 } // namespace workbench

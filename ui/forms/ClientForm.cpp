@@ -37,6 +37,8 @@ QString titleOf(GrantType grant)
         return QObject::tr("Implicit (legacy)");
     case GrantType::Hybrid:
         return QObject::tr("Hybrid (OpenID Connect)");
+    case GrantType::Ciba:
+        return QObject::tr("CIBA: approve on a phone (poll)");
     }
     return {};
 }
@@ -69,6 +71,9 @@ QString grantDescription(GrantType grant)
     case GrantType::Hybrid:
         return QObject::tr("An ID token and a code come back on the redirect; the code is then "
                            "redeemed.");
+    case GrantType::Ciba:
+        return QObject::tr("The server asks the named person on their own device (no browser "
+                           "here); the app polls the token endpoint until they answer.");
     }
     return {};
 }
@@ -137,6 +142,11 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
     // The algorithms came with the discovered issuer; another issuer typed in voids them.
     connect(m_ui->issuerEdit, &QLineEdit::textEdited, this,
             [this] { m_idTokenAlgorithms.clear(); });
+    // CIBA's login hint is the authorization request's: one value, shown in both places.
+    connect(m_ui->cibaLoginHintEdit, &QLineEdit::textEdited, m_ui->loginHintEdit,
+            &QLineEdit::setText);
+    connect(m_ui->loginHintEdit, &QLineEdit::textEdited, m_ui->cibaLoginHintEdit,
+            &QLineEdit::setText);
     connect(m_ui->issuerEdit, &QLineEdit::returnPressed, this, requestDiscovery);
     connect(m_ui->loadKeyButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Private key (PEM)"), {},
@@ -181,6 +191,7 @@ ClientConfig ClientForm::config() const
     config.postLogoutRedirectUri = optionalUrl(m_ui->postLogoutRedirectUriEdit);
     config.deviceAuthorizationEndpoint = optionalUrl(m_ui->deviceEndpointEdit);
     config.pushedAuthorizationRequestEndpoint = optionalUrl(m_ui->parEndpointEdit);
+    config.backchannelAuthenticationEndpoint = optionalUrl(m_ui->backchannelEndpointEdit);
     config.issuerInAuthorizationResponse = m_ui->issPromisedCheck->isChecked();
     config.idTokenSigningAlgorithms = m_idTokenAlgorithms;
     config.clientId = m_ui->clientIdEdit->text().trimmed();
@@ -222,6 +233,7 @@ ClientConfig ClientForm::config() const
     config.requestedTokenType = m_ui->requestedTokenTypeCombo->currentText().trimmed();
     config.assertion = m_ui->assertionEdit->text().trimmed();
     config.assertionSubject = m_ui->assertionSubjectEdit->text().trimmed();
+    config.bindingMessage = m_ui->bindingMessageEdit->text().trimmed();
 
     config.tls.caBundlePath = m_ui->caBundleEdit->text().trimmed();
     config.tls.clientCertificatePath = m_ui->clientCertificateEdit->text().trimmed();
@@ -264,6 +276,7 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->endSessionEndpointEdit->setText(config.endSessionEndpoint.toString());
     m_ui->postLogoutRedirectUriEdit->setText(config.postLogoutRedirectUri.toString());
     m_ui->deviceEndpointEdit->setText(config.deviceAuthorizationEndpoint.toString());
+    m_ui->backchannelEndpointEdit->setText(config.backchannelAuthenticationEndpoint.toString());
     m_ui->parEndpointEdit->setText(config.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(config.issuerInAuthorizationResponse);
     m_idTokenAlgorithms = config.idTokenSigningAlgorithms;
@@ -285,6 +298,8 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->responseModeCombo->setCurrentIndex(config.responseMode.isEmpty() || mode < 0 ? 0 : mode);
     m_ui->promptEdit->setText(config.prompt);
     m_ui->loginHintEdit->setText(config.loginHint);
+    m_ui->cibaLoginHintEdit->setText(config.loginHint);
+    m_ui->bindingMessageEdit->setText(config.bindingMessage);
     m_ui->maxAgeEdit->setText(config.maxAge);
     m_ui->acrValuesEdit->setText(config.acrValues);
     m_ui->claimsEdit->setPlainText(config.claims);
@@ -373,6 +388,7 @@ void ClientForm::fillEndpoints(const ProviderMetadata &metadata)
     m_ui->revocationEndpointEdit->setText(metadata.revocationEndpoint.toString());
     m_ui->endSessionEndpointEdit->setText(metadata.endSessionEndpoint.toString());
     m_ui->deviceEndpointEdit->setText(metadata.deviceAuthorizationEndpoint.toString());
+    m_ui->backchannelEndpointEdit->setText(metadata.backchannelAuthenticationEndpoint.toString());
     m_ui->parEndpointEdit->setText(metadata.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(metadata.issParameterSupported);
     m_idTokenAlgorithms = metadata.idTokenSigningAlgValuesSupported;
@@ -534,6 +550,8 @@ void ClientForm::updateState()
         page = m_ui->exchangePage;
     else if (grant == GrantType::JwtBearer)
         page = m_ui->bearerPage;
+    else if (grant == GrantType::Ciba)
+        page = m_ui->cibaPage;
     m_ui->grantInputs->setCurrentWidget(page);
     form->setRowVisible(m_ui->grantInputs, page != m_ui->noInputsPage);
 

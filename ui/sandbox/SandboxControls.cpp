@@ -70,9 +70,14 @@ QString SandboxControls::noteText() const
         return {};
     const QString button = m_parts.startButton->text().remove(QLatin1Char('&')).toHtmlEscaped();
     const GrantType grant = m_parts.form->config().grant;
-    const QString what = usesBrowser(grant) || grant == GrantType::DeviceCode
-                             ? tr("press <b>%1</b> and sign in with any name").arg(button)
-                             : tr("press <b>%1</b>").arg(button);
+    const QString what =
+        usesBrowser(grant) || grant == GrantType::DeviceCode
+            ? tr("press <b>%1</b> and sign in with any name").arg(button)
+        : grant == GrantType::Ciba
+            ? tr("use the confidential client, name anyone as the user, press <b>%1</b> and "
+                 "approve on the sandbox's authentication device page")
+                  .arg(button)
+            : tr("press <b>%1</b>").arg(button);
     return tr("Using the built-in <b>sandbox</b> at <code>%1</code> (this app, 127.0.0.1 only): "
               "%2. To see an error and its diagnosis, add a scope from the "
               "<a href=\"#triggers\">error triggers</a>.")

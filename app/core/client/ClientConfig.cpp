@@ -66,15 +66,24 @@ QString grantTypeName(GrantType grant)
         return QStringLiteral("implicit");
     case GrantType::Hybrid:
         return QStringLiteral("hybrid");
+    case GrantType::Ciba:
+        return QStringLiteral("urn:openid:params:grant-type:ciba");
     }
     return {};
 }
 
 QList<GrantType> allGrantTypes()
 {
-    return {GrantType::AuthorizationCode, GrantType::ClientCredentials, GrantType::DeviceCode,
-            GrantType::RefreshToken,      GrantType::Password,          GrantType::TokenExchange,
-            GrantType::JwtBearer,         GrantType::Implicit,          GrantType::Hybrid};
+    return {GrantType::AuthorizationCode,
+            GrantType::ClientCredentials,
+            GrantType::DeviceCode,
+            GrantType::RefreshToken,
+            GrantType::Password,
+            GrantType::TokenExchange,
+            GrantType::JwtBearer,
+            GrantType::Implicit,
+            GrantType::Hybrid,
+            GrantType::Ciba};
 }
 
 bool grantTypeFromName(const QString &name, GrantType *grant)
@@ -143,6 +152,9 @@ QStringList ClientConfig::endpointProblems() const
         problems << QStringLiteral("The token endpoint must be an http(s) URL.");
     if (grant == GrantType::DeviceCode && !isHttpUrl(deviceAuthorizationEndpoint))
         problems << QStringLiteral("The device authorization endpoint must be an http(s) URL "
+                                   "(discovery fills it in when the server has one).");
+    if (grant == GrantType::Ciba && !isHttpUrl(backchannelAuthenticationEndpoint))
+        problems << QStringLiteral("CIBA needs the backchannel authentication endpoint "
                                    "(discovery fills it in when the server has one).");
     if (usePar && usesBrowser(grant) && !isHttpUrl(pushedAuthorizationRequestEndpoint))
         problems << QStringLiteral("Pushed authorization requests need the server's "
@@ -215,6 +227,14 @@ QStringList ClientConfig::grantProblems() const
             problems << QStringLiteral(
                 "An actor token needs its actor_token_type (RFC 8693 §2.1).");
         break;
+    case GrantType::Ciba:
+        if (loginHint.trimmed().isEmpty())
+            problems << QStringLiteral("CIBA needs a login hint: who should approve the request "
+                                       "on their own device.");
+        if (!scope.split(QLatin1Char(' ')).contains(QLatin1String("openid")))
+            problems << QStringLiteral("CIBA requests are OpenID Connect requests: the scope "
+                                       "must include openid (CIBA Core §7.1).");
+        break;
     case GrantType::JwtBearer:
         if (assertion.trimmed().isEmpty() && assertionSubject.trimmed().isEmpty())
             problems << QStringLiteral("Paste an assertion, or give the subject of the assertion "
@@ -266,6 +286,10 @@ QStringList ClientConfig::warnings() const
             notes << QStringLiteral("A public client without PKCE: anyone who intercepts the code "
                                     "can redeem it. Most servers require PKCE here.");
     }
+    if (grant == GrantType::Ciba && authMethod == ClientAuthMethod::None)
+        notes << QStringLiteral("CIBA is for confidential clients: the backchannel request must "
+                                "authenticate the client (CIBA Core §7.1), so expect "
+                                "invalid_client with \"none\".");
     if (usesBrowser(grant)) {
         if (redirectUri.host() == QLatin1String("localhost"))
             notes << QStringLiteral(

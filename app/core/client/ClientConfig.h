@@ -36,6 +36,7 @@ enum class GrantType {
     JwtBearer,         // RFC 7523 §2.1
     Implicit,          // RFC 6749 §4.2, legacy: tokens in the redirect fragment
     Hybrid,            // OIDC Core §3.3: code and ID token from the redirect
+    Ciba,              // OpenID Connect CIBA Core 1.0, poll mode
 };
 
 // "authorization_code", "client_credentials", ... and the URNs of the extension grants.
@@ -56,6 +57,7 @@ struct ClientConfig
     QUrl tokenEndpoint;
     QUrl deviceAuthorizationEndpoint;        // RFC 8628 §3.1
     QUrl pushedAuthorizationRequestEndpoint; // RFC 9126
+    QUrl backchannelAuthenticationEndpoint;  // CIBA Core §7
     QString clientId;
     QString clientSecret;
     ClientAuthMethod authMethod = ClientAuthMethod::ClientSecretBasic;
@@ -100,6 +102,9 @@ struct ClientConfig
     QString requestedTokenType;
     QString assertion;        // JWT bearer: a JWT as pasted; empty: signed with the client key
     QString assertionSubject; // JWT bearer: the subject of the assertion the app signs
+    // CIBA: whom to ask is loginHint (login_hint); the short message both the client and the
+    // person's authentication device show, so the person knows which request to approve.
+    QString bindingMessage;
 
     TlsOptions tls;
     // How long a request may wait for its answer (seconds); then it fails as a timeout.

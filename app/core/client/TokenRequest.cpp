@@ -181,6 +181,29 @@ HttpRequestSpec deviceToken(const ClientConfig &config, const QByteArray &device
     return authenticatedPost(config, config.tokenEndpoint, form);
 }
 
+HttpRequestSpec backchannelAuthentication(const ClientConfig &config)
+{
+    FormFields form;
+    appendScope(config, &form);
+    form.append({QStringLiteral("login_hint"), config.loginHint.trimmed()});
+    if (!config.bindingMessage.isEmpty())
+        form.append({QStringLiteral("binding_message"), config.bindingMessage});
+    if (!config.acrValues.isEmpty())
+        form.append({QStringLiteral("acr_values"), config.acrValues});
+    appendTargets(config, &form);
+    HttpRequestSpec request =
+        authenticatedPost(config, config.backchannelAuthenticationEndpoint, form);
+    request.dpopProof = false; // as for the device code: the tokens are bound at the token call
+    return request;
+}
+
+HttpRequestSpec cibaToken(const ClientConfig &config, const QByteArray &authReqId)
+{
+    FormFields form{{QStringLiteral("grant_type"), grantTypeName(GrantType::Ciba)},
+                    {QStringLiteral("auth_req_id"), QString::fromUtf8(authReqId)}};
+    return authenticatedPost(config, config.tokenEndpoint, form);
+}
+
 HttpRequestSpec pushedAuthorization(const ClientConfig &config, const FormFields &parameters)
 {
     FormFields form = parameters;

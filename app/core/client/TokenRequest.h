@@ -46,6 +46,11 @@ HttpRequestSpec jwtBearer(const ClientConfig &config);
 HttpRequestSpec deviceAuthorization(const ClientConfig &config);
 // RFC 8628 §3.4: one poll of the token endpoint with the device code.
 HttpRequestSpec deviceToken(const ClientConfig &config, const QByteArray &deviceCode);
+// CIBA Core §7.1: the backchannel authentication request (scope, login_hint, binding_message),
+// authenticated as at the token endpoint.
+HttpRequestSpec backchannelAuthentication(const ClientConfig &config);
+// CIBA Core §10.1: one poll of the token endpoint with the auth_req_id.
+HttpRequestSpec cibaToken(const ClientConfig &config, const QByteArray &authReqId);
 // RFC 9126 §2.1: the authorization request's parameters pushed with client authentication.
 HttpRequestSpec pushedAuthorization(const ClientConfig &config, const FormFields &parameters);
 // The one token request of a grant that needs no browser and no polling (client credentials,

@@ -48,6 +48,7 @@ std::optional<ProviderMetadata> ProviderMetadata::fromJson(const QByteArray &jso
     metadata.deviceAuthorizationEndpoint = url("device_authorization_endpoint");
     metadata.pushedAuthorizationRequestEndpoint = url("pushed_authorization_request_endpoint");
     metadata.endSessionEndpoint = url("end_session_endpoint");
+    metadata.backchannelAuthenticationEndpoint = url("backchannel_authentication_endpoint");
     metadata.registrationEndpoint = url("registration_endpoint");
     metadata.scopesSupported = strings(object, "scopes_supported");
     metadata.responseTypesSupported = strings(object, "response_types_supported");
@@ -127,7 +128,8 @@ void ProviderMetadata::applyTo(ClientConfig *config) const
         {revocationEndpoint, &ClientConfig::revocationEndpoint},
         {endSessionEndpoint, &ClientConfig::endSessionEndpoint},
         {deviceAuthorizationEndpoint, &ClientConfig::deviceAuthorizationEndpoint},
-        {pushedAuthorizationRequestEndpoint, &ClientConfig::pushedAuthorizationRequestEndpoint}};
+        {pushedAuthorizationRequestEndpoint, &ClientConfig::pushedAuthorizationRequestEndpoint},
+        {backchannelAuthenticationEndpoint, &ClientConfig::backchannelAuthenticationEndpoint}};
     for (const auto &[value, member] : urls) {
         if (value.isValid())
             config->*member = value;
@@ -146,6 +148,7 @@ QList<std::pair<QString, QUrl>> ProviderMetadata::endpoints() const
         {"authorization_endpoint", authorizationEndpoint},
         {"pushed_authorization_request_endpoint", pushedAuthorizationRequestEndpoint},
         {"device_authorization_endpoint", deviceAuthorizationEndpoint},
+        {"backchannel_authentication_endpoint", backchannelAuthenticationEndpoint},
         {"token_endpoint", tokenEndpoint},
         {"jwks_uri", jwksUri},
         {"userinfo_endpoint", userinfoEndpoint},

@@ -23,7 +23,8 @@ struct ProviderMetadata
     QUrl deviceAuthorizationEndpoint;
     QUrl pushedAuthorizationRequestEndpoint;
     QUrl endSessionEndpoint;
-    QUrl registrationEndpoint; // RFC 7591 §3, OIDC Discovery §3
+    QUrl backchannelAuthenticationEndpoint; // CIBA Core §4
+    QUrl registrationEndpoint;              // RFC 7591 §3, OIDC Discovery §3
     QStringList scopesSupported;
     QStringList responseTypesSupported;
     QStringList grantTypesSupported;

@@ -413,16 +413,7 @@ void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
                     if (m_stage != Stage::ValidatingIdToken || validation != m_validation)
                         return;
                     disconnect(m_verifierRecording);
-                    outcome.idTokenChecks = checks;
-                    if (!IdTokenValidator::accepted(checks)) {
-                        outcome.result = FlowOutcome::Result::IdTokenRejected;
-                        outcome.summary =
-                            QStringLiteral("Tokens arrived, but the ID token failed validation.");
-                        for (const TokenCheck &check : checks) {
-                            if (check.status == TokenCheck::Status::Failed)
-                                outcome.details << check.name + QStringLiteral(": ") + check.detail;
-                        }
-                    }
+                    outcome.takeIdTokenChecks(checks);
                     finish(outcome);
                 });
     m_verifier->verify(outcome.tokenResponse.value(QLatin1String("id_token")).toString().toUtf8(),

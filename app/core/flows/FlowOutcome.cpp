@@ -43,8 +43,23 @@ QString FlowOutcome::resultName(Result result)
         return QStringLiteral("timed_out");
     case Result::TokenNotBound:
         return QStringLiteral("token_not_bound");
+    case Result::BackchannelAuthenticationFailed:
+        return QStringLiteral("backchannel_authentication_failed");
     }
     return {};
+}
+
+void FlowOutcome::takeIdTokenChecks(const QList<TokenCheck> &checks)
+{
+    idTokenChecks = checks;
+    if (IdTokenValidator::accepted(checks))
+        return;
+    result = Result::IdTokenRejected;
+    summary = QStringLiteral("Tokens arrived, but the ID token failed validation.");
+    for (const TokenCheck &check : checks) {
+        if (check.status == TokenCheck::Status::Failed)
+            details << check.name + QStringLiteral(": ") + check.detail;
+    }
 }
 
 FlowOutcome FlowOutcome::invalidConfiguration(const QStringList &problems)

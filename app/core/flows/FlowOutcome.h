@@ -30,6 +30,7 @@ struct FlowOutcome
         Expired,                   // the device code ran out before anyone approved it
         TimedOut,      // no redirect came back within the wait (the provider showed its own page)
         TokenNotBound, // DPoP was proved, but the tokens are not bound to the key (RFC 9449)
+        BackchannelAuthenticationFailed, // the CIBA endpoint refused the request (§13)
     };
     Result result = Result::Succeeded;
     QString summary;
@@ -53,6 +54,9 @@ struct FlowOutcome
     // a transport failure or an unreadable body. ID tokens are not checked here.
     static FlowOutcome fromTokenResponse(const HttpExchange &exchange,
                                          const QString &successSummary);
+    // Keeps the ID token's checks; a failed one turns tokens into IdTokenRejected, with each
+    // failure in the details.
+    void takeIdTokenChecks(const QList<TokenCheck> &checks);
     // The outcome of a flow that could not start: these problems with the configuration.
     static FlowOutcome invalidConfiguration(const QStringList &problems);
 };

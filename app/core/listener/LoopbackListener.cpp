@@ -450,10 +450,9 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
 
     HttpExchange &exchange = redirect.exchange;
     exchange.kind = HttpExchange::Kind::LoopbackCallback;
+    // The flow that waits names the step (a sign-out names its return itself).
     exchange.label =
-        logout
-            ? QStringLiteral("Return after sign-out")
-            : QStringLiteral("Authorization response (%1)").arg(CapturedRedirect::modeName(mode));
+        QStringLiteral("Authorization response (%1)").arg(CapturedRedirect::modeName(mode));
     exchange.request.method = request.method;
     exchange.request.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()) +
                                 QString::fromLatin1(request.target));

@@ -14,6 +14,7 @@ QList<decltype(&std::declval<Config &>().issuer)> endpoints(Config &config)
             &config.authorizationEndpoint,
             &config.tokenEndpoint,
             &config.deviceAuthorizationEndpoint,
+            &config.backchannelAuthenticationEndpoint,
             &config.pushedAuthorizationRequestEndpoint,
             &config.jwksUri,
             &config.userinfoEndpoint,

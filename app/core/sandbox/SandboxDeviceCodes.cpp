@@ -42,6 +42,29 @@ QString SandboxDeviceCodes::issue(const QString &clientId, const QString &scope,
     return deviceCode;
 }
 
+QString SandboxDeviceCodes::issueBackchannel(const QString &clientId, const QString &scope,
+                                             const QString &subject, const QString &bindingMessage,
+                                             const QDateTime &now)
+{
+    const QString authReqId = issue(clientId, scope, now);
+    Entry &entry = m_entries[authReqId];
+    entry.backchannel = true;
+    entry.subject = subject;
+    entry.bindingMessage = bindingMessage;
+    return authReqId;
+}
+
+QList<SandboxDeviceCodes::Entry> SandboxDeviceCodes::pendingBackchannel(const QDateTime &now) const
+{
+    QList<Entry> pending;
+    for (auto it = m_order.crbegin(); it != m_order.crend(); ++it) {
+        const Entry &entry = m_entries[*it];
+        if (entry.backchannel && entry.state == Entry::State::Pending && !expired(entry, now))
+            pending.append(entry);
+    }
+    return pending;
+}
+
 const SandboxDeviceCodes::Entry *SandboxDeviceCodes::find(const QString &deviceCode) const
 {
     const auto it = m_entries.constFind(deviceCode);
@@ -49,26 +72,29 @@ const SandboxDeviceCodes::Entry *SandboxDeviceCodes::find(const QString &deviceC
 }
 
 const SandboxDeviceCodes::Entry *SandboxDeviceCodes::findByUserCode(const QString &userCode,
-                                                                    const QDateTime &now) const
+                                                                    const QDateTime &now,
+                                                                    bool backchannel) const
 {
     const QString wanted = normalizedUserCode(userCode);
     for (const Entry &entry : m_entries) {
-        if (entry.userCode == wanted && entry.state == Entry::State::Pending &&
-            !expired(entry, now))
+        if (entry.userCode == wanted && entry.backchannel == backchannel &&
+            entry.state == Entry::State::Pending && !expired(entry, now))
             return &entry;
     }
     return nullptr;
 }
 
 bool SandboxDeviceCodes::decide(const QString &userCode, bool approve, const QString &subject,
-                                const QDateTime &now)
+                                const QDateTime &now, bool backchannel)
 {
     const QString wanted = normalizedUserCode(userCode);
     for (Entry &entry : m_entries) {
-        if (entry.userCode != wanted || entry.state != Entry::State::Pending || expired(entry, now))
+        if (entry.userCode != wanted || entry.backchannel != backchannel ||
+            entry.state != Entry::State::Pending || expired(entry, now))
             continue;
         entry.state = approve ? Entry::State::Approved : Entry::State::Denied;
-        entry.subject = subject;
+        if (!subject.isEmpty())
+            entry.subject = subject;
         return true;
     }
     return false;

@@ -6,9 +6,11 @@
 
 namespace workbench {
 
-// The sandbox's side of the device authorization grant (RFC 8628): hands out device and user
-// codes, lets the person approve or deny a user code, and answers each poll as a real server
-// would (authorization_pending, slow_down when polled too fast, expired_token, access_denied).
+// The sandbox's side of the decoupled grants: the device authorization grant (RFC 8628) hands
+// out device and user codes; CIBA (poll mode) hands out an auth_req_id for a named person, whose
+// "authentication device" is a sandbox page. The person approves or denies by the (internal, for
+// CIBA) user code, and each poll is answered as a real server would (authorization_pending,
+// slow_down when polled too fast, expired_token, access_denied).
 class SandboxDeviceCodes
 {
 public:
@@ -16,6 +18,8 @@ public:
     {
         enum class State { Pending, Approved, Denied, Redeemed };
         QString clientId, scope, userCode, subject;
+        bool backchannel = false; // a CIBA request: `subject` is whom it asks
+        QString bindingMessage;
         QDateTime issuedAt;
         QDateTime lastPoll;
         int intervalSeconds = 5;
@@ -28,11 +32,19 @@ public:
 
     // A new pair of codes; the device code is the key for polls.
     QString issue(const QString &clientId, const QString &scope, const QDateTime &now);
+    // A CIBA request for `subject`; the auth_req_id is the key for polls.
+    QString issueBackchannel(const QString &clientId, const QString &scope, const QString &subject,
+                             const QString &bindingMessage, const QDateTime &now);
     const Entry *find(const QString &deviceCode) const;
-    const Entry *findByUserCode(const QString &userCode, const QDateTime &now) const;
-    // The person's decision at the verification page; false for an unknown or expired code.
-    bool decide(const QString &userCode, bool approve, const QString &subject,
-                const QDateTime &now);
+    // A pending entry of the kind asked for (device codes or CIBA requests).
+    const Entry *findByUserCode(const QString &userCode, const QDateTime &now,
+                                bool backchannel = false) const;
+    // The CIBA requests still waiting for the person, newest first.
+    QList<Entry> pendingBackchannel(const QDateTime &now) const;
+    // The person's decision at the verification page (or the authentication device); false for
+    // an unknown or expired code. An empty `subject` keeps the one the request named.
+    bool decide(const QString &userCode, bool approve, const QString &subject, const QDateTime &now,
+                bool backchannel = false);
     // One poll of the token endpoint. An approved code is redeemed by this poll (once).
     Verdict poll(const QString &deviceCode, const QString &clientId, const QDateTime &now);
 

@@ -122,4 +122,39 @@ SandboxResponse deviceDecided(bool approved)
                          : tr("<p>The device was refused; it learns so at its next poll.</p>"));
 }
 
+SandboxResponse authenticationDevice(const QList<BackchannelRequest> &requests)
+{
+    QString items;
+    for (const BackchannelRequest &request : requests) {
+        const QString message =
+            request.bindingMessage.isEmpty()
+                ? tr("<p>No binding message was sent.</p>")
+                : tr("<p>Check that the app shows the same message: <b data-binding-message>%1"
+                     "</b></p>")
+                      .arg(esc(request.bindingMessage));
+        items += tr("<section><p><b>%1</b> asks <b>%2</b> for:</p><ul>%3</ul>%4"
+                    "<form method=\"post\" action=\"/ciba\">"
+                    "<input type=\"hidden\" name=\"request\" value=\"%5\">"
+                    "<p><button type=\"submit\" name=\"decision\" value=\"approve\">Approve"
+                    "</button> <button type=\"submit\" name=\"decision\" value=\"deny\">Deny"
+                    "</button></p></form></section>")
+                     .arg(esc(request.clientId), esc(request.loginHint), scopeList(request.scope),
+                          message, esc(request.id));
+    }
+    if (items.isEmpty())
+        items = tr("<p>No request is waiting. Start the CIBA flow in the app, then reload this "
+                   "page.</p>");
+    return page(200, tr("Sandbox authentication device"),
+                tr("<p>This page plays the phone of the person a CIBA request names: approve "
+                   "or deny each request here.</p>") +
+                    items);
+}
+
+SandboxResponse backchannelDecided(bool approved)
+{
+    return page(200, approved ? tr("Request approved") : tr("Request denied"),
+                approved ? tr("<p>Done: the app receives its tokens at its next poll.</p>")
+                         : tr("<p>The app learns of the refusal at its next poll.</p>"));
+}
+
 } // namespace workbench::SandboxPages

@@ -2,6 +2,7 @@
 
 #include "core/sandbox/SandboxHttpServer.h"
 
+#include <QList>
 #include <QString>
 
 namespace workbench::SandboxPages {
@@ -23,5 +24,13 @@ namespace workbench::SandboxPages {
                                      const QString &scope);
 [[nodiscard]] SandboxResponse unknownDeviceCode();
 [[nodiscard]] SandboxResponse deviceDecided(bool approved);
+// CIBA: the person's authentication device, which lists the requests waiting for an answer.
+struct BackchannelRequest
+{
+    QString id; // what the page posts back to answer it
+    QString clientId, loginHint, scope, bindingMessage;
+};
+[[nodiscard]] SandboxResponse authenticationDevice(const QList<BackchannelRequest> &requests);
+[[nodiscard]] SandboxResponse backchannelDecided(bool approved);
 
 } // namespace workbench::SandboxPages

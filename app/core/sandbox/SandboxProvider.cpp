@@ -53,6 +53,7 @@ ClientConfig SandboxProvider::clientConfig(bool confidential) const
     config.revocationEndpoint = endpoint(QStringLiteral("/revoke"));
     config.deviceAuthorizationEndpoint = endpoint(QStringLiteral("/device_authorization"));
     config.endSessionEndpoint = endpoint(QStringLiteral("/logout"));
+    config.backchannelAuthenticationEndpoint = endpoint(QStringLiteral("/backchannel"));
     config.issuerInAuthorizationResponse = true;
     config.idTokenSigningAlgorithms = {QString::fromLatin1(kSigningAlgorithm)};
     config.clientId = QString::fromLatin1(confidential ? kConfidentialClientId : kPublicClientId);
@@ -93,6 +94,12 @@ SandboxResponse SandboxProvider::route(const HttpRequestParser::Request &request
         return devicePage(query);
     if (path == "/device" && method == "POST")
         return deviceDecide(form);
+    if (path == "/backchannel" && method == "POST")
+        return backchannelAuthentication(request, form);
+    if (path == "/ciba" && method == "GET")
+        return authenticationDevice();
+    if (path == "/ciba" && method == "POST")
+        return authenticationDeviceDecide(form);
     if (path == "/userinfo" && (method == "GET" || method == "POST"))
         return userInfo(request);
     if (path == "/introspect" && method == "POST")
@@ -121,12 +128,16 @@ SandboxResponse SandboxProvider::discovery() const
                          {"revocation_endpoint", url("/revoke")},
                          {"device_authorization_endpoint", url("/device_authorization")},
                          {"end_session_endpoint", url("/logout")},
+                         {"backchannel_authentication_endpoint", url("/backchannel")},
+                         {"backchannel_token_delivery_modes_supported", QJsonArray{"poll"}},
+                         {"backchannel_user_code_parameter_supported", false},
                          {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
                          {"response_types_supported", QJsonArray{"code"}},
                          {"response_modes_supported", QJsonArray{"query"}},
                          {"grant_types_supported",
                           QJsonArray{"authorization_code", "refresh_token", "client_credentials",
-                                     "urn:ietf:params:oauth:grant-type:device_code"}},
+                                     "urn:ietf:params:oauth:grant-type:device_code",
+                                     "urn:openid:params:grant-type:ciba"}},
                          {"code_challenge_methods_supported", QJsonArray{"S256"}},
                          {"token_endpoint_auth_methods_supported",
                           QJsonArray{"client_secret_basic", "client_secret_post", "none"}},

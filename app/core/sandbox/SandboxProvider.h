@@ -99,7 +99,14 @@ private:
     Response deviceAuthorization(const HttpRequestParser::Request &request, const FormFields &form);
     Response devicePage(const FormFields &query);
     Response deviceDecide(const FormFields &form);
-    Response deviceToken(const Client &client, const FormFields &form);
+    // device_code, or CIBA's auth_req_id when `ciba`.
+    Response deviceToken(const Client &client, const FormFields &form, bool ciba = false);
+    // CIBA (SandboxBackchannel.cpp): the backchannel authentication endpoint and the person's
+    // "authentication device", a page that lists the requests waiting for them.
+    Response backchannelAuthentication(const HttpRequestParser::Request &request,
+                                       const FormFields &form);
+    Response authenticationDevice();
+    Response authenticationDeviceDecide(const FormFields &form);
     Response userInfo(const HttpRequestParser::Request &request);
     Response introspect(const HttpRequestParser::Request &request, const FormFields &form);
     Response revoke(const HttpRequestParser::Request &request, const FormFields &form);

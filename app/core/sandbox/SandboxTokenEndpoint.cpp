@@ -109,6 +109,8 @@ SandboxResponse SandboxProvider::token(const HttpRequestParser::Request &request
         return clientCredentialsGrant(*client, scope);
     if (grantType == grantTypeName(GrantType::DeviceCode))
         return deviceToken(*client, form);
+    if (grantType == grantTypeName(GrantType::Ciba))
+        return deviceToken(*client, form, true);
     return oauthError(400, QStringLiteral("unsupported_grant_type"),
                       QStringLiteral("The sandbox does not support grant_type %1").arg(grantType));
 }
@@ -205,30 +207,37 @@ SandboxResponse SandboxProvider::clientCredentialsGrant(const Client &client, co
     return issueTokens(grant, client.id, allowed.join(QLatin1Char(' ')), {}, false);
 }
 
-SandboxResponse SandboxProvider::deviceToken(const Client &client, const FormFields &form)
+SandboxResponse SandboxProvider::deviceToken(const Client &client, const FormFields &form,
+                                             bool ciba)
 {
-    const QString deviceCode = value(form, "device_code");
+    const QString deviceCode = value(form, ciba ? "auth_req_id" : "device_code");
+    const QString what = ciba ? QStringLiteral("auth_req_id") : QStringLiteral("device code");
+    const SandboxDeviceCodes::Entry *asked = m_devices.find(deviceCode);
+    if (asked && asked->backchannel != ciba)
+        return oauthError(400, QStringLiteral("invalid_grant"),
+                          QStringLiteral("Unknown or already used %1").arg(what));
     using Verdict = SandboxDeviceCodes::Verdict;
     switch (m_devices.poll(deviceCode, client.id, clock().now())) {
     case Verdict::Pending:
         return oauthError(400, QStringLiteral("authorization_pending"),
-                          QStringLiteral("The user has not entered the code yet"));
+                          ciba ? QStringLiteral("The user has not answered on their device yet")
+                               : QStringLiteral("The user has not entered the code yet"));
     case Verdict::SlowDown:
         return oauthError(400, QStringLiteral("slow_down"),
                           QStringLiteral("Polling too fast: wait %1 s between polls")
                               .arg(m_devices.find(deviceCode)->intervalSeconds));
     case Verdict::Expired:
         return oauthError(400, QStringLiteral("expired_token"),
-                          QStringLiteral("The device code has expired"));
+                          QStringLiteral("The %1 has expired").arg(what));
     case Verdict::Denied:
         return oauthError(400, QStringLiteral("access_denied"),
                           QStringLiteral("The user denied the request"));
     case Verdict::OtherClient:
         return oauthError(400, QStringLiteral("invalid_grant"),
-                          QStringLiteral("The device code was issued to another client"));
+                          QStringLiteral("The %1 was issued to another client").arg(what));
     case Verdict::Unknown:
         return oauthError(400, QStringLiteral("invalid_grant"),
-                          QStringLiteral("Unknown or already used device code"));
+                          QStringLiteral("Unknown or already used %1").arg(what));
     case Verdict::Approved:
         break;
     }

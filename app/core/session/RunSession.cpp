@@ -30,6 +30,8 @@ RunSession::RunSession(QObject *parent)
       m_registration(new ClientRegistration(m_client, this)), m_logout(new RpInitiatedLogout(this))
 {
     m_historyWriter.setMaxThreadCount(1);
+    // The decoupled grants' ID tokens are checked as the code flow's are, with its JWKS cache.
+    m_deviceFlow->setIdTokenVerifier(m_codeFlow->idTokenVerifier());
 
     connect(m_codeFlow, &AuthorizationCodeFlow::exchangeRecorded, this, &RunSession::keep);
     connect(m_grantFlow, &TokenGrantFlow::exchangeRecorded, this, &RunSession::keep);
@@ -63,6 +65,8 @@ RunSession::RunSession(QObject *parent)
     connect(m_codeFlow, &AuthorizationCodeFlow::stageChanged, this, &RunSession::stageChanged);
     connect(m_deviceFlow, &DeviceAuthorizationFlow::userCodeReady, this,
             &RunSession::userCodeReady);
+    connect(m_deviceFlow, &DeviceAuthorizationFlow::backchannelAccepted, this,
+            &RunSession::backchannelAccepted);
     connect(m_deviceFlow, &DeviceAuthorizationFlow::pollAnswered, this, &RunSession::pollAnswered);
 
     connect(m_codeFlow, &AuthorizationCodeFlow::finished, this,
@@ -139,7 +143,7 @@ bool RunSession::start(const ClientConfig &given, const QString &profile)
     emit started(config, m_hints);
     if (usesBrowser(config.grant))
         return m_codeFlow->start(config);
-    if (config.grant == GrantType::DeviceCode)
+    if (config.grant == GrantType::DeviceCode || config.grant == GrantType::Ciba)
         return m_deviceFlow->start(config);
     return m_grantFlow->start(config);
 }
@@ -395,7 +399,8 @@ bool RunSession::usesSandbox(const ClientConfig &config) const
     const QString issuer = m_sandbox->issuer();
     const QUrl first = usesBrowser(config.grant)               ? config.authorizationEndpoint
                        : config.grant == GrantType::DeviceCode ? config.deviceAuthorizationEndpoint
-                                                               : config.tokenEndpoint;
+                       : config.grant == GrantType::Ciba ? config.backchannelAuthenticationEndpoint
+                                                         : config.tokenEndpoint;
     if (first.toString().startsWith(issuer))
         return true;
     const QList<SandboxTrigger> &triggers = SandboxTriggers::all();

@@ -135,6 +135,7 @@ signals:
     void stageChanged(workbench::AuthorizationCodeFlow::Stage stage);
     // The device grant: the code to show, then each poll's verdict.
     void userCodeReady(const workbench::DeviceAuthorization &authorization);
+    void backchannelAccepted(const workbench::BackchannelAuthorization &authorization);
     void pollAnswered(const QString &error, int nextIntervalSeconds);
     // RP-initiated logout: the URL to open, the wait, and how it ended.
     void logoutUrlReady(const QUrl &url);

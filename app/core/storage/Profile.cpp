@@ -71,6 +71,7 @@ void readEndpoints(const ProfileJson &json, ClientConfig &c)
     c.endSessionEndpoint = json.url("end_session_endpoint");
     c.postLogoutRedirectUri = json.url("post_logout_redirect_uri");
     c.deviceAuthorizationEndpoint = json.url("device_authorization_endpoint");
+    c.backchannelAuthenticationEndpoint = json.url("backchannel_authentication_endpoint");
     c.pushedAuthorizationRequestEndpoint = json.url("pushed_authorization_request_endpoint");
     c.issuerInAuthorizationResponse = json.flag("authorization_response_iss_parameter_supported");
     c.idTokenSigningAlgorithms << json.strings("id_token_signing_alg_values");
@@ -85,6 +86,7 @@ void readRequestOptions(const ProfileJson &json, ClientConfig &c)
     c.responseMode = json.text("response_mode");
     c.prompt = json.text("prompt");
     c.loginHint = json.text("login_hint");
+    c.bindingMessage = json.text("binding_message");
     c.maxAge = json.text("max_age");
     c.acrValues = json.text("acr_values");
     c.claims = json.text("claims");
@@ -153,6 +155,7 @@ QJsonObject Profile::toJson() const
             {"authorization_endpoint", url(c.authorizationEndpoint)},
             {"token_endpoint", url(c.tokenEndpoint)},
             {"device_authorization_endpoint", url(c.deviceAuthorizationEndpoint)},
+            {"backchannel_authentication_endpoint", url(c.backchannelAuthenticationEndpoint)},
             {"pushed_authorization_request_endpoint", url(c.pushedAuthorizationRequestEndpoint)},
             {"jwks_uri", url(c.jwksUri)},
             {"userinfo_endpoint", url(c.userinfoEndpoint)},
@@ -175,6 +178,7 @@ QJsonObject Profile::toJson() const
             {"response_mode", c.responseMode},
             {"prompt", c.prompt},
             {"login_hint", c.loginHint},
+            {"binding_message", c.bindingMessage},
             {"max_age", c.maxAge},
             {"acr_values", c.acrValues},
             {"claims", c.claims},
