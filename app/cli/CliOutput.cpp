@@ -1,5 +1,7 @@
 #include "cli/CliOutput.h"
 
+#include "core/client/AuthorizationDetails.h"
+
 #include "core/util/Failure.h"
 
 #include "core/diagnosis/Diagnoser.h"
@@ -248,6 +250,14 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
 {
     const std::optional<Diagnosis> diagnosis =
         outcome.succeeded() ? std::nullopt : lastProblem(exchanges, hints);
+    // RFC 9396: what was granted against what was asked, when either names any.
+    const QJsonArray asked = AuthorizationDetails::askedIn(exchanges, exchanges.size() - 1);
+    const QJsonValue grantedDetails =
+        outcome.tokenResponse.value(QLatin1String("authorization_details"));
+    std::optional<AuthorizationDetails::Comparison> granted;
+    if (outcome.tokenResponse.contains(QLatin1String("access_token")) &&
+        (!asked.isEmpty() || !grantedDetails.isUndefined()))
+        granted = AuthorizationDetails::compare(asked, grantedDetails);
     if (asJson) {
         QJsonArray recorded;
         for (const HttpExchange &exchange : exchanges)
@@ -260,6 +270,12 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
                            {"exchanges", recorded}};
         if (!outcome.bindingChecks.isEmpty())
             result.insert("dpop_checks", checksToJson(outcome.bindingChecks));
+        if (granted)
+            result.insert(
+                "authorization_details",
+                QJsonObject{{"asked", asked},
+                            {"granted_as_asked", granted->grantedAsAsked},
+                            {"differences", QJsonArray::fromStringList(granted->differences)}});
         if (diagnosis)
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
@@ -267,6 +283,11 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
         printResultText(outcome.succeeded(), outcome.summary, outcome.details);
         printChecksText(QStringLiteral("ID token checks"), outcome.idTokenChecks);
         printChecksText(QStringLiteral("DPoP binding checks"), outcome.bindingChecks);
+        if (granted && granted->grantedAsAsked)
+            out() << "\nAuthorization details: granted as asked.\n";
+        else if (granted)
+            out() << "\nAuthorization details differ from what was asked:\n  "
+                  << granted->differences.join(QStringLiteral("\n  ")) << "\n";
         printDiagnosisText(diagnosis);
     }
     out().flush();
@@ -283,6 +304,44 @@ bool redirectWaitFrom(const QCommandLineParser &parser, const QCommandLineOption
         return false;
     }
     config->redirectWaitSeconds = seconds;
+    return true;
+}
+
+QCommandLineOption rarOption(const QString &where)
+{
+    return {QStringLiteral("rar"),
+            QStringLiteral("Rich authorization request (RFC 9396): a JSON file holding the "
+                           "authorization_details array, sent %1.")
+                .arg(where),
+            QStringLiteral("file")};
+}
+
+bool authorizationDetailsFrom(const QCommandLineParser &parser, const QCommandLineOption &option,
+                              ClientConfig *config, QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    constexpr qint64 kMaxBytes = 1 << 20;
+    QFile file(parser.value(option));
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error =
+            QStringLiteral("--rar: cannot open %1: %2").arg(file.fileName(), file.errorString());
+        return false;
+    }
+    if (file.size() > kMaxBytes) {
+        *error = QStringLiteral("--rar: %1 is larger than 1 MiB").arg(file.fileName());
+        return false;
+    }
+    const QString json = QString::fromUtf8(file.readAll());
+    if (const QStringList problems = AuthorizationDetails::problems(json); !problems.isEmpty()) {
+        *error = QStringLiteral("--rar: %1").arg(problems.join(QStringLiteral(" ")));
+        return false;
+    }
+    if (json.trimmed().isEmpty()) {
+        *error = QStringLiteral("--rar: %1 is empty").arg(file.fileName());
+        return false;
+    }
+    config->authorizationDetails = json.trimmed();
     return true;
 }
 

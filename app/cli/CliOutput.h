@@ -109,6 +109,12 @@ struct ClientOptions
     [[nodiscard]] bool apply(const QCommandLineParser &parser, ClientConfig *config,
                              QString *error) const;
 };
+// --rar FILE: the authorization_details (RFC 9396) in the JSON file named by `option`, checked
+// and put in config->authorizationDetails; false, with a message, when it cannot be used.
+QCommandLineOption rarOption(const QString &where);
+[[nodiscard]] bool authorizationDetailsFrom(const QCommandLineParser &parser,
+                                            const QCommandLineOption &option, ClientConfig *config,
+                                            QString *error);
 // The seconds to wait for the browser to come back from `option` into
 // config->redirectWaitSeconds; false, with a message, when it is not 1 to the maximum.
 [[nodiscard]] bool redirectWaitFrom(const QCommandLineParser &parser,

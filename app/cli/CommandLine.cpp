@@ -211,11 +211,12 @@ int authorize(const QStringList &arguments)
     const QCommandLineOption timeout(
         "timeout", "Seconds to wait for the redirect; then the run ends as timed out.", "seconds",
         "300");
+    const QCommandLineOption rar = rarOption(QStringLiteral("on the authorization request"));
     const ProfileOptions profiles;
     parser.addOptions(client.all());
     parser.addOptions(profiles.all());
     parser.addOptions({authEndpoint, issuer, jwksUri, scope, redirect, noPkce, plainPkce, param,
-                       browser, timeout});
+                       browser, timeout, rar});
     if (const auto exit = parseArguments(parser, arguments, QStringLiteral("authorize")))
         return *exit;
 
@@ -240,6 +241,8 @@ int authorize(const QStringList &arguments)
         config.scope = parser.value(scope);
     if (parser.isSet(redirect))
         config.redirectUri = QUrl(parser.value(redirect));
+    if (QString problem; !authorizationDetailsFrom(parser, rar, &config, &problem))
+        return usageError(problem);
     if (parser.isSet(noPkce))
         config.usePkce = false;
     if (parser.isSet(plainPkce))

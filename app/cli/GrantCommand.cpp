@@ -76,6 +76,8 @@ struct GrantOptions
     const QCommandLineOption assertionSubject{
         "assertion-subject", "jwt-bearer: the subject of the assertion the app signs.", "sub"};
     const QCommandLineOption timeout{"timeout", "Seconds to wait for the answer.", "seconds", "30"};
+    const QCommandLineOption rar =
+        CommandLine::rarOption(QStringLiteral("with client_credentials (RFC 9396 §6.1)"));
     ProfileOptions profiles;
 
     void addTo(QCommandLineParser &parser) const
@@ -85,7 +87,7 @@ struct GrantOptions
         parser.addOptions(profiles.all());
         parser.addOptions({issuer, scope, audience, resource, refreshEnv, username, passwordEnv,
                            subjectEnv, subjectType, actorEnv, actorType, requestedType,
-                           assertionEnv, assertionSubject, timeout});
+                           assertionEnv, assertionSubject, timeout, rar});
     }
 };
 
@@ -112,6 +114,13 @@ bool applyGrantOptions(const QCommandLineParser &parser, const GrantOptions &opt
     }
     if (parser.isSet(options.resource))
         config.resources = parser.values(options.resource);
+    if (parser.isSet(options.rar) && config.grant != GrantType::ClientCredentials) {
+        *problem = QStringLiteral("--rar goes with client_credentials here; the code flow takes "
+                                  "it with 'authorize', CIBA with 'ciba'");
+        return false;
+    }
+    if (!CommandLine::authorizationDetailsFrom(parser, options.rar, &config, problem))
+        return false;
     if (parser.isSet(options.timeout) || !fromProfile) {
         const int timeoutSeconds = parser.value(options.timeout).toInt();
         if (timeoutSeconds < 1 || timeoutSeconds > ClientConfig::kMaxTimeoutSeconds) {
@@ -221,8 +230,10 @@ int decoupled(const QStringList &arguments, GrantType grant)
     parser.addOptions(client.all());
     parser.addOptions(profiles.all());
     parser.addOptions({endpoint, issuer, jwksUri, scope});
+    const QCommandLineOption rar =
+        CommandLine::rarOption(QStringLiteral("on the backchannel authentication request"));
     if (ciba)
-        parser.addOptions({loginHint, bindingMessage});
+        parser.addOptions({loginHint, bindingMessage, rar});
     if (const auto exit = CommandLine::parseArguments(parser, arguments, command))
         return *exit;
 
@@ -247,6 +258,9 @@ int decoupled(const QStringList &arguments, GrantType grant)
         config.loginHint = parser.value(loginHint);
     if (ciba && parser.isSet(bindingMessage))
         config.bindingMessage = parser.value(bindingMessage);
+    if (QString problem;
+        ciba && !CommandLine::authorizationDetailsFrom(parser, rar, &config, &problem))
+        return CommandLine::usageError(problem, command);
     if (const QStringList problems = config.validate(); !problems.isEmpty())
         return CommandLine::usageError(problems.join(QStringLiteral("\n  ")), command);
 

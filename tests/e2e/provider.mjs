@@ -309,6 +309,42 @@ async function serveResource(req, res, issuer, provider) {
   res.end(JSON.stringify({ resource: 'dpop', client_id: stored.clientId, sub: stored.accountId ?? null }));
 }
 
+// Rich authorization requests (RFC 9396): the two types of the RFC's examples. The policy grants
+// what was asked, except account_information's read_transactions, so a test sees the server
+// narrow a grant (§7). A token with authorization details needs a resource server: RAR_RESOURCE,
+// the default resource of such requests.
+export const RAR_RESOURCE = 'urn:workbench:e2e:rar-api';
+const narrowed = (details) => details?.map((detail) => (detail.type === 'account_information' && detail.actions
+  ? { ...detail, actions: detail.actions.filter((action) => action !== 'read_transactions') }
+  : detail));
+const askedDetails = (ctx) => (ctx.oidc.params.authorization_details
+  ? JSON.parse(ctx.oidc.params.authorization_details) : undefined);
+const richAuthorizationRequests = {
+  enabled: true,
+  types: {
+    payment_initiation: {
+      validate: async (_ctx, detail) => {
+        if (!detail.instructedAmount?.amount || !detail.instructedAmount?.currency) {
+          throw new errors.InvalidAuthorizationDetails('payment_initiation needs instructedAmount with amount and currency');
+        }
+      },
+    },
+    account_information: { validate: async () => {} },
+  },
+  authorizationDetailsForGrantSource: async (ctx) => narrowed(askedDetails(ctx)),
+  authorizationDetailsForAccessToken: async (ctx, _token, source) => source?.rar ?? narrowed(askedDetails(ctx)),
+  authorizationDetailsForIntrospection: async (_ctx, token) => token.rar,
+};
+const resourceIndicators = {
+  enabled: true,
+  defaultResource: async (ctx, _client, oneOf) => oneOf ?? (ctx.oidc.params.authorization_details ? RAR_RESOURCE : undefined),
+  getResourceServerInfo: async (_ctx, indicator) => {
+    if (indicator !== RAR_RESOURCE) throw new errors.InvalidTarget();
+    return { scope: 'openid email', audience: RAR_RESOURCE, accessTokenFormat: 'opaque' };
+  },
+  useGrantedResource: async () => true,
+};
+
 // CIBA's authentication device, played by the tests: the provider keeps each backchannel
 // request it triggers by its binding message; POST CIBA_DEVICE_PATH with binding_message and
 // decision=approve|deny answers it as the person would (a grant of the asked scope, or
@@ -405,6 +441,8 @@ server.listen(0, '127.0.0.1', async () => {
       redirect_uris: ['http://127.0.0.1/callback'],
       // RP-initiated logout's return, on any loopback port as well.
       post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+      // The RAR types each client may ask for (RFC 9396 §10).
+      authorization_details_types: ['payment_initiation', 'account_information'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       ...client, // a client's own grant types and redirect URIs win
@@ -424,6 +462,8 @@ server.listen(0, '127.0.0.1', async () => {
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true },
       ciba,
+      richAuthorizationRequests,
+      resourceIndicators,
       claimsParameter: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },

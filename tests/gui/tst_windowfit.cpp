@@ -22,11 +22,13 @@
 #include "TestHttp.h"
 #include "WidgetTest.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -34,6 +36,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
@@ -252,6 +255,36 @@ private slots:
                  qPrintable(window.resultsPane()->outcomeText()));
         VERIFY_FITS(window, "after the CIBA flow");
         saveShot(window, "ciba");
+    }
+
+    // A rich authorization request on the sandbox: the template fills the editor, the code flow
+    // carries the details, and the Tokens tab sets what was granted against what was asked.
+    void richAuthorizationRequestOnTheSandbox()
+    {
+        MainWindow window;
+        open(window);
+        auto *editor = child<QPlainTextEdit>(&window, "authorizationDetailsEdit");
+        QVERIFY(editor->isVisible());
+        auto *templates = child<QToolButton>(&window, "rarTemplateButton");
+        QVERIFY(templates->isVisible() && templates->menu());
+        const QList<QAction *> examples = templates->menu()->actions();
+        QCOMPARE(examples.size(), 3);
+        QCOMPARE(examples.at(1)->text(), QStringLiteral("Account information"));
+        examples.at(1)->trigger();
+        QVERIFY(editor->toPlainText().contains("account_information"));
+        VERIFY_FITS(window, "authorization details filled in");
+        signInWhenOpened(window);
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken.size() > 0, 15000);
+        QTRY_VERIFY(start->isEnabled());
+        child<QTabWidget>(&window, "detailTabs")
+            ->setCurrentWidget(child<QWidget>(&window, "tokensTab"));
+        QTRY_VERIFY2(
+            window.resultsPane()->tokensText().contains("Authorization details: granted as asked."),
+            qPrintable(window.resultsPane()->tokensText().left(300)));
+        VERIFY_FITS(window, "after the flow with authorization details");
+        saveShot(window, "rar");
     }
 
     // Signing out at the provider after a code flow (RP-initiated logout): the browser, played

@@ -236,13 +236,15 @@ private slots:
     {
         const auto key = testjose::makeKey("PS256", "k");
         const ClientConfig config = clientWithKey(key, "PS256");
-        const FormFields parameters{{"response_type", "code"},
-                                    {"client_id", "client-1"},
-                                    {"state", "s1"},
-                                    {"max_age", "600"},
-                                    {"claims", R"({"userinfo":{"email":null}})"},
-                                    {"resource", "https://api.one"},
-                                    {"resource", "https://api.two"}};
+        const FormFields parameters{
+            {"response_type", "code"},
+            {"client_id", "client-1"},
+            {"state", "s1"},
+            {"max_age", "600"},
+            {"claims", R"({"userinfo":{"email":null}})"},
+            {"resource", "https://api.one"},
+            {"resource", "https://api.two"},
+            {"authorization_details", "[{\"type\":\"payment_initiation\"}]"}};
         const QDateTime now = QDateTime::fromSecsSinceEpoch(1800000000, Qt::UTC);
         const QByteArray jwt = ClientAssertion::requestObject(config, parameters, nullptr, now);
         const DecodedJwt jws = decoded(jwt);
@@ -254,6 +256,9 @@ private slots:
         QCOMPARE(jws.claims.value("max_age").toInteger(), 600);
         QVERIFY(jws.claims.value("claims").toObject().value("userinfo").isObject());
         QCOMPARE(jws.claims.value("resource").toArray().size(), 2);
+        // RFC 9396 §3: the details are a JSON array in the request object, not a string.
+        QCOMPARE(jws.claims.value("authorization_details").toArray().first()["type"].toString(),
+                 QStringLiteral("payment_initiation"));
         QCOMPARE(jws.claims.value("exp").toInteger(), 1800000300);
     }
 };

@@ -2,6 +2,8 @@
 
 #include "core/util/Failure.h"
 
+#include "core/client/AuthorizationDetails.h"
+
 #include "core/diagnosis/KnowledgeBase.h"
 
 #include "core/jose/JwsSigner.h"
@@ -10,8 +12,10 @@
 
 #include <QFile>
 #include <QFileDialog>
+#include <QMenu>
 #include <QScopedValueRollback>
 #include <QSpinBox>
+#include <QTextCursor>
 
 namespace workbench {
 
@@ -142,6 +146,16 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
     // The algorithms came with the discovered issuer; another issuer typed in voids them.
     connect(m_ui->issuerEdit, &QLineEdit::textEdited, this,
             [this] { m_idTokenAlgorithms.clear(); });
+    // RAR's examples replace what the editor holds (undo brings it back).
+    auto *templates = new QMenu(m_ui->rarTemplateButton);
+    for (const AuthorizationDetails::Template &example : AuthorizationDetails::templates()) {
+        templates->addAction(example.name, this, [this, json = example.json] {
+            QTextCursor cursor(m_ui->authorizationDetailsEdit->document());
+            cursor.select(QTextCursor::Document);
+            cursor.insertText(json);
+        });
+    }
+    m_ui->rarTemplateButton->setMenu(templates);
     // CIBA's login hint is the authorization request's: one value, shown in both places.
     connect(m_ui->cibaLoginHintEdit, &QLineEdit::textEdited, m_ui->loginHintEdit,
             &QLineEdit::setText);
@@ -218,6 +232,7 @@ ClientConfig ClientForm::config() const
     config.maxAge = m_ui->maxAgeEdit->text().trimmed();
     config.acrValues = m_ui->acrValuesEdit->text().simplified();
     config.claims = m_ui->claimsEdit->toPlainText().trimmed();
+    config.authorizationDetails = m_ui->authorizationDetailsEdit->toPlainText().trimmed();
     config.resources = m_ui->resourceEdit->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
     config.audience = m_ui->audienceEdit->text().trimmed();
     config.usePar = m_ui->parCheck->isChecked();
@@ -303,6 +318,7 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->maxAgeEdit->setText(config.maxAge);
     m_ui->acrValuesEdit->setText(config.acrValues);
     m_ui->claimsEdit->setPlainText(config.claims);
+    m_ui->authorizationDetailsEdit->setPlainText(config.authorizationDetails);
     m_ui->resourceEdit->setText(config.resources.join(QLatin1Char(' ')));
     m_ui->audienceEdit->setText(config.audience);
     m_ui->parCheck->setChecked(config.usePar);
@@ -530,6 +546,9 @@ void ClientForm::updateState()
     form->setRowVisible(m_ui->redirectUriEdit, browser);
     form->setRowVisible(m_ui->pkceLayout, withCode);
     form->setRowVisible(m_ui->extraParametersEdit, browser);
+    form->setRowVisible(m_ui->authorizationDetailsLayout,
+                        browser || grant == GrantType::ClientCredentials ||
+                            grant == GrantType::Ciba);
     m_ui->requestOptionsButton->setVisible(browser);
     m_ui->requestOptions->setVisible(browser && m_ui->requestOptionsButton->isChecked());
     m_ui->moreEndpoints->setVisible(m_ui->moreEndpointsButton->isChecked());

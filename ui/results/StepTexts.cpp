@@ -1,5 +1,6 @@
 #include "ui/results/StepTexts.h"
 
+#include "core/client/AuthorizationDetails.h"
 #include "core/diagnosis/DiagnosisContext.h"
 #include "core/export/Redaction.h"
 #include "core/http/BodyFormatter.h"
@@ -51,6 +52,43 @@ void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
         TokenView::html(body, received, requested, publicClient,
                         idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
     if (!texts.tokensHtml.isEmpty())
+        texts.tokenBody = body;
+}
+
+// RFC 9396: what the token response (or introspection) says was granted, against what the run
+// asked for; before the tokens, or alone for an introspection.
+void prepareGrantedDetails(StepTexts &texts, const QList<HttpExchange> &run, int row)
+{
+    const HttpExchange &exchange = run.at(row);
+    if (exchange.kind != HttpExchange::Kind::BackChannel || exchange.status < 200 ||
+        exchange.status >= 300)
+        return;
+    const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
+    const QJsonValue granted = body.value(QLatin1String("authorization_details"));
+    const bool grantAnswer = body.contains(QLatin1String("access_token")) ||
+                             body.value(QLatin1String("active")).toBool();
+    const QJsonArray asked = AuthorizationDetails::askedIn(run, row);
+    if (granted.isUndefined() && (asked.isEmpty() || !grantAnswer))
+        return;
+    const auto comparison = AuthorizationDetails::compare(asked, granted);
+    QString html;
+    if (asked.isEmpty())
+        html = tr("<p>Authorization details (none asked for) granted:</p>");
+    else if (comparison.grantedAsAsked)
+        html = tr("<p>Authorization details: granted as asked.</p>");
+    else {
+        html = tr("<p style=\"color:#9a6700\">Authorization details differ from what was asked:"
+                  "</p><ul>");
+        for (const QString &difference : comparison.differences)
+            html += QStringLiteral("<li>%1</li>").arg(difference.toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    if (granted.isArray())
+        html +=
+            QStringLiteral("<pre>%1</pre>")
+                .arg(QString::fromUtf8(QJsonDocument(granted.toArray()).toJson()).toHtmlEscaped());
+    texts.tokensHtml = html + texts.tokensHtml;
+    if (texts.tokenBody.isEmpty())
         texts.tokenBody = body;
 }
 
@@ -120,6 +158,7 @@ StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
 {
     StepTexts texts;
     prepareTokens(texts, run, row, idTokenChecks);
+    prepareGrantedDetails(texts, run, row);
     if (maskSecrets && !texts.tokensHtml.isEmpty())
         texts.tokensHtml =
             Redaction::redactText(texts.tokensHtml, *maskSecrets, Redaction::Style::Masked);

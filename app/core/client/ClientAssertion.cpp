@@ -81,6 +81,9 @@ QByteArray requestObject(const ClientConfig &config, const FormFields &parameter
             claims.insert(name, value.toLongLong());
         } else if (name == QLatin1String("claims")) {
             claims.insert(name, QJsonDocument::fromJson(value.toUtf8()).object());
+        } else if (name == QLatin1String("authorization_details") &&
+                   QJsonDocument::fromJson(value.toUtf8()).isArray()) {
+            claims.insert(name, QJsonDocument::fromJson(value.toUtf8()).array()); // RFC 9396 §3
         } else if (name == QLatin1String("resource") && claims.contains(name)) {
             QJsonValue previous = claims.value(name);
             QJsonArray values = previous.isArray() ? previous.toArray() : QJsonArray{previous};

@@ -1,5 +1,7 @@
 #include "core/client/ClientConfig.h"
 
+#include "core/client/AuthorizationDetails.h"
+
 #include "core/jose/JwsSigner.h"
 #include "core/listener/LoopbackAddress.h"
 
@@ -255,6 +257,7 @@ QStringList ClientConfig::requestOptionProblems() const
         if (maxAge.toUInt(&ok), !ok)
             problems << QStringLiteral("max_age must be a whole number of seconds.");
     }
+    problems << AuthorizationDetails::problems(authorizationDetails);
     if (!claims.trimmed().isEmpty()) {
         QJsonParseError error{};
         const QJsonDocument document = QJsonDocument::fromJson(claims.toUtf8(), &error);

@@ -77,6 +77,9 @@ struct ClientConfig
     QString maxAge; // seconds, as typed; empty: not sent
     QString acrValues;
     QString claims; // a JSON object, sent as typed
+    // RFC 9396: a JSON array of objects with a "type", sent on the authorization request (and
+    // so PAR and request objects), the client credentials and CIBA requests.
+    QString authorizationDetails;
     QStringList resources;
     QString audience;
     bool usePar = false;           // push the request first; the browser gets a request_uri

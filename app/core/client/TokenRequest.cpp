@@ -1,5 +1,7 @@
 #include "core/client/TokenRequest.h"
 
+#include "core/client/AuthorizationDetails.h"
+
 #include "core/client/ClientAssertion.h"
 
 namespace workbench::TokenRequest {
@@ -20,6 +22,15 @@ void appendScope(const ClientConfig &config, FormFields *form)
 {
     if (!config.scope.trimmed().isEmpty())
         form->append({QStringLiteral("scope"), config.scope.simplified()});
+}
+
+// RFC 9396 §6.1: what a grant without an authorization request asks for, beside the scope.
+// (Not on refreshes: there it would narrow what the code flow was granted.)
+void appendAuthorizationDetails(const ClientConfig &config, FormFields *form)
+{
+    if (!config.authorizationDetails.trimmed().isEmpty())
+        form->append({QStringLiteral("authorization_details"),
+                      AuthorizationDetails::compact(config.authorizationDetails)});
 }
 
 // A request that carries a DPoP proof when the client uses DPoP.
@@ -124,6 +135,7 @@ HttpRequestSpec clientCredentials(const ClientConfig &config)
 {
     FormFields form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
     appendScope(config, &form);
+    appendAuthorizationDetails(config, &form);
     appendTargets(config, &form);
     return authenticatedPost(config, config.tokenEndpoint, form);
 }
@@ -185,6 +197,7 @@ HttpRequestSpec backchannelAuthentication(const ClientConfig &config)
 {
     FormFields form;
     appendScope(config, &form);
+    appendAuthorizationDetails(config, &form);
     form.append({QStringLiteral("login_hint"), config.loginHint.trimmed()});
     if (!config.bindingMessage.isEmpty())
         form.append({QStringLiteral("binding_message"), config.bindingMessage});

@@ -1,5 +1,6 @@
 #include "core/flows/AuthorizationRequest.h"
 
+#include "core/client/AuthorizationDetails.h"
 #include "core/client/DpopKey.h"
 
 namespace workbench {
@@ -32,10 +33,17 @@ AuthorizationRequest AuthorizationRequest::forClient(const ClientConfig &config,
     if (request.responseType.contains(QLatin1String("id_token")))
         request.nonce = nonce;
     const std::pair<const char *, QString> options[] = {
-        {"response_mode", config.responseMode.trimmed()}, {"prompt", config.prompt.simplified()},
-        {"login_hint", config.loginHint.trimmed()},       {"max_age", config.maxAge.trimmed()},
-        {"acr_values", config.acrValues.simplified()},    {"claims", config.claims.trimmed()},
-        {"audience", config.audience.trimmed()}};
+        {"response_mode", config.responseMode.trimmed()},
+        {"prompt", config.prompt.simplified()},
+        {"login_hint", config.loginHint.trimmed()},
+        {"max_age", config.maxAge.trimmed()},
+        {"acr_values", config.acrValues.simplified()},
+        {"claims", config.claims.trimmed()},
+        {"audience", config.audience.trimmed()},
+        {"authorization_details",
+         config.authorizationDetails.trimmed().isEmpty()
+             ? QString()
+             : AuthorizationDetails::compact(config.authorizationDetails)}};
     for (const auto &[name, value] : options) {
         if (!value.isEmpty())
             request.options.append({QString::fromLatin1(name), value});

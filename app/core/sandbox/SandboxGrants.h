@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonArray>
 #include <QString>
 #include <QStringList>
 #include <map>
@@ -20,6 +21,7 @@ public:
         QString clientId, redirectUri, scope, state, nonce, codeChallenge;
         QDateTime createdAt;
         QString codeChallengeMethod = QStringLiteral("S256");
+        QJsonArray authorizationDetails; // RFC 9396, as asked (and granted: the sandbox grants all)
     };
     struct Code
     {
@@ -34,6 +36,7 @@ public:
         QString clientId, subject, scope, nonce;
         QDateTime authTime;
         bool revoked = false;
+        QJsonArray authorizationDetails;
     };
     struct IssuedToken
     {

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "core/client/AuthorizationDetails.h"
+
+#include <QJsonObject>
+
 #include "core/sandbox/SandboxHttpServer.h"
 #include "core/util/FormEncoding.h"
 
@@ -34,6 +38,24 @@ inline SandboxResponse oauthError(int status, const QString &error, const QStrin
 
 // A scope that names only what the sandbox knows (its own and the trigger scopes); else the
 // first unknown item.
+// RFC 9396: what is wrong with the authorization_details asked for (empty: nothing). The
+// sandbox knows the two types of the RFC's examples and the app's templates.
+inline QString authorizationDetailsProblem(const QString &json)
+{
+    if (const QStringList problems = AuthorizationDetails::problems(json); !problems.isEmpty())
+        return problems.first();
+    static const QStringList known{QStringLiteral("payment_initiation"),
+                                   QStringLiteral("account_information")};
+    for (const QJsonValue &detail : AuthorizationDetails::parse(json)) {
+        const QString type = detail.toObject().value(QLatin1String("type")).toString();
+        if (!known.contains(type))
+            return QStringLiteral("Unknown authorization details type \"%1\" (the sandbox knows "
+                                  "%2)")
+                .arg(type, known.join(QStringLiteral(", ")));
+    }
+    return {};
+}
+
 inline QString unknownScopeIn(const QString &scope)
 {
     for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {

@@ -131,6 +131,8 @@ SandboxResponse SandboxProvider::discovery() const
                          {"backchannel_authentication_endpoint", url("/backchannel")},
                          {"backchannel_token_delivery_modes_supported", QJsonArray{"poll"}},
                          {"backchannel_user_code_parameter_supported", false},
+                         {"authorization_details_types_supported",
+                          QJsonArray{"payment_initiation", "account_information"}},
                          {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
                          {"response_types_supported", QJsonArray{"code"}},
                          {"response_modes_supported", QJsonArray{"query"}},
@@ -263,11 +265,14 @@ SandboxResponse SandboxProvider::authorize(const FormFields &received)
     if (const QString unknown = unknownScopeIn(scope); !unknown.isEmpty())
         return fail(QStringLiteral("invalid_scope"),
                     QStringLiteral("Unknown scope: %1").arg(unknown));
+    const QString details = value(query, "authorization_details");
+    if (const QString problem = authorizationDetailsProblem(details); !problem.isEmpty())
+        return fail(QStringLiteral("invalid_authorization_details"), problem);
 
     const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
-    m_state.addPending(id,
-                       {clientId, redirectUri, scope, state, value(query, "nonce"), challenge,
-                        clock().now(), plain ? QStringLiteral("plain") : QStringLiteral("S256")});
+    m_state.addPending(id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge,
+                            clock().now(), plain ? QStringLiteral("plain") : QStringLiteral("S256"),
+                            AuthorizationDetails::parse(details)});
     return SandboxPages::signIn(clientId, scope, id);
 }
 
@@ -398,6 +403,9 @@ SandboxResponse SandboxProvider::introspect(const HttpRequestParser::Request &re
                                         : QStringLiteral("refresh_token")}};
     if (token->expiresAt.isValid())
         body.insert("exp", double(token->expiresAt.toSecsSinceEpoch()));
+    if (const QJsonArray &details = m_state.grant(token->grant).authorizationDetails;
+        !details.isEmpty())
+        body.insert("authorization_details", details); // RFC 9396 §9.1
     return json(200, body);
 }
 

@@ -95,7 +95,8 @@ private:
     Response token(const HttpRequestParser::Request &request, const FormFields &form);
     Response codeGrant(const Client &client, const FormFields &form);
     Response refreshGrant(const Client &client, const FormFields &form);
-    Response clientCredentialsGrant(const Client &client, const QString &scope);
+    Response clientCredentialsGrant(const Client &client, const QString &scope,
+                                    const QString &details);
     Response deviceAuthorization(const HttpRequestParser::Request &request, const FormFields &form);
     Response devicePage(const FormFields &query);
     Response deviceDecide(const FormFields &form);

@@ -106,7 +106,7 @@ SandboxResponse SandboxProvider::token(const HttpRequestParser::Request &request
     if (grantType == QLatin1String("refresh_token"))
         return refreshGrant(*client, form);
     if (grantType == QLatin1String("client_credentials"))
-        return clientCredentialsGrant(*client, scope);
+        return clientCredentialsGrant(*client, scope, value(form, "authorization_details"));
     if (grantType == grantTypeName(GrantType::DeviceCode))
         return deviceToken(*client, form);
     if (grantType == grantTypeName(GrantType::Ciba))
@@ -160,8 +160,9 @@ SandboxResponse SandboxProvider::codeGrant(const Client &client, const FormField
                                          "had no code_challenge"));
     }
     code->used = true;
-    const int grant = m_state.addGrant({client.id, code->subject, code->request.scope,
-                                        code->request.nonce, code->issuedAt, false});
+    const int grant =
+        m_state.addGrant({client.id, code->subject, code->request.scope, code->request.nonce,
+                          code->issuedAt, false, code->request.authorizationDetails});
     Response response =
         issueTokens(grant, client.id, code->request.scope, code->request.nonce, true);
     const QJsonObject body = QJsonDocument::fromJson(response.body).object();
@@ -192,18 +193,26 @@ SandboxResponse SandboxProvider::refreshGrant(const Client &client, const FormFi
     return issueTokens(refresh->grant, client.id, grant.scope, grant.nonce, true);
 }
 
-SandboxResponse SandboxProvider::clientCredentialsGrant(const Client &client, const QString &scope)
+SandboxResponse SandboxProvider::clientCredentialsGrant(const Client &client, const QString &scope,
+                                                        const QString &details)
 {
     if (client.secret.isEmpty())
         return oauthError(400, QStringLiteral("unauthorized_client"),
                           QStringLiteral("Public clients may not use client_credentials"));
+    if (const QString problem = authorizationDetailsProblem(details); !problem.isEmpty())
+        return oauthError(400, QStringLiteral("invalid_authorization_details"), problem);
     QStringList allowed;
     for (const QString &item : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
         if (item != QLatin1String("openid") && item != QLatin1String("offline_access"))
             allowed << item;
     }
-    const int grant = m_state.addGrant(
-        {client.id, client.id, allowed.join(QLatin1Char(' ')), {}, clock().now(), false});
+    const int grant = m_state.addGrant({client.id,
+                                        client.id,
+                                        allowed.join(QLatin1Char(' ')),
+                                        {},
+                                        clock().now(),
+                                        false,
+                                        AuthorizationDetails::parse(details)});
     return issueTokens(grant, client.id, allowed.join(QLatin1Char(' ')), {}, false);
 }
 
@@ -245,7 +254,7 @@ SandboxResponse SandboxProvider::deviceToken(const Client &client, const FormFie
     const bool offline =
         entry->scope.split(QLatin1Char(' ')).contains(QLatin1String("offline_access"));
     const int grant =
-        m_state.addGrant({client.id, entry->subject, entry->scope, {}, clock().now(), false});
+        m_state.addGrant({client.id, entry->subject, entry->scope, {}, clock().now(), false, {}});
     return issueTokens(grant, client.id, entry->scope, {}, offline);
 }
 
@@ -277,6 +286,8 @@ SandboxResponse SandboxProvider::issueTokens(int grantIndex, const QString &clie
             {IssuedToken::Kind::Refresh, grantIndex, clientId, scope, {}, false, false});
         body.insert("refresh_token", refreshToken);
     }
+    if (!grant.authorizationDetails.isEmpty())
+        body.insert("authorization_details", grant.authorizationDetails); // RFC 9396 §7
     return json(200, body);
 }
 

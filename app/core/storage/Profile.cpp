@@ -90,6 +90,7 @@ void readRequestOptions(const ProfileJson &json, ClientConfig &c)
     c.maxAge = json.text("max_age");
     c.acrValues = json.text("acr_values");
     c.claims = json.text("claims");
+    c.authorizationDetails = json.text("authorization_details");
     c.resources = json.strings("resources");
     c.audience = json.text("audience");
     c.usePar = json.flag("par");
@@ -182,6 +183,7 @@ QJsonObject Profile::toJson() const
             {"max_age", c.maxAge},
             {"acr_values", c.acrValues},
             {"claims", c.claims},
+            {"authorization_details", c.authorizationDetails},
             {"resources", list(c.resources)},
             {"audience", c.audience},
             {"par", c.usePar},
