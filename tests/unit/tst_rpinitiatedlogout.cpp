@@ -246,6 +246,16 @@ private slots:
         page = sandboxbrowser::fetch(network, url);
         QCOMPARE(page.status, 302);
         QCOMPARE(page.location, QByteArray("http://127.0.0.1:9/logged-out?state=s1"));
+        // A return URI with user info, or another path, is not the registered one.
+        for (const QByteArray &unregistered :
+             {QByteArray("http%3A%2F%2Fme%40127.0.0.1%3A9%2Flogged-out"),
+              QByteArray("http%3A%2F%2F127.0.0.1%3A9%2Fcallback")}) {
+            url.setQuery("id_token_hint=" + header + "." + claims(m_sandbox->issuer().toUtf8()) +
+                         ".c2ln&post_logout_redirect_uri=" + unregistered);
+            page = sandboxbrowser::fetch(network, url);
+            QCOMPARE(page.status, 400);
+            QVERIFY(page.body.contains("post_logout_redirect_uri not registered"));
+        }
     }
 
     // No end-session endpoint (or one that is not a URL): the reason, before anything starts.

@@ -35,17 +35,17 @@ bool looksLikeEndSession(const HttpExchange &exchange)
 {
     if (RpInitiatedLogout::isLogoutStep(exchange))
         return true;
-    const QString query = exchange.request.url.query(QUrl::FullyEncoded);
-    return !query.contains(QLatin1String("response_type=")) &&
-           (query.contains(QLatin1String("post_logout_redirect_uri=")) ||
-            query.contains(QLatin1String("id_token_hint=")));
+    // By parameter name, not by text: "x_response_type=" names no response_type.
+    const FormFields query = FormEncoding::queryOf(exchange.request.url);
+    return !FormEncoding::contains(query, QStringLiteral("response_type")) &&
+           (FormEncoding::contains(query, QStringLiteral("post_logout_redirect_uri")) ||
+            FormEncoding::contains(query, QStringLiteral("id_token_hint")));
 }
 
 bool looksLikeAuthorizationEndpoint(const QUrl &url)
 {
     const QString path = url.path().toLower();
-    const QString query = url.query(QUrl::FullyEncoded);
-    return query.contains(QLatin1String("response_type=")) ||
+    return FormEncoding::contains(FormEncoding::queryOf(url), QStringLiteral("response_type")) ||
            path.endsWith(QLatin1String("/authorize")) || path.endsWith(QLatin1String("/auth")) ||
            path.contains(QLatin1String("/authorize/")) ||
            path.endsWith(QLatin1String("/authorization.oauth2"));

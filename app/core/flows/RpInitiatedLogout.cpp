@@ -68,7 +68,12 @@ bool RpInitiatedLogout::start(const ClientConfig &config, const QByteArray &idTo
     m_refused.clear();
 
     const QUrl wanted = returnUriOf(config);
-    delete m_listener;
+    // Later, not now: a slot of the old listener's own signal may be what restarts the sign-out.
+    if (m_listener) { // its port is free at once for the new listener, its signals are not ours
+        m_listener->close();
+        m_listener->disconnect(this);
+        m_listener->deleteLater();
+    }
     m_listener = new LoopbackListener(this);
     LoopbackListener::Options options;
     options.port = LoopbackAddress::requestedPort(wanted);

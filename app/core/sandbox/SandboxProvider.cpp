@@ -155,17 +155,22 @@ SandboxResponse SandboxProvider::discovery() const
 
 bool SandboxProvider::redirectAllowed(const QUrl &redirect) const
 {
-    if (!redirect.isValid() || redirect.scheme() != QLatin1String("http") ||
-        !LoopbackAddress::isLoopbackHost(redirect.host()))
-        return false;
+    // The lenient weakness is the sign-in redirect's: any loopback URI will do.
     if (m_weak.lenientRedirectUris)
-        return true;
+        return redirect.isValid() && redirect.scheme() == QLatin1String("http") &&
+               LoopbackAddress::isLoopbackHost(redirect.host());
+    return registeredLoopbackUri(redirect, kRegisteredRedirectPath);
+}
+
+bool SandboxProvider::registeredLoopbackUri(const QUrl &uri, const char *path)
+{
     // Registered: the loopback IP literals (not "localhost", RFC 8252 §8.3), any port, one path,
     // compared exactly otherwise (RFC 9700 §4.1.3).
     const bool ipLiteral =
-        redirect.host() == QLatin1String("127.0.0.1") || redirect.host() == QLatin1String("::1");
-    return ipLiteral && redirect.path() == QLatin1String(kRegisteredRedirectPath) &&
-           !redirect.hasQuery() && !redirect.hasFragment() && redirect.userInfo().isEmpty();
+        uri.host() == QLatin1String("127.0.0.1") || uri.host() == QLatin1String("::1");
+    return uri.isValid() && uri.scheme() == QLatin1String("http") && ipLiteral &&
+           uri.path() == QLatin1String(path) && !uri.hasQuery() && !uri.hasFragment() &&
+           uri.userInfo().isEmpty();
 }
 
 namespace {
@@ -470,12 +475,7 @@ SandboxResponse SandboxProvider::endSession(const FormFields &query) const
                            "<code>%1</code>: neither an id_token_hint nor a known client_id "
                            "names the client that asked.</p>")
                 .arg(returnUri.toHtmlEscaped()));
-    const QUrl target(returnUri, QUrl::StrictMode);
-    const bool ipLiteral =
-        target.host() == QLatin1String("127.0.0.1") || target.host() == QLatin1String("::1");
-    if (!target.isValid() || target.scheme() != QLatin1String("http") || !ipLiteral ||
-        target.path() != QLatin1String(kRegisteredLogoutPath) || target.hasQuery() ||
-        target.hasFragment())
+    if (!registeredLoopbackUri(QUrl(returnUri, QUrl::StrictMode), kRegisteredLogoutPath))
         return SandboxPages::page(
             400, QStringLiteral("post_logout_redirect_uri not registered"),
             QStringLiteral("<p>The sandbox's clients are registered with the post-logout "

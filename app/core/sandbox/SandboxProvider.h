@@ -89,6 +89,9 @@ private:
 
     Response route(const HttpRequestParser::Request &request);
     bool redirectAllowed(const QUrl &redirect) const;
+    // `uri` is one the sandbox's clients registered: http on 127.0.0.1 or [::1], any port, this
+    // path exactly, no query, fragment or user info.
+    static bool registeredLoopbackUri(const QUrl &uri, const char *path);
     Response discovery() const;
     Response authorize(const FormFields &query);
     Response decide(const FormFields &form);
