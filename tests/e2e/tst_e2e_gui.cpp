@@ -578,7 +578,7 @@ private slots:
         }
 
         // Both runs are in the history, newest first, the refused one with its outcome.
-        QTRY_COMPARE(window.history()->list().size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(window.history()->list().size(), 2, 30000); // by a worker
         window.showHistory();
         auto *history = window.findChild<HistoryDialog *>();
         QVERIFY(history);

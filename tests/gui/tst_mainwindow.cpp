@@ -737,7 +737,7 @@ private slots:
             requestTokenFromTheSandbox(window);
             accessToken = window.tokenActions()->tokens().accessToken;
             QVERIFY(!accessToken.isEmpty());
-            QTRY_COMPARE(window.history()->list().size(), 1); // written by a worker
+            QTRY_COMPARE_WITH_TIMEOUT(window.history()->list().size(), 1, 30000); // by a worker
             const QList<RunRecord> runs = window.history()->list();
             runId = runs.first().id;
             QCOMPARE(runs.first().profile, QStringLiteral("Sandbox"));
