@@ -236,6 +236,42 @@ private slots:
                  qPrintable(diagnosis.toText()));
     }
 
+    // prompt=none on the run's authorization request, then an error that needs a page: the
+    // cause that says prompt=none forbade the page comes first, with the request as evidence.
+    // oidc-provider's "End-User authentication is required" names no parameter, so it is not
+    // taken for a missing one (it was, confirmed and first, before).
+    void promptNoneLeadsThePageErrors_data()
+    {
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<QString>("description");
+        QTest::newRow("login_required") << "login_required"
+                                        << "End-User authentication is required";
+        QTest::newRow("consent_required") << "consent_required"
+                                          << "prompt none was requested";
+        QTest::newRow("interaction_required") << "interaction_required"
+                                              << "interaction is needed";
+    }
+    void promptNoneLeadsThePageErrors()
+    {
+        QFETCH(QString, error);
+        QFETCH(QString, description);
+        QList<HttpExchange> run =
+            codeRun({{"response_type", "code"}, {"prompt", "none"}}, {}, {}, json(200, "{}"));
+        run.removeLast();
+        QUrl back("http://127.0.0.1:5000/callback");
+        back.setQuery(QString::fromLatin1(FormEncoding::encode(
+            {{"error", error}, {"error_description", description}, {"state", "s"}})));
+        run.last().request.url = back;
+        const auto diagnosis = Diagnoser().diagnose(run, run.size() - 1);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, error);
+        QCOMPARE(diagnosis->causes.first().id, error);
+        QVERIFY2(hasEvidence(diagnosis->causes.first(), Source::Flow, "prompt=none"),
+                 qPrintable(diagnosis->toText()));
+        QVERIFY(!causeOf(*diagnosis, "missing_parameter") ||
+                causeOf(*diagnosis, "missing_parameter")->status != Status::Confirmed);
+    }
+
     // What the request itself shows rules causes out; they go last, with the reason.
     void causesContradictedByTheRequestGoLast()
     {

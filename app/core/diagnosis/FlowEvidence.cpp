@@ -472,6 +472,22 @@ void registrationRules(const DiagnosisContext &ctx, const ErrorSignal &signal, F
     }
 }
 
+// login_required, consent_required, interaction_required: the provider wanted to show the
+// person a page. prompt=none on the request forbade it, which makes the cause that says so
+// the likeliest.
+void promptRules(const DiagnosisContext &ctx, const ErrorSignal &signal, Findings &findings)
+{
+    static const QStringList needsAPage{"login_required", "consent_required",
+                                        "interaction_required", "account_selection_required"};
+    const QString prompt = FormEncoding::value(ctx.authorizationRequest, "prompt");
+    if (ctx.endpoint != Endpoint::Authorization || !needsAPage.contains(signal.error) ||
+        !prompt.split(QLatin1Char(' ')).contains(QLatin1String("none")))
+        return;
+    findings.support(signal.error, Source::Flow,
+                     QStringLiteral("The authorization request sent prompt=none: the provider "
+                                    "may show the person no page at all."));
+}
+
 void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings &findings)
 {
     const bool atToken = context.endpoint == Endpoint::Token;
@@ -484,6 +500,7 @@ void gather(const DiagnosisContext &context, const ErrorSignal &signal, Findings
     missingParameter(context, signal, findings);
     redirectRules(context, signal, findings);
     scopeRules(context, signal, findings);
+    promptRules(context, signal, findings);
     if (context.endpoint == Endpoint::Resource)
         resourceRules(context, signal, findings);
     if (context.endpoint == Endpoint::Registration)
