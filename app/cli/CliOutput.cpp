@@ -270,6 +270,8 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
                            {"exchanges", recorded}};
         if (!outcome.bindingChecks.isEmpty())
             result.insert("dpop_checks", checksToJson(outcome.bindingChecks));
+        if (!outcome.responseChecks.isEmpty())
+            result.insert("response_checks", checksToJson(outcome.responseChecks));
         if (granted)
             result.insert(
                 "authorization_details",
@@ -281,6 +283,8 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     } else {
         printResultText(outcome.succeeded(), outcome.summary, outcome.details);
+        printChecksText(QStringLiteral("Authorization response (JWT) checks"),
+                        outcome.responseChecks);
         printChecksText(QStringLiteral("ID token checks"), outcome.idTokenChecks);
         printChecksText(QStringLiteral("DPoP binding checks"), outcome.bindingChecks);
         if (granted && granted->grantedAsAsked)

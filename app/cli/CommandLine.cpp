@@ -212,11 +212,17 @@ int authorize(const QStringList &arguments)
         "timeout", "Seconds to wait for the redirect; then the run ends as timed out.", "seconds",
         "300");
     const QCommandLineOption rar = rarOption(QStringLiteral("on the authorization request"));
+    const QCommandLineOption responseMode(
+        "response-mode",
+        QStringLiteral("How the response comes back: %1. The .jwt modes (JARM) ask for a signed "
+                       "JWT, checked before the code is used.")
+            .arg(ClientConfig::responseModes().join(QStringLiteral(", "))),
+        "mode");
     const ProfileOptions profiles;
     parser.addOptions(client.all());
     parser.addOptions(profiles.all());
     parser.addOptions({authEndpoint, issuer, jwksUri, scope, redirect, noPkce, plainPkce, param,
-                       browser, timeout, rar});
+                       browser, timeout, rar, responseMode});
     if (const auto exit = parseArguments(parser, arguments, QStringLiteral("authorize")))
         return *exit;
 
@@ -243,6 +249,13 @@ int authorize(const QStringList &arguments)
         config.redirectUri = QUrl(parser.value(redirect));
     if (QString problem; !authorizationDetailsFrom(parser, rar, &config, &problem))
         return usageError(problem);
+    if (parser.isSet(responseMode)) {
+        config.responseMode = parser.value(responseMode);
+        if (!ClientConfig::responseModes().contains(config.responseMode))
+            return usageError(QStringLiteral("--response-mode \"%1\" is none of %2")
+                                  .arg(config.responseMode,
+                                       ClientConfig::responseModes().join(QStringLiteral(", "))));
+    }
     if (parser.isSet(noPkce))
         config.usePkce = false;
     if (parser.isSet(plainPkce))

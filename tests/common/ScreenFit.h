@@ -124,6 +124,14 @@ inline QStringList problems(const QWidget *window)
                 break;
             }
         }
+        // A wrapped label given less height than its text needs at its width shows the rest of
+        // its lines cut off (a layout that does not honour height-for-width).
+        const auto *label = qobject_cast<const QLabel *>(widget);
+        if (label && label->wordWrap() && label->heightForWidth(label->width()) > label->height())
+            found << describe(widget) +
+                         QStringLiteral(" needs %1 px of height at its width, has %2")
+                             .arg(label->heightForWidth(label->width()))
+                             .arg(label->height());
         if (!cutBy.isEmpty())
             found << describe(widget) + " is cut off by " + cutBy;
         else if (!scrolledAway && !screen->geometry().contains(global))

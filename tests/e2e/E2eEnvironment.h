@@ -124,6 +124,8 @@ public:
     }
 
     QString issuer() const { return m_info.value("issuer").toString(); }
+    // Where provider.mjs forges JARM responses for the tests to deliver (JARM_FORGE_PATH).
+    QUrl jarmForge() const { return QUrl(m_info.value("jarm_forge").toString()); }
     QJsonObject discovery() const { return m_info.value("discovery").toObject(); }
     // The provider's demo single-page app (provider.mjs, SPA_PATH).
     QString spa() const { return m_info.value("spa").toString(); }

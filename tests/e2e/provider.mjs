@@ -4,7 +4,9 @@ import {
   createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, verify,
 } from 'node:crypto';
 import http from 'node:http';
-import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
+import {
+  calculateJwkThumbprint, EmbeddedJWK, importJWK, jwtVerify, SignJWT,
+} from 'jose';
 import Provider, { errors } from 'oidc-provider';
 
 // Each start-up step with the time since the process began, on stderr: the test shows stderr
@@ -46,6 +48,8 @@ const signingKeys = [
   ['ec-e2e', newKeyPair('ec', { namedCurve: 'P-256' })],
   ['ed-e2e', newKeyPair('ed25519')],
 ].map(([kid, pair]) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid, use: 'sig' }));
+// A key no one published, under the provider's RSA kid: what a forger of JARM responses signs with.
+const impostorKey = { ...newKeyPair('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'rsa-e2e' };
 step('keys made');
 
 export const clients = {
@@ -429,6 +433,25 @@ if (location.pathname === '${SPA_PATH}') {
 }
 </script>`;
 
+// Forged JWT-secured authorization responses (JARM) for the tests to deliver to the app's
+// listener, as an attacker on the machine could: POST JARM_FORGE_PATH with state, aud and
+// signer=provider (the provider's own RSA key: a genuine signature for another audience) or
+// signer=impostor (another key under the same kid: a bad signature). Answers the JWT.
+export const JARM_FORGE_PATH = '/test/jarm-forge';
+async function forgeJarm(req, res, issuer) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const form = new URLSearchParams(body);
+  const jwk = form.get('signer') === 'impostor' ? impostorKey : signingKeys[0];
+  const key = await importJWK(jwk, 'RS256');
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = await new SignJWT({ code: 'forged-code', state: form.get('state') ?? '' })
+    .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
+    .setIssuer(issuer).setAudience(form.get('aud') ?? '').setIssuedAt(now).setExpirationTime(now + 600)
+    .sign(key);
+  res.writeHead(200, { 'Content-Type': 'text/plain' }).end(jwt);
+}
+
 const server = http.createServer();
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
@@ -467,6 +490,9 @@ server.listen(0, '127.0.0.1', async () => {
       claimsParameter: { enabled: true },
       requestObjects: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
+      // JWT-secured authorization responses (JARM): response_mode jwt, query.jwt, fragment.jwt
+      // and form_post.jwt, signed RS256 unless a client asks otherwise.
+      jwtResponseModes: { enabled: true },
       // Requests that carry a DPoP proof must also carry the provider's nonce (RFC 9449 §8).
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       // Dynamic registration (RFC 7591) behind an initial access token, and its management
@@ -498,6 +524,11 @@ server.listen(0, '127.0.0.1', async () => {
         console.error('ciba device error', error);
         res.writeHead(500).end();
       });
+    } else if (path === JARM_FORGE_PATH && req.method === 'POST') {
+      forgeJarm(req, res, issuer).catch((error) => {
+        console.error('jarm forge error', error);
+        res.writeHead(500).end();
+      });
     } else if (path === RESOURCE_PATH) {
       serveResource(req, res, issuer, provider).catch((error) => {
         console.error('resource error', error);
@@ -511,7 +542,7 @@ server.listen(0, '127.0.0.1', async () => {
   step('asking for its own discovery document');
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
   step('ready');
-  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, ciba_device: `${issuer}${CIBA_DEVICE_PATH}`, spa: `${issuer}${SPA_PATH}`,
+  console.log(JSON.stringify({ issuer, port, discovery, clients, dpop_resource: `${issuer}${RESOURCE_PATH}`, ciba_device: `${issuer}${CIBA_DEVICE_PATH}`, jarm_forge: `${issuer}${JARM_FORGE_PATH}`, spa: `${issuer}${SPA_PATH}`,
     initial_access_token: INITIAL_ACCESS_TOKEN }));
 });
 

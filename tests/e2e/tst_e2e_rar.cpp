@@ -10,15 +10,13 @@
 #include "core/session/RunSession.h"
 #include "core/util/FormEncoding.h"
 
-#include "E2eEnvironment.h"
+#include "E2eSignIn.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
 using namespace workbench;
-
-Q_DECLARE_METATYPE(workbench::FlowOutcome)
 
 namespace {
 // (No raw strings: moc misreads a "//" inside one.)
@@ -51,19 +49,6 @@ class TestE2eRar : public QObject
         return config;
     }
 
-    // The code flow through Chromium; the outcome (the run stays in `session`).
-    FlowOutcome signIn(RunSession &session, const ClientConfig &config)
-    {
-        QProcess browser;
-        connect(&session, &RunSession::authorizationUrlReady, this,
-                [&](const QUrl &url) { m_env.openInBrowser(browser, url); });
-        QSignalSpy finished(&session, &RunSession::finished);
-        if (!session.start(config) || (finished.isEmpty() && !finished.wait(60000)))
-            return {FlowOutcome::Result::Cancelled, "did not finish"};
-        e2e::Environment::browserResult(browser);
-        return finished.first().first().value<FlowOutcome>();
-    }
-
 private slots:
     void initTestCase()
     {
@@ -81,7 +66,7 @@ private slots:
     {
         const ClientConfig config = codeFlowConfig("confidentialBasic", kAccounts);
         RunSession session;
-        const FlowOutcome outcome = signIn(session, config);
+        const FlowOutcome outcome = e2e::signIn(m_env, session, config);
         QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
         const QList<HttpExchange> &run = session.record().exchanges;
         const QUrl authorization = run.first().request.url;
@@ -117,7 +102,7 @@ private slots:
         config.useRequestObject = true;
         QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
         RunSession session;
-        const FlowOutcome outcome = signIn(session, config);
+        const FlowOutcome outcome = e2e::signIn(m_env, session, config);
         QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
         const QList<HttpExchange> &run = session.record().exchanges;
         const FormFields pushed = FormEncoding::decode(run.first().request.body);
@@ -140,7 +125,7 @@ private slots:
     {
         const ClientConfig config = codeFlowConfig("confidentialBasic", kPaymentWithoutAmount);
         RunSession session;
-        const FlowOutcome outcome = signIn(session, config);
+        const FlowOutcome outcome = e2e::signIn(m_env, session, config);
         QCOMPARE(outcome.result, FlowOutcome::Result::AuthorizationError);
         const QList<HttpExchange> &run = session.record().exchanges;
         const auto diagnosis = Diagnoser().diagnose(run, run.size() - 1);

@@ -291,6 +291,46 @@ private slots:
         saveShot(window, "rar");
     }
 
+    // A JWT-secured response (JARM) from the sandbox: picked in the request options, checked
+    // before the code is used; the callback step's Tokens tab shows the response decoded with
+    // its checks, and the outcome lists them.
+    void signedAuthorizationResponseOnTheSandbox()
+    {
+        MainWindow window;
+        open(window);
+        auto *options = child<QToolButton>(&window, "requestOptionsButton");
+        if (!options->isChecked())
+            QTest::mouseClick(options, Qt::LeftButton);
+        auto *mode = child<QComboBox>(&window, "responseModeCombo");
+        QTRY_VERIFY(mode->isVisible());
+        const int jwt = mode->findText("jwt");
+        QVERIFY(jwt > 0);
+        mode->setCurrentIndex(jwt);
+        VERIFY_FITS(window, "response mode jwt chosen");
+        signInWhenOpened(window);
+        auto *start = child<QPushButton>(&window, "authorizeButton");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tokenActions()->tokens().accessToken.size() > 0, 15000);
+        QTRY_VERIFY(start->isEnabled());
+        QVERIFY2(window.resultsPane()->outcomeText().contains(
+                     "signed authorization response (JARM) passed its checks"),
+                 qPrintable(window.resultsPane()->outcomeText()));
+        auto *model = window.resultsPane()->model();
+        int callback = -1;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->at(row).kind == HttpExchange::Kind::LoopbackCallback)
+                callback = row;
+        }
+        QVERIFY(callback >= 0);
+        window.resultsPane()->selectStep(callback);
+        child<QTabWidget>(&window, "detailTabs")
+            ->setCurrentWidget(child<QWidget>(&window, "tokensTab"));
+        QTRY_VERIFY2(window.resultsPane()->tokensText().contains("Signed response valid"),
+                     qPrintable(window.resultsPane()->tokensText().left(400)));
+        VERIFY_FITS(window, "after the flow with a signed response");
+        saveShot(window, "jarm");
+    }
+
     // Signing out at the provider after a code flow (RP-initiated logout): the browser, played
     // by the sandbox browser, goes to the sandbox's end-session endpoint and back to the app's
     // listener; the result says so and every control still fits.

@@ -114,7 +114,7 @@ private slots:
         QVERIFY(flow.acceptsBrowserPage());
         QString error;
         QVERIFY(!flow.submitBrowserPage("https://as.example/somewhere", &error));
-        QVERIFY(error.contains("neither a code nor an error"));
+        QVERIFY(error.contains("neither a code, an error nor a JWT response"));
         QVERIFY(flow.submitBrowserPage(
             "Sorry, but we're having trouble signing you in.\nAADSTS50011: The redirect URI "
             "'http://127.0.0.1:1234/callback' specified in the request does not match the "

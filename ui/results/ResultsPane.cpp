@@ -3,6 +3,7 @@
 #include "core/export/ExchangeExport.h"
 #include "core/export/Redaction.h"
 #include "core/jose/Jwt.h"
+#include "core/listener/CapturedRedirect.h"
 #include "core/util/BackgroundWork.h"
 #include "core/util/Clock.h"
 #include "ui/results/DiagnosisHtml.h"
@@ -212,20 +213,52 @@ void ResultsPane::showWaiting(const QUrl &redirectUri, int elapsedSeconds, int l
 
 namespace {
 // The DPoP binding checks, a line each under the result.
-QStringList bindingLines(const QList<TokenCheck> &checks)
+// One line per check, under a name saying what was checked.
+QStringList checkLines(const QString &what, const QList<TokenCheck> &checks)
 {
     QStringList lines;
     for (const TokenCheck &check : checks)
-        lines << ResultsPane::tr("DPoP %1: %2 — %3")
-                     .arg(check.name, TokenCheck::statusName(check.status), check.detail);
+        lines << ResultsPane::tr("%1 %2: %3 — %4")
+                     .arg(what, check.name, TokenCheck::statusName(check.status), check.detail);
     return lines;
 }
 } // namespace
 
 void ResultsPane::showOutcome(const FlowOutcome &outcome)
 {
+    // A rejected JWT response lists its failures in the details already; one that passed gets
+    // one line (each check is on the callback step's Tokens tab).
+    QStringList responseLines;
+    if (outcome.result != FlowOutcome::Result::AuthorizationResponseRejected &&
+        !outcome.responseChecks.isEmpty()) {
+        QStringList names;
+        for (const TokenCheck &check : outcome.responseChecks)
+            names << check.name;
+        responseLines << (IdTokenValidator::accepted(outcome.responseChecks)
+                              ? tr("The signed authorization response (JARM) passed its checks "
+                                   "(%1) before its code was used.")
+                                    .arg(names.join(QStringLiteral(", ")))
+                              : IdTokenValidator::firstFailure(outcome.responseChecks));
+    }
     showResult(outcome.succeeded(), outcome.summary,
-               outcome.details + bindingLines(outcome.bindingChecks));
+               outcome.details + responseLines + checkLines(tr("DPoP"), outcome.bindingChecks));
+    if (!outcome.responseChecks.isEmpty()) {
+        // The checks belong to the newest callback that carried a JWT response.
+        for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+            const HttpExchange &step = m_model->at(row);
+            if (step.kind != HttpExchange::Kind::LoopbackCallback)
+                continue;
+            if (const auto jarm =
+                    CapturedRedirect::jwtResponse(CapturedRedirect::wireParametersOf(step))) {
+                addIdTokenChecks(QString::fromLatin1(jarm->jwt), outcome.responseChecks);
+                if (!outcome.succeeded() && outcome.idTokenChecks.isEmpty()) {
+                    selectStep(row);
+                    m_ui->detailTabs->setCurrentWidget(m_ui->tokensTab);
+                }
+                break;
+            }
+        }
+    }
     if (outcome.idTokenChecks.isEmpty())
         return;
     const QString idToken = outcome.tokenResponse.value(QLatin1String("id_token")).toString();
@@ -258,7 +291,7 @@ void ResultsPane::setTokenActions(TokenActions *actions)
             addIdTokenChecks(outcome.body.value(QLatin1String("id_token")).toString(),
                              outcome.idTokenChecks);
         showResult(outcome.succeeded, outcome.summary,
-                   outcome.details + bindingLines(outcome.bindingChecks));
+                   outcome.details + checkLines(tr("DPoP"), outcome.bindingChecks));
         updateSessionBar();
     });
     updateSessionBar();

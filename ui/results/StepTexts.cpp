@@ -55,6 +55,20 @@ void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
         texts.tokenBody = body;
 }
 
+// JARM: the callback's response JWT, decoded, with its checks once the flow has made them.
+void prepareResponseJwt(StepTexts &texts, const HttpExchange &exchange,
+                        const QHash<QString, QList<TokenCheck>> &checks)
+{
+    if (exchange.kind != HttpExchange::Kind::LoopbackCallback || exchange.request.url.isEmpty())
+        return;
+    const auto jarm = CapturedRedirect::jwtResponse(CapturedRedirect::wireParametersOf(exchange));
+    if (!jarm)
+        return;
+    const QString jwt = QString::fromLatin1(jarm->jwt);
+    texts.tokensHtml = TokenView::authorizationResponseHtml(jwt, checks.value(jwt));
+    texts.tokenBody = QJsonObject{{QStringLiteral("response"), jwt}}; // its header and claims
+}
+
 // RFC 9396: what the token response (or introspection) says was granted, against what the run
 // asked for; before the tokens, or alone for an introspection.
 void prepareGrantedDetails(StepTexts &texts, const QList<HttpExchange> &run, int row)
@@ -158,6 +172,7 @@ StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
 {
     StepTexts texts;
     prepareTokens(texts, run, row, idTokenChecks);
+    prepareResponseJwt(texts, run.at(row), idTokenChecks);
     prepareGrantedDetails(texts, run, row);
     if (maskSecrets && !texts.tokensHtml.isEmpty())
         texts.tokensHtml =
@@ -169,7 +184,12 @@ StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
     // header and claims hold no secret.
     texts.request = text(exchange, 0) + proofSection(run.at(row));
     texts.response = text(exchange, 1);
-    texts.formatted = text(exchange, 2);
+    // A callback's parameters may be read from a JWT (JARM) that masking turns into a marker:
+    // read them from the step as it came, then mask the secrets among them.
+    texts.formatted =
+        maskSecrets && exchange.kind == HttpExchange::Kind::LoopbackCallback
+            ? Redaction::redactText(text(run.at(row), 2), *maskSecrets, Redaction::Style::Masked)
+            : text(exchange, 2);
     return texts;
 }
 

@@ -14,8 +14,9 @@ namespace workbench {
 // so that a large step can be prepared on a worker thread.
 struct StepTexts
 {
-    QString tokensHtml;    // empty when the step holds no token
-    QJsonObject tokenBody; // the successful back-channel answer the tokens came in
+    QString tokensHtml; // empty when the step holds no token
+    // The successful back-channel answer the tokens came in (or a JARM callback's `response`).
+    QJsonObject tokenBody;
     QString request;
     QString response;
     QString formatted;

@@ -28,7 +28,7 @@ QString esc(const QString &text)
 }
 
 QString tokenSection(const QString &name, const QString &token, const QDateTime &now,
-                     const QList<TokenCheck> &checks = {})
+                     const QList<TokenCheck> &checks = {}, bool authorizationResponse = false)
 {
     QString html = QStringLiteral("<h3>%1</h3>").arg(esc(name));
     QString error;
@@ -45,7 +45,10 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
                      ? QString()
                      : QStringLiteral(", key <code>%1</code>").arg(esc(jwt->keyId())));
     if (!checks.isEmpty())
-        html += QStringLiteral("<p>%1</p>%2").arg(signedWith, checksHtml(checks));
+        html += QStringLiteral("<p>%1</p>%2")
+                    .arg(signedWith, checksHtml(checks, authorizationResponse));
+    else if (authorizationResponse)
+        html += QStringLiteral("<p>%1 Not checked yet.</p>").arg(signedWith);
     else if (name == QLatin1String("id_token"))
         html += QStringLiteral("<p>%1 Not validated in this step.</p>").arg(signedWith);
     else
@@ -70,14 +73,19 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
 }
 } // namespace
 
-QString checksHtml(const QList<TokenCheck> &checks)
+QString checksHtml(const QList<TokenCheck> &checks, bool authorizationResponse)
 {
     const bool accepted = IdTokenValidator::accepted(checks);
+    const QString valid = authorizationResponse
+                              ? QStringLiteral("Signed response valid (JARM §2.4)")
+                              : QStringLiteral("ID token valid (OIDC Core §3.1.3.7)");
+    const QString what =
+        authorizationResponse ? QStringLiteral("Signed response") : QStringLiteral("ID token");
     QString html = QStringLiteral("<p><b style=\"color:%1\">%2</b></p>")
                        .arg(accepted ? QStringLiteral("#1a7f37") : QStringLiteral("#b42318"),
-                            accepted ? QStringLiteral("ID token valid (OIDC Core §3.1.3.7)")
-                                     : QStringLiteral("ID token REJECTED: %1")
-                                           .arg(esc(IdTokenValidator::firstFailure(checks))));
+                            accepted ? valid
+                                     : QStringLiteral("%1 REJECTED: %2")
+                                           .arg(what, esc(IdTokenValidator::firstFailure(checks))));
     html += QStringLiteral("<table border=\"0\" cellspacing=\"0\" cellpadding=\"3\">"
                            "<tr><th align=\"left\">Check</th><th align=\"left\">Result</th>"
                            "<th align=\"left\">Detail</th></tr>");
@@ -224,6 +232,15 @@ QString sessionText(const TokenSet &tokens, const QDateTime &now)
             : tokens.refreshTokenRevoked  ? QObject::tr(" · refresh token revoked")
                                           : QObject::tr(" · refresh token held");
     return text;
+}
+
+QString authorizationResponseHtml(const QString &response, const QList<TokenCheck> &checks,
+                                  const QDateTime &now)
+{
+    return QStringLiteral("<p>The authorization response came as one JWT in the "
+                          "<code>response</code> parameter (JARM); its claims are the "
+                          "response's parameters.</p>") +
+           tokenSection(QStringLiteral("response"), response, now, checks, true);
 }
 
 } // namespace workbench::TokenView

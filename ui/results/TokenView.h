@@ -17,8 +17,11 @@ namespace workbench::TokenView {
 QString html(const QJsonObject &tokenResponse, const QDateTime &receivedAt,
              const QString &requestedScope, bool publicClient,
              const QList<TokenCheck> &idTokenChecks = {}, const QDateTime &now = Clock::utcNow());
-// The checks alone, as an HTML table.
-QString checksHtml(const QList<TokenCheck> &checks);
+// The checks alone, as an HTML table (an ID token's, or a JWT authorization response's).
+QString checksHtml(const QList<TokenCheck> &checks, bool authorizationResponse = false);
+// A JWT-secured authorization response (JARM): decoded, with its checks when it was checked.
+QString authorizationResponseHtml(const QString &response, const QList<TokenCheck> &checks,
+                                  const QDateTime &now = Clock::utcNow());
 // The header and claims of each JWT in a token response, named "id_token header", ... in the
 // order the text shows them: the ID token first, then the access and refresh tokens, then any
 // other.

@@ -105,6 +105,11 @@ bool usesBrowser(GrantType grant)
            grant == GrantType::Hybrid;
 }
 
+bool isDecoupled(GrantType grant)
+{
+    return grant == GrantType::DeviceCode || grant == GrantType::Ciba;
+}
+
 bool isLegacy(GrantType grant)
 {
     return grant == GrantType::Password || grant == GrantType::Implicit;
@@ -233,7 +238,7 @@ QStringList ClientConfig::grantProblems() const
         if (loginHint.trimmed().isEmpty())
             problems << QStringLiteral("CIBA needs a login hint: who should approve the request "
                                        "on their own device.");
-        if (!scope.split(QLatin1Char(' ')).contains(QLatin1String("openid")))
+        if (!wantsOpenId())
             problems << QStringLiteral("CIBA requests are OpenID Connect requests: the scope "
                                        "must include openid (CIBA Core §7.1).");
         break;
@@ -258,6 +263,11 @@ QStringList ClientConfig::requestOptionProblems() const
             problems << QStringLiteral("max_age must be a whole number of seconds.");
     }
     problems << AuthorizationDetails::problems(authorizationDetails);
+    // A signed response whose signature cannot be checked proves nothing (JARM §2.4).
+    if (usesBrowser(grant) && wantsJwtResponse() && !isHttpUrl(jwksUri))
+        problems << QStringLiteral("A JWT response mode (%1) needs the issuer's JWKS URI to check "
+                                   "the response's signature; use Discover or fill it in.")
+                        .arg(responseMode.trimmed());
     if (!claims.trimmed().isEmpty()) {
         QJsonParseError error{};
         const QJsonDocument document = QJsonDocument::fromJson(claims.toUtf8(), &error);
@@ -374,6 +384,20 @@ ClientConfig ClientConfig::withoutSecrets() const
 bool ClientConfig::wantsOpenId() const
 {
     return scope.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(QLatin1String("openid"));
+}
+
+QStringList ClientConfig::responseModes()
+{
+    return {QStringLiteral("query"),        QStringLiteral("fragment"),
+            QStringLiteral("form_post"),    QStringLiteral("jwt"),
+            QStringLiteral("query.jwt"),    QStringLiteral("fragment.jwt"),
+            QStringLiteral("form_post.jwt")};
+}
+
+bool ClientConfig::wantsJwtResponse() const
+{
+    const QString mode = responseMode.trimmed();
+    return mode == QLatin1String("jwt") || mode.endsWith(QLatin1String(".jwt"));
 }
 
 FormFields parseParameterLines(const QString &text, QStringList *errors)

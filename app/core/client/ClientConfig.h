@@ -45,6 +45,9 @@ bool grantTypeFromName(const QString &name, GrantType *grant);
 QList<GrantType> allGrantTypes();
 // Grants that go through the browser and the loopback listener.
 bool usesBrowser(GrantType grant);
+// The decoupled grants (the device grant, CIBA): a first request, then polling the token
+// endpoint while the person approves elsewhere.
+bool isDecoupled(GrantType grant);
 // Grants the OAuth 2.0 Security BCP (RFC 9700) advises against.
 bool isLegacy(GrantType grant);
 
@@ -71,7 +74,9 @@ struct ClientConfig
 
     // Authorization request options (OIDC Core §3.1.2.1, RFC 8707, RFC 9126, RFC 9101).
     QString responseType; // implicit/hybrid only; empty: what the grant implies
-    QString responseMode; // empty (the server's default), query, fragment or form_post
+    // Empty (the server's default), query, fragment or form_post; or a JWT-secured mode (JARM):
+    // jwt, query.jwt, fragment.jwt, form_post.jwt.
+    QString responseMode;
     QString prompt;
     QString loginHint;
     QString maxAge; // seconds, as typed; empty: not sent
@@ -136,6 +141,8 @@ struct ClientConfig
     QUrl endSessionEndpoint;
     QUrl postLogoutRedirectUri;
     QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
+    // JARM: authorization_signing_alg_values_supported, from discovery; empty: any supported.
+    QStringList authorizationSigningAlgorithms;
 
     // A client registered from the app (RFC 7591): where and with what token (a secret) its
     // registration is read, updated and deleted (RFC 7592 §3).
@@ -156,6 +163,11 @@ struct ClientConfig
     // Things that work but deserve a warning (plain PKCE, no PKCE on a public client, ...).
     QStringList warnings() const;
     bool wantsOpenId() const;
+    // The response modes the app knows how to receive: query, fragment, form_post and their
+    // JWT-secured forms (JARM).
+    static QStringList responseModes();
+    // JARM: the response mode asks for the authorization response as a signed JWT.
+    bool wantsJwtResponse() const;
     // The issuer identifier ID tokens must carry, exactly as entered or discovered.
     QString issuerIdentifier() const { return issuer.toString(); }
 

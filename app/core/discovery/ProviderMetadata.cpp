@@ -58,6 +58,9 @@ std::optional<ProviderMetadata> ProviderMetadata::fromJson(const QByteArray &jso
     metadata.codeChallengeMethodsSupported = strings(object, "code_challenge_methods_supported");
     metadata.idTokenSigningAlgValuesSupported =
         strings(object, "id_token_signing_alg_values_supported");
+    metadata.authorizationSigningAlgValuesSupported =
+        strings(object, "authorization_signing_alg_values_supported");
+    metadata.responseModesSupported = strings(object, "response_modes_supported");
     metadata.issParameterSupported =
         object.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
 
@@ -140,6 +143,8 @@ void ProviderMetadata::applyTo(ClientConfig *config) const
     config->issuerInAuthorizationResponse = issParameterSupported;
     if (!idTokenSigningAlgValuesSupported.isEmpty())
         config->idTokenSigningAlgorithms = idTokenSigningAlgValuesSupported;
+    if (!authorizationSigningAlgValuesSupported.isEmpty())
+        config->authorizationSigningAlgorithms = authorizationSigningAlgValuesSupported;
 }
 
 QList<std::pair<QString, QUrl>> ProviderMetadata::endpoints() const

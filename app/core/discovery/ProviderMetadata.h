@@ -31,6 +31,8 @@ struct ProviderMetadata
     QStringList tokenEndpointAuthMethodsSupported;
     QStringList codeChallengeMethodsSupported;
     QStringList idTokenSigningAlgValuesSupported;
+    QStringList authorizationSigningAlgValuesSupported; // JARM
+    QStringList responseModesSupported;
     bool issParameterSupported = false; // authorization_response_iss_parameter_supported
     QJsonObject document;
 

@@ -116,7 +116,8 @@ const QSet<QString> &secretNames()
         "client_secret", "code",        "code_verifier", "refresh_token",    "access_token",
         "id_token",      "token",       "password",      "client_assertion", "assertion",
         "subject_token", "actor_token", "device_code",   "issued_token",     "logout_token",
-        "request",       "private_key", "secret",        "id_token_hint"};
+        "request",       "private_key", "secret",        "id_token_hint",    "auth_req_id",
+        "response"};
     return names;
 }
 

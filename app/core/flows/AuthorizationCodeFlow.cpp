@@ -29,8 +29,8 @@ AuthorizationCodeFlow::AuthorizationCodeFlow(ExchangeClient *client, QObject *pa
 
 bool AuthorizationCodeFlow::isRunning() const
 {
-    return m_stage == Stage::WaitingForRedirect || m_stage == Stage::ExchangingCode ||
-           m_stage == Stage::ValidatingIdToken;
+    return m_stage == Stage::WaitingForRedirect || m_stage == Stage::ValidatingResponse ||
+           m_stage == Stage::ExchangingCode || m_stage == Stage::ValidatingIdToken;
 }
 
 AuthorizationCodeFlow::~AuthorizationCodeFlow()
@@ -45,6 +45,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
         cancel();
     m_config = config;
     m_code.clear();
+    m_responseChecks.clear();
     m_exchanges.clear();
     m_timedOut = false;
     m_refused.clear();
@@ -258,6 +259,76 @@ void AuthorizationCodeFlow::onRedirect(const CapturedRedirect &redirect)
                 {}});
         return;
     }
+    if (!redirect.responseJwt.isEmpty()) {
+        verifyResponse(redirect);
+        return;
+    }
+    if (m_config.wantsJwtResponse() && !redirect.isError()) {
+        finish({FlowOutcome::Result::AuthorizationResponseRejected,
+                QStringLiteral("A JWT-secured response was asked for, but the redirect came "
+                               "in plain parameters; it was not used."),
+                {QStringLiteral("response_mode sent: %1").arg(m_config.responseMode),
+                 QStringLiteral("Parameters received: ") +
+                     QString::fromUtf8(FormEncoding::encode(redirect.parameters)),
+                 QStringLiteral("Without the signed response nothing proves the code came from "
+                                "the server (JARM §2.4): a server that ignores the response mode "
+                                "does not support JARM for this client, or something on the way "
+                                "replaced the response.")}});
+        return;
+    }
+    if (m_config.wantsJwtResponse())
+        emit warningRaised(QStringLiteral("The error came in plain parameters although a JWT "
+                                          "response was asked for: nothing proves it came from "
+                                          "the server."));
+    useResponse(redirect);
+}
+
+void AuthorizationCodeFlow::verifyResponse(const CapturedRedirect &redirect)
+{
+    setStage(Stage::ValidatingResponse);
+    IdTokenExpectations expected = IdTokenExpectations::forClient(m_config, {});
+    expected.allowedAlgorithms = m_config.authorizationSigningAlgorithms;
+    whenVerified(Stage::ValidatingResponse, [this, redirect](const QList<TokenCheck> &checks) {
+        m_responseChecks = checks;
+        if (IdTokenValidator::accepted(checks)) {
+            useResponse(redirect);
+            return;
+        }
+        FlowOutcome rejected{FlowOutcome::Result::AuthorizationResponseRejected,
+                             QStringLiteral("The JWT-secured authorization response failed its "
+                                            "checks; nothing in it was used."),
+                             {}};
+        for (const TokenCheck &check : checks) {
+            if (check.status == TokenCheck::Status::Failed)
+                rejected.details << check.name + QStringLiteral(": ") + check.detail;
+        }
+        finish(rejected);
+    });
+    m_verifier->verifyAuthorizationResponse(redirect.responseJwt, expected, m_config.jwksUri);
+}
+
+void AuthorizationCodeFlow::whenVerified(Stage stage,
+                                         std::function<void(const QList<TokenCheck> &)> then)
+{
+    // One connection per verification; it goes away with its first result, and a result for a
+    // verification that was cancelled (a newer one runs, or the flow moved on) is ignored.
+    const quint64 validation = ++m_validation;
+    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
+                                  &AuthorizationCodeFlow::record);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_verifier, &IdTokenVerifier::finished, this,
+                          [this, stage, then = std::move(then), connection,
+                           validation](const QList<TokenCheck> &checks) {
+                              disconnect(*connection);
+                              if (m_stage != stage || validation != m_validation)
+                                  return;
+                              disconnect(m_verifierRecording);
+                              then(checks);
+                          });
+}
+
+void AuthorizationCodeFlow::useResponse(const CapturedRedirect &redirect)
+{
     if (const std::optional<FlowOutcome> mixUp = checkIssuer(redirect)) {
         finish(*mixUp);
         return;
@@ -400,22 +471,11 @@ void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
     if (m_nonceSent)
         expected.nonce = m_nonce;
     expected.code = m_code;
-    // One connection per validation; it goes away with its first result, and a result for a
-    // validation that was cancelled (a newer one runs) is ignored.
-    const quint64 validation = ++m_validation;
-    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
-                                  &AuthorizationCodeFlow::record);
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection =
-        connect(m_verifier, &IdTokenVerifier::finished, this,
-                [this, outcome, connection, validation](const QList<TokenCheck> &checks) mutable {
-                    disconnect(*connection);
-                    if (m_stage != Stage::ValidatingIdToken || validation != m_validation)
-                        return;
-                    disconnect(m_verifierRecording);
-                    outcome.takeIdTokenChecks(checks);
-                    finish(outcome);
-                });
+    whenVerified(Stage::ValidatingIdToken,
+                 [this, outcome](const QList<TokenCheck> &checks) mutable {
+                     outcome.takeIdTokenChecks(checks);
+                     finish(outcome);
+                 });
     m_verifier->verify(outcome.tokenResponse.value(QLatin1String("id_token")).toString().toUtf8(),
                        expected, m_config.jwksUri);
 }
@@ -428,6 +488,8 @@ void AuthorizationCodeFlow::record(const HttpExchange &exchange)
 
 void AuthorizationCodeFlow::finish(FlowOutcome outcome)
 {
+    if (outcome.responseChecks.isEmpty())
+        outcome.responseChecks = m_responseChecks;
     m_waitTimer->stop();
     if (m_listener)
         m_listener->close();

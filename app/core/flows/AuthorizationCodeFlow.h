@@ -14,6 +14,7 @@
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
+#include <functional>
 #include <optional>
 
 namespace workbench {
@@ -31,7 +32,14 @@ class AuthorizationCodeFlow : public QObject
 {
     Q_OBJECT
 public:
-    enum class Stage { Idle, WaitingForRedirect, ExchangingCode, ValidatingIdToken, Finished };
+    enum class Stage {
+        Idle,
+        WaitingForRedirect,
+        ValidatingResponse, // JARM: checking the signed authorization response
+        ExchangingCode,
+        ValidatingIdToken,
+        Finished
+    };
 
     explicit AuthorizationCodeFlow(ExchangeClient *client, QObject *parent = nullptr);
     ~AuthorizationCodeFlow() override;
@@ -84,6 +92,12 @@ private:
     // on), else the redirect.
     void onCallback(const CapturedRedirect &redirect);
     void onWaitTick();
+    // JARM: the response JWT's signature, iss, aud and exp, before anything in it is used.
+    void verifyResponse(const CapturedRedirect &redirect);
+    // Runs `then` with the verifier's checks if the flow is still at `stage` when they come.
+    void whenVerified(Stage stage, std::function<void(const QList<TokenCheck> &)> then);
+    // A redirect that passed the state (and JARM) checks: the error, the tokens or the code.
+    void useResponse(const CapturedRedirect &redirect);
     // RFC 9207: a mix-up when iss differs from our issuer, or is missing though promised.
     std::optional<FlowOutcome> checkIssuer(const CapturedRedirect &redirect);
     void finishImplicit(const CapturedRedirect &redirect);
@@ -96,6 +110,7 @@ private:
     ExchangeClient *m_client;
     IdTokenVerifier *m_verifier;
     QByteArray m_code;
+    QList<TokenCheck> m_responseChecks; // JARM: carried into the outcome
     quint64 m_validation = 0;
     QMetaObject::Connection m_verifierRecording;
     LoopbackListener *m_listener = nullptr;

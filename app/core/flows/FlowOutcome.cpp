@@ -45,6 +45,8 @@ QString FlowOutcome::resultName(Result result)
         return QStringLiteral("token_not_bound");
     case Result::BackchannelAuthenticationFailed:
         return QStringLiteral("backchannel_authentication_failed");
+    case Result::AuthorizationResponseRejected:
+        return QStringLiteral("authorization_response_rejected");
     }
     return {};
 }

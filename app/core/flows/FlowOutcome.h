@@ -31,14 +31,16 @@ struct FlowOutcome
         TimedOut,      // no redirect came back within the wait (the provider showed its own page)
         TokenNotBound, // DPoP was proved, but the tokens are not bound to the key (RFC 9449)
         BackchannelAuthenticationFailed, // the CIBA endpoint refused the request (§13)
+        AuthorizationResponseRejected,   // a JWT-secured response (JARM) failed its checks
     };
     Result result = Result::Succeeded;
     QString summary;
     QStringList details;
     QJsonObject tokenResponse;
     QDateTime tokensReceivedAt;
-    QList<TokenCheck> idTokenChecks; // empty when no ID token came back
-    QList<TokenCheck> bindingChecks; // DPoP: whether the tokens are bound to the client's key
+    QList<TokenCheck> idTokenChecks;  // empty when no ID token came back
+    QList<TokenCheck> bindingChecks;  // DPoP: whether the tokens are bound to the client's key
+    QList<TokenCheck> responseChecks; // JARM: the signed authorization response's checks
 
     FlowOutcome() = default;
     FlowOutcome(Result result, QString summary, QStringList details = {},

@@ -90,15 +90,18 @@ bool AuthorizationCodeFlow::submitBrowserPage(const QString &pasted, QString *er
 // another page's URL with a code or an error (recorded as a step to diagnose).
 bool AuthorizationCodeFlow::submitPastedUrl(const QUrl &url, QString *error)
 {
+    const auto carriesAResponse = [](const FormFields &fields) {
+        return FormEncoding::contains(fields, QStringLiteral("code")) ||
+               FormEncoding::contains(fields, QStringLiteral("error")) ||
+               CapturedRedirect::jwtResponse(fields).has_value();
+    };
     FormFields parameters = FormEncoding::queryOf(url);
-    if (!FormEncoding::contains(parameters, QStringLiteral("code")) &&
-        !FormEncoding::contains(parameters, QStringLiteral("error")))
+    if (!carriesAResponse(parameters))
         parameters = FormEncoding::decode(url.fragment(QUrl::FullyEncoded).toLatin1());
-    const bool code = FormEncoding::contains(parameters, QStringLiteral("code"));
-    const bool errorSent = FormEncoding::contains(parameters, QStringLiteral("error"));
-    if (!code && !errorSent)
-        return Failure::report(error, QStringLiteral("This URL carries neither a code nor an "
-                                                     "error; paste the text of the page instead."));
+    if (!carriesAResponse(parameters))
+        return Failure::report(error, QStringLiteral("This URL carries neither a code, an error "
+                                                     "nor a JWT response; paste the text of the "
+                                                     "page instead."));
     HttpExchange exchange;
     exchange.kind = HttpExchange::Kind::LoopbackCallback;
     exchange.request.method = "GET";
@@ -109,12 +112,11 @@ bool AuthorizationCodeFlow::submitPastedUrl(const QUrl &url, QString *error)
                              url.path() == m_redirectUri.path();
     if (ourRedirect && m_stage == Stage::WaitingForRedirect) {
         // The redirect itself, copied from the address bar: used as if it had arrived.
-        CapturedRedirect redirect;
+        CapturedRedirect redirect = CapturedRedirect::fromParameters(parameters);
         redirect.mode = url.hasQuery() ? CapturedRedirect::ResponseMode::Query
                                        : CapturedRedirect::ResponseMode::Fragment;
-        redirect.parameters = parameters;
         redirect.receivedAt = exchange.startedAt;
-        redirect.stateCheck = CapturedRedirect::checkState(parameters, m_state);
+        redirect.stateCheck = CapturedRedirect::checkState(redirect.parameters, m_state);
         exchange.label = QStringLiteral("Redirect URL pasted by hand");
         if (!url.hasQuery()) {
             exchange.request.url.setQuery(url.fragment(QUrl::FullyEncoded), QUrl::StrictMode);

@@ -1,5 +1,6 @@
 #include "core/listener/CapturedRedirect.h"
 
+#include "core/jose/Jwt.h"
 #include "core/util/Clock.h"
 
 #include <QSet>
@@ -21,6 +22,14 @@ QString CapturedRedirect::modeName(ResponseMode mode)
 
 FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
 {
+    const FormFields fields = wireParametersOf(callback);
+    if (const auto jarm = jwtResponse(fields); jarm && !jarm->parameters.isEmpty())
+        return jarm->parameters;
+    return fields;
+}
+
+FormFields CapturedRedirect::wireParametersOf(const HttpExchange &callback)
+{
     // form_post carries them in the body; a POST with an empty body (some providers document
     // "POST {redirect_uri}?error=...") in the query, like a GET.
     FormFields fields = callback.request.method == "POST" && !callback.request.body.isEmpty()
@@ -29,6 +38,38 @@ FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
     if (fields.size() == 1 && fields.first().first == QLatin1String("fragment"))
         fields = FormEncoding::decode(fields.first().second.toUtf8());
     return fields;
+}
+
+std::optional<CapturedRedirect::JwtResponse>
+CapturedRedirect::jwtResponse(const FormFields &received)
+{
+    if (!FormEncoding::contains(received, QStringLiteral("response")))
+        return std::nullopt;
+    for (const char *plain : {"code", "state", "error", "access_token", "id_token"}) {
+        if (FormEncoding::contains(received, QString::fromLatin1(plain)))
+            return std::nullopt; // a plain response that happens to have a `response` too
+    }
+    JwtResponse jarm;
+    jarm.jwt = FormEncoding::value(received, QStringLiteral("response")).toUtf8();
+    QString error;
+    if (const auto decoded = Jwt::decode(jarm.jwt, &error)) {
+        for (auto claim = decoded->claims.constBegin(); claim != decoded->claims.constEnd();
+             ++claim)
+            jarm.parameters.append({claim.key(), Jwt::compactText(claim.value())});
+    }
+    return jarm;
+}
+
+CapturedRedirect CapturedRedirect::fromParameters(const FormFields &received)
+{
+    CapturedRedirect redirect;
+    redirect.parameters = received;
+    if (const auto jarm = jwtResponse(received)) {
+        redirect.responseJwt = jarm->jwt;
+        if (!jarm->parameters.isEmpty())
+            redirect.parameters = jarm->parameters;
+    }
+    return redirect;
 }
 
 CapturedRedirect::StateCheck CapturedRedirect::checkState(const FormFields &parameters,
@@ -62,6 +103,11 @@ QString CapturedRedirect::refusalReason() const
 {
     if (const QString repeated = repeatedParameter(parameters); !repeated.isEmpty())
         return QStringLiteral("the parameter \"%1\" appears more than once").arg(repeated);
+    if (!stateAccepted() && !responseJwt.isEmpty() && has(QStringLiteral("response")))
+        return QStringLiteral("its JWT response could not be read (%1), so its state cannot be "
+                              "checked")
+            .arg(Jwt::kindOf(responseJwt) == Jwt::Kind::Jwe ? QStringLiteral("it is encrypted")
+                                                            : QStringLiteral("not a JWS"));
     if (!stateAccepted())
         return stateCheckDescription(stateCheck);
     return {};

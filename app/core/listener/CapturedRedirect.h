@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <optional>
 
 namespace workbench {
 
@@ -20,6 +21,9 @@ struct CapturedRedirect
     QByteArray rawRequest;
     QHostAddress peer;
     QDateTime receivedAt;
+    // JARM: the JWT the `response` parameter carried. `parameters` then hold its claims (read,
+    // not yet verified: the flow checks the signature before it uses any of them).
+    QByteArray responseJwt;
     // The exchange as the results pane shows it: the browser's request and the page we answered.
     HttpExchange exchange;
 
@@ -34,6 +38,20 @@ struct CapturedRedirect
     // The authorization response parameters a recorded callback exchange carried: its query, its
     // form_post body, or the fragment the relay page posted back.
     static FormFields parametersOf(const HttpExchange &callback);
+    // The same as they came over the wire: a JARM response's `response`, not its claims.
+    static FormFields wireParametersOf(const HttpExchange &callback);
+    // A JWT-secured response (JARM §2.3: `response` and nothing that would compete with it):
+    // its JWT, and the claims as parameters (strings as they are, other values as compact
+    // JSON). The JWT alone, without parameters, when it cannot be read (encrypted, malformed).
+    // Nothing for a plain response.
+    struct JwtResponse
+    {
+        QByteArray jwt;
+        FormFields parameters;
+    };
+    static std::optional<JwtResponse> jwtResponse(const FormFields &received);
+    // A capture of these parameters as they arrived (JARM responses unpacked).
+    static CapturedRedirect fromParameters(const FormFields &received);
     static QString stateCheckDescription(StateCheck check);
     // How the state among these parameters compares with the one sent (in constant time).
     static StateCheck checkState(const FormFields &parameters, const QByteArray &expected);

@@ -395,14 +395,13 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
                                                   CapturedRedirect::ResponseMode mode,
                                                   const FormFields &parameters)
 {
-    CapturedRedirect redirect;
+    CapturedRedirect redirect = CapturedRedirect::fromParameters(parameters);
     redirect.mode = mode;
-    redirect.parameters = parameters;
     redirect.rawRequest = request.raw;
     redirect.peer = peer;
     redirect.receivedAt = Clock::utcNow();
 
-    redirect.stateCheck = CapturedRedirect::checkState(parameters, m_expectedState);
+    redirect.stateCheck = CapturedRedirect::checkState(redirect.parameters, m_expectedState);
 
     QString outcome;
     QString title;
@@ -451,8 +450,9 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     HttpExchange &exchange = redirect.exchange;
     exchange.kind = HttpExchange::Kind::LoopbackCallback;
     // The flow that waits names the step (a sign-out names its return itself).
-    exchange.label =
-        QStringLiteral("Authorization response (%1)").arg(CapturedRedirect::modeName(mode));
+    exchange.label = QStringLiteral("Authorization response (%1%2)")
+                         .arg(CapturedRedirect::modeName(mode),
+                              redirect.responseJwt.isEmpty() ? QString() : QStringLiteral(", JWT"));
     exchange.request.method = request.method;
     exchange.request.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()) +
                                 QString::fromLatin1(request.target));
@@ -467,7 +467,8 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
     exchange.responseBody = response.body;
 
     qCInfo(lcListener) << "captured a redirect via" << CapturedRedirect::modeName(mode) << "with"
-                       << parameters.size() << "parameters";
+                       << parameters.size() << "parameters"
+                       << (redirect.responseJwt.isEmpty() ? "" : "(a JWT response)");
     emit redirectCaptured(redirect);
     return response;
 }

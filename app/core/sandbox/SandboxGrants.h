@@ -22,6 +22,7 @@ public:
         QDateTime createdAt;
         QString codeChallengeMethod = QStringLiteral("S256");
         QJsonArray authorizationDetails; // RFC 9396, as asked (and granted: the sandbox grants all)
+        bool jwtResponse = false;        // JARM: the response goes back as a signed JWT
     };
     struct Code
     {

@@ -119,38 +119,40 @@ SandboxResponse SandboxProvider::discovery() const
         return endpoint(QString::fromLatin1(path)).toString();
     };
     return json(
-        200, QJsonObject{{"issuer", issuer()},
-                         {"authorization_endpoint", url("/authorize")},
-                         {"token_endpoint", url("/token")},
-                         {"userinfo_endpoint", url("/userinfo")},
-                         {"jwks_uri", url("/jwks")},
-                         {"introspection_endpoint", url("/introspect")},
-                         {"revocation_endpoint", url("/revoke")},
-                         {"device_authorization_endpoint", url("/device_authorization")},
-                         {"end_session_endpoint", url("/logout")},
-                         {"backchannel_authentication_endpoint", url("/backchannel")},
-                         {"backchannel_token_delivery_modes_supported", QJsonArray{"poll"}},
-                         {"backchannel_user_code_parameter_supported", false},
-                         {"authorization_details_types_supported",
-                          QJsonArray{"payment_initiation", "account_information"}},
-                         {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
-                         {"response_types_supported", QJsonArray{"code"}},
-                         {"response_modes_supported", QJsonArray{"query"}},
-                         {"grant_types_supported",
-                          QJsonArray{"authorization_code", "refresh_token", "client_credentials",
-                                     "urn:ietf:params:oauth:grant-type:device_code",
-                                     "urn:openid:params:grant-type:ciba"}},
-                         {"code_challenge_methods_supported", QJsonArray{"S256"}},
-                         {"token_endpoint_auth_methods_supported",
-                          QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
-                         {"id_token_signing_alg_values_supported", QJsonArray{kSigningAlgorithm}},
-                         {"subject_types_supported", QJsonArray{"public"}},
-                         {"claims_supported", QJsonArray{"sub", "name", "preferred_username",
-                                                         "email", "email_verified"}},
-                         {"authorization_response_iss_parameter_supported", !m_weak.omitsIssuer},
-                         {"request_parameter_supported", m_weak.unsignedRequestObjects},
-                         {"request_object_signing_alg_values_supported",
-                          m_weak.unsignedRequestObjects ? QJsonArray{"none"} : QJsonArray{}}});
+        200,
+        QJsonObject{{"issuer", issuer()},
+                    {"authorization_endpoint", url("/authorize")},
+                    {"token_endpoint", url("/token")},
+                    {"userinfo_endpoint", url("/userinfo")},
+                    {"jwks_uri", url("/jwks")},
+                    {"introspection_endpoint", url("/introspect")},
+                    {"revocation_endpoint", url("/revoke")},
+                    {"device_authorization_endpoint", url("/device_authorization")},
+                    {"end_session_endpoint", url("/logout")},
+                    {"backchannel_authentication_endpoint", url("/backchannel")},
+                    {"backchannel_token_delivery_modes_supported", QJsonArray{"poll"}},
+                    {"backchannel_user_code_parameter_supported", false},
+                    {"authorization_details_types_supported",
+                     QJsonArray{"payment_initiation", "account_information"}},
+                    {"scopes_supported", QJsonArray::fromStringList(kKnownScopes)},
+                    {"response_types_supported", QJsonArray{"code"}},
+                    {"response_modes_supported", QJsonArray{"query", "jwt", "query.jwt"}},
+                    {"authorization_signing_alg_values_supported", QJsonArray{kSigningAlgorithm}},
+                    {"grant_types_supported",
+                     QJsonArray{"authorization_code", "refresh_token", "client_credentials",
+                                "urn:ietf:params:oauth:grant-type:device_code",
+                                "urn:openid:params:grant-type:ciba"}},
+                    {"code_challenge_methods_supported", QJsonArray{"S256"}},
+                    {"token_endpoint_auth_methods_supported",
+                     QJsonArray{"client_secret_basic", "client_secret_post", "none"}},
+                    {"id_token_signing_alg_values_supported", QJsonArray{kSigningAlgorithm}},
+                    {"subject_types_supported", QJsonArray{"public"}},
+                    {"claims_supported",
+                     QJsonArray{"sub", "name", "preferred_username", "email", "email_verified"}},
+                    {"authorization_response_iss_parameter_supported", !m_weak.omitsIssuer},
+                    {"request_parameter_supported", m_weak.unsignedRequestObjects},
+                    {"request_object_signing_alg_values_supported",
+                     m_weak.unsignedRequestObjects ? QJsonArray{"none"} : QJsonArray{}}});
 }
 
 bool SandboxProvider::redirectAllowed(const QUrl &redirect) const
@@ -225,6 +227,9 @@ SandboxResponse SandboxProvider::authorize(const FormFields &received)
         return SandboxPages::redirectNotAllowed(redirectUri);
 
     const QString state = value(query, "state");
+    const QString responseMode = value(query, "response_mode");
+    const bool jwtResponse =
+        responseMode == QLatin1String("jwt") || responseMode == QLatin1String("query.jwt");
     const auto fail = [&](const QString &error, const QString &description,
                           const QString &imitates = {}) {
         FormFields parameters{{QStringLiteral("error"), error},
@@ -236,7 +241,7 @@ SandboxResponse SandboxProvider::authorize(const FormFields &received)
         if (!imitates.isEmpty())
             parameters.append(
                 {QString::fromLatin1(ProviderIdentifier::kSandboxImitatesParameter), imitates});
-        return SandboxResponse::redirectTo(redirectUri, parameters);
+        return redirectBack(redirectUri, clientId, jwtResponse, parameters);
     };
     const QString scope = value(query, "scope");
     if (const SandboxTrigger *trigger =
@@ -249,6 +254,11 @@ SandboxResponse SandboxProvider::authorize(const FormFields &received)
     if (hasRequestObject && !m_weak.unsignedRequestObjects)
         return fail(QStringLiteral("request_not_supported"),
                     QStringLiteral("The sandbox does not take request objects"));
+    if (!responseMode.isEmpty() && !jwtResponse && responseMode != QLatin1String("query"))
+        return fail(QStringLiteral("invalid_request"),
+                    QStringLiteral("response_mode %1 is not supported; the sandbox answers with "
+                                   "query, jwt or query.jwt")
+                        .arg(responseMode));
     if (value(query, "response_type") != QLatin1String("code"))
         return fail(QStringLiteral("unsupported_response_type"),
                     QStringLiteral("response_type must be code"));
@@ -277,7 +287,7 @@ SandboxResponse SandboxProvider::authorize(const FormFields &received)
     const QString id = QString::fromLatin1(SecureRandom::urlSafeToken(16));
     m_state.addPending(id, {clientId, redirectUri, scope, state, value(query, "nonce"), challenge,
                             clock().now(), plain ? QStringLiteral("plain") : QStringLiteral("S256"),
-                            AuthorizationDetails::parse(details)});
+                            AuthorizationDetails::parse(details), jwtResponse});
     return SandboxPages::signIn(clientId, scope, id);
 }
 
@@ -305,7 +315,18 @@ SandboxResponse SandboxProvider::decide(const FormFields &form)
         parameters.append({QStringLiteral("state"), request.state});
     if (!m_weak.omitsIssuer)
         parameters.append({QStringLiteral("iss"), issuer()});
-    return SandboxResponse::redirectTo(request.redirectUri, parameters);
+    return redirectBack(request.redirectUri, request.clientId, request.jwtResponse, parameters);
+}
+
+SandboxResponse SandboxProvider::redirectBack(const QString &redirectUri, const QString &clientId,
+                                              bool jwtResponse, const FormFields &parameters)
+{
+    if (!jwtResponse)
+        return SandboxResponse::redirectTo(redirectUri, parameters);
+    const QByteArray response = m_signer.authorizationResponse(issuer(), clientId, parameters,
+                                                               clock().now().toSecsSinceEpoch());
+    return SandboxResponse::redirectTo(
+        redirectUri, {{QStringLiteral("response"), QString::fromLatin1(response)}});
 }
 
 SandboxResponse SandboxProvider::deviceAuthorization(const HttpRequestParser::Request &request,

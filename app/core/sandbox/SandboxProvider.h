@@ -95,6 +95,10 @@ private:
     Response discovery() const;
     Response authorize(const FormFields &query);
     Response decide(const FormFields &form);
+    // The authorization response's parameters on the redirect URI: as they are, or (JARM) as one
+    // signed JWT in `response`.
+    Response redirectBack(const QString &redirectUri, const QString &clientId, bool jwtResponse,
+                          const FormFields &parameters);
     Response token(const HttpRequestParser::Request &request, const FormFields &form);
     Response codeGrant(const Client &client, const FormFields &form);
     Response refreshGrant(const Client &client, const FormFields &form);

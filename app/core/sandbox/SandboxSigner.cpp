@@ -10,6 +10,8 @@ namespace workbench {
 namespace {
 // ID tokens are for the sign-in at hand: ten minutes.
 constexpr int kIdTokenLifetimeSeconds = 600;
+// JARM §2.1 asks for a short lifetime; ten minutes, as oidc-provider gives.
+constexpr int kAuthorizationResponseLifetimeSeconds = 600;
 } // namespace
 
 const SigningKey &SandboxSigner::key()
@@ -60,6 +62,18 @@ QByteArray SandboxSigner::idToken(const QString &issuer, const QString &clientId
                                        accessToken, QString::fromLatin1(kAlgorithm)))}};
     if (!signIn.nonce.isEmpty())
         claims.insert("nonce", signIn.nonce);
+    return key().sign(claims);
+}
+
+QByteArray SandboxSigner::authorizationResponse(const QString &issuer, const QString &clientId,
+                                                const FormFields &parameters, qint64 issuedAt)
+{
+    QJsonObject claims;
+    for (const auto &[name, value] : parameters)
+        claims.insert(name, value);
+    claims.insert("iss", issuer);
+    claims.insert("aud", clientId);
+    claims.insert("exp", double(issuedAt + kAuthorizationResponseLifetimeSeconds));
     return key().sign(claims);
 }
 

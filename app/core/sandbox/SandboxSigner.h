@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/jose/JwsSigner.h"
+#include "core/util/FormEncoding.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -31,6 +32,11 @@ public:
     // Carries at_hash for `accessToken` (OIDC Core §3.1.3.6).
     QByteArray idToken(const QString &issuer, const QString &clientId, const SignIn &signIn,
                        qint64 issuedAt, const QByteArray &accessToken);
+
+    // A JWT-secured authorization response (JARM §2.1): the response's parameters as claims,
+    // with iss, aud and a short exp.
+    QByteArray authorizationResponse(const QString &issuer, const QString &clientId,
+                                     const FormFields &parameters, qint64 issuedAt);
 
 private:
     const SigningKey &key();

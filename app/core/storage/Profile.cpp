@@ -75,6 +75,7 @@ void readEndpoints(const ProfileJson &json, ClientConfig &c)
     c.pushedAuthorizationRequestEndpoint = json.url("pushed_authorization_request_endpoint");
     c.issuerInAuthorizationResponse = json.flag("authorization_response_iss_parameter_supported");
     c.idTokenSigningAlgorithms << json.strings("id_token_signing_alg_values");
+    c.authorizationSigningAlgorithms << json.strings("authorization_signing_alg_values");
     c.registrationClientUri = json.url("registration_client_uri");
 }
 
@@ -165,6 +166,7 @@ QJsonObject Profile::toJson() const
             {"end_session_endpoint", url(c.endSessionEndpoint)},
             {"post_logout_redirect_uri", url(c.postLogoutRedirectUri)},
             {"id_token_signing_alg_values", list(c.idTokenSigningAlgorithms)},
+            {"authorization_signing_alg_values", list(c.authorizationSigningAlgorithms)},
             {"authorization_response_iss_parameter_supported", c.issuerInAuthorizationResponse},
             {"registration_client_uri", url(c.registrationClientUri)},
             {"client_id", c.clientId},

@@ -54,6 +54,13 @@ namespace IdTokenValidator {
 // Every check, in the order OIDC Core §3.1.3.7 gives them; never empty.
 QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
                            const KeySource &keys, const QDateTime &now = Clock::utcNow());
+// A JWT-secured authorization response (JARM): signed JWT, an acceptable alg, signature, iss,
+// aud naming the client and exp. `expected.allowedAlgorithms` are the server's
+// authorization_signing_alg_values_supported; nonce, code and hashes do not apply.
+QList<TokenCheck> validateAuthorizationResponse(const QByteArray &response,
+                                                const IdTokenExpectations &expected,
+                                                const KeySource &keys,
+                                                const QDateTime &now = Clock::utcNow());
 bool accepted(const QList<TokenCheck> &checks); // no check failed
 QString firstFailure(const QList<TokenCheck> &checks);
 // at_hash / c_hash (OIDC Core §3.1.3.6): the left half of the value's digest, base64url.

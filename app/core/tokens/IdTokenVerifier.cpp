@@ -30,6 +30,21 @@ void IdTokenVerifier::cancel()
 void IdTokenVerifier::verify(const QByteArray &idToken, const IdTokenExpectations &expected,
                              const QUrl &jwksUri)
 {
+    m_authorizationResponse = false;
+    start(idToken, expected, jwksUri);
+}
+
+void IdTokenVerifier::verifyAuthorizationResponse(const QByteArray &response,
+                                                  const IdTokenExpectations &expected,
+                                                  const QUrl &jwksUri)
+{
+    m_authorizationResponse = true;
+    start(response, expected, jwksUri);
+}
+
+void IdTokenVerifier::start(const QByteArray &idToken, const IdTokenExpectations &expected,
+                            const QUrl &jwksUri)
+{
     cancel();
     m_token = idToken;
     m_expected = expected;
@@ -113,7 +128,9 @@ void IdTokenVerifier::onFetched(const HttpExchange &exchange)
 
 void IdTokenVerifier::complete(const KeySource &source)
 {
-    emit finished(IdTokenValidator::validate(m_token, m_expected, source));
+    emit finished(m_authorizationResponse
+                      ? IdTokenValidator::validateAuthorizationResponse(m_token, m_expected, source)
+                      : IdTokenValidator::validate(m_token, m_expected, source));
 }
 
 } // namespace workbench

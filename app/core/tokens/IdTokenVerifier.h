@@ -28,6 +28,10 @@ public:
     // verification still waiting for its keys.
     void verify(const QByteArray &idToken, const IdTokenExpectations &expected,
                 const QUrl &jwksUri);
+    // The same for a JWT-secured authorization response (JARM): the keys as above, its checks
+    // those of IdTokenValidator::validateAuthorizationResponse.
+    void verifyAuthorizationResponse(const QByteArray &response,
+                                     const IdTokenExpectations &expected, const QUrl &jwksUri);
     bool busy() const { return !m_pending.isNull(); }
     // Drops a verification waiting for its keys; finished() is not emitted for it.
     void cancel();
@@ -53,6 +57,9 @@ private:
     int m_cacheLifetimeSeconds = 600;
     int m_fetchCount = 0;
 
+    void start(const QByteArray &token, const IdTokenExpectations &expected, const QUrl &jwksUri);
+
+    bool m_authorizationResponse = false;
     QByteArray m_token;
     IdTokenExpectations m_expected;
     QUrl m_jwksUri;
