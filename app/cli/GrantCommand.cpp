@@ -176,8 +176,7 @@ int run(const QStringList &arguments)
                               .arg(parser.value(options.grant)));
     if (QString problem; !options.client.apply(parser, &config, &problem))
         return usageError(problem);
-    if (usesBrowser(config.grant) || config.grant == GrantType::DeviceCode ||
-        config.grant == GrantType::Ciba)
+    if (usesBrowser(config.grant) || isDecoupled(config.grant))
         return usageError(QStringLiteral("profile \"%1\" runs %2: use 'authorize', 'device' or "
                                          "'ciba', or name the grant with --grant")
                               .arg(parser.value(profile), grantTypeName(config.grant)));

@@ -2,6 +2,7 @@
 // polls that follow against a scripted server (slow_down, expiry, refusals, unusable answers),
 // then the whole flow against the built-in sandbox, whose page plays the person's phone, with its
 // refusals diagnosed first-cause. (tests/e2e/tst_e2e_ciba runs the real provider.)
+#include "core/client/AuthorizationDetails.h"
 #include "core/client/TokenRequest.h"
 #include "core/diagnosis/Diagnoser.h"
 #include "core/flows/DeviceAuthorizationFlow.h"
@@ -304,6 +305,29 @@ private slots:
         QVERIFY(!devicePage(*m_sandbox).contains("K7-PLUM"));
     }
 
+    // Authorization details (RFC 9396) on the backchannel request: granted as asked, in the
+    // token response the approval gives.
+    void sandboxGrantsTheAuthorizationDetails()
+    {
+        ClientConfig config = sandboxConfig();
+        config.authorizationDetails = QStringLiteral(
+            "[{\"type\":\"payment_initiation\",\"instructedAmount\":{\"currency\":\"EUR\","
+            "\"amount\":\"12.00\"},\"creditorName\":\"Bob\"}]");
+        QSignalSpy accepted(m_session.get(), &RunSession::backchannelAccepted);
+        QSignalSpy finished(m_session.get(), &RunSession::finished);
+        QVERIFY(m_session->start(config));
+        QVERIFY(!accepted.isEmpty() || accepted.wait(5000));
+        QCOMPARE(answer(*m_sandbox, "approve"), 200);
+        const FlowOutcome outcome = outcomeOf(finished, 15000);
+        QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
+        const QList<HttpExchange> &run = m_session->record().exchanges;
+        const QJsonArray asked = AuthorizationDetails::askedIn(run, run.size() - 1);
+        QCOMPARE(asked, AuthorizationDetails::parse(config.authorizationDetails));
+        const auto granted = AuthorizationDetails::compare(
+            asked, outcome.tokenResponse.value("authorization_details"));
+        QVERIFY2(granted.grantedAsAsked, qPrintable(granted.differences.join('\n')));
+    }
+
     // Denied on the device: access_denied at the next poll, the person's refusal first.
     void sandboxDenialIsDiagnosed()
     {
@@ -329,6 +353,9 @@ private slots:
         QTest::newRow("public client") << "public"
                                        << "invalid_client"
                                        << "";
+        QTest::newRow("unknown details type") << "details"
+                                              << "invalid_authorization_details"
+                                              << "authorization_details_invalid";
     }
 
     void sandboxRefusalsAreDiagnosed()
@@ -344,6 +371,8 @@ private slots:
             config.authMethod = ClientAuthMethod::None;
             config.clientSecret.clear();
         }
+        if (change == "details")
+            config.authorizationDetails = QStringLiteral("[{\"type\":\"crypto_trading\"}]");
         QSignalSpy finished(m_session.get(), &RunSession::finished);
         QVERIFY(m_session->start(config));
         const FlowOutcome outcome = outcomeOf(finished);

@@ -18,7 +18,8 @@ namespace workbench::AuthorizationDetails {
 QStringList problems(const QString &json);
 // The array `json` holds (empty when it is not one).
 QJsonArray parse(const QString &json);
-// The array as it goes on the wire: compact JSON.
+// The array as it goes on the wire: compact JSON; anything else trimmed, as typed (so blank
+// gives empty: nothing to send).
 QString compact(const QString &json);
 
 // Examples to start from (§2 and appendix A of RFC 9396): payment initiation, account

@@ -28,9 +28,9 @@ void appendScope(const ClientConfig &config, FormFields *form)
 // (Not on refreshes: there it would narrow what the code flow was granted.)
 void appendAuthorizationDetails(const ClientConfig &config, FormFields *form)
 {
-    if (!config.authorizationDetails.trimmed().isEmpty())
-        form->append({QStringLiteral("authorization_details"),
-                      AuthorizationDetails::compact(config.authorizationDetails)});
+    if (const QString details = AuthorizationDetails::compact(config.authorizationDetails);
+        !details.isEmpty())
+        form->append({QStringLiteral("authorization_details"), details});
 }
 
 // A request that carries a DPoP proof when the client uses DPoP.

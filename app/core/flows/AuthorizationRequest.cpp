@@ -40,10 +40,7 @@ AuthorizationRequest AuthorizationRequest::forClient(const ClientConfig &config,
         {"acr_values", config.acrValues.simplified()},
         {"claims", config.claims.trimmed()},
         {"audience", config.audience.trimmed()},
-        {"authorization_details",
-         config.authorizationDetails.trimmed().isEmpty()
-             ? QString()
-             : AuthorizationDetails::compact(config.authorizationDetails)}};
+        {"authorization_details", AuthorizationDetails::compact(config.authorizationDetails)}};
     for (const auto &[name, value] : options) {
         if (!value.isEmpty())
             request.options.append({QString::fromLatin1(name), value});

@@ -1,3 +1,4 @@
+#include "core/client/AuthorizationDetails.h"
 #include "core/sandbox/SandboxHelpers.h"
 #include "core/sandbox/SandboxPages.h"
 #include "core/sandbox/SandboxProvider.h"
@@ -29,7 +30,7 @@ SandboxProvider::backchannelAuthentication(const HttpRequestParser::Request &req
                                          "public client")
                               .arg(client->id));
     const QString scope = value(form, "scope");
-    if (!scope.split(QLatin1Char(' ')).contains(QLatin1String("openid")))
+    if (!hasScope(scope, "openid"))
         return oauthError(400, QStringLiteral("invalid_request"),
                           QStringLiteral("The scope must include openid"));
     if (const QString unknown = unknownScopeIn(scope); !unknown.isEmpty())
@@ -52,8 +53,12 @@ SandboxProvider::backchannelAuthentication(const HttpRequestParser::Request &req
         return oauthError(400, QStringLiteral("invalid_binding_message"),
                           QStringLiteral("The binding_message must be 1 to %1 characters")
                               .arg(kMaxBindingMessage));
+    const QString details = value(form, "authorization_details");
+    if (const QString problem = authorizationDetailsProblem(details); !problem.isEmpty())
+        return oauthError(400, QStringLiteral("invalid_authorization_details"), problem);
     const QString authReqId =
-        m_devices.issueBackchannel(client->id, scope, loginHint, bindingMessage, clock().now());
+        m_devices.issueBackchannel(client->id, scope, loginHint, bindingMessage,
+                                   AuthorizationDetails::parse(details), clock().now());
     return json(200, QJsonObject{{"auth_req_id", authReqId},
                                  {"expires_in", m_devices.lifetimeSeconds()},
                                  {"interval", m_devices.intervalSeconds()}});

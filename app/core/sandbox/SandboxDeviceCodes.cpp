@@ -44,6 +44,7 @@ QString SandboxDeviceCodes::issue(const QString &clientId, const QString &scope,
 
 QString SandboxDeviceCodes::issueBackchannel(const QString &clientId, const QString &scope,
                                              const QString &subject, const QString &bindingMessage,
+                                             const QJsonArray &authorizationDetails,
                                              const QDateTime &now)
 {
     const QString authReqId = issue(clientId, scope, now);
@@ -51,6 +52,7 @@ QString SandboxDeviceCodes::issueBackchannel(const QString &clientId, const QStr
     entry.backchannel = true;
     entry.subject = subject;
     entry.bindingMessage = bindingMessage;
+    entry.authorizationDetails = authorizationDetails;
     return authReqId;
 }
 

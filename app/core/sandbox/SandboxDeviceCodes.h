@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonArray>
 #include <QString>
 
 namespace workbench {
@@ -20,6 +21,7 @@ public:
         QString clientId, scope, userCode, subject;
         bool backchannel = false; // a CIBA request: `subject` is whom it asks
         QString bindingMessage;
+        QJsonArray authorizationDetails; // CIBA: RFC 9396, as asked (granted as asked)
         QDateTime issuedAt;
         QDateTime lastPoll;
         int intervalSeconds = 5;
@@ -34,7 +36,8 @@ public:
     QString issue(const QString &clientId, const QString &scope, const QDateTime &now);
     // A CIBA request for `subject`; the auth_req_id is the key for polls.
     QString issueBackchannel(const QString &clientId, const QString &scope, const QString &subject,
-                             const QString &bindingMessage, const QDateTime &now);
+                             const QString &bindingMessage, const QJsonArray &authorizationDetails,
+                             const QDateTime &now);
     const Entry *find(const QString &deviceCode) const;
     // A pending entry of the kind asked for (device codes or CIBA requests).
     const Entry *findByUserCode(const QString &userCode, const QDateTime &now,

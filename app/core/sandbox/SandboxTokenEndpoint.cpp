@@ -253,8 +253,13 @@ SandboxResponse SandboxProvider::deviceToken(const Client &client, const FormFie
     const SandboxDeviceCodes::Entry *entry = m_devices.find(deviceCode);
     const bool offline =
         entry->scope.split(QLatin1Char(' ')).contains(QLatin1String("offline_access"));
-    const int grant =
-        m_state.addGrant({client.id, entry->subject, entry->scope, {}, clock().now(), false, {}});
+    const int grant = m_state.addGrant({client.id,
+                                        entry->subject,
+                                        entry->scope,
+                                        {},
+                                        clock().now(),
+                                        false,
+                                        entry->authorizationDetails});
     return issueTokens(grant, client.id, entry->scope, {}, offline);
 }
 

@@ -143,7 +143,7 @@ bool RunSession::start(const ClientConfig &given, const QString &profile)
     emit started(config, m_hints);
     if (usesBrowser(config.grant))
         return m_codeFlow->start(config);
-    if (config.grant == GrantType::DeviceCode || config.grant == GrantType::Ciba)
+    if (isDecoupled(config.grant))
         return m_deviceFlow->start(config);
     return m_grantFlow->start(config);
 }
