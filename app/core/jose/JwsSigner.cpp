@@ -1,5 +1,6 @@
 #include "core/jose/JwsSigner.h"
 
+#include "core/jose/OpenSslKey.h"
 #include "core/util/Base64Url.h"
 
 #include <QJsonDocument>
@@ -14,19 +15,6 @@
 #include <openssl/rsa.h>
 
 namespace workbench {
-
-namespace {
-QByteArray bnParam(EVP_PKEY *key, const char *name, int padTo = 0)
-{
-    BIGNUM *bn = nullptr;
-    if (!EVP_PKEY_get_bn_param(key, name, &bn))
-        return {};
-    QByteArray out(padTo ? padTo : BN_num_bytes(bn), '\0');
-    BN_bn2binpad(bn, reinterpret_cast<unsigned char *>(out.data()), int(out.size()));
-    BN_free(bn);
-    return out;
-}
-} // namespace
 
 SigningKey SigningKey::generate(const QString &alg, const QString &kid)
 {
@@ -115,15 +103,7 @@ QStringList SigningKey::privateKeyAlgorithms()
 
 QByteArray SigningKey::privatePem() const
 {
-    if (!m_key)
-        return {};
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-    if (!bio || PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr,
-                                         nullptr) != 1)
-        return {};
-    char *data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    return QByteArray(data, qsizetype(length));
+    return m_key ? OpenSslKey::privatePem(m_key.get()) : QByteArray();
 }
 
 QJsonObject SigningKey::publicJwk() const
@@ -133,13 +113,7 @@ QJsonObject SigningKey::publicJwk() const
     QJsonObject jwk{{"use", "sig"}, {"alg", m_alg}};
     if (!m_kid.isEmpty())
         jwk.insert("kid", m_kid);
-    if (EVP_PKEY_is_a(m_key.get(), "RSA")) {
-        jwk.insert("kty", "RSA");
-        jwk.insert("n",
-                   QString::fromLatin1(base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_N))));
-        jwk.insert("e",
-                   QString::fromLatin1(base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_RSA_E))));
-    } else if (EVP_PKEY_is_a(m_key.get(), "ED25519")) {
+    if (EVP_PKEY_is_a(m_key.get(), "ED25519")) {
         QByteArray raw(32, '\0');
         size_t length = size_t(raw.size());
         if (EVP_PKEY_get_raw_public_key(m_key.get(), reinterpret_cast<unsigned char *>(raw.data()),
@@ -148,14 +122,11 @@ QJsonObject SigningKey::publicJwk() const
         jwk.insert("kty", "OKP");
         jwk.insert("crv", "Ed25519");
         jwk.insert("x", QString::fromLatin1(base64Url(raw.left(qsizetype(length)))));
-    } else {
-        jwk.insert("kty", "EC");
-        jwk.insert("crv", "P-256");
-        jwk.insert("x", QString::fromLatin1(
-                            base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32))));
-        jwk.insert("y", QString::fromLatin1(
-                            base64Url(bnParam(m_key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32))));
+        return jwk;
     }
+    const QJsonObject members = OpenSslKey::publicMembers(m_key.get());
+    for (auto it = members.begin(); it != members.end(); ++it)
+        jwk.insert(it.key(), it.value());
     return jwk;
 }
 
