@@ -150,16 +150,12 @@ bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config
         !clientAuthMethodFromName(parser.value(authMethod), &config->authMethod))
         return Failure::report(
             error, QStringLiteral("unknown --auth-method \"%1\"").arg(parser.value(authMethod)));
-    if (parser.isSet(signingAlg))
-        config->signingAlgorithm = parser.value(signingAlg);
     if (parser.isSet(provider))
         config->provider = parser.value(provider);
     if (!config->provider.isEmpty() && !KnowledgeBase::builtIn().provider(config->provider))
         return Failure::report(
             error, QStringLiteral("unknown --provider \"%1\" (explain --provider list names them)")
                        .arg(config->provider));
-    if (parser.isSet(keyId))
-        config->keyId = parser.value(keyId);
     if (parser.isSet(dpop) || parser.isSet(dpopAlg) || parser.isSet(dpopKey))
         config->useDpop = true;
     if (parser.isSet(dpopAlg)) {
@@ -185,19 +181,45 @@ bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config
                                                          "the key's algorithm)")
                                               .arg(parser.value(dpopKey), why));
     }
-    for (const auto &[option, field] : {std::pair{&secretEnv, &config->clientSecret},
-                                        std::pair{&passphraseEnv, &config->privateKeyPassphrase}}) {
-        if (!parser.isSet(*option))
-            continue;
-        if (!secretFromEnvironment(parser.value(*option), field, error))
-            return false;
-    }
+    if (parser.isSet(secretEnv) &&
+        !secretFromEnvironment(parser.value(secretEnv), &config->clientSecret, error))
+        return false;
+    return applyKeys(parser, config, error);
+}
+
+bool ClientOptions::applyKeys(const QCommandLineParser &parser, ClientConfig *config,
+                              QString *error) const
+{
+    if (parser.isSet(keyId))
+        config->keyId = parser.value(keyId);
+    if (parser.isSet(signingAlg))
+        config->signingAlgorithm = parser.value(signingAlg);
+    if (parser.isSet(passphraseEnv) &&
+        !secretFromEnvironment(parser.value(passphraseEnv), &config->privateKeyPassphrase, error))
+        return false;
     if (parser.isSet(privateKey)) {
         QFile file(parser.value(privateKey));
         if (!file.open(QIODevice::ReadOnly))
             return Failure::report(error, QStringLiteral("cannot read %1: %2")
                                               .arg(parser.value(privateKey), file.errorString()));
         config->privateKeyPem = QString::fromUtf8(file.read(64 * 1024));
+    }
+    if (parser.isSet(decryptionKid))
+        config->decryptionKeyId = parser.value(decryptionKid);
+    if (parser.isSet(decryptionKey)) {
+        QFile file(parser.value(decryptionKey));
+        if (!file.open(QIODevice::ReadOnly))
+            return Failure::report(error,
+                                   QStringLiteral("cannot read %1: %2")
+                                       .arg(parser.value(decryptionKey), file.errorString()));
+        config->decryptionKeyPem = QString::fromUtf8(file.read(64 * 1024));
+        QString why;
+        if (!DecryptionKey::fromPem(config->decryptionKeyPem.toUtf8(), {}, config->decryptionKeyId,
+                                    &why)
+                 .isValid())
+            return Failure::report(
+                error,
+                QStringLiteral("--decryption-key %1: %2").arg(parser.value(decryptionKey), why));
     }
     return true;
 }

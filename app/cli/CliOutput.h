@@ -93,6 +93,15 @@ struct ClientOptions
                                "The DPoP key's algorithm: ES256 (default), RS256, "
                                "PS256 or EdDSA.",
                                "alg"};
+    QCommandLineOption decryptionKey{"decryption-key",
+                                     "PEM private key file (RSA or EC) that opens what the "
+                                     "server encrypts to the client (JWE): ID tokens, UserInfo, "
+                                     "JARM responses.",
+                                     "file"};
+    QCommandLineOption decryptionKid{"decryption-kid",
+                                     "The kid the decryption key's public half is registered "
+                                     "under.",
+                                     "kid"};
     QCommandLineOption json{"json", "Print the result as one JSON document."};
     QCommandLineOption reveal{"reveal-secrets",
                               "Print codes, tokens and secrets in clear in the readable output "
@@ -101,13 +110,17 @@ struct ClientOptions
 
     QList<QCommandLineOption> all() const
     {
-        return {tokenEndpoint, clientId,   secretEnv, authMethod, privateKey,
-                passphraseEnv, signingAlg, keyId,     provider,   dpop,
-                dpopKey,       dpopAlg,    json,      reveal};
+        return {tokenEndpoint, clientId,      secretEnv,     authMethod, privateKey, passphraseEnv,
+                signingAlg,    keyId,         provider,      dpop,       dpopKey,    dpopAlg,
+                json,          decryptionKey, decryptionKid, reveal};
     }
     // Puts them in `config`; false, with a message for the person, when one cannot be used.
     [[nodiscard]] bool apply(const QCommandLineParser &parser, ClientConfig *config,
                              QString *error) const;
+    // Only the key options: the signing key, its passphrase, algorithm and kid, and the
+    // decryption key and its kid (apply() includes these).
+    [[nodiscard]] bool applyKeys(const QCommandLineParser &parser, ClientConfig *config,
+                                 QString *error) const;
 };
 // --rar FILE: the authorization_details (RFC 9396) in the JSON file named by `option`, checked
 // and put in config->authorizationDetails; false, with a message, when it cannot be used.

@@ -11,6 +11,7 @@
 #include "core/capture/HarImport.h"
 #include "core/diagnosis/Diagnoser.h"
 #include "core/diagnosis/RawInput.h"
+#include "core/jose/JwsSigner.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/sandbox/SandboxTriggers.h"
 #include "core/session/RunSession.h"
@@ -32,7 +33,7 @@ const QStringList kCommands{
     QStringLiteral("authorize"), QStringLiteral("token"),    QStringLiteral("device"),
     QStringLiteral("ciba"),      QStringLiteral("discover"), QStringLiteral("explain"),
     QStringLiteral("sandbox"),   QStringLiteral("history"),  QStringLiteral("compare"),
-    QStringLiteral("probe"),     QStringLiteral("register")};
+    QStringLiteral("probe"),     QStringLiteral("register"), QStringLiteral("jwks")};
 
 // Reads what explain is given: a file, or standard input for "-" (at most 64 MiB).
 std::optional<QByteArray> readExplainInput(const QString &name, QString *problem)
@@ -437,6 +438,43 @@ bool handles(const QStringList &arguments)
             arguments.at(1) == QLatin1String("-v"));
 }
 
+// The client's public keys as a JWK Set, to register with a server (its jwks) or serve at a
+// jwks_uri: the signing key's public half (use "sig") and the decryption key's (use "enc").
+int jwks(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("jwks");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Prints the client's public keys as a JWK Set (RFC 7517) for its registration: the "
+        "signing key (--private-key) with use \"sig\", the decryption key (--decryption-key) "
+        "with use \"enc\". Private parts are never printed."));
+    parser.addHelpOption();
+    parser.addPositionalArgument("jwks", "The command.");
+    const ClientOptions options;
+    parser.addOptions({options.privateKey, options.passphraseEnv, options.signingAlg, options.keyId,
+                       options.decryptionKey, options.decryptionKid});
+    if (const auto exit = parseArguments(parser, arguments, command))
+        return *exit;
+    if (!parser.isSet(options.privateKey) && !parser.isSet(options.decryptionKey))
+        return usageError(QStringLiteral("give --private-key, --decryption-key or both"), command);
+    ClientConfig config;
+    QString problem;
+    if (!options.applyKeys(parser, &config, &problem))
+        return usageError(problem, command);
+    if (parser.isSet(options.privateKey)) {
+        config.authMethod = ClientAuthMethod::PrivateKeyJwt;
+        QString why;
+        if (!SigningKey::fromPem(config.privateKeyPem.toUtf8(),
+                                 config.privateKeyPassphrase.toUtf8(), config.signingAlgorithm,
+                                 config.keyId, &why)
+                 .isValid())
+            return usageError(QStringLiteral("--private-key: %1").arg(why), command);
+    }
+    out() << QJsonDocument(config.publicJwks()).toJson(QJsonDocument::Indented);
+    out().flush();
+    return 0;
+}
+
 int run(const QStringList &arguments)
 {
     if (arguments.size() < 2 || arguments.at(1) == QLatin1String("--help") ||
@@ -461,6 +499,7 @@ int run(const QStringList &arguments)
                  "probe --help)"
                  "\n  register    register a client at the server and manage it (see "
                  "register --help)"
+                 "\n  jwks        print the client's public keys as a JWK Set (see jwks --help)"
                  "\n  explain     explain an error response or redirect (see explain "
                  "--help)\n  sandbox     run the built-in sandbox provider (see sandbox --help)\n"
                  "  --version   print the version\n";
@@ -490,6 +529,8 @@ int run(const QStringList &arguments)
         return ProbeCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("register"))
         return RegisterCommand::run(arguments);
+    if (arguments.at(1) == QLatin1String("jwks"))
+        return jwks(arguments);
     if (ActionCommand::handles(arguments.at(1)))
         return ActionCommand::run(arguments);
     if (arguments.at(1) == QLatin1String("explain"))

@@ -39,9 +39,13 @@ const newKeyPair = (type, options = {}) => {
 const clientKeys = {
   rsa: newKeyPair('rsa', { modulusLength: 2048 }),
   ec: newKeyPair('ec', { namedCurve: 'P-256' }),
+  // The keys the provider encrypts to (JWE): their public halves are the clients' "enc" keys.
+  encRsa: newKeyPair('rsa', { modulusLength: 2048 }),
+  encEc: newKeyPair('ec', { namedCurve: 'P-256' }),
 };
 const clientPem = (pair) => pair.privateKey.export({ format: 'pem', type: 'pkcs8' });
 const clientJwks = (pair, kid) => ({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig' }] });
+const encryptionJwks = (pair, kid) => ({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'enc' }] });
 
 const signingKeys = [
   ['rsa-e2e', newKeyPair('rsa', { modulusLength: 2048 })],
@@ -111,6 +115,33 @@ export const clients = {
     jwks: clientJwks(clientKeys.rsa, 'client-rsa'),
     private_key_pem: clientPem(clientKeys.rsa),
     kid: 'client-rsa',
+  },
+  // Encryption (OIDC Core §10.2, JARM §2.2): ID tokens, UserInfo and JARM responses signed by
+  // the provider, then encrypted to the client's "enc" key. The tests get its private half.
+  encryptedRsa: {
+    client_id: 'workbench-encrypted-rsa',
+    token_endpoint_auth_method: 'none',
+    jwks: encryptionJwks(clientKeys.encRsa, 'client-enc-rsa'),
+    id_token_encrypted_response_alg: 'RSA-OAEP-256',
+    id_token_encrypted_response_enc: 'A256GCM',
+    userinfo_signed_response_alg: 'RS256',
+    userinfo_encrypted_response_alg: 'RSA-OAEP',
+    userinfo_encrypted_response_enc: 'A128CBC-HS256',
+    authorization_encrypted_response_alg: 'RSA-OAEP-256',
+    authorization_encrypted_response_enc: 'A256CBC-HS512',
+    decryption_key_pem: clientPem(clientKeys.encRsa),
+    decryption_kid: 'client-enc-rsa',
+  },
+  encryptedEc: {
+    client_id: 'workbench-encrypted-ec',
+    token_endpoint_auth_method: 'none',
+    jwks: encryptionJwks(clientKeys.encEc, 'client-enc-ec'),
+    id_token_encrypted_response_alg: 'ECDH-ES+A128KW',
+    id_token_encrypted_response_enc: 'A128GCM',
+    authorization_encrypted_response_alg: 'ECDH-ES',
+    authorization_encrypted_response_enc: 'A256GCM',
+    decryption_key_pem: clientPem(clientKeys.encEc),
+    decryption_kid: 'client-enc-ec',
   },
   privateKeyJwtEc: {
     client_id: 'workbench-private-key-jwt-ec',
@@ -458,7 +489,10 @@ server.listen(0, '127.0.0.1', async () => {
   step(`listening on port ${port}`);
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
-    clients: Object.values(clients).map(({ private_key_pem: _pem, kid: _kid, test_username: _u, test_password: _p, ...client }) => ({
+    clients: Object.values(clients).map(({
+      private_key_pem: _pem, kid: _kid, test_username: _u, test_password: _p,
+      decryption_key_pem: _dpem, decryption_kid: _dkid, ...client
+    }) => ({
       application_type: 'native',
       // RFC 8252 §7.3: a native client's loopback redirect URI matches on any port.
       redirect_uris: ['http://127.0.0.1/callback'],
@@ -477,6 +511,10 @@ server.listen(0, '127.0.0.1', async () => {
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'],
       dPoPSigningAlgValues: DPOP_ALGS,
+      // Beyond the defaults: ECDH-ES with AES key wrap, which the issue names.
+      idTokenEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'],
+      userinfoEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'],
+      authorizationEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'],
     },
     features: {
       devInteractions: { enabled: true },
@@ -493,6 +531,10 @@ server.listen(0, '127.0.0.1', async () => {
       // JWT-secured authorization responses (JARM): response_mode jwt, query.jwt, fragment.jwt
       // and form_post.jwt, signed RS256 unless a client asks otherwise.
       jwtResponseModes: { enabled: true },
+      // JWE to clients that registered an encryption key, and UserInfo as a JWT when a client
+      // asks for it (userinfo_signed_response_alg).
+      encryption: { enabled: true },
+      jwtUserinfo: { enabled: true },
       // Requests that carry a DPoP proof must also carry the provider's nonce (RFC 9449 §8).
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       // Dynamic registration (RFC 7591) behind an initial access token, and its management

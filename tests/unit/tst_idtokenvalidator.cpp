@@ -3,6 +3,7 @@
 #include "core/tokens/IdTokenValidator.h"
 
 #include "TestJose.h"
+#include "TokenCheckTest.h"
 
 #include <QTest>
 
@@ -299,6 +300,53 @@ private slots:
         QJsonObject claims = goodClaims();
         claims["iat"] = double(kNow.toSecsSinceEpoch() - 7200);
         QCOMPARE(find(check(testjose::sign(m_rsa, claims)), "iat").status, Status::Warning);
+    }
+
+    // OIDC Core §10.2: a nested JWT, signed then encrypted to the client's key.
+    void encryptedIdTokensAreOpenedWithTheClientsKey()
+    {
+        const DecryptionKey ours = DecryptionKey::generate("RSA", "client-enc");
+        const DecryptionKey theirs = DecryptionKey::generate("RSA", "someone-else");
+        const QByteArray signedToken = testjose::sign(m_rsa, goodClaims());
+        QString error;
+        const QByteArray toUs = Jwe::encrypt(signedToken, Jwk{ours.publicJwk()}, "RSA-OAEP-256",
+                                             "A256GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!toUs.isEmpty(), qPrintable(error));
+
+        IdTokenExpectations expected = expectations();
+        expected.decryptionKey = ours;
+        auto checks = check(toUs, expected);
+        QCOMPARE(checks.first().name, QString("decryption"));
+        QCOMPARE(checks.first().status, Status::Passed);
+        QVERIFY2(checks.first().detail.contains("RSA-OAEP-256, enc A256GCM"),
+                 qPrintable(checks.first().detail));
+        QVERIFY(find(checks, "format").detail.contains("nested"));
+        QCOMPARE(find(checks, "signature").status, Status::Passed);
+        QVERIFY(IdTokenValidator::accepted(checks));
+
+        // No key set: the decryption check says so and nothing else is claimed.
+        checks = check(toUs);
+        QCOMPARE(checks.size(), 1);
+        QCOMPARE(checks.first().name, QString("decryption"));
+        QCOMPARE(checks.first().status, Status::Failed);
+        QVERIFY(checks.first().detail.contains("no decryption key is set"));
+        QVERIFY(checks.first().fix.contains("id_token_encrypted_response_alg"));
+
+        // Encrypted to another key: decryption fails first, naming the key it was meant for.
+        const QByteArray toThem = Jwe::encrypt(signedToken, Jwk{theirs.publicJwk()}, "RSA-OAEP",
+                                               "A128CBC-HS256", {{"cty", "JWT"}}, &error);
+        checks = check(toThem, expected);
+        QCOMPARE(test::firstFailedName(checks), QString("decryption"));
+        QVERIFY2(checks.first().detail.contains("encrypted to another key"),
+                 qPrintable(checks.first().detail));
+        QVERIFY(checks.first().detail.contains("someone-else"));
+
+        // Opened, but not a signed JWT inside: the format check fails.
+        const QByteArray notSigned = Jwe::encrypt(R"({"sub":"alice"})", Jwk{ours.publicJwk()},
+                                                  "RSA-OAEP", "A128GCM", {}, &error);
+        checks = check(notSigned, expected);
+        QCOMPARE(test::firstFailedName(checks), QString("format"));
+        QVERIFY(find(checks, "format").detail.contains("not a signed JWT"));
     }
 
     void unreadableTokens()

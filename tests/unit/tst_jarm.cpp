@@ -113,8 +113,10 @@ private slots:
                                                 ".")
                                   << "alg"
                                   << "not signed";
-        QTest::newRow("encrypted") << QByteArray("eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d") << "format"
-                                   << "encrypted";
+        // Encrypted while the client holds no decryption key.
+        QTest::newRow("encrypted")
+            << QByteArray("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d") << "decryption"
+            << "no decryption key is set";
         QTest::newRow("not a JWT") << QByteArray("the-code") << "format"
                                    << "";
     }
@@ -233,6 +235,61 @@ private slots:
         redirect = captured.takeFirst().first().value<CapturedRedirect>();
         QVERIFY2(redirect.refusalReason().contains("encrypted"),
                  qPrintable(redirect.refusalReason()));
+    }
+
+    // JARM §2.2: signed, then encrypted to the client's key. The listener opens it with that
+    // key to check the state; the flow's checks open it again before anything is used.
+    void anEncryptedResponseIsOpenedWithTheClientsKey()
+    {
+        const DecryptionKey ours = DecryptionKey::generate("EC", "client-enc");
+        const DecryptionKey theirs = DecryptionKey::generate("EC", "client-enc");
+        QString error;
+        const auto encryptTo = [&](const DecryptionKey &key, const QJsonObject &claims) {
+            return Jwe::encrypt(m_key.sign(claims), Jwk{key.publicJwk()}, "ECDH-ES+A128KW",
+                                "A128CBC-HS256", {{"cty", "JWT"}}, &error);
+        };
+        LoopbackListener listener;
+        QVERIFY(listener.listen());
+        listener.setExpectedState("the-state");
+        listener.setDecryptionKey(ours);
+        QSignalSpy captured(&listener, &LoopbackListener::redirectCaptured);
+        QNetworkAccessManager network;
+        const auto deliver = [&](const QByteArray &response) {
+            QUrl url = listener.redirectUri();
+            url.setQuery("response=" + QString::fromLatin1(response));
+            return sandboxbrowser::fetch(network, url).status;
+        };
+
+        const QByteArray toUs = encryptTo(ours, responseClaims());
+        QVERIFY2(!toUs.isEmpty(), qPrintable(error));
+        QCOMPARE(deliver(toUs), 200);
+        QTRY_COMPARE(captured.size(), 1);
+        auto redirect = captured.takeFirst().first().value<CapturedRedirect>();
+        QCOMPARE(redirect.stateCheck, CapturedRedirect::StateCheck::Matched);
+        QCOMPARE(redirect.value("code"), QStringLiteral("the-code"));
+        QCOMPARE(redirect.responseJwt, toUs); // kept as it came, encrypted
+
+        IdTokenExpectations expected = expectations();
+        expected.decryptionKey = ours;
+        static const JwkSet keys = *JwkSet::fromJson(
+            QJsonDocument(QJsonObject{{"keys", QJsonArray{m_key.publicJwk()}}}).toJson(), &error);
+        QList<TokenCheck> checks = IdTokenValidator::validateAuthorizationResponse(
+            toUs, expected, {&keys, "test", {}}, kNow);
+        QCOMPARE(checks.first().name, QStringLiteral("decryption"));
+        QVERIFY2(IdTokenValidator::accepted(checks),
+                 qPrintable(IdTokenValidator::firstFailure(checks)));
+
+        // For another key (even under the same kid) nothing can be read: refused on the
+        // listener, and the checks fail at decryption.
+        const QByteArray toThem = encryptTo(theirs, responseClaims());
+        QCOMPARE(deliver(toThem), 400);
+        QTRY_COMPARE(captured.size(), 1);
+        redirect = captured.takeFirst().first().value<CapturedRedirect>();
+        QVERIFY2(redirect.refusalReason().contains("decryption key does not open it"),
+                 qPrintable(redirect.refusalReason()));
+        checks = IdTokenValidator::validateAuthorizationResponse(toThem, expected,
+                                                                 {&keys, "test", {}}, kNow);
+        QCOMPARE(firstFailedName(checks), QStringLiteral("decryption"));
     }
 
     // The sandbox signs its response when asked (jwt and query.jwt): the flow checks it, then

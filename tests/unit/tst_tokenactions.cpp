@@ -3,6 +3,8 @@
 #include "core/client/TokenRequest.h"
 #include "core/diagnosis/Diagnoser.h"
 #include "core/http/ExchangeClient.h"
+#include "core/jose/Jwe.h"
+#include "core/jose/JwsSigner.h"
 #include "core/tokens/IdTokenVerifier.h"
 #include "core/tokens/TokenActions.h"
 
@@ -152,6 +154,52 @@ private slots:
         const auto outcome = testactions::run(actions, Action::UserInfo);
         QVERIFY(!outcome.succeeded);
         QVERIFY(outcome.summary.contains("another user"));
+    }
+
+    // OIDC Core §5.3.2: UserInfo as a JWT, here signed then encrypted to the client's key.
+    void encryptedUserInfoIsOpenedWithTheClientsKey()
+    {
+        const DecryptionKey ours = DecryptionKey::generate("RSA", "client-enc");
+        const SigningKey issuer = SigningKey::generate("RS256", "as");
+        QString error;
+        const auto answerWith = [](const QByteArray &jwt) {
+            return "HTTP/1.1 200 OK\r\nContent-Type: application/jwt\r\nContent-Length: " +
+                   QByteArray::number(jwt.size()) + "\r\nConnection: close\r\n\r\n" + jwt;
+        };
+        const QByteArray signedClaims =
+            issuer.sign({{"sub", "alice"}, {"email", "a@example.test"}});
+        const QByteArray toUs = Jwe::encrypt(signedClaims, Jwk{ours.publicJwk()}, "RSA-OAEP-256",
+                                             "A128GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!toUs.isEmpty(), qPrintable(error));
+        {
+            CannedServer server(answerWith(toUs));
+            ExchangeClient client;
+            IdTokenVerifier verifier(&client);
+            TokenActions actions(&client, &verifier);
+            ClientConfig config = configFor(server);
+            config.decryptionKeyPem = QString::fromLatin1(ours.privatePem());
+            actions.setSession(config, tokens());
+            const auto outcome = testactions::run(actions, Action::UserInfo);
+            QVERIFY2(outcome.succeeded, qPrintable(outcome.summary));
+            const QString details = outcome.details.join('\n');
+            QVERIFY2(details.contains("Decrypted with the client's key (RSA 2048): alg "
+                                      "RSA-OAEP-256, enc A128GCM"),
+                     qPrintable(details));
+            QVERIFY(details.contains("sub matches"));
+            QVERIFY(details.contains("email: a@example.test"));
+        }
+        {
+            // Without the key the answer cannot be read, and the outcome says why.
+            CannedServer server(answerWith(toUs));
+            ExchangeClient client;
+            IdTokenVerifier verifier(&client);
+            TokenActions actions(&client, &verifier);
+            actions.setSession(configFor(server), tokens());
+            const auto outcome = testactions::run(actions, Action::UserInfo);
+            QVERIFY(!outcome.succeeded);
+            QVERIFY2(outcome.summary.contains("encrypted"), qPrintable(outcome.summary));
+            QVERIFY(outcome.details.join('\n').contains("no decryption key is set"));
+        }
     }
 
     void userInfoRefusal()

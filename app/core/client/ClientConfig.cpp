@@ -5,6 +5,7 @@
 #include "core/jose/JwsSigner.h"
 #include "core/listener/LoopbackAddress.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -207,6 +208,11 @@ QStringList ClientConfig::authenticationProblems() const
         if (!SigningKey::fromPem(dpopKeyPem.toUtf8(), {}, dpopAlgorithm, {}, &why).isValid())
             problems << QStringLiteral("The DPoP key cannot be used: %1").arg(why);
     }
+    if (!decryptionKeyPem.trimmed().isEmpty()) {
+        QString why;
+        if (!DecryptionKey::fromPem(decryptionKeyPem.toUtf8(), {}, decryptionKeyId, &why).isValid())
+            problems << QStringLiteral("The decryption key cannot be used: %1").arg(why);
+    }
     if (authMethod == ClientAuthMethod::TlsClientAuth &&
         (tls.clientCertificatePath.isEmpty() || tls.clientKeyPath.isEmpty()))
         problems << QStringLiteral("tls_client_auth needs a client certificate and its key (TLS "
@@ -338,6 +344,7 @@ QString ClientConfig::*secretMember(const QString &name)
         {"actor_token", &ClientConfig::actorToken},
         {"assertion", &ClientConfig::assertion},
         {"dpop_key", &ClientConfig::dpopKeyPem},
+        {"decryption_key", &ClientConfig::decryptionKeyPem},
         {"registration_access_token", &ClientConfig::registrationAccessToken}};
     for (const auto &[fieldName, member] : members) {
         if (name == QLatin1String(fieldName))
@@ -358,6 +365,7 @@ QStringList ClientConfig::secretFieldNames()
             QStringLiteral("actor_token"),
             QStringLiteral("assertion"),
             QStringLiteral("dpop_key"),
+            QStringLiteral("decryption_key"),
             QStringLiteral("registration_access_token")};
 }
 
@@ -392,6 +400,31 @@ QStringList ClientConfig::responseModes()
             QStringLiteral("form_post"),    QStringLiteral("jwt"),
             QStringLiteral("query.jwt"),    QStringLiteral("fragment.jwt"),
             QStringLiteral("form_post.jwt")};
+}
+
+DecryptionKey ClientConfig::decryptionKey() const
+{
+    if (decryptionKeyPem.trimmed().isEmpty())
+        return {};
+    QString ignored; // validate() reports it
+    return DecryptionKey::fromPem(decryptionKeyPem.toUtf8(), {}, decryptionKeyId, &ignored);
+}
+
+QJsonObject ClientConfig::publicJwks() const
+{
+    QJsonArray keys;
+    const bool signs = authMethod == ClientAuthMethod::PrivateKeyJwt || useRequestObject;
+    if (signs && !privateKeyPem.trimmed().isEmpty()) {
+        QString ignored;
+        const SigningKey key =
+            SigningKey::fromPem(privateKeyPem.toUtf8(), privateKeyPassphrase.toUtf8(),
+                                signingAlgorithm, keyId, &ignored);
+        if (key.isValid())
+            keys.append(key.publicJwk());
+    }
+    if (const DecryptionKey key = decryptionKey(); key.isValid())
+        keys.append(key.publicJwk());
+    return {{"keys", keys}};
 }
 
 bool ClientConfig::wantsJwtResponse() const

@@ -2,6 +2,7 @@
 
 #include "core/client/Pkce.h"
 #include "core/http/TlsOptions.h"
+#include "core/jose/Jwe.h"
 #include "core/util/FormEncoding.h"
 
 #include <QList>
@@ -70,6 +71,11 @@ struct ClientConfig
     QString privateKeyPassphrase;
     QString signingAlgorithm = QStringLiteral("RS256");
     QString keyId;
+    // JWE (RFC 7516): the private key (PEM, a secret) that opens ID tokens, UserInfo and JARM
+    // responses the server encrypts to the client, and the kid its public half is registered
+    // under. Empty: encrypted answers fail their "decryption" check.
+    QString decryptionKeyPem;
+    QString decryptionKeyId;
     QString scope;
 
     // Authorization request options (OIDC Core §3.1.2.1, RFC 8707, RFC 9126, RFC 9101).
@@ -151,7 +157,7 @@ struct ClientConfig
 
     // The secret fields, by the name each is kept under in the keychain: client_secret,
     // private_key, private_key_passphrase, password, refresh_token, subject_token, actor_token,
-    // assertion, dpop_key, registration_access_token.
+    // assertion, dpop_key, decryption_key, registration_access_token.
     static QStringList secretFieldNames();
     QString secretField(const QString &name) const;
     void setSecretField(const QString &name, const QString &value);
@@ -168,6 +174,13 @@ struct ClientConfig
     static QStringList responseModes();
     // JARM: the response mode asks for the authorization response as a signed JWT.
     bool wantsJwtResponse() const;
+    // The decryption key from decryptionKeyPem and decryptionKeyId; invalid when none is set
+    // or it cannot be read (validate() says why).
+    DecryptionKey decryptionKey() const;
+    // The client's public keys as a JWK Set (RFC 7517 §5), for its registration: the signing
+    // key (private_key_jwt, request objects) with use "sig" and the decryption key with use
+    // "enc". {"keys": []} when neither is set.
+    QJsonObject publicJwks() const;
     // The issuer identifier ID tokens must carry, exactly as entered or discovered.
     QString issuerIdentifier() const { return issuer.toString(); }
 

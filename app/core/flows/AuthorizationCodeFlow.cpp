@@ -125,6 +125,7 @@ std::optional<FormFields> AuthorizationCodeFlow::authorizationParameters(const C
         return field.first == QLatin1String("nonce");
     });
     m_listener->setExpectedState(m_state);
+    m_listener->setDecryptionKey(config.decryptionKey());
     warnOnReuse();
 
     if (config.useRequestObject) {

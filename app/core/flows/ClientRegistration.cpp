@@ -2,7 +2,6 @@
 
 #include "core/http/BodyShape.h"
 #include "core/http/ExchangeClient.h"
-#include "core/jose/JwsSigner.h"
 #include "core/util/Failure.h"
 #include "core/util/Fingerprint.h"
 
@@ -212,19 +211,10 @@ QJsonObject ClientRegistration::metadataFor(const ClientConfig &config, const QS
                         config.authMethod == ClientAuthMethod::ClientSecretJwt
                             ? QStringLiteral("HS256")
                             : config.signingAlgorithm);
-    if (config.authMethod == ClientAuthMethod::PrivateKeyJwt && !config.privateKeyPem.isEmpty()) {
-        QString problem;
-        const SigningKey key =
-            SigningKey::fromPem(config.privateKeyPem.toUtf8(), config.privateKeyPassphrase.toUtf8(),
-                                config.signingAlgorithm, config.keyId, &problem);
-        if (key.isValid()) {
-            QJsonObject jwk = key.publicJwk();
-            if (!config.keyId.isEmpty())
-                jwk.insert("kid", config.keyId);
-            jwk.insert("use", QStringLiteral("sig"));
-            metadata.insert("jwks", QJsonObject{{"keys", QJsonArray{jwk}}});
-        }
-    }
+    // The public halves of the client's keys: the signing key's for its assertions and
+    // request objects, the decryption key's for what the server encrypts to it.
+    if (const QJsonObject jwks = config.publicJwks(); !jwks.value("keys").toArray().isEmpty())
+        metadata.insert("jwks", jwks);
     if (!config.scope.trimmed().isEmpty())
         metadata.insert("scope", config.scope.simplified());
     if (config.useDpop)

@@ -112,7 +112,8 @@ bool AuthorizationCodeFlow::submitPastedUrl(const QUrl &url, QString *error)
                              url.path() == m_redirectUri.path();
     if (ourRedirect && m_stage == Stage::WaitingForRedirect) {
         // The redirect itself, copied from the address bar: used as if it had arrived.
-        CapturedRedirect redirect = CapturedRedirect::fromParameters(parameters);
+        CapturedRedirect redirect =
+            CapturedRedirect::fromParameters(parameters, m_config.decryptionKey());
         redirect.mode = url.hasQuery() ? CapturedRedirect::ResponseMode::Query
                                        : CapturedRedirect::ResponseMode::Fragment;
         redirect.receivedAt = exchange.startedAt;

@@ -41,7 +41,7 @@ FormFields CapturedRedirect::wireParametersOf(const HttpExchange &callback)
 }
 
 std::optional<CapturedRedirect::JwtResponse>
-CapturedRedirect::jwtResponse(const FormFields &received)
+CapturedRedirect::jwtResponse(const FormFields &received, const DecryptionKey &key)
 {
     if (!FormEncoding::contains(received, QStringLiteral("response")))
         return std::nullopt;
@@ -51,8 +51,14 @@ CapturedRedirect::jwtResponse(const FormFields &received)
     }
     JwtResponse jarm;
     jarm.jwt = FormEncoding::value(received, QStringLiteral("response")).toUtf8();
+    QByteArray jws = jarm.jwt;
+    if (Jwt::kindOf(jws) == Jwt::Kind::Jwe && key.isValid()) {
+        // Opened only to read the parameters; the flow's checks open it again and say why not.
+        if (const Jwe::Decrypted opened = Jwe::decrypt(jws, key); opened.ok)
+            jws = opened.plaintext.trimmed();
+    }
     QString error;
-    if (const auto decoded = Jwt::decode(jarm.jwt, &error)) {
+    if (const auto decoded = Jwt::decode(jws, &error)) {
         for (auto claim = decoded->claims.constBegin(); claim != decoded->claims.constEnd();
              ++claim)
             jarm.parameters.append({claim.key(), Jwt::compactText(claim.value())});
@@ -60,11 +66,12 @@ CapturedRedirect::jwtResponse(const FormFields &received)
     return jarm;
 }
 
-CapturedRedirect CapturedRedirect::fromParameters(const FormFields &received)
+CapturedRedirect CapturedRedirect::fromParameters(const FormFields &received,
+                                                  const DecryptionKey &key)
 {
     CapturedRedirect redirect;
     redirect.parameters = received;
-    if (const auto jarm = jwtResponse(received)) {
+    if (const auto jarm = jwtResponse(received, key)) {
         redirect.responseJwt = jarm->jwt;
         if (!jarm->parameters.isEmpty())
             redirect.parameters = jarm->parameters;
@@ -106,8 +113,10 @@ QString CapturedRedirect::refusalReason() const
     if (!stateAccepted() && !responseJwt.isEmpty() && has(QStringLiteral("response")))
         return QStringLiteral("its JWT response could not be read (%1), so its state cannot be "
                               "checked")
-            .arg(Jwt::kindOf(responseJwt) == Jwt::Kind::Jwe ? QStringLiteral("it is encrypted")
-                                                            : QStringLiteral("not a JWS"));
+            .arg(Jwt::kindOf(responseJwt) == Jwt::Kind::Jwe
+                     ? QStringLiteral("it is encrypted, and the client's decryption key does not "
+                                      "open it")
+                     : QStringLiteral("not a JWS"));
     if (!stateAccepted())
         return stateCheckDescription(stateCheck);
     return {};

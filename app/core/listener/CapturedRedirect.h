@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/http/HttpExchange.h"
+#include "core/jose/Jwe.h"
 #include "core/util/FormEncoding.h"
 
 #include <QDateTime>
@@ -42,16 +43,20 @@ struct CapturedRedirect
     static FormFields wireParametersOf(const HttpExchange &callback);
     // A JWT-secured response (JARM §2.3: `response` and nothing that would compete with it):
     // its JWT, and the claims as parameters (strings as they are, other values as compact
-    // JSON). The JWT alone, without parameters, when it cannot be read (encrypted, malformed).
+    // JSON). An encrypted one (JARM §2.2) is opened with `key` first. The JWT alone, without
+    // parameters, when it cannot be read (encrypted to a key not given here, malformed).
     // Nothing for a plain response.
     struct JwtResponse
     {
         QByteArray jwt;
         FormFields parameters;
     };
-    static std::optional<JwtResponse> jwtResponse(const FormFields &received);
-    // A capture of these parameters as they arrived (JARM responses unpacked).
-    static CapturedRedirect fromParameters(const FormFields &received);
+    static std::optional<JwtResponse> jwtResponse(const FormFields &received,
+                                                  const DecryptionKey &key = {});
+    // A capture of these parameters as they arrived (JARM responses unpacked, encrypted ones
+    // with `key`).
+    static CapturedRedirect fromParameters(const FormFields &received,
+                                           const DecryptionKey &key = {});
     static QString stateCheckDescription(StateCheck check);
     // How the state among these parameters compares with the one sent (in constant time).
     static StateCheck checkState(const FormFields &parameters, const QByteArray &expected);

@@ -395,7 +395,7 @@ ListenerPages::Response LoopbackListener::capture(const HttpRequestParser::Reque
                                                   CapturedRedirect::ResponseMode mode,
                                                   const FormFields &parameters)
 {
-    CapturedRedirect redirect = CapturedRedirect::fromParameters(parameters);
+    CapturedRedirect redirect = CapturedRedirect::fromParameters(parameters, m_decryptionKey);
     redirect.mode = mode;
     redirect.rawRequest = request.raw;
     redirect.peer = peer;

@@ -72,6 +72,8 @@ public:
     QUrl redirectUri(const QUrl &like = {}) const;
 
     void setExpectedState(const QByteArray &state) { m_expectedState = state; }
+    // The client's key for JARM responses encrypted to it: the state inside is read with it.
+    void setDecryptionKey(const DecryptionKey &key) { m_decryptionKey = key; }
     QByteArray expectedState() const { return m_expectedState; }
     const Options &options() const { return m_options; }
     int openConnections() const;
@@ -96,6 +98,7 @@ private:
     QList<QTcpServer *> m_servers;
     QList<QPointer<ListenerConnection>> m_connections;
     QByteArray m_expectedState;
+    DecryptionKey m_decryptionKey;
     QString m_errorString;
 };
 

@@ -83,6 +83,7 @@ void readRequestOptions(const ProfileJson &json, ClientConfig &c)
 {
     c.signingAlgorithm = json.text("signing_alg", c.signingAlgorithm);
     c.keyId = json.text("key_id");
+    c.decryptionKeyId = json.text("decryption_key_id");
     c.responseType = json.text("response_type");
     c.responseMode = json.text("response_mode");
     c.prompt = json.text("prompt");
@@ -173,6 +174,7 @@ QJsonObject Profile::toJson() const
             {"client_auth_method", clientAuthMethodName(c.authMethod)},
             {"signing_alg", c.signingAlgorithm},
             {"key_id", c.keyId},
+            {"decryption_key_id", c.decryptionKeyId},
             {"scope", c.scope},
             {"redirect_uri", url(c.redirectUri)},
             {"pkce", c.usePkce},

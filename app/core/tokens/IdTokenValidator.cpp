@@ -1,5 +1,6 @@
 #include "core/tokens/IdTokenValidator.h"
 
+#include "core/jose/Jwe.h"
 #include "core/jose/JwsVerifier.h"
 #include "core/jose/Jwt.h"
 #include "core/util/Base64Url.h"
@@ -36,6 +37,7 @@ IdTokenExpectations IdTokenExpectations::forClient(const ClientConfig &config,
     expected.clientSecret = config.clientSecret.toUtf8();
     expected.accessToken = accessToken;
     expected.allowedAlgorithms = config.idTokenSigningAlgorithms;
+    expected.decryptionKey = config.decryptionKey();
     return expected;
 }
 
@@ -157,31 +159,52 @@ QByteArray halfHash(const QByteArray &value, const QString &alg, const QString &
 
 namespace {
 // alg: never none; one the provider says it uses; one the app can check.
-TokenCheck algCheck(const QString &alg, const IdTokenExpectations &expected)
+// What is being validated, for the words of its checks: an ID token or a JARM response.
+struct Subject
 {
+    const char *what;              // "ID token", "response"
+    const char *algMetadata;       // the server's list of signing algorithms
+    const char *signedMetadata;    // the client's registered signing algorithm
+    const char *encryptedMetadata; // the client's registered encryption algorithm
+    const char *formatRule;        // what the token must be, with its source
+};
+constexpr Subject kIdToken{"ID token", "id_token_signing_alg_values_supported",
+                           "id_token_signed_response_alg", "id_token_encrypted_response_alg",
+                           "An ID token must be a signed JWT (OIDC Core §2)."};
+constexpr Subject kResponse{"response", "authorization_signing_alg_values_supported",
+                            "authorization_signed_response_alg",
+                            "authorization_encrypted_response_alg",
+                            "A JWT response mode answers with a signed JWT in the response "
+                            "parameter (JARM §2.1)."};
+
+TokenCheck algCheck(const QString &alg, const IdTokenExpectations &expected, const Subject &subject)
+{
+    const QString what = QLatin1String(subject.what);
     if (alg.isEmpty() || alg.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0) {
         return check("alg", Status::Failed,
-                     QStringLiteral("alg is \"%1\": the ID token is not signed, so anyone could "
+                     QStringLiteral("alg is \"%1\": the %2 is not signed, so anyone could "
                                     "have written it")
-                         .arg(alg.isEmpty() ? QStringLiteral("(missing)") : alg),
-                     QStringLiteral("Reject it. Code-flow ID tokens must be signed; set the "
-                                    "client's id_token_signed_response_alg (RS256 is the "
-                                    "default) at the provider."));
+                         .arg(alg.isEmpty() ? QStringLiteral("(missing)") : alg, what),
+                     QStringLiteral("Reject it: the %1 must be signed. Set the client's %2 "
+                                    "(RS256 is the default) at the provider.")
+                         .arg(what, QLatin1String(subject.signedMetadata)));
     }
     if (!JwsVerifier::isSupported(alg)) {
         return check("alg", Status::Failed,
                      QStringLiteral("\"%1\" is not an algorithm the app can verify (%2)")
                          .arg(alg, JwsVerifier::supportedAlgorithms().join(QStringLiteral(", "))),
-                     QStringLiteral("Register the client with a common algorithm such as "
-                                    "RS256 or ES256."));
+                     QStringLiteral("Register the client's %1 as a common algorithm such as "
+                                    "RS256 or ES256.")
+                         .arg(QLatin1String(subject.signedMetadata)));
     }
     if (!expected.allowedAlgorithms.isEmpty() && !expected.allowedAlgorithms.contains(alg)) {
         return check("alg", Status::Failed,
-                     QStringLiteral("%1 is not in the provider's "
-                                    "id_token_signing_alg_values_supported (%2)")
-                         .arg(alg, expected.allowedAlgorithms.join(QStringLiteral(", "))),
-                     QStringLiteral("A token signed with an algorithm the provider does not "
-                                    "announce may be forged (algorithm confusion)."));
+                     QStringLiteral("%1 is not in the provider's %2 (%3)")
+                         .arg(alg, QLatin1String(subject.algMetadata),
+                              expected.allowedAlgorithms.join(QStringLiteral(", "))),
+                     QStringLiteral("A %1 signed with an algorithm the provider does not "
+                                    "announce may be forged (algorithm confusion).")
+                         .arg(what));
     }
     return check("alg", Status::Passed, alg);
 }
@@ -360,39 +383,89 @@ TokenCheck hashCheck(const QJsonObject &claims, const QString &alg, const char *
         QStringLiteral("The %1 was not issued together with this ID token.")
             .arg(QLatin1String(what)));
 }
+// The "decryption" check of an encrypted token (JWE, RFC 7516): the signed JWT inside, or why
+// it could not be opened.
+TokenCheck decryptionCheck(const QByteArray &token, const IdTokenExpectations &expected,
+                           const Subject &subject, QByteArray *inner)
+{
+    const Jwe::Decrypted opened = Jwe::decrypt(token, expected.decryptionKey);
+    const QString algorithms = QStringLiteral("alg %1, enc %2")
+                                   .arg(opened.header.value(QLatin1String("alg")).toString(),
+                                        opened.header.value(QLatin1String("enc")).toString());
+    if (opened.ok) {
+        *inner = opened.plaintext.trimmed();
+        return check("decryption", Status::Passed,
+                     QStringLiteral("opened with the client's key (%1%2): %3")
+                         .arg(expected.decryptionKey.describe(),
+                              expected.decryptionKey.keyId().isEmpty()
+                                  ? QString()
+                                  : QStringLiteral(", kid %1").arg(expected.decryptionKey.keyId()),
+                              algorithms));
+    }
+    const QString fix =
+        !expected.decryptionKey.isValid()
+            ? QStringLiteral("The client is registered with %1, so the server encrypts the %2 "
+                             "to the client's public key. Set the client's decryption key (the "
+                             "private half of the \"use\": \"enc\" key in its jwks) to open it.")
+                  .arg(QLatin1String(subject.encryptedMetadata), QLatin1String(subject.what))
+            : QStringLiteral("The server encrypted the %1 to a key the app does not hold: the "
+                             "client's registered jwks (or jwks_uri) must carry the public half "
+                             "of the decryption key set here, with its kid, and %2 must be an "
+                             "algorithm that key fits.")
+                  .arg(QLatin1String(subject.what), QLatin1String(subject.encryptedMetadata));
+    return check("decryption", Status::Failed,
+                 QStringLiteral("the %1 is encrypted (%2): %3")
+                     .arg(QLatin1String(subject.what), algorithms, opened.reason),
+                 fix);
+}
+
+// The checks both validations begin with: decryption when the token is encrypted, its format
+// (a JWS), its algorithm, and its signature. The decoded JWT when it could be read.
+std::optional<DecodedJwt> openSigned(const QByteArray &token, const IdTokenExpectations &expected,
+                                     const KeySource &keys, const Subject &subject,
+                                     const QDateTime &now, QList<TokenCheck> *checks)
+{
+    QByteArray jws = token;
+    if (Jwt::kindOf(token) == Jwt::Kind::Jwe) {
+        const TokenCheck decryption = decryptionCheck(token, expected, subject, &jws);
+        *checks << decryption;
+        if (decryption.status == Status::Failed)
+            return std::nullopt;
+    }
+    QString error;
+    auto decoded = Jwt::decode(jws, &error, now);
+    if (!decoded) {
+        *checks << check("format", Status::Failed,
+                         jws == token ? error
+                                      : QStringLiteral("the encrypted content is not a signed "
+                                                       "JWT: %1")
+                                            .arg(error),
+                         QLatin1String(subject.formatRule));
+        return std::nullopt;
+    }
+    *checks << check("format", Status::Passed,
+                     jws == token ? QStringLiteral("signed JWT (JWS compact)")
+                                  : QStringLiteral("signed JWT inside the encryption (nested)"));
+    const TokenCheck algorithm = algCheck(decoded->algorithm(), expected, subject);
+    *checks << algorithm;
+    *checks << (algorithm.status == Status::Passed
+                    ? signatureCheck(*decoded, expected, keys)
+                    : check("signature", Status::Failed,
+                            QStringLiteral("not checked: the algorithm is not acceptable")));
+    return decoded;
+}
+
 } // namespace
 
 QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
                            const KeySource &keys, const QDateTime &now)
 {
     QList<TokenCheck> checks;
-    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe) {
-        checks << check("format", Status::Failed,
-                        QStringLiteral("the ID token is encrypted (JWE, five parts)"),
-                        QStringLiteral("Decrypting needs the client's private key, which the app "
-                                       "does not hold yet; register the client without "
-                                       "id_token_encrypted_response_alg to inspect it."));
+    const auto decoded = openSigned(idToken, expected, keys, kIdToken, now, &checks);
+    if (!decoded)
         return checks;
-    }
-    QString error;
-    const auto decoded = Jwt::decode(idToken, &error, now);
-    if (!decoded) {
-        checks << check("format", Status::Failed, error,
-                        QStringLiteral("An ID token must be a signed JWT (OIDC Core §2)."));
-        return checks;
-    }
-    const DecodedJwt &jwt = *decoded;
-    const QJsonObject &claims = jwt.claims;
-    checks << check("format", Status::Passed, QStringLiteral("signed JWT (JWS compact)"));
-
-    const QString alg = jwt.algorithm();
-    const TokenCheck algorithm = algCheck(alg, expected);
-    checks << algorithm;
-    if (algorithm.status == Status::Passed)
-        checks << signatureCheck(jwt, expected, keys);
-    else
-        checks << check("signature", Status::Failed,
-                        QStringLiteral("not checked: the algorithm is not acceptable"));
+    const QJsonObject &claims = decoded->claims;
+    const QString alg = decoded->algorithm();
     checks << issCheck(claims, expected) << subCheck(claims, expected);
     checks << audienceChecks(claims, expected);
     checks << expCheck(claims, expected, now) << iatCheck(claims, expected, now);
@@ -407,52 +480,18 @@ QList<TokenCheck> validateAuthorizationResponse(const QByteArray &response,
                                                 const KeySource &keys, const QDateTime &now)
 {
     QList<TokenCheck> checks;
-    if (Jwt::kindOf(response) == Jwt::Kind::Jwe) {
-        checks << check("format", Status::Failed,
-                        QStringLiteral("the response is encrypted (JWE, five parts)"),
-                        QStringLiteral("Decrypting needs the client's private key, which the app "
-                                       "does not hold yet; register the client without "
-                                       "authorization_encrypted_response_alg to inspect it."));
+    const auto decoded = openSigned(response, expected, keys, kResponse, now, &checks);
+    if (!decoded)
         return checks;
-    }
-    QString error;
-    const auto decoded = Jwt::decode(response, &error, now);
-    if (!decoded) {
-        checks << check("format", Status::Failed, error,
-                        QStringLiteral("A JWT response mode answers with a signed JWT in the "
-                                       "response parameter (JARM §2.1)."));
-        return checks;
-    }
-    const DecodedJwt &jwt = *decoded;
-    checks << check("format", Status::Passed, QStringLiteral("signed JWT (JWS compact)"));
-
-    const QString alg = jwt.algorithm();
-    TokenCheck algorithm = algCheck(alg, expected);
-    if (algorithm.status == Status::Failed) {
-        // The ID-token wording does not fit: say it for the response.
-        algorithm.detail.replace(QLatin1String("ID token"), QLatin1String("response"));
-        algorithm.detail.replace(QLatin1String("id_token_signing_alg_values_supported"),
-                                 QLatin1String("authorization_signing_alg_values_supported"));
-        algorithm.fix = QStringLiteral("An authorization response must be signed with an "
-                                       "algorithm the server announces and the app can check; "
-                                       "set the client's authorization_signed_response_alg "
-                                       "(RS256 is the default).");
-    }
-    checks << algorithm;
-    TokenCheck signature =
-        algorithm.status == Status::Passed
-            ? signatureCheck(jwt, expected, keys)
-            : check("signature", Status::Failed,
-                    QStringLiteral("not checked: the algorithm is not acceptable"));
     // An ID token whose keys could not be had is shown with a warning; a signed response is
     // only worth its signature, so it is not used unchecked.
-    if (signature.status == Status::Warning)
-        signature.status = Status::Failed;
-    checks << signature;
-    checks << issCheck(jwt.claims, expected);
-    checks << audienceChecks(jwt.claims, expected).constFirst();
-    TokenCheck expiry = expCheck(jwt.claims, expected, now);
-    if (expiry.status == Status::Failed && !jwt.claims.value(QLatin1String("exp")).isDouble())
+    if (checks.last().status == Status::Warning)
+        checks.last().status = Status::Failed;
+    const QJsonObject &claims = decoded->claims;
+    checks << issCheck(claims, expected);
+    checks << audienceChecks(claims, expected).constFirst();
+    TokenCheck expiry = expCheck(claims, expected, now);
+    if (expiry.status == Status::Failed && !claims.value(QLatin1String("exp")).isDouble())
         expiry.fix = QStringLiteral("A JWT authorization response must carry exp (JARM §2.1); "
                                     "without it a captured response could be replayed later.");
     else if (expiry.status == Status::Failed)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/ClientConfig.h"
+#include "core/jose/Jwe.h"
 #include "core/jose/Jwk.h"
 #include "core/util/Clock.h"
 
@@ -36,6 +37,9 @@ struct IdTokenExpectations
     QStringList allowedAlgorithms; // id_token_signing_alg_values_supported; empty: any supported
     QString expectedSubject;       // after a refresh: the sub of the first ID token (§12.2)
     qint64 allowedSkewSeconds = 120;
+    // The client's key for encrypted tokens (JWE); invalid: none is set, and an encrypted token
+    // fails its "decryption" check saying so.
+    DecryptionKey decryptionKey;
 
     // What any ID token for this client must meet: its issuer, client id, secret (for HS*) and
     // algorithms, bound to the access token issued with it. Nonce and code are per request.
@@ -51,7 +55,8 @@ struct KeySource
 };
 
 namespace IdTokenValidator {
-// Every check, in the order OIDC Core §3.1.3.7 gives them; never empty.
+// Every check, in the order OIDC Core §3.1.3.7 gives them; never empty. An encrypted ID token
+// (JWE) is opened with expected.decryptionKey first ("decryption"), and the JWS inside checked.
 QList<TokenCheck> validate(const QByteArray &idToken, const IdTokenExpectations &expected,
                            const KeySource &keys, const QDateTime &now = Clock::utcNow());
 // A JWT-secured authorization response (JARM): signed JWT, an acceptable alg, signature, iss,

@@ -1,6 +1,7 @@
 #include "core/tokens/IdTokenVerifier.h"
 
 #include "core/http/ExchangeClient.h"
+#include "core/jose/Jwe.h"
 #include "core/jose/JwsVerifier.h"
 #include "core/jose/Jwt.h"
 #include "core/util/Clock.h"
@@ -30,29 +31,34 @@ void IdTokenVerifier::cancel()
 void IdTokenVerifier::verify(const QByteArray &idToken, const IdTokenExpectations &expected,
                              const QUrl &jwksUri)
 {
-    m_authorizationResponse = false;
-    start(idToken, expected, jwksUri);
+    start(&IdTokenValidator::validate, idToken, expected, jwksUri);
 }
 
 void IdTokenVerifier::verifyAuthorizationResponse(const QByteArray &response,
                                                   const IdTokenExpectations &expected,
                                                   const QUrl &jwksUri)
 {
-    m_authorizationResponse = true;
-    start(response, expected, jwksUri);
+    start(&IdTokenValidator::validateAuthorizationResponse, response, expected, jwksUri);
 }
 
-void IdTokenVerifier::start(const QByteArray &idToken, const IdTokenExpectations &expected,
-                            const QUrl &jwksUri)
+void IdTokenVerifier::start(Validation validation, const QByteArray &idToken,
+                            const IdTokenExpectations &expected, const QUrl &jwksUri)
 {
     cancel();
+    m_validation = validation;
     m_token = idToken;
     m_expected = expected;
     m_jwksUri = jwksUri;
 
-    // Only an asymmetric algorithm needs the issuer's keys.
+    // Only an asymmetric algorithm needs the issuer's keys: the signed JWT's, inside the
+    // encryption when the token is encrypted (one that cannot be opened needs none).
+    QByteArray signedToken = idToken;
+    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe) {
+        const Jwe::Decrypted opened = Jwe::decrypt(idToken, expected.decryptionKey);
+        signedToken = opened.ok ? opened.plaintext.trimmed() : QByteArray();
+    }
     QString error;
-    const auto decoded = Jwt::decode(idToken, &error);
+    const auto decoded = Jwt::decode(signedToken, &error);
     const QString alg = decoded ? decoded->algorithm() : QString();
     if (!decoded || JwsVerifier::keyTypeFor(alg).isEmpty() || JwsVerifier::isSymmetric(alg)) {
         complete({});
@@ -128,9 +134,7 @@ void IdTokenVerifier::onFetched(const HttpExchange &exchange)
 
 void IdTokenVerifier::complete(const KeySource &source)
 {
-    emit finished(m_authorizationResponse
-                      ? IdTokenValidator::validateAuthorizationResponse(m_token, m_expected, source)
-                      : IdTokenValidator::validate(m_token, m_expected, source));
+    emit finished(m_validation(m_token, m_expected, source, Clock::utcNow()));
 }
 
 } // namespace workbench

@@ -57,9 +57,12 @@ private:
     int m_cacheLifetimeSeconds = 600;
     int m_fetchCount = 0;
 
-    void start(const QByteArray &token, const IdTokenExpectations &expected, const QUrl &jwksUri);
+    using Validation = QList<TokenCheck> (*)(const QByteArray &, const IdTokenExpectations &,
+                                             const KeySource &, const QDateTime &);
+    void start(Validation validation, const QByteArray &token, const IdTokenExpectations &expected,
+               const QUrl &jwksUri);
 
-    bool m_authorizationResponse = false;
+    Validation m_validation = nullptr; // what complete() runs once the keys are had
     QByteArray m_token;
     IdTokenExpectations m_expected;
     QUrl m_jwksUri;

@@ -3,6 +3,7 @@
 #include "core/client/DpopKey.h"
 #include "core/client/TokenRequest.h"
 #include "core/http/ExchangeClient.h"
+#include "core/jose/Jwe.h"
 #include "core/jose/Jwt.h"
 #include "core/tokens/IdTokenVerifier.h"
 #include "core/tokens/TokenBinding.h"
@@ -68,14 +69,22 @@ TokenSet TokenSet::fromResponse(const QJsonObject &response, const QDateTime &re
         expiresIn.isString() ? expiresIn.toString().toLongLong() : qint64(expiresIn.toDouble(-1));
     if (response.contains(QLatin1String("access_token")))
         set.accessTokenExpiresAt = seconds > 0 ? receivedAt.addSecs(seconds) : QDateTime();
-    if (set.subject.isEmpty() && !set.idToken.isEmpty()) {
-        QString error;
-        if (const auto jwt = Jwt::decode(set.idToken, &error)) {
-            set.subject = jwt->claims.value(QLatin1String("sub")).toString();
-            set.nonce = jwt->claims.value(QLatin1String("nonce")).toString().toUtf8();
-        }
-    }
+    set.readIdToken();
     return set;
+}
+
+void TokenSet::readIdToken(const DecryptionKey &key)
+{
+    if (!subject.isEmpty() || idToken.isEmpty())
+        return;
+    QByteArray signedToken = idToken;
+    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe)
+        signedToken = Jwe::decrypt(idToken, key).plaintext.trimmed();
+    QString error;
+    if (const auto jwt = Jwt::decode(signedToken, &error)) {
+        subject = jwt->claims.value(QLatin1String("sub")).toString();
+        nonce = jwt->claims.value(QLatin1String("nonce")).toString().toUtf8();
+    }
 }
 
 TokenActions::TokenActions(ExchangeClient *client, IdTokenVerifier *verifier, QObject *parent)
@@ -93,6 +102,7 @@ void TokenActions::setSession(const ClientConfig &config, const TokenSet &tokens
 {
     m_config = config;
     m_tokens = tokens;
+    m_tokens.readIdToken(config.decryptionKey());
     emit tokensChanged(m_tokens);
 }
 
@@ -278,18 +288,43 @@ void TokenActions::onResponse(Action action, Target target, const HttpExchange &
     emit finished(outcome);
 }
 
-// UserInfo's answer: a JWT, or a JSON object about the same user as the ID token.
-void TokenActions::readUserInfo(const HttpExchange &exchange, const QJsonObject &body,
+// UserInfo's answer: a JSON object about the same user as the ID token, or a JWT carrying it:
+// signed, encrypted to the client's key, or both (OIDC Core §5.3.2).
+void TokenActions::readUserInfo(const HttpExchange &exchange, const QJsonObject &json,
                                 const QString &notJson, Outcome &outcome) const
 {
     const QByteArray type = exchange.responseHeader("Content-Type").toLower();
+    QJsonObject body = json;
     if (type.startsWith("application/jwt")) {
-        outcome.succeeded = true;
-        outcome.summary = tr("UserInfo answered with a JWT (signed or encrypted claims).");
-        outcome.details << tr("The Tokens tab decodes it when it is signed.");
-        return;
-    }
-    if (!notJson.isEmpty()) {
+        QByteArray jwt = exchange.responseBody.trimmed();
+        if (Jwt::kindOf(jwt) == Jwt::Kind::Jwe) {
+            const DecryptionKey key = m_config.decryptionKey();
+            const Jwe::Decrypted opened = Jwe::decrypt(jwt, key);
+            if (!opened.ok) {
+                outcome.summary = tr("The UserInfo response is encrypted, and the client's "
+                                     "decryption key does not open it.");
+                outcome.details << opened.reason;
+                return;
+            }
+            outcome.details << tr("Decrypted with the client's key (%1): alg %2, enc %3.")
+                                   .arg(key.describe(), opened.header.value("alg").toString(),
+                                        opened.header.value("enc").toString());
+            jwt = opened.plaintext.trimmed();
+        }
+        QString error;
+        if (const auto decoded = Jwt::decode(jwt, &error)) {
+            body = decoded->claims;
+            outcome.details << tr("Signed with %1 (this answer's signature is not checked; "
+                                  "the Tokens tab shows the JWT).")
+                                   .arg(decoded->algorithm());
+        } else if (const QJsonDocument inner = QJsonDocument::fromJson(jwt); inner.isObject()) {
+            body = inner.object(); // encrypted only, not signed
+        } else {
+            outcome.summary = tr("The UserInfo JWT cannot be read.");
+            outcome.details << error;
+            return;
+        }
+    } else if (!notJson.isEmpty()) {
         outcome.summary = tr("The UserInfo response is not a JSON object.");
         outcome.details << QStringLiteral("Content-Type: ") + QString::fromLatin1(type) << notJson;
         return;

@@ -34,6 +34,9 @@ struct TokenSet
                                  const TokenSet &previous);
     static TokenSet fromResponse(const QJsonObject &response, const QDateTime &receivedAt);
     bool isEmpty() const { return accessToken.isEmpty() && refreshToken.isEmpty(); }
+    // Takes subject and nonce from the ID token when they are not known yet; an encrypted ID
+    // token is opened with `key` (nothing is taken when it cannot be).
+    void readIdToken(const DecryptionKey &key = {});
 };
 
 // Follow-up requests on the tokens a flow returned, each recorded as an exchange: refresh
@@ -82,7 +85,7 @@ private:
     void onResponse(Action action, Target target, const HttpExchange &exchange);
     void onRefreshed(const HttpExchange &exchange, const QJsonObject &body, Outcome outcome);
     // `notJson`: why the body is not a JSON object (empty when it is one).
-    void readUserInfo(const HttpExchange &exchange, const QJsonObject &body, const QString &notJson,
+    void readUserInfo(const HttpExchange &exchange, const QJsonObject &json, const QString &notJson,
                       Outcome &outcome) const;
     void readIntrospection(Target target, const QJsonObject &body, bool json,
                            Outcome &outcome) const;
