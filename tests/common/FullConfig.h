@@ -36,6 +36,7 @@ inline workbench::ClientConfig make()
     c.authMethod = ClientAuthMethod::PrivateKeyJwt;
     c.signingAlgorithm = "PS256";
     c.keyId = "key-2026";
+    c.decryptionKeyId = "enc-2026";
     c.scope = "openid profile api:read";
     c.redirectUri = QUrl("http://127.0.0.1:8765/cb");
     c.usePkce = true;

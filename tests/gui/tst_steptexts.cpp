@@ -1,5 +1,6 @@
 // What the Tokens view says about the scopes of a step, from the run around it: the scope asked
 // for may have been sent on an earlier request than the one the tokens answered.
+#include "core/jose/Jwe.h"
 #include "ui/results/StepTexts.h"
 #include "ui/results/TokenView.h"
 
@@ -116,6 +117,32 @@ private slots:
         QVERIFY2(text.startsWith("Access token <b>revoked</b>") &&
                      text.endsWith("refresh token revoked"),
                  qPrintable(text));
+    }
+
+    // An encrypted ID token: its header's algorithms, and the checks that opened it; without
+    // checks, that it was not opened here.
+    void encryptedIdTokenShowsItsEncryptionAndChecks()
+    {
+        const DecryptionKey key = DecryptionKey::generate("EC", "client-enc");
+        QString error;
+        const QByteArray idToken =
+            Jwe::encrypt("eyJhbGciOiJSUzI1NiJ9.e30.c2ln", Jwk{key.publicJwk()}, "ECDH-ES+A128KW",
+                         "A128GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!idToken.isEmpty(), qPrintable(error));
+        const QJsonObject body{{"access_token", "at"},
+                               {"token_type", "Bearer"},
+                               {"id_token", QString::fromLatin1(idToken)}};
+        const QList<TokenCheck> checks{
+            {"decryption", TokenCheck::Status::Passed, "opened with the client's key", {}},
+            {"signature", TokenCheck::Status::Passed, "RS256, key as", {}}};
+        QString html =
+            TokenView::html(body, QDateTime::currentDateTimeUtc(), "openid", true, checks);
+        QVERIFY2(html.contains("Encrypted to the client (JWE) with <code>ECDH-ES+A128KW</code> "
+                               "and <code>A128GCM</code>, to key <code>client-enc</code>"),
+                 qPrintable(html));
+        QVERIFY2(html.contains("opened with the client's key"), qPrintable(html));
+        html = TokenView::html(body, QDateTime::currentDateTimeUtc(), "openid", true);
+        QVERIFY(html.contains("Not opened in this step."));
     }
 };
 

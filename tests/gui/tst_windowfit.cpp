@@ -3,6 +3,7 @@
 // and a device flow every control lies on the screen and nothing is cut off; every folding
 // section of the form opens and shows its fields; the code flow runs from the keyboard alone.
 // Offscreen rendering hides all of this, so the test refuses to run anywhere but on X.
+#include "core/jose/Jwe.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/tokens/TokenActions.h"
 #include "ui/MainWindow.h"
@@ -329,6 +330,31 @@ private slots:
                      qPrintable(window.resultsPane()->tokensText().left(400)));
         VERIFY_FITS(window, "after the flow with a signed response");
         saveShot(window, "jarm");
+    }
+
+    // The client's decryption key (JWE) among the request options: loaded, described with the
+    // algorithms it opens, its kid beside it; everything still fits.
+    void decryptionKeyInTheRequestOptions()
+    {
+        MainWindow window;
+        open(window);
+        auto *options = child<QToolButton>(&window, "requestOptionsButton");
+        if (!options->isChecked())
+            QTest::mouseClick(options, Qt::LeftButton);
+        auto *status = child<QLabel>(&window, "decryptionKeyStatusLabel");
+        QTRY_VERIFY(status->isVisible());
+        QCOMPARE(status->text(), QStringLiteral("none loaded"));
+        VERIFY_FITS(window, "no decryption key");
+        window.clientForm()->setDecryptionKeyPem(
+            QString::fromLatin1(DecryptionKey::generate("RSA", {}).privatePem()));
+        QTest::keyClicks(child<QLineEdit>(&window, "decryptionKeyIdEdit"), "client-enc-rsa");
+        QCOMPARE(status->text(), QStringLiteral("✓ RSA 2048 key loaded"));
+        QCOMPARE(status->toolTip(), QStringLiteral("Opens RSA-OAEP, RSA-OAEP-256."));
+        QVERIFY(child<QToolButton>(&window, "clearDecryptionKeyButton")->isEnabled());
+        QCOMPARE(window.clientForm()->config().decryptionKeyId, QStringLiteral("client-enc-rsa"));
+        VERIFY_FITS(window, "decryption key loaded");
+        window.findChild<QScrollArea *>()->ensureWidgetVisible(status, 50, 120);
+        saveShot(window, "decryption-key");
     }
 
     // Signing out at the provider after a code flow (RP-initiated logout): the browser, played

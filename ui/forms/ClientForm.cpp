@@ -171,6 +171,18 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         }
     });
     connect(m_ui->clearKeyButton, &QToolButton::clicked, this, [this] { setPrivateKeyPem({}); });
+    connect(m_ui->loadDecryptionKeyButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Decryption key (PEM)"), {},
+                                                          tr("PEM files (*.pem *.key);;All (*)"));
+        if (!path.isEmpty()) {
+            if (QString problem; !loadDecryptionKey(path, &problem)) {
+                m_ui->decryptionKeyStatusLabel->setText(tr("✗ not loaded (see tooltip)"));
+                m_ui->decryptionKeyStatusLabel->setToolTip(problem);
+            }
+        }
+    });
+    connect(m_ui->clearDecryptionKeyButton, &QToolButton::clicked, this,
+            [this] { setDecryptionKeyPem({}); });
     for (QLineEdit *edit : findChildren<QLineEdit *>())
         connect(edit, &QLineEdit::textChanged, this, &ClientForm::updateState);
     for (QPlainTextEdit *edit : findChildren<QPlainTextEdit *>())
@@ -212,6 +224,8 @@ ClientConfig ClientForm::config() const
     config.clientSecret = m_ui->clientSecretEdit->text();
     clientAuthMethodFromName(m_ui->authMethodCombo->currentText(), &config.authMethod);
     config.privateKeyPem = m_privateKeyPem;
+    config.decryptionKeyPem = m_decryptionKeyPem;
+    config.decryptionKeyId = m_ui->decryptionKeyIdEdit->text().trimmed();
     config.privateKeyPassphrase = m_ui->keyPassphraseEdit->text();
     config.signingAlgorithm = m_ui->signingAlgorithmCombo->currentText();
     config.keyId = m_ui->keyIdEdit->text().trimmed();
@@ -299,6 +313,8 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->clientSecretEdit->setText(config.clientSecret);
     m_ui->authMethodCombo->setCurrentText(clientAuthMethodName(config.authMethod));
     m_privateKeyPem = config.privateKeyPem;
+    m_decryptionKeyPem = config.decryptionKeyPem;
+    m_ui->decryptionKeyIdEdit->setText(config.decryptionKeyId);
     m_ui->keyPassphraseEdit->setText(config.privateKeyPassphrase);
     m_ui->signingAlgorithmCombo->setCurrentText(config.signingAlgorithm);
     m_ui->keyIdEdit->setText(config.keyId);
@@ -427,6 +443,8 @@ QCheckBox *ClientForm::rememberSwitchFor(const QString &secretField) const
     if (secretField == QLatin1String("private_key") ||
         secretField == QLatin1String("private_key_passphrase"))
         return m_ui->rememberKeyCheck;
+    if (secretField == QLatin1String("decryption_key"))
+        return m_ui->rememberDecryptionKeyCheck;
     if (secretField == QLatin1String("password"))
         return m_ui->rememberPasswordCheck;
     if (secretField == QLatin1String("refresh_token"))
@@ -456,6 +474,8 @@ void ClientForm::setSecret(const QString &secretField, const QString &value)
 {
     if (secretField == QLatin1String("private_key"))
         setPrivateKeyPem(value);
+    else if (secretField == QLatin1String("decryption_key"))
+        setDecryptionKeyPem(value);
     else if (secretField == QLatin1String("private_key_passphrase"))
         m_ui->keyPassphraseEdit->setText(value);
     else if (secretField == QLatin1String("client_secret"))
@@ -491,21 +511,66 @@ void ClientForm::listProviders()
         m_ui->providerCombo->addItem(provider.name, provider.id);
 }
 
-bool ClientForm::loadPrivateKey(const QString &path, QString *error)
+std::optional<QString> ClientForm::readPemFile(const QString &path, QString *error)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Failure::report(error, tr("Could not read %1: %2").arg(path, file.errorString()));
+    if (!file.open(QIODevice::ReadOnly)) {
+        Failure::report(error, tr("Could not read %1: %2").arg(path, file.errorString()));
+        return std::nullopt;
+    }
     constexpr qint64 kMaxPem = 64 * 1024;
-    if (file.size() > kMaxPem)
-        return Failure::report(
+    if (file.size() > kMaxPem) {
+        Failure::report(
             error,
             tr("%1 is %2 KiB: too large for a PEM private key.").arg(path).arg(file.size() / 1024));
+        return std::nullopt;
+    }
     const QByteArray pem = file.readAll();
-    if (!pem.contains("PRIVATE KEY-----"))
-        return Failure::report(error, tr("%1 holds no PEM private key.").arg(path));
-    setPrivateKeyPem(QString::fromUtf8(pem));
-    return true;
+    if (!pem.contains("PRIVATE KEY-----")) {
+        Failure::report(error, tr("%1 holds no PEM private key.").arg(path));
+        return std::nullopt;
+    }
+    return QString::fromUtf8(pem);
+}
+
+bool ClientForm::loadPrivateKey(const QString &path, QString *error)
+{
+    const std::optional<QString> pem = readPemFile(path, error);
+    if (pem)
+        setPrivateKeyPem(*pem);
+    return pem.has_value();
+}
+
+void ClientForm::setDecryptionKeyPem(const QString &pem)
+{
+    m_decryptionKeyPem = pem;
+    updateState();
+}
+
+bool ClientForm::loadDecryptionKey(const QString &path, QString *error)
+{
+    const std::optional<QString> pem = readPemFile(path, error);
+    if (pem)
+        setDecryptionKeyPem(*pem);
+    return pem.has_value();
+}
+
+void ClientForm::updateDecryptionKeyStatus()
+{
+    QLabel *status = m_ui->decryptionKeyStatusLabel;
+    m_ui->clearDecryptionKeyButton->setEnabled(!m_decryptionKeyPem.isEmpty());
+    if (m_decryptionKeyPem.isEmpty()) {
+        status->setText(tr("none loaded"));
+        status->setToolTip(tr("Without it, what the server encrypts to the client cannot be "
+                              "opened."));
+        return;
+    }
+    QString error;
+    const DecryptionKey key = DecryptionKey::fromPem(m_decryptionKeyPem.toUtf8(), {}, {}, &error);
+    // One short line; the whole story in the tooltip.
+    status->setText(key.isValid() ? tr("✓ %1 key loaded").arg(key.describe())
+                                  : tr("✗ not usable (see tooltip)"));
+    status->setToolTip(key.isValid() ? tr("Opens %1.").arg(key.algorithms().join(", ")) : error);
 }
 
 void ClientForm::updateKeyStatus()
@@ -578,6 +643,7 @@ void ClientForm::updateState()
     m_ui->discoverButton->setEnabled(!m_ui->issuerEdit->text().trimmed().isEmpty());
     m_ui->clearKeyButton->setEnabled(!m_privateKeyPem.isEmpty());
     updateKeyStatus();
+    updateDecryptionKeyStatus();
 
     const ClientConfig current = config();
     QStringList lines;

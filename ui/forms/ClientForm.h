@@ -4,6 +4,7 @@
 #include "core/discovery/ProviderMetadata.h"
 
 #include <QWidget>
+#include <optional>
 
 class QCheckBox;
 
@@ -46,6 +47,9 @@ public:
     void setPrivateKeyPem(const QString &pem);
     // Reads a PEM private key file (at most 64 KiB); false, with why not, when it cannot.
     [[nodiscard]] bool loadPrivateKey(const QString &path, QString *error = nullptr);
+    // The same for the key that opens what the server encrypts to the client (JWE).
+    void setDecryptionKeyPem(const QString &pem);
+    [[nodiscard]] bool loadDecryptionKey(const QString &path, QString *error = nullptr);
 
 signals:
     void edited();
@@ -60,11 +64,15 @@ private:
     void fillEndpoints(const ProviderMetadata &metadata);
     void updateState();
     void updateKeyStatus();
+    void updateDecryptionKeyStatus();
+    // A PEM private key file's text (at most 64 KiB), or why not.
+    static std::optional<QString> readPemFile(const QString &path, QString *error);
 
     Ui::ClientForm *m_ui;
     QStringList m_idTokenAlgorithms; // from discovery
     bool m_providersListed = false;
     QString m_privateKeyPem;
+    QString m_decryptionKeyPem; // a secret
     QString m_dpopKeyPem;       // the DPoP key a profile or a run gave (a secret)
     QString m_dpopKeyAlgorithm; // the algorithm that key was made for
     // A client registered from the app (RFC 7592): where and with what token (a secret) its

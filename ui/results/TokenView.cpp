@@ -1,5 +1,6 @@
 #include "ui/results/TokenView.h"
 
+#include "core/jose/Jwe.h"
 #include "core/jose/Jwt.h"
 #include "core/tokens/TokenResponse.h"
 
@@ -31,6 +32,22 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
                      const QList<TokenCheck> &checks = {}, bool authorizationResponse = false)
 {
     QString html = QStringLiteral("<h3>%1</h3>").arg(esc(name));
+    if (Jwt::kindOf(token.toLatin1()) == Jwt::Kind::Jwe) {
+        // Encrypted to the client: what was used is in its header, what is inside only the
+        // checks (which opened it with the client's key) can tell.
+        const QJsonObject header = Jwe::header(token.toLatin1());
+        html += QStringLiteral("<p>Encrypted to the client (JWE) with <code>%1</code> and "
+                               "<code>%2</code>%3.</p>")
+                    .arg(esc(header.value(QLatin1String("alg")).toString()),
+                         esc(header.value(QLatin1String("enc")).toString()),
+                         header.value(QLatin1String("kid")).toString().isEmpty()
+                             ? QString()
+                             : QStringLiteral(", to key <code>%1</code>")
+                                   .arg(esc(header.value(QLatin1String("kid")).toString())));
+        html += checks.isEmpty() ? QStringLiteral("<p>Not opened in this step.</p>")
+                                 : checksHtml(checks, authorizationResponse);
+        return html;
+    }
     QString error;
     const auto jwt = Jwt::decode(token.toLatin1(), &error, now);
     if (!jwt) {
