@@ -11,6 +11,7 @@
 #include "core/capture/HarImport.h"
 #include "core/diagnosis/Diagnoser.h"
 #include "core/diagnosis/RawInput.h"
+#include "core/jose/Jwe.h"
 #include "core/jose/JwsSigner.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/sandbox/SandboxTriggers.h"
@@ -219,11 +220,27 @@ int authorize(const QStringList &arguments)
                        "JWT, checked before the code is used.")
             .arg(ClientConfig::responseModes().join(QStringLiteral(", "))),
         "mode");
+    const QCommandLineOption requestObject(
+        "request-object", "Send the request's parameters as a signed request object (RFC 9101), "
+                          "signed with --private-key, or the secret for client_secret_jwt.");
+    const QCommandLineOption requestEncryptionAlg(
+        "request-object-encryption-alg",
+        QStringLiteral("Encrypt the request object to the server (implies --request-object): %1. "
+                       "RSA-OAEP* and ECDH-ES* use the server's key from --jwks-uri; dir and "
+                       "A*KW a key derived from the client secret.")
+            .arg(Jwe::keyManagementAlgorithms().join(QStringLiteral(", "))),
+        "alg");
+    const QCommandLineOption requestEncryptionEnc(
+        "request-object-encryption-enc",
+        QStringLiteral("The request object's content encryption: %1 (default A128CBC-HS256).")
+            .arg(Jwe::contentEncryptionAlgorithms().join(QStringLiteral(", "))),
+        "enc");
     const ProfileOptions profiles;
     parser.addOptions(client.all());
     parser.addOptions(profiles.all());
     parser.addOptions({authEndpoint, issuer, jwksUri, scope, redirect, noPkce, plainPkce, param,
-                       browser, timeout, rar, responseMode});
+                       browser, timeout, rar, responseMode, requestObject, requestEncryptionAlg,
+                       requestEncryptionEnc});
     if (const auto exit = parseArguments(parser, arguments, QStringLiteral("authorize")))
         return *exit;
 
@@ -257,6 +274,12 @@ int authorize(const QStringList &arguments)
                                   .arg(config.responseMode,
                                        ClientConfig::responseModes().join(QStringLiteral(", "))));
     }
+    if (parser.isSet(requestObject) || parser.isSet(requestEncryptionAlg))
+        config.useRequestObject = true;
+    if (parser.isSet(requestEncryptionAlg))
+        config.requestObjectEncryptionAlg = parser.value(requestEncryptionAlg);
+    if (parser.isSet(requestEncryptionEnc))
+        config.requestObjectEncryptionEnc = parser.value(requestEncryptionEnc);
     if (parser.isSet(noPkce))
         config.usePkce = false;
     if (parser.isSet(plainPkce))

@@ -52,6 +52,8 @@ inline workbench::ClientConfig make()
     c.audience = "https://api.one";
     c.usePar = true;
     c.useRequestObject = true;
+    c.requestObjectEncryptionAlg = "RSA-OAEP-256";
+    c.requestObjectEncryptionEnc = "A256GCM";
     c.username = "alice";
     c.subjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
     c.actorTokenType = "urn:ietf:params:oauth:token-type:access_token";

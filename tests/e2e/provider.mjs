@@ -52,6 +52,12 @@ const signingKeys = [
   ['ec-e2e', newKeyPair('ec', { namedCurve: 'P-256' })],
   ['ed-e2e', newKeyPair('ed25519')],
 ].map(([kid, pair]) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid, use: 'sig' }));
+// The provider's own encryption keys (use "enc"), published beside the signing keys: what a client
+// encrypts its request objects to (RFC 9101 §4).
+const encryptionKeys = [
+  ['rsa-enc-e2e', newKeyPair('rsa', { modulusLength: 2048 })],
+  ['ec-enc-e2e', newKeyPair('ec', { namedCurve: 'P-256' })],
+].map(([kid, pair]) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid, use: 'enc' }));
 // A key no one published, under the provider's RSA kid: what a forger of JARM responses signs with.
 const impostorKey = { ...newKeyPair('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'rsa-e2e' };
 step('keys made');
@@ -507,7 +513,7 @@ server.listen(0, '127.0.0.1', async () => {
     })),
     responseTypes: ['code', 'code id_token', 'id_token', 'id_token token', 'none'],
     cookies: { keys: ['workbench-e2e-cookie-key'] },
-    jwks: { keys: signingKeys },
+    jwks: { keys: [...signingKeys, ...encryptionKeys] },
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'],
       dPoPSigningAlgValues: DPOP_ALGS,
@@ -515,6 +521,8 @@ server.listen(0, '127.0.0.1', async () => {
       idTokenEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'],
       userinfoEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'],
       authorizationEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'],
+      // Request objects encrypted to the provider's keys, or with the client secret (dir, A*KW).
+      requestObjectEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW', 'A128KW', 'A256KW', 'dir'],
     },
     features: {
       devInteractions: { enabled: true },

@@ -5,14 +5,19 @@
 // opened with the client's key, and what is inside checked as when it comes signed only. A
 // token encrypted to another key fails its decryption check first. The command line's
 // --decryption-key.
+#include "core/diagnosis/Diagnoser.h"
+#include "core/flows/AuthorizationCodeFlow.h"
+#include "core/http/ExchangeClient.h"
 #include "core/jose/Jwe.h"
 #include "core/session/RunSession.h"
 
 #include "E2eSignIn.h"
+#include "SandboxBrowser.h"
 #include "TokenActionsTest.h"
 #include "TokenCheckTest.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryFile>
 
 using namespace workbench;
@@ -33,6 +38,23 @@ class TestE2eEncryption : public QObject
         const QJsonObject registered = m_env.client(client);
         config.decryptionKeyPem = registered.value("decryption_key_pem").toString();
         config.decryptionKeyId = registered.value("decryption_kid").toString();
+        return config;
+    }
+
+    ClientConfig requestObjectConfig(const QString &client, const QString &alg,
+                                     const QString &enc) const
+    {
+        ClientConfig config = m_env.clientConfig(client, GrantType::AuthorizationCode);
+        config.scope = QStringLiteral("openid email");
+        config.jwksUri = QUrl(m_env.discovery().value("jwks_uri").toString());
+        const QJsonObject registered = m_env.client(client);
+        config.privateKeyPem = registered.value("private_key_pem").toString();
+        config.keyId = registered.value("kid").toString();
+        config.signingAlgorithm =
+            registered.value("token_endpoint_auth_signing_alg").toString("RS256");
+        config.useRequestObject = true;
+        config.requestObjectEncryptionAlg = alg;
+        config.requestObjectEncryptionEnc = enc;
         return config;
     }
 
@@ -124,6 +146,142 @@ private slots:
         QVERIFY2(failed.detail.contains("encrypted to another key"), qPrintable(failed.detail));
         QVERIFY2(failed.detail.contains("RSA 2048"), qPrintable(failed.detail)); // the key held
         QVERIFY(failed.fix.contains("jwks"));
+    }
+
+    // Request objects encrypted to the provider (RFC 9101 §4): to its RSA or EC "enc" key from
+    // its JWKS, or with a key derived from the client secret (OIDC Core §10.2). The provider
+    // opens each, checks the signature inside and answers with a code; the ID token's nonce,
+    // sent only inside the request object, proves it read it.
+    void requestObjectsEncryptedToTheProvider_data()
+    {
+        QTest::addColumn<QString>("client");
+        QTest::addColumn<QString>("alg");
+        QTest::addColumn<QString>("enc");
+        QTest::addColumn<QString>("kid");
+        QTest::newRow("RSA-OAEP-256 to its RSA key") << "privateKeyJwtRsa"
+                                                     << "RSA-OAEP-256"
+                                                     << "A256GCM"
+                                                     << "rsa-enc-e2e";
+        QTest::newRow("ECDH-ES+A128KW to its EC key") << "privateKeyJwtEc"
+                                                      << "ECDH-ES+A128KW"
+                                                      << "A128CBC-HS256"
+                                                      << "ec-enc-e2e";
+        QTest::newRow("A256KW with the client secret") << "secretJwt"
+                                                       << "A256KW"
+                                                       << "A256CBC-HS512" << QString();
+        QTest::newRow("dir with the client secret") << "secretJwt"
+                                                    << "dir"
+                                                    << "A128GCM" << QString();
+    }
+    void requestObjectsEncryptedToTheProvider()
+    {
+        QFETCH(QString, client);
+        QFETCH(QString, alg);
+        QFETCH(QString, enc);
+        QFETCH(QString, kid);
+        const ClientConfig config = requestObjectConfig(client, alg, enc);
+        RunSession session;
+        const FlowOutcome outcome = e2e::signIn(m_env, session, config);
+        QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
+        QCOMPARE(findCheck(outcome.idTokenChecks, "nonce")->status, TokenCheck::Status::Passed);
+
+        const QList<HttpExchange> &run = session.record().exchanges;
+        const auto navigation =
+            std::find_if(run.cbegin(), run.cend(), [](const HttpExchange &exchange) {
+                return exchange.kind == HttpExchange::Kind::BrowserNavigation;
+            });
+        QVERIFY(navigation != run.cend());
+        QVERIFY2(navigation->label.contains("request object encrypted " + alg + " + " + enc),
+                 qPrintable(navigation->label));
+        const FormFields query =
+            FormEncoding::decode(navigation->request.url.query(QUrl::FullyEncoded).toLatin1());
+        QVERIFY(!FormEncoding::contains(query, "nonce")); // only inside
+        const QJsonObject header = Jwe::header(FormEncoding::value(query, "request").toLatin1());
+        QCOMPARE(header.value("alg").toString(), alg);
+        QCOMPARE(header.value("enc").toString(), enc);
+        QCOMPARE(header.value("cty").toString(), QStringLiteral("JWT"));
+        QCOMPARE(header.value("kid").toString(), kid);
+        // The provider's keys were fetched before the browser opened, when they were needed.
+        const bool fetched = std::any_of(run.cbegin(), navigation, [](const HttpExchange &step) {
+            return step.label == QLatin1String("JWKS (server's encryption keys)");
+        });
+        QCOMPARE(fetched, !kid.isEmpty());
+    }
+
+    // Encrypted with a secret the provider does not hold: it cannot open the request object,
+    // so it cannot read the redirect URI or state inside either, and sends the error to the
+    // client's one registered redirect URI, not the listener's port. The address the browser
+    // is left at, pasted into the run, is diagnosed as the encryption's fault first.
+    void aRequestObjectTheProviderCannotOpenIsDiagnosed()
+    {
+        ClientConfig config = requestObjectConfig("secretJwt", "A256KW", "A128CBC-HS256");
+        config.clientSecret = QStringLiteral("not-the-secret-the-provider-holds-for-this-client");
+        config.redirectWaitSeconds = 30;
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QVERIFY(flow.start(config));
+        QNetworkAccessManager network;
+        const sandboxbrowser::Page answer = sandboxbrowser::fetch(network, flow.authorizationUrl());
+        QCOMPARE(answer.status, 303);
+        const QUrl landed(QString::fromUtf8(answer.location));
+        QVERIFY2(landed.query().contains("could+not+decrypt+request+object"),
+                 answer.location.constData());
+        QString error;
+        QVERIFY2(flow.submitBrowserPage(landed.toString(), &error), qPrintable(error));
+        const auto diagnosis = Diagnoser().diagnose(flow.exchanges(), flow.exchanges().size() - 1);
+        flow.cancel();
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("invalid_request_object"));
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("request_object_undecryptable"));
+        QCOMPARE(diagnosis->causes.first().status, Diagnosis::Cause::Status::Confirmed);
+    }
+
+    // The command line encrypts the request object as the window does.
+    void commandLineEncryptsTheRequestObject()
+    {
+        const ClientConfig config = requestObjectConfig("privateKeyJwtRsa", "ECDH-ES", "A256GCM");
+        QTemporaryFile key;
+        QVERIFY(key.open());
+        key.write(config.privateKeyPem.toUtf8());
+        key.flush();
+        const e2e::CliResult result =
+            e2e::runCli({"authorize",
+                         "--json",
+                         "--authorization-endpoint",
+                         config.authorizationEndpoint.toString(),
+                         "--token-endpoint",
+                         config.tokenEndpoint.toString(),
+                         "--client-id",
+                         config.clientId,
+                         "--auth-method",
+                         "private_key_jwt",
+                         "--private-key",
+                         key.fileName(),
+                         "--key-id",
+                         config.keyId,
+                         "--issuer",
+                         m_env.issuer(),
+                         "--jwks-uri",
+                         config.jwksUri.toString(),
+                         "--scope",
+                         "openid email",
+                         "--request-object-encryption-alg",
+                         "ECDH-ES",
+                         "--request-object-encryption-enc",
+                         "A256GCM",
+                         "--browser-command",
+                         qEnvironmentVariable("WORKBENCH_E2E_DIR") + "/open-in-chromium.sh"},
+                        {});
+        QVERIFY2(result.exit == 0, result.errors.constData());
+        QCOMPARE(result.json.value("outcome").toString(), QStringLiteral("succeeded"));
+        const QJsonArray steps = result.json.value("exchanges").toArray();
+        QVERIFY(steps.size() >= 2);
+        QCOMPARE(steps.at(0).toObject().value("label").toString(),
+                 QStringLiteral("JWKS (server's encryption keys)"));
+        const QString opened = steps.at(1).toObject().value("label").toString();
+        QVERIFY2(opened.contains("request object encrypted ECDH-ES + A256GCM to the server's key "
+                                 "EC P-256 (kid \"ec-enc-e2e\")"),
+                 qPrintable(opened));
     }
 
     void commandLineTakesTheDecryptionKey()

@@ -25,6 +25,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
@@ -355,6 +356,46 @@ private slots:
         VERIFY_FITS(window, "decryption key loaded");
         window.findChild<QScrollArea *>()->ensureWidgetVisible(status, 50, 120);
         saveShot(window, "decryption-key");
+    }
+
+    // Encrypting the request object: its row shows only with the signed request object, enc
+    // waits for an alg, and the choice reaches the configuration and comes back from it.
+    void requestObjectEncryptionInTheRequestOptions()
+    {
+        MainWindow window;
+        open(window);
+        auto *options = child<QToolButton>(&window, "requestOptionsButton");
+        if (!options->isChecked())
+            QTest::mouseClick(options, Qt::LeftButton);
+        auto *requestObject = child<QCheckBox>(&window, "requestObjectCheck");
+        auto *alg = child<QComboBox>(&window, "requestEncryptionAlgCombo");
+        auto *enc = child<QComboBox>(&window, "requestEncryptionEncCombo");
+        QTRY_VERIFY(requestObject->isVisible());
+        requestObject->setChecked(false);
+        QVERIFY(!alg->isVisible());
+        requestObject->setChecked(true);
+        QTRY_VERIFY(alg->isVisible());
+        QCOMPARE(alg->currentText(), QStringLiteral("(not encrypted)"));
+        QVERIFY(!enc->isEnabled());
+        alg->setCurrentIndex(alg->findText("RSA-OAEP-256"));
+        QVERIFY(enc->isEnabled());
+        enc->setCurrentIndex(enc->findText("A256GCM"));
+        const ClientConfig chosen = window.clientForm()->config();
+        QCOMPARE(chosen.requestObjectEncryptionAlg, QStringLiteral("RSA-OAEP-256"));
+        QCOMPARE(chosen.requestObjectEncryptionEnc, QStringLiteral("A256GCM"));
+        QVERIFY(chosen.encryptsRequestObject());
+        QTest::qWait(50); // the row's new height reaches the scroll area
+        window.findChild<QScrollArea *>()->ensureWidgetVisible(alg, 50, 120);
+        VERIFY_FITS(window, "request object encrypted");
+        saveShot(window, "request-object-encryption");
+
+        ClientConfig none = chosen;
+        none.requestObjectEncryptionAlg.clear();
+        window.clientForm()->setConfig(none);
+        QCOMPARE(alg->currentText(), QStringLiteral("(not encrypted)"));
+        window.clientForm()->setConfig(chosen);
+        QCOMPARE(alg->currentText(), QStringLiteral("RSA-OAEP-256"));
+        QCOMPARE(enc->currentText(), QStringLiteral("A256GCM"));
     }
 
     // Signing out at the provider after a code flow (RP-initiated logout): the browser, played

@@ -4,6 +4,8 @@
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/http/BodyShape.h"
 #include "core/http/ExchangeClient.h"
+#include "core/jose/Jwe.h"
+#include "core/jose/Jwt.h"
 #include "core/listener/LoopbackListener.h"
 
 #include "TestClock.h"
@@ -542,6 +544,80 @@ private slots:
             validating |= stage.first().value<AuthorizationCodeFlow::Stage>() ==
                           AuthorizationCodeFlow::Stage::ValidatingIdToken;
         QVERIFY(validating);
+    }
+
+    // An encrypted request object: the server's JWKS is fetched (and recorded) before the
+    // browser opens, and the request parameter is a JWE to its "enc" key holding the signed
+    // request object with this run's state. A JWKS without such a key ends the run before any
+    // browser opens, saying so.
+    void requestObjectIsEncryptedToTheServer_data()
+    {
+        QTest::addColumn<bool>("serverHasEncKey");
+        QTest::newRow("enc key published") << true;
+        QTest::newRow("signing keys only") << false;
+    }
+    void requestObjectIsEncryptedToTheServer()
+    {
+        QFETCH(bool, serverHasEncKey);
+        const DecryptionKey serverKey = DecryptionKey::generate("RSA", "server-enc");
+        QJsonArray keys{testjose::makeKey("RS256", "server-sig").publicJwk};
+        if (serverHasEncKey)
+            keys.append(serverKey.publicJwk());
+        CannedServer server(jsonResponse(404, "{}"));
+        server.route("/jwks",
+                     jsonResponse(200, QJsonDocument(QJsonObject{{"keys", keys}}).toJson()));
+        ExchangeClient client;
+        AuthorizationCodeFlow flow(&client);
+        QSignalSpy urlReady(&flow, &AuthorizationCodeFlow::authorizationUrlReady);
+        QSignalSpy finished(&flow, &AuthorizationCodeFlow::finished);
+        ClientConfig config = configFor(server);
+        config.issuer = QUrl("https://as.example");
+        config.jwksUri = server.url("/jwks");
+        config.authMethod = ClientAuthMethod::ClientSecretJwt;
+        config.clientSecret = "a-client-secret-jwt-secret-longer-than-32-bytes";
+        config.useRequestObject = true;
+        config.requestObjectEncryptionAlg = "RSA-OAEP-256";
+        config.requestObjectEncryptionEnc = "A256GCM";
+        QVERIFY(flow.start(config));
+        QCOMPARE(flow.stage(), AuthorizationCodeFlow::Stage::PreparingRequest);
+
+        if (!serverHasEncKey) {
+            const FlowOutcome outcome = waitForOutcome(finished);
+            QCOMPARE(outcome.result, FlowOutcome::Result::InvalidConfiguration);
+            QCOMPARE(outcome.summary, QStringLiteral("The request object could not be encrypted."));
+            QVERIFY2(outcome.details.join('\n').contains("has no RSA key for encryption"),
+                     qPrintable(outcome.details.join('\n')));
+            QVERIFY(urlReady.isEmpty());
+            QCOMPARE(flow.exchanges().size(), 1); // the JWKS, for the record
+            QCOMPARE(flow.exchanges().at(0).request.url, config.jwksUri);
+            return;
+        }
+        QVERIFY(urlReady.wait(5000));
+        QCOMPARE(flow.stage(), AuthorizationCodeFlow::Stage::WaitingForRedirect);
+        QCOMPARE(flow.exchanges().size(), 2);
+        QCOMPARE(flow.exchanges().at(0).request.url, config.jwksUri);
+        QCOMPARE(flow.exchanges().at(0).label, QStringLiteral("JWKS (server's encryption keys)"));
+        QVERIFY2(flow.exchanges().at(1).label.contains(
+                     "request object encrypted RSA-OAEP-256 + A256GCM to the server's key RSA "
+                     "2048 (kid \"server-enc\")"),
+                 qPrintable(flow.exchanges().at(1).label));
+
+        const FormFields query =
+            FormEncoding::decode(flow.authorizationUrl().query(QUrl::FullyEncoded).toLatin1());
+        QCOMPARE(FormEncoding::value(query, "client_id"), QStringLiteral("cid"));
+        QVERIFY(!FormEncoding::contains(query, "state")); // only inside the request object
+        const Jwe::Decrypted opened =
+            Jwe::decrypt(FormEncoding::value(query, "request").toLatin1(), serverKey);
+        QVERIFY2(opened.ok, qPrintable(opened.reason));
+        const auto inner = Jwt::decode(opened.plaintext, nullptr);
+        QVERIFY(inner);
+        QCOMPARE(inner->header.value("typ").toString(), QStringLiteral("oauth-authz-req+jwt"));
+        QCOMPARE(inner->claims.value("state").toString(), QString::fromLatin1(flow.state()));
+
+        // The run goes on as any other: the redirect's code is redeemed.
+        server.route("/token", jsonResponse(200, "{\"access_token\":\"at\"}"));
+        redirectWith(flow, "code=c&state=" + flow.state());
+        QVERIFY(waitForOutcome(finished).succeeded());
     }
 };
 

@@ -2,11 +2,13 @@
 // objects, checked with the app's own verifier against keys made here with OpenSSL.
 #include "core/client/ClientAssertion.h"
 #include "core/client/TokenRequest.h"
+#include "core/jose/Jwe.h"
 #include "core/jose/JwsVerifier.h"
 #include "core/jose/Jwt.h"
 
 #include "TestJose.h"
 
+#include <QCryptographicHash>
 #include <QTest>
 
 #include <openssl/pem.h>
@@ -260,6 +262,135 @@ private slots:
         QCOMPARE(jws.claims.value("authorization_details").toArray().first()["type"].toString(),
                  QStringLiteral("payment_initiation"));
         QCOMPARE(jws.claims.value("exp").toInteger(), 1800000300);
+    }
+
+    // RFC 9101 §4: a nested JWT encrypted to the server's "enc" key from its JWKS; its signing
+    // key and an "enc" key of the wrong type are passed over.
+    void requestObjectIsEncryptedToTheServersKey_data()
+    {
+        QTest::addColumn<QString>("keyType");
+        QTest::addColumn<QString>("alg");
+        QTest::addColumn<QString>("enc");
+        QTest::newRow("RSA-OAEP-256") << "RSA"
+                                      << "RSA-OAEP-256"
+                                      << "A256GCM";
+        QTest::newRow("RSA-OAEP") << "RSA"
+                                  << "RSA-OAEP"
+                                  << "A128CBC-HS256";
+        QTest::newRow("ECDH-ES") << "EC"
+                                 << "ECDH-ES"
+                                 << "A256GCM";
+        QTest::newRow("ECDH-ES+A128KW") << "EC"
+                                        << "ECDH-ES+A128KW"
+                                        << "A128GCM";
+    }
+    void requestObjectIsEncryptedToTheServersKey()
+    {
+        QFETCH(QString, keyType);
+        QFETCH(QString, alg);
+        QFETCH(QString, enc);
+        const auto signingKey = testjose::makeKey("PS256", "client-sig");
+        ClientConfig config = clientWithKey(signingKey, "PS256");
+        config.requestObjectEncryptionAlg = alg;
+        config.requestObjectEncryptionEnc = enc;
+        const DecryptionKey server = DecryptionKey::generate(keyType, "server-enc");
+        const DecryptionKey other =
+            DecryptionKey::generate(keyType == "RSA" ? "EC" : "RSA", "server-enc-other-type");
+        const auto serverSigning = testjose::makeKey("RS256", "server-sig");
+        JwkSet keys;
+        keys.keys = {Jwk{serverSigning.publicJwk}, Jwk{other.publicJwk()}, Jwk{server.publicJwk()}};
+
+        const QByteArray signedObject =
+            ClientAssertion::requestObject(config, {{"state", "s1"}}, nullptr);
+        QString error;
+        QString recipient;
+        const QByteArray token =
+            ClientAssertion::encryptRequestObject(config, signedObject, keys, &error, &recipient);
+        QVERIFY2(!token.isEmpty(), qPrintable(error));
+        QVERIFY2(recipient.contains("kid \"server-enc\""), qPrintable(recipient));
+        const Jwe::Decrypted opened = Jwe::decrypt(token, server);
+        QVERIFY2(opened.ok, qPrintable(opened.reason));
+        QCOMPARE(opened.header.value("cty").toString(), QStringLiteral("JWT"));
+        QCOMPARE(opened.header.value("alg").toString(), alg);
+        QCOMPARE(opened.header.value("enc").toString(), enc);
+        QCOMPARE(opened.plaintext, signedObject);
+        QVERIFY(JwsVerifier::verify(decoded(opened.plaintext), Jwk{signingKey.publicJwk}).valid);
+    }
+
+    void requestObjectEncryptionWithoutAKeyIsExplained()
+    {
+        const auto signingKey = testjose::makeKey("PS256", "client-sig");
+        ClientConfig config = clientWithKey(signingKey, "PS256");
+        config.requestObjectEncryptionAlg = "RSA-OAEP-256";
+        JwkSet onlySigning;
+        onlySigning.keys = {Jwk{testjose::makeKey("RS256", "server-sig").publicJwk}};
+        QString error;
+        QVERIFY(
+            ClientAssertion::encryptRequestObject(config, "a.b.c", onlySigning, &error).isEmpty());
+        QCOMPARE(error, QStringLiteral("The server's JWKS has no RSA key for encryption (use "
+                                       "\"enc\" or none, alg RSA-OAEP-256 or none) to encrypt the "
+                                       "request object to."));
+
+        config.requestObjectEncryptionAlg = "A256KW";
+        config.clientSecret.clear();
+        QVERIFY(ClientAssertion::encryptRequestObject(config, "a.b.c", {}, &error).isEmpty());
+        QVERIFY2(error.contains("needs the client secret"), qPrintable(error));
+    }
+
+    // What an encrypted request object needs is named before a run starts: algorithms the app
+    // has, the server's JWKS URI for RSA/EC, the client secret for dir and A*KW.
+    void requestObjectEncryptionNeedsItsKeySource()
+    {
+        const auto signingKey = testjose::makeKey("PS256", "client-sig");
+        ClientConfig config = clientWithKey(signingKey, "PS256");
+        config.redirectUri = QUrl("http://127.0.0.1/callback");
+        config.scope = "openid";
+        config.useRequestObject = true;
+        config.requestObjectEncryptionAlg = "RSA-OAEP-256";
+        QVERIFY(config.encryptsRequestObject());
+        QVERIFY2(config.validate().join('\n').contains(
+                     "Encrypting the request object with RSA-OAEP-256 needs the server's JWKS URI"),
+                 qPrintable(config.validate().join('\n')));
+        config.jwksUri = QUrl("https://id.example.test/jwks");
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
+
+        config.requestObjectEncryptionAlg = "A128KW";
+        QVERIFY(config.validate().join('\n').contains("needs the client secret"));
+        config.clientSecret = "s";
+        QVERIFY(config.validate().isEmpty());
+
+        config.requestObjectEncryptionAlg = "RSA1_5";
+        config.requestObjectEncryptionEnc = "A128CTR";
+        const QString problems = config.validate().join('\n');
+        QVERIFY2(problems.contains("encryption alg must be one of") &&
+                     problems.contains("encryption enc must be one of"),
+                 qPrintable(problems));
+
+        // Without the request object there is nothing to encrypt.
+        config.useRequestObject = false;
+        QVERIFY(!config.encryptsRequestObject());
+        QVERIFY(config.validate().isEmpty());
+    }
+
+    // dir and A*KW need no JWKS: the key comes from the client secret (OIDC Core §10.2).
+    void requestObjectIsEncryptedWithTheClientSecret()
+    {
+        ClientConfig config;
+        config.clientId = "client-1";
+        config.clientSecret = "a-client-secret-jwt-secret-longer-than-32-bytes";
+        config.requestObjectEncryptionAlg = "dir";
+        config.requestObjectEncryptionEnc = "A128CBC-HS256";
+        QString error;
+        QString recipient;
+        const QByteArray token =
+            ClientAssertion::encryptRequestObject(config, "a.b.c", {}, &error, &recipient);
+        QVERIFY2(!token.isEmpty(), qPrintable(error));
+        QCOMPARE(recipient, QStringLiteral("a key derived from the client secret"));
+        const Jwe::Decrypted opened =
+            Jwe::decrypt(token, DecryptionKey::sharedSecret(QCryptographicHash::hash(
+                                    config.clientSecret.toUtf8(), QCryptographicHash::Sha256)));
+        QVERIFY2(opened.ok, qPrintable(opened.reason));
+        QCOMPARE(opened.plaintext, QByteArray("a.b.c"));
     }
 };
 

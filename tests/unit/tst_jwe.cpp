@@ -294,6 +294,64 @@ private slots:
         QVERIFY(!Jwe::recipientFor(keys, "dir").has_value());
     }
 
+    // OIDC Core §10.2: the key for dir and A*KW is the leftmost bytes of the client secret's
+    // SHA-256 (SHA-384/512 when more is needed). Expected values from Python's hashlib.
+    void keysDerivedFromTheClientSecret_data()
+    {
+        QTest::addColumn<QString>("alg");
+        QTest::addColumn<QString>("enc");
+        QTest::addColumn<QString>("k");
+        QTest::newRow("dir A128CBC-HS256") << "dir"
+                                           << "A128CBC-HS256"
+                                           << "lxGe469J8IY4NDd1T7Q6cd3NqCNf3GCsDij1zh-XVxo";
+        QTest::newRow("dir A192CBC-HS384")
+            << "dir"
+            << "A192CBC-HS384"
+            << "0jNjh9xEGJqqdknQozF_u0xiXg6XSEAhUtJlwLW-pH9meg4dnicmVnbRnyxEKqpR";
+        QTest::newRow("dir A256CBC-HS512") << "dir"
+                                           << "A256CBC-HS512"
+                                           << "9Z7MnMdFKx6fTDIpLrpqxb3O4ZRTlGcCU0z7YS5pquENKnhuzKxl"
+                                              "8gYg0ze-_3PEa9POPW7X51aBwocW30PsRA";
+        QTest::newRow("dir A128GCM") << "dir"
+                                     << "A128GCM"
+                                     << "lxGe469J8IY4NDd1T7Q6cQ";
+        QTest::newRow("A192KW") << "A192KW"
+                                << "A256GCM"
+                                << "lxGe469J8IY4NDd1T7Q6cd3NqCNf3GCs";
+        QTest::newRow("A256KW") << "A256KW"
+                                << "A128CBC-HS256"
+                                << "lxGe469J8IY4NDd1T7Q6cd3NqCNf3GCsDij1zh-XVxo";
+    }
+    void keysDerivedFromTheClientSecret()
+    {
+        QFETCH(QString, alg);
+        QFETCH(QString, enc);
+        QFETCH(QString, k);
+        const QByteArray secret = "a-client-secret-jwt-secret-longer-than-32-bytes";
+        const std::optional<Jwk> key = Jwe::secretRecipient(secret, alg, enc);
+        QVERIFY(key);
+        QCOMPARE(key->json.value("k").toString(), k);
+        QCOMPARE(key->kty(), QStringLiteral("oct"));
+
+        // What is encrypted to it opens with the same bytes as a shared secret.
+        QString error;
+        const QByteArray token = Jwe::encrypt("inside", *key, alg, enc, {}, &error);
+        QVERIFY2(!token.isEmpty(), qPrintable(error));
+        const DecryptionKey shared = DecryptionKey::sharedSecret(
+            QByteArray::fromBase64(k.toLatin1(), QByteArray::Base64UrlEncoding));
+        const Jwe::Decrypted opened = Jwe::decrypt(token, shared);
+        QVERIFY2(opened.ok, qPrintable(opened.reason));
+        QCOMPARE(opened.plaintext, QByteArray("inside"));
+    }
+
+    void noSecretKeyForOtherAlgorithms()
+    {
+        QVERIFY(!Jwe::secretRecipient("secret", "RSA-OAEP-256", "A256GCM"));
+        QVERIFY(!Jwe::secretRecipient("secret", "ECDH-ES", "A256GCM"));
+        QVERIFY(!Jwe::secretRecipient("secret", "dir", "A999GCM"));
+        QVERIFY(!Jwe::secretRecipient({}, "A128KW", "A128GCM"));
+    }
+
 private:
     static QByteArray pemOf(EVP_PKEY *key)
     {

@@ -6,6 +6,7 @@
 
 #include "core/diagnosis/KnowledgeBase.h"
 
+#include "core/jose/Jwe.h"
 #include "core/jose/JwsSigner.h"
 #include "ui/forms/SecretFieldActions.h"
 #include "ui_ClientForm.h"
@@ -113,6 +114,11 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         combo->setMinimumContentsLength(16);
     }
+    // Request object encryption: none, or one of the algorithms the app encrypts with.
+    m_ui->requestEncryptionAlgCombo->addItem(tr("(not encrypted)"), QString());
+    for (const QString &alg : Jwe::keyManagementAlgorithms())
+        m_ui->requestEncryptionAlgCombo->addItem(alg, alg);
+    m_ui->requestEncryptionEncCombo->addItems(Jwe::contentEncryptionAlgorithms());
     // Every masked field can be shown and copied; the client secret has its own Show button.
     for (QLineEdit *edit : findChildren<QLineEdit *>()) {
         if (edit->echoMode() == QLineEdit::Password)
@@ -251,6 +257,8 @@ ClientConfig ClientForm::config() const
     config.audience = m_ui->audienceEdit->text().trimmed();
     config.usePar = m_ui->parCheck->isChecked();
     config.useRequestObject = m_ui->requestObjectCheck->isChecked();
+    config.requestObjectEncryptionAlg = m_ui->requestEncryptionAlgCombo->currentData().toString();
+    config.requestObjectEncryptionEnc = m_ui->requestEncryptionEncCombo->currentText();
 
     config.username = m_ui->usernameEdit->text();
     config.password = m_ui->passwordEdit->text();
@@ -339,6 +347,15 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->audienceEdit->setText(config.audience);
     m_ui->parCheck->setChecked(config.usePar);
     m_ui->requestObjectCheck->setChecked(config.useRequestObject);
+    // A value the app does not have stays visible (and validate() names it).
+    if (m_ui->requestEncryptionAlgCombo->findData(config.requestObjectEncryptionAlg) < 0)
+        m_ui->requestEncryptionAlgCombo->addItem(config.requestObjectEncryptionAlg,
+                                                 config.requestObjectEncryptionAlg);
+    m_ui->requestEncryptionAlgCombo->setCurrentIndex(
+        m_ui->requestEncryptionAlgCombo->findData(config.requestObjectEncryptionAlg));
+    if (m_ui->requestEncryptionEncCombo->findText(config.requestObjectEncryptionEnc) < 0)
+        m_ui->requestEncryptionEncCombo->addItem(config.requestObjectEncryptionEnc);
+    m_ui->requestEncryptionEncCombo->setCurrentText(config.requestObjectEncryptionEnc);
 
     m_ui->usernameEdit->setText(config.username);
     m_ui->passwordEdit->setText(config.password);
@@ -622,6 +639,10 @@ void ClientForm::updateState()
     // Mutual TLS needs the certificate from the TLS section: show it.
     if (method == ClientAuthMethod::TlsClientAuth && !m_ui->tlsButton->isChecked())
         m_ui->tlsButton->setChecked(true);
+    m_ui->requestOptionsLayout->setRowVisible(m_ui->requestEncryptionLayout,
+                                              m_ui->requestObjectCheck->isChecked());
+    m_ui->requestEncryptionEncCombo->setEnabled(
+        !m_ui->requestEncryptionAlgCombo->currentData().toString().isEmpty());
     form->setRowVisible(m_ui->privateKeyLayout, signsWithKey);
     form->setRowVisible(m_ui->keyOptionsLayout, signsWithKey);
 

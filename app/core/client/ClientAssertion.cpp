@@ -1,5 +1,6 @@
 #include "core/client/ClientAssertion.h"
 
+#include "core/jose/Jwe.h"
 #include "core/util/SecureRandom.h"
 
 #include <QJsonArray>
@@ -103,6 +104,35 @@ QByteArray requestObject(const ClientConfig &config, const FormFields &parameter
     claims.insert("exp", issuedAt + 300);
     claims.insert("jti", QString::fromLatin1(SecureRandom::urlSafeToken(18)));
     return key.sign(claims, QStringLiteral("oauth-authz-req+jwt"));
+}
+
+QByteArray encryptRequestObject(const ClientConfig &config, const QByteArray &signedObject,
+                                const JwkSet &serverKeys, QString *error, QString *recipient)
+{
+    const QString alg = config.requestObjectEncryptionAlg.trimmed();
+    const QString enc = config.requestObjectEncryptionEnc.trimmed();
+    const bool shared = Jwe::keyTypeFor(alg) == QLatin1String("oct");
+    const std::optional<Jwk> key =
+        shared ? Jwe::secretRecipient(config.clientSecret.toUtf8(), alg, enc)
+               : Jwe::recipientFor(serverKeys, alg);
+    if (!key) {
+        *error = shared ? QStringLiteral("%1 with %2 needs the client secret to derive its key "
+                                         "from (OIDC Core §10.2).")
+                              .arg(alg, enc)
+                        : QStringLiteral("The server's JWKS has no %1 key for encryption (use "
+                                         "\"enc\" or none, alg %2 or none) to encrypt the "
+                                         "request object to.")
+                              .arg(Jwe::keyTypeFor(alg), alg);
+        return {};
+    }
+    if (recipient)
+        *recipient = shared ? QStringLiteral("a key derived from the client secret")
+                            : QStringLiteral("the server's key %1%2")
+                                  .arg(key->describe(),
+                                       key->kid().isEmpty()
+                                           ? QString()
+                                           : QStringLiteral(" (kid \"%1\")").arg(key->kid()));
+    return Jwe::encrypt(signedObject, *key, alg, enc, {{"cty", "JWT"}}, error);
 }
 
 } // namespace workbench::ClientAssertion

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/client/ClientConfig.h"
+#include "core/jose/Jwk.h"
 #include "core/jose/JwsSigner.h"
 #include "core/util/Clock.h"
 
@@ -40,6 +41,15 @@ QJsonObject assertionClaims(const QString &clientId, const QString &audience, co
 // OIDC Core §6.1 writes them.
 [[nodiscard]] QByteArray requestObject(const ClientConfig &config, const FormFields &parameters,
                                        QString *error, const QDateTime &now = Clock::utcNow());
+
+// A signed request object encrypted to the server (RFC 9101 §4, a nested JWT with cty "JWT"),
+// by config.requestObjectEncryptionAlg/Enc: to the server's "enc" key in `serverKeys` for
+// RSA-OAEP* and ECDH-ES*, to the key derived from the client secret for dir and A*KW. Empty with
+// `error` set when no key fits; `recipient` says which key it went to.
+[[nodiscard]] QByteArray encryptRequestObject(const ClientConfig &config,
+                                              const QByteArray &signedObject,
+                                              const JwkSet &serverKeys, QString *error,
+                                              QString *recipient = nullptr);
 
 } // namespace ClientAssertion
 } // namespace workbench

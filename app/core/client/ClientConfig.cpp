@@ -213,10 +213,41 @@ QStringList ClientConfig::authenticationProblems() const
         if (!DecryptionKey::fromPem(decryptionKeyPem.toUtf8(), {}, decryptionKeyId, &why).isValid())
             problems << QStringLiteral("The decryption key cannot be used: %1").arg(why);
     }
+    problems << requestEncryptionProblems();
     if (authMethod == ClientAuthMethod::TlsClientAuth &&
         (tls.clientCertificatePath.isEmpty() || tls.clientKeyPath.isEmpty()))
         problems << QStringLiteral("tls_client_auth needs a client certificate and its key (TLS "
                                    "settings).");
+    return problems;
+}
+
+// What an encrypted request object needs: algorithms the app has, and the server's JWKS or the
+// client secret to encrypt to.
+QStringList ClientConfig::requestEncryptionProblems() const
+{
+    if (!encryptsRequestObject())
+        return {};
+    const QString alg = requestObjectEncryptionAlg.trimmed();
+    const QString enc = requestObjectEncryptionEnc.trimmed();
+    QStringList problems;
+    if (!Jwe::keyManagementAlgorithms().contains(alg))
+        problems << QStringLiteral("The request object's encryption alg must be one of %1.")
+                        .arg(Jwe::keyManagementAlgorithms().join(QStringLiteral(", ")));
+    if (!Jwe::contentEncryptionAlgorithms().contains(enc))
+        problems << QStringLiteral("The request object's encryption enc must be one of %1.")
+                        .arg(Jwe::contentEncryptionAlgorithms().join(QStringLiteral(", ")));
+    if (!problems.isEmpty())
+        return problems;
+    if (Jwe::keyTypeFor(alg) == QLatin1String("oct")) {
+        if (clientSecret.isEmpty())
+            problems << QStringLiteral("Encrypting the request object with %1 needs the client "
+                                       "secret: the key is derived from it (OIDC Core §10.2).")
+                            .arg(alg);
+    } else if (!jwksUri.isValid() || jwksUri.isEmpty()) {
+        problems << QStringLiteral("Encrypting the request object with %1 needs the server's "
+                                   "JWKS URI, where its encryption key is published.")
+                        .arg(alg);
+    }
     return problems;
 }
 
@@ -425,6 +456,12 @@ QJsonObject ClientConfig::publicJwks() const
     if (const DecryptionKey key = decryptionKey(); key.isValid())
         keys.append(key.publicJwk());
     return {{"keys", keys}};
+}
+
+bool ClientConfig::encryptsRequestObject() const
+{
+    return useRequestObject && usesBrowser(grant) &&
+           !requestObjectEncryptionAlg.trimmed().isEmpty();
 }
 
 bool ClientConfig::wantsJwtResponse() const

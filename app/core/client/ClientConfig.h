@@ -95,6 +95,12 @@ struct ClientConfig
     QString audience;
     bool usePar = false;           // push the request first; the browser gets a request_uri
     bool useRequestObject = false; // send the parameters as a signed JWT (JAR)
+    // The request object encrypted to the server (RFC 9101 §4, OIDC Core §6.1): the key
+    // management alg (empty: signed only) and the content encryption. RSA-OAEP* and ECDH-ES*
+    // encrypt to the server's "enc" key from its JWKS; dir and A*KW to a key derived from the
+    // client secret (OIDC Core §10.2).
+    QString requestObjectEncryptionAlg;
+    QString requestObjectEncryptionEnc = QStringLiteral("A128CBC-HS256");
     // DPoP (RFC 9449): proofs of possession with the client's own key on every token and
     // resource request, dpop_jkt on the authorization request. The key's algorithm (ES256,
     // RS256, PS256 or EdDSA) and its PEM (a secret; empty: a new key is made for the run).
@@ -174,6 +180,8 @@ struct ClientConfig
     static QStringList responseModes();
     // JARM: the response mode asks for the authorization response as a signed JWT.
     bool wantsJwtResponse() const;
+    // A request object is sent, encrypted to the server.
+    bool encryptsRequestObject() const;
     // The decryption key from decryptionKeyPem and decryptionKeyId; invalid when none is set
     // or it cannot be read (validate() says why).
     DecryptionKey decryptionKey() const;
@@ -189,6 +197,7 @@ private:
     QStringList endpointProblems() const;
     QStringList authenticationProblems() const;
     QStringList grantProblems() const;
+    QStringList requestEncryptionProblems() const;
     QStringList requestOptionProblems() const;
 };
 

@@ -3,6 +3,7 @@
 #include "core/client/ClientAssertion.h"
 #include "core/client/TokenRequest.h"
 #include "core/http/ExchangeClient.h"
+#include "core/jose/Jwe.h"
 #include "core/listener/LoopbackAddress.h"
 #include "core/listener/LoopbackListener.h"
 #include "core/tokens/IdTokenVerifier.h"
@@ -29,8 +30,9 @@ AuthorizationCodeFlow::AuthorizationCodeFlow(ExchangeClient *client, QObject *pa
 
 bool AuthorizationCodeFlow::isRunning() const
 {
-    return m_stage == Stage::WaitingForRedirect || m_stage == Stage::ValidatingResponse ||
-           m_stage == Stage::ExchangingCode || m_stage == Stage::ValidatingIdToken;
+    return m_stage == Stage::PreparingRequest || m_stage == Stage::WaitingForRedirect ||
+           m_stage == Stage::ValidatingResponse || m_stage == Stage::ExchangingCode ||
+           m_stage == Stage::ValidatingIdToken;
 }
 
 AuthorizationCodeFlow::~AuthorizationCodeFlow()
@@ -51,6 +53,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     m_refused.clear();
     m_pkce.reset();
     m_authorizationUrl.clear();
+    m_requestEncryption.clear();
 
     const QStringList problems = config.validate();
     if (!problems.isEmpty()) {
@@ -65,13 +68,72 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     const std::optional<FormFields> parameters = authorizationParameters(config);
     if (!parameters)
         return false;
+    if (config.encryptsRequestObject())
+        encryptRequestObject(*parameters);
+    else
+        sendRequest(*parameters);
+    return m_stage != Stage::Finished;
+}
+
+void AuthorizationCodeFlow::sendRequest(const FormFields &parameters)
+{
     setStage(Stage::WaitingForRedirect);
-    if (config.usePar) {
-        pushRequest(*parameters);
-        return true;
+    if (m_config.usePar)
+        pushRequest(parameters);
+    else
+        openBrowserAt(AuthorizationRequest::urlWith(m_config.authorizationEndpoint, parameters));
+}
+
+void AuthorizationCodeFlow::encryptRequestObject(const FormFields &parameters)
+{
+    const auto encryptWith = [this, parameters](const JwkSet &keys) {
+        FormFields sent = parameters;
+        for (auto &[name, value] : sent) {
+            if (name != QLatin1String("request"))
+                continue;
+            QString error;
+            QString recipient;
+            const QByteArray encrypted = ClientAssertion::encryptRequestObject(
+                m_config, value.toLatin1(), keys, &error, &recipient);
+            if (encrypted.isEmpty()) {
+                finish({FlowOutcome::Result::InvalidConfiguration,
+                        QStringLiteral("The request object could not be encrypted."),
+                        {error}});
+                return;
+            }
+            value = QString::fromLatin1(encrypted);
+            m_requestEncryption =
+                QStringLiteral("%1 + %2 to %3")
+                    .arg(m_config.requestObjectEncryptionAlg.trimmed(),
+                         m_config.requestObjectEncryptionEnc.trimmed(), recipient);
+        }
+        sendRequest(sent);
+    };
+    if (Jwe::keyTypeFor(m_config.requestObjectEncryptionAlg.trimmed()) == QLatin1String("oct")) {
+        encryptWith({});
+        return;
     }
-    openBrowserAt(AuthorizationRequest::urlWith(config.authorizationEndpoint, *parameters));
-    return true;
+    setStage(Stage::PreparingRequest);
+    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
+                                  &AuthorizationCodeFlow::record);
+    const quint64 validation = ++m_validation; // as in whenVerified: a stale answer is dropped
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_verifier, &IdTokenVerifier::keysReady, this,
+                          [this, connection, encryptWith, validation](const KeySource &source) {
+                              disconnect(*connection);
+                              if (m_stage != Stage::PreparingRequest || validation != m_validation)
+                                  return;
+                              disconnect(m_verifierRecording);
+                              if (!source.keys) {
+                                  finish({FlowOutcome::Result::InvalidConfiguration,
+                                          QStringLiteral("The server's key to encrypt the request "
+                                                         "object to could not be had."),
+                                          {source.problem}});
+                                  return;
+                              }
+                              encryptWith(*source.keys);
+                          });
+    m_verifier->fetchKeys(m_config.jwksUri);
 }
 
 // The loopback listener on the redirect URI's port and path (any free port when it has none).
@@ -167,8 +229,12 @@ void AuthorizationCodeFlow::warnOnReuse()
 
 void AuthorizationCodeFlow::pushRequest(const FormFields &parameters)
 {
-    m_pending = m_client->send(TokenRequest::pushedAuthorization(m_config, parameters),
-                               QStringLiteral("Pushed authorization request (PAR)"));
+    m_pending = m_client->send(
+        TokenRequest::pushedAuthorization(m_config, parameters),
+        m_requestEncryption.isEmpty()
+            ? QStringLiteral("Pushed authorization request (PAR)")
+            : QStringLiteral("Pushed authorization request (PAR; request object encrypted %1)")
+                  .arg(m_requestEncryption));
     connect(m_pending, &PendingExchange::attemptRecorded, this, &AuthorizationCodeFlow::record);
     connect(m_pending, &PendingExchange::finished, this, [this](const HttpExchange &exchange) {
         record(exchange);
@@ -200,7 +266,12 @@ void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
     m_authorizationUrl = url;
     HttpExchange navigation;
     navigation.kind = HttpExchange::Kind::BrowserNavigation;
-    navigation.label = QStringLiteral("Authorization request (opened in the browser)");
+    navigation.label =
+        m_requestEncryption.isEmpty()
+            ? QStringLiteral("Authorization request (opened in the browser)")
+            : QStringLiteral("Authorization request (opened in the browser; request object "
+                             "encrypted %1)")
+                  .arg(m_requestEncryption);
     navigation.request.method = "GET";
     navigation.request.url = m_authorizationUrl;
     navigation.startedAt = Clock::utcNow();

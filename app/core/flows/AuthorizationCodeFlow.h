@@ -27,13 +27,15 @@ class PendingExchange;
 // The authorization code flow (RFC 6749 §4.1) with PKCE (RFC 7636) for a native app (RFC 8252):
 // listen on loopback, hand the authorization URL to whoever opens the browser, capture the
 // redirect, check state and iss, redeem the code, and record every step. It also runs the other
-// browser grants (implicit, hybrid) and the request variants (PAR, signed request objects).
+// browser grants (implicit, hybrid) and the request variants (PAR, signed request objects,
+// encrypted to the server when asked).
 class AuthorizationCodeFlow : public QObject
 {
     Q_OBJECT
 public:
     enum class Stage {
         Idle,
+        PreparingRequest, // fetching the server's keys to encrypt the request object to
         WaitingForRedirect,
         ValidatingResponse, // JARM: checking the signed authorization response
         ExchangingCode,
@@ -85,6 +87,10 @@ private:
     bool submitPastedUrl(const QUrl &url, QString *error);
     std::optional<FormFields> authorizationParameters(const ClientConfig &config);
     void warnOnReuse();
+    // The request object encrypted to the server (its JWKS fetched first when the key is the
+    // server's), then sent.
+    void encryptRequestObject(const FormFields &parameters);
+    void sendRequest(const FormFields &parameters);
     void pushRequest(const FormFields &parameters);
     void openBrowserAt(const QUrl &url);
     void onRedirect(const CapturedRedirect &redirect);
@@ -123,6 +129,7 @@ private:
     QByteArray m_nonce;
     bool m_nonceSent = false;
     std::optional<Pkce> m_pkce;
+    QString m_requestEncryption; // "RSA-OAEP-256 + A256GCM to the server's key …"; empty: none
     QList<HttpExchange> m_exchanges;
     QTimer *m_waitTimer;
     QDateTime m_waitStartedAt; // by the core's clock, so tests can let the wait run out

@@ -5,6 +5,7 @@
 #include "core/util/Base64Url.h"
 #include "core/util/SecureRandom.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 
 #include <openssl/core_names.h>
@@ -112,16 +113,6 @@ bool isRsaOaep(const QString &alg)
 bool isEcdh(const QString &alg)
 {
     return alg.startsWith(QLatin1String("ECDH-ES"));
-}
-
-// The key type an algorithm needs.
-QString keyTypeFor(const QString &alg)
-{
-    if (isRsaOaep(alg))
-        return QStringLiteral("RSA");
-    if (isEcdh(alg))
-        return QStringLiteral("EC");
-    return QStringLiteral("oct");
 }
 
 // Runs one cipher over `input`; empty with ok false when OpenSSL refuses.
@@ -432,7 +423,7 @@ QStringList DecryptionKey::algorithms() const
     const QString type = keyType();
     QStringList out;
     for (const QString &alg : Jwe::keyManagementAlgorithms()) {
-        if (keyTypeFor(alg) == type)
+        if (Jwe::keyTypeFor(alg) == type)
             out << alg;
     }
     return out;
@@ -579,8 +570,7 @@ Decrypted decrypt(const QByteArray &compact, const DecryptionKey &key)
                         fromBase64Url(parts.at(4))};
     const std::optional<QByteArray> plaintext = open(*enc, cek, sealed, parts.at(0));
     if (!plaintext)
-        return failed(head, alg == QLatin1String("RSA-OAEP") ||
-                                    alg == QLatin1String("RSA-OAEP-256") || wrapKeyBytes(alg) != 0
+        return failed(head, isRsaOaep(alg) || wrapKeyBytes(alg) != 0
                                 ? QStringLiteral("the authentication tag does not match: the "
                                                  "token was changed after it was encrypted")
                                 : QStringLiteral("the authentication tag does not match: the "
@@ -661,6 +651,31 @@ QByteArray encrypt(const QByteArray &plaintext, const Jwk &recipient, const QStr
     }
     return protectedHeader + '.' + base64Url(encryptedKey) + '.' + base64Url(sealed.iv) + '.' +
            base64Url(sealed.ciphertext) + '.' + base64Url(sealed.tag);
+}
+
+QString keyTypeFor(const QString &alg)
+{
+    if (isRsaOaep(alg))
+        return QStringLiteral("RSA");
+    if (isEcdh(alg))
+        return QStringLiteral("EC");
+    return QStringLiteral("oct");
+}
+
+std::optional<Jwk> secretRecipient(const QByteArray &clientSecret, const QString &alg,
+                                   const QString &enc)
+{
+    const ContentAlgorithm *content = contentAlgorithm(enc);
+    const int size =
+        alg == QLatin1String("dir") ? (content ? content->keyBytes : 0) : wrapKeyBytes(alg);
+    if (size == 0 || isEcdh(alg) || clientSecret.isEmpty())
+        return std::nullopt;
+    const QCryptographicHash::Algorithm digest = size <= 32   ? QCryptographicHash::Sha256
+                                                 : size <= 48 ? QCryptographicHash::Sha384
+                                                              : QCryptographicHash::Sha512;
+    const QByteArray key = QCryptographicHash::hash(clientSecret, digest).left(size);
+    return Jwk{
+        {{"kty", "oct"}, {"use", "enc"}, {"alg", alg}, {"k", QString::fromLatin1(base64Url(key))}}};
 }
 
 std::optional<Jwk> recipientFor(const JwkSet &keys, const QString &alg)

@@ -74,6 +74,15 @@ QJsonObject header(const QByteArray &compact);
 QByteArray encrypt(const QByteArray &plaintext, const Jwk &recipient, const QString &alg,
                    const QString &enc, const QJsonObject &extraHeader, QString *error);
 
+// The key type an algorithm needs: "RSA" for RSA-OAEP*, "EC" for ECDH-ES*, else "oct".
+QString keyTypeFor(const QString &alg);
+
+// The shared key OIDC Core §10.2 derives from a client secret for dir (the enc's key size) and
+// A128KW/A192KW/A256KW (the wrap key's size): the leftmost bytes of the secret's SHA-256, or
+// SHA-384/SHA-512 when more than 32/48 bytes are needed. Null for other algorithms.
+std::optional<Jwk> secretRecipient(const QByteArray &clientSecret, const QString &alg,
+                                   const QString &enc);
+
 // The recipient key in a JWK Set for an encryption algorithm: use "enc" (or none), a key type
 // that fits, and alg absent or equal. Null when none fits.
 std::optional<Jwk> recipientFor(const JwkSet &keys, const QString &alg);

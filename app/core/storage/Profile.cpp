@@ -97,6 +97,9 @@ void readRequestOptions(const ProfileJson &json, ClientConfig &c)
     c.audience = json.text("audience");
     c.usePar = json.flag("par");
     c.useRequestObject = json.flag("request_object");
+    c.requestObjectEncryptionAlg = json.text("request_object_encryption_alg");
+    c.requestObjectEncryptionEnc =
+        json.text("request_object_encryption_enc", c.requestObjectEncryptionEnc);
     c.useDpop = json.flag("dpop");
     c.dpopAlgorithm = json.text("dpop_alg", c.dpopAlgorithm);
     c.username = json.text("username");
@@ -192,6 +195,8 @@ QJsonObject Profile::toJson() const
             {"audience", c.audience},
             {"par", c.usePar},
             {"request_object", c.useRequestObject},
+            {"request_object_encryption_alg", c.requestObjectEncryptionAlg},
+            {"request_object_encryption_enc", c.requestObjectEncryptionEnc},
             {"dpop", c.useDpop},
             {"dpop_alg", c.dpopAlgorithm},
             {"username", c.username},

@@ -64,6 +64,21 @@ void IdTokenVerifier::start(Validation validation, const QByteArray &idToken,
         complete({});
         return;
     }
+    useKeys(decoded->keyId());
+}
+
+void IdTokenVerifier::fetchKeys(const QUrl &jwksUri)
+{
+    cancel();
+    m_validation = nullptr;
+    m_token.clear();
+    m_jwksUri = jwksUri;
+    useKeys({});
+}
+
+void IdTokenVerifier::useKeys(const QString &kid)
+{
+    const QUrl &jwksUri = m_jwksUri;
     if (!jwksUri.isValid() || jwksUri.isEmpty()) {
         complete({nullptr, {}, QStringLiteral("no JWKS URI is configured")});
         return;
@@ -73,7 +88,6 @@ void IdTokenVerifier::start(Validation validation, const QByteArray &idToken,
         fetch(QStringLiteral("fetched"));
         return;
     }
-    const QString kid = decoded->keyId();
     if (cached->fetchedAt.secsTo(Clock::utcNow()) > m_cacheLifetimeSeconds) {
         fetch(QStringLiteral("fetched again (the cached copy was older than %1 s)")
                   .arg(m_cacheLifetimeSeconds));
@@ -97,7 +111,9 @@ void IdTokenVerifier::fetch(const QString &why)
     request.method = "GET";
     request.url = m_jwksUri;
     request.setHeader("Accept", "application/jwk-set+json, application/json");
-    m_pending = m_client->send(request, QStringLiteral("JWKS (issuer's signing keys)"));
+    m_pending =
+        m_client->send(request, m_validation ? QStringLiteral("JWKS (issuer's signing keys)")
+                                             : QStringLiteral("JWKS (server's encryption keys)"));
     connect(m_pending, &PendingExchange::finished, this, &IdTokenVerifier::onFetched);
 }
 
@@ -134,7 +150,10 @@ void IdTokenVerifier::onFetched(const HttpExchange &exchange)
 
 void IdTokenVerifier::complete(const KeySource &source)
 {
-    emit finished(m_validation(m_token, m_expected, source, Clock::utcNow()));
+    if (m_validation)
+        emit finished(m_validation(m_token, m_expected, source, Clock::utcNow()));
+    else
+        emit keysReady(source);
 }
 
 } // namespace workbench

@@ -32,6 +32,9 @@ public:
     // those of IdTokenValidator::validateAuthorizationResponse.
     void verifyAuthorizationResponse(const QByteArray &response,
                                      const IdTokenExpectations &expected, const QUrl &jwksUri);
+    // The server's keys for something the client encrypts to it (a request object): cached
+    // while fresh, else fetched and recorded. Emits keysReady() once, possibly before returning.
+    void fetchKeys(const QUrl &jwksUri);
     bool busy() const { return !m_pending.isNull(); }
     // Drops a verification waiting for its keys; finished() is not emitted for it.
     void cancel();
@@ -40,6 +43,8 @@ public:
 signals:
     void exchangeRecorded(const workbench::HttpExchange &exchange);
     void finished(const QList<workbench::TokenCheck> &checks);
+    // For fetchKeys(): the keys (only valid during the call), or why there are none.
+    void keysReady(const workbench::KeySource &keys);
 
 private:
     struct CachedKeys
@@ -47,6 +52,8 @@ private:
         JwkSet keys;
         QDateTime fetchedAt;
     };
+    // The keys at m_jwksUri for a token naming `kid` (empty: any): cached or fetched.
+    void useKeys(const QString &kid);
     void fetch(const QString &why);
     void onFetched(const HttpExchange &exchange);
     void complete(const KeySource &source);
@@ -62,7 +69,8 @@ private:
     void start(Validation validation, const QByteArray &token, const IdTokenExpectations &expected,
                const QUrl &jwksUri);
 
-    Validation m_validation = nullptr; // what complete() runs once the keys are had
+    Validation m_validation =
+        nullptr; // what complete() runs once the keys are had; none: fetchKeys
     QByteArray m_token;
     IdTokenExpectations m_expected;
     QUrl m_jwksUri;
