@@ -136,6 +136,19 @@ bool secretFromEnvironment(const QString &variable, QString *value, QString *err
     return true;
 }
 
+namespace {
+// A PEM key file's text (a key is far below 64 KiB); false, with a message, when unreadable.
+bool readKeyFile(const QString &path, QString *pem, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Failure::report(error,
+                               QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    *pem = QString::fromUtf8(file.read(64 * 1024));
+    return true;
+}
+} // namespace
+
 bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config,
                           QString *error) const
 {
@@ -169,11 +182,8 @@ bool ClientOptions::apply(const QCommandLineParser &parser, ClientConfig *config
         config->dpopAlgorithm = parser.value(dpopAlg);
     }
     if (parser.isSet(dpopKey)) {
-        QFile file(parser.value(dpopKey));
-        if (!file.open(QIODevice::ReadOnly))
-            return Failure::report(error, QStringLiteral("cannot read %1: %2")
-                                              .arg(parser.value(dpopKey), file.errorString()));
-        config->dpopKeyPem = QString::fromUtf8(file.read(64 * 1024));
+        if (!readKeyFile(parser.value(dpopKey), &config->dpopKeyPem, error))
+            return false;
         QString why;
         if (!SigningKey::fromPem(config->dpopKeyPem.toUtf8(), {}, config->dpopAlgorithm, {}, &why)
                  .isValid())
@@ -197,22 +207,14 @@ bool ClientOptions::applyKeys(const QCommandLineParser &parser, ClientConfig *co
     if (parser.isSet(passphraseEnv) &&
         !secretFromEnvironment(parser.value(passphraseEnv), &config->privateKeyPassphrase, error))
         return false;
-    if (parser.isSet(privateKey)) {
-        QFile file(parser.value(privateKey));
-        if (!file.open(QIODevice::ReadOnly))
-            return Failure::report(error, QStringLiteral("cannot read %1: %2")
-                                              .arg(parser.value(privateKey), file.errorString()));
-        config->privateKeyPem = QString::fromUtf8(file.read(64 * 1024));
-    }
+    if (parser.isSet(privateKey) &&
+        !readKeyFile(parser.value(privateKey), &config->privateKeyPem, error))
+        return false;
     if (parser.isSet(decryptionKid))
         config->decryptionKeyId = parser.value(decryptionKid);
     if (parser.isSet(decryptionKey)) {
-        QFile file(parser.value(decryptionKey));
-        if (!file.open(QIODevice::ReadOnly))
-            return Failure::report(error,
-                                   QStringLiteral("cannot read %1: %2")
-                                       .arg(parser.value(decryptionKey), file.errorString()));
-        config->decryptionKeyPem = QString::fromUtf8(file.read(64 * 1024));
+        if (!readKeyFile(parser.value(decryptionKey), &config->decryptionKeyPem, error))
+            return false;
         QString why;
         if (!DecryptionKey::fromPem(config->decryptionKeyPem.toUtf8(), {}, config->decryptionKeyId,
                                     &why)
@@ -264,6 +266,7 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
     DiagnosisHints hints;
     hints.provider = config.provider;
     hints.issuer = config.issuer;
+    hints.decryptionKey = config.decryptionKey();
     printOutcome(outcome, exchanges, asJson, hints);
 }
 

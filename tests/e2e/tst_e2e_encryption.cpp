@@ -132,6 +132,27 @@ private slots:
         QVERIFY2(details.contains("email: "), qPrintable(details));
     }
 
+    // An error the provider sends inside an encrypted JARM response (prompt=none without a
+    // session at the provider: login_required) ends the run as the server's error, and the
+    // diagnosis reads it from inside with the run's key.
+    void anErrorInsideAnEncryptedResponseIsDiagnosed()
+    {
+        ClientConfig config = encryptedConfig(QStringLiteral("encryptedRsa"), "query.jwt");
+        config.prompt = QStringLiteral("none");
+        RunSession session;
+        const FlowOutcome outcome = e2e::signIn(m_env, session, config);
+        QCOMPARE(outcome.result, FlowOutcome::Result::AuthorizationError);
+        QVERIFY2(outcome.details.join('\n').contains("login_required"),
+                 qPrintable(outcome.details.join('\n')));
+        const auto diagnosis = Diagnoser().lastProblem(session.record().exchanges, session.hints());
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("login_required"));
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("login_required"));
+        // Its wire form alone (a JWE) says nothing.
+        const auto blind = Diagnoser().lastProblem(session.record().exchanges, {});
+        QVERIFY(!blind || blind->code != QLatin1String("login_required"));
+    }
+
     // The provider encrypts to the key the client registered; this run holds another one.
     void aTokenEncryptedToAnotherKeyFailsItsDecryption()
     {

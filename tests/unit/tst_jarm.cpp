@@ -2,6 +2,7 @@
 // parameters on the listener before the state check, and whole code flows on the sandbox that
 // answer with a signed response, a forged one, or plain parameters although a JWT was asked for.
 #include "core/client/ClientConfig.h"
+#include "core/diagnosis/Diagnoser.h"
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/http/ExchangeClient.h"
 #include "core/jose/JwsSigner.h"
@@ -235,6 +236,45 @@ private slots:
         redirect = captured.takeFirst().first().value<CapturedRedirect>();
         QVERIFY2(redirect.refusalReason().contains("encrypted"),
                  qPrintable(redirect.refusalReason()));
+    }
+
+    // An error sent inside an encrypted response is diagnosed with the client's key, as one in
+    // a signed response is; without the key nothing in it can be read.
+    void anErrorInsideAnEncryptedResponseIsDiagnosed()
+    {
+        const DecryptionKey ours = DecryptionKey::generate("RSA", "client-enc");
+        QJsonObject claims = responseClaims();
+        claims.remove("code");
+        claims.insert("error", "access_denied");
+        claims.insert("error_description", "End-User aborted interaction");
+        QString error;
+        const QByteArray response =
+            Jwe::encrypt(m_key.sign(claims), Jwk{ours.publicJwk()}, "RSA-OAEP-256", "A256GCM",
+                         {{"cty", "JWT"}}, &error);
+        QVERIFY2(!response.isEmpty(), qPrintable(error));
+        HttpExchange navigation;
+        navigation.kind = HttpExchange::Kind::BrowserNavigation;
+        navigation.request.url =
+            QUrl("https://as.example/authorize?client_id=" + kClient +
+                 "&response_type=code&response_mode=query.jwt&state=the-state");
+        HttpExchange callback;
+        callback.kind = HttpExchange::Kind::LoopbackCallback;
+        callback.request.url =
+            QUrl("http://127.0.0.1:8400/callback?response=" + QString::fromLatin1(response));
+        callback.status = 200;
+        const QList<HttpExchange> run{navigation, callback};
+
+        DiagnosisHints hints;
+        hints.decryptionKey = ours;
+        const auto diagnosis = Diagnoser().diagnose(run, 1, hints);
+        QVERIFY(diagnosis.has_value());
+        QCOMPARE(diagnosis->code, QStringLiteral("access_denied"));
+        QVERIFY2(diagnosis->signal.words().contains("End-User aborted interaction"),
+                 qPrintable(diagnosis->signal.words()));
+        QCOMPARE(diagnosis->causes.first().id, QStringLiteral("user_declined"));
+
+        const auto unread = Diagnoser().diagnose(run, 1, {});
+        QVERIFY(!unread || unread->code != QLatin1String("access_denied"));
     }
 
     // JARM §2.2: signed, then encrypted to the client's key. The listener opens it with that

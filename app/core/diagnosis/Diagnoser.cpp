@@ -284,7 +284,7 @@ bool tokenAnswerWithoutToken(const HttpExchange &exchange, const ErrorSignal &si
 std::optional<Diagnosis> Diagnoser::diagnose(const HttpExchange &exchange,
                                              const DiagnosisContext &context) const
 {
-    const ErrorSignal signal = ResponseClassifier::classify(exchange);
+    const ErrorSignal signal = ResponseClassifier::classify(exchange, context.hints.decryptionKey);
     if (!signal.isError() && !tokenAnswerWithoutToken(exchange, signal, context))
         return std::nullopt;
 

@@ -2,6 +2,7 @@
 
 #include "core/discovery/ProviderMetadata.h"
 #include "core/http/HttpExchange.h"
+#include "core/jose/Jwe.h"
 #include "core/util/FormEncoding.h"
 
 #include <QDateTime>
@@ -18,6 +19,8 @@ struct DiagnosisHints
     std::optional<ProviderMetadata> metadata;
     FormFields lastSuccessfulTokenRequest;
     QDateTime lastSuccessAt;
+    // The client's decryption key, to read an encrypted JARM response (never saved with a run).
+    DecryptionKey decryptionKey;
 };
 
 // What the flow around an exchange tells the diagnosis: which endpoint it was, what was sent

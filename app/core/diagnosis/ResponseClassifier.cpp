@@ -487,7 +487,7 @@ ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByte
     return signal;
 }
 
-ErrorSignal classify(const HttpExchange &exchange)
+ErrorSignal classify(const HttpExchange &exchange, const DecryptionKey &key)
 {
     const bool waitFailed = exchange.transport != HttpExchange::Transport::Ok;
     // A request the loopback listener refused (another state, none, repeated parameters: see
@@ -499,7 +499,7 @@ ErrorSignal classify(const HttpExchange &exchange)
     if (exchange.kind == HttpExchange::Kind::LoopbackCallback && !exchange.request.url.isEmpty() &&
         !waitFailed) {
         ErrorSignal signal;
-        readRedirectParameters(signal, CapturedRedirect::parametersOf(exchange));
+        readRedirectParameters(signal, CapturedRedirect::parametersOf(exchange, key));
         return signal;
     }
     if (exchange.kind == HttpExchange::Kind::BrowserNavigation)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/http/HttpExchange.h"
+#include "core/jose/Jwe.h"
 
 #include <QJsonObject>
 #include <QMap>
@@ -61,7 +62,8 @@ struct ErrorSignal
 // Reads any recorded exchange, of any size or content, into an ErrorSignal. Never throws, never
 // blocks: the body is inspected, not trusted.
 namespace ResponseClassifier {
-ErrorSignal classify(const HttpExchange &exchange);
+// `key` opens an encrypted JARM response on a loopback callback.
+ErrorSignal classify(const HttpExchange &exchange, const DecryptionKey &key = {});
 // The parts on their own, for the fuzzer and the tests.
 ErrorSignal classifyResponse(int status, const HttpHeaders &headers, const QByteArray &body);
 QMap<QString, QString> parseAuthParams(const QByteArray &header, QString *scheme);

@@ -584,6 +584,14 @@ Decrypted decrypt(const QByteArray &compact, const DecryptionKey &key)
     return result;
 }
 
+QByteArray signedInside(const QByteArray &token, const DecryptionKey &key)
+{
+    if (Jwt::kindOf(token) != Jwt::Kind::Jwe)
+        return token;
+    const Decrypted opened = decrypt(token, key);
+    return opened.ok ? opened.plaintext.trimmed() : QByteArray();
+}
+
 QByteArray encrypt(const QByteArray &plaintext, const Jwk &recipient, const QString &alg,
                    const QString &enc, const QJsonObject &extraHeader, QString *error)
 {

@@ -64,6 +64,9 @@ struct Decrypted
 
 // Opens a JWE compact serialization (five dot-separated parts) with the key.
 Decrypted decrypt(const QByteArray &compact, const DecryptionKey &key);
+// The signed JWT a token carries: the token itself when it is not a JWE, what is inside when the
+// key opens it, empty when it cannot be opened (decrypt() says why).
+QByteArray signedInside(const QByteArray &token, const DecryptionKey &key);
 // The protected header of a JWE without opening it; empty when unreadable.
 QJsonObject header(const QByteArray &compact);
 

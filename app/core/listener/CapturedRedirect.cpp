@@ -20,10 +20,10 @@ QString CapturedRedirect::modeName(ResponseMode mode)
     return {};
 }
 
-FormFields CapturedRedirect::parametersOf(const HttpExchange &callback)
+FormFields CapturedRedirect::parametersOf(const HttpExchange &callback, const DecryptionKey &key)
 {
     const FormFields fields = wireParametersOf(callback);
-    if (const auto jarm = jwtResponse(fields); jarm && !jarm->parameters.isEmpty())
+    if (const auto jarm = jwtResponse(fields, key); jarm && !jarm->parameters.isEmpty())
         return jarm->parameters;
     return fields;
 }
@@ -51,12 +51,8 @@ CapturedRedirect::jwtResponse(const FormFields &received, const DecryptionKey &k
     }
     JwtResponse jarm;
     jarm.jwt = FormEncoding::value(received, QStringLiteral("response")).toUtf8();
-    QByteArray jws = jarm.jwt;
-    if (Jwt::kindOf(jws) == Jwt::Kind::Jwe && key.isValid()) {
-        // Opened only to read the parameters; the flow's checks open it again and say why not.
-        if (const Jwe::Decrypted opened = Jwe::decrypt(jws, key); opened.ok)
-            jws = opened.plaintext.trimmed();
-    }
+    // Opened only to read the parameters; the flow's checks open it again and say why not.
+    const QByteArray jws = Jwe::signedInside(jarm.jwt, key);
     QString error;
     if (const auto decoded = Jwt::decode(jws, &error)) {
         for (auto claim = decoded->claims.constBegin(); claim != decoded->claims.constEnd();

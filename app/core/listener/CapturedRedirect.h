@@ -37,8 +37,9 @@ struct CapturedRedirect
     }
     static QString modeName(ResponseMode mode);
     // The authorization response parameters a recorded callback exchange carried: its query, its
-    // form_post body, or the fragment the relay page posted back.
-    static FormFields parametersOf(const HttpExchange &callback);
+    // form_post body, or the fragment the relay page posted back. An encrypted JARM response
+    // is read with `key` (its wire form when the key does not open it).
+    static FormFields parametersOf(const HttpExchange &callback, const DecryptionKey &key = {});
     // The same as they came over the wire: a JARM response's `response`, not its claims.
     static FormFields wireParametersOf(const HttpExchange &callback);
     // A JWT-secured response (JARM §2.3: `response` and nothing that would compete with it):

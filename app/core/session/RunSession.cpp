@@ -184,6 +184,7 @@ DiagnosisHints RunSession::hintsFor(const ClientConfig &config) const
     DiagnosisHints hints;
     hints.provider = config.provider;
     hints.issuer = config.issuer;
+    hints.decryptionKey = config.decryptionKey(); // an error inside an encrypted JARM response
     if (m_metadata && !config.issuer.isEmpty() &&
         QUrl(m_metadata->issuer).matches(config.issuer, QUrl::StripTrailingSlash))
         hints.metadata = m_metadata;

@@ -52,13 +52,8 @@ void IdTokenVerifier::start(Validation validation, const QByteArray &idToken,
 
     // Only an asymmetric algorithm needs the issuer's keys: the signed JWT's, inside the
     // encryption when the token is encrypted (one that cannot be opened needs none).
-    QByteArray signedToken = idToken;
-    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe) {
-        const Jwe::Decrypted opened = Jwe::decrypt(idToken, expected.decryptionKey);
-        signedToken = opened.ok ? opened.plaintext.trimmed() : QByteArray();
-    }
     QString error;
-    const auto decoded = Jwt::decode(signedToken, &error);
+    const auto decoded = Jwt::decode(Jwe::signedInside(idToken, expected.decryptionKey), &error);
     const QString alg = decoded ? decoded->algorithm() : QString();
     if (!decoded || JwsVerifier::keyTypeFor(alg).isEmpty() || JwsVerifier::isSymmetric(alg)) {
         complete({});

@@ -77,11 +77,8 @@ void TokenSet::readIdToken(const DecryptionKey &key)
 {
     if (!subject.isEmpty() || idToken.isEmpty())
         return;
-    QByteArray signedToken = idToken;
-    if (Jwt::kindOf(idToken) == Jwt::Kind::Jwe)
-        signedToken = Jwe::decrypt(idToken, key).plaintext.trimmed();
     QString error;
-    if (const auto jwt = Jwt::decode(signedToken, &error)) {
+    if (const auto jwt = Jwt::decode(Jwe::signedInside(idToken, key), &error)) {
         subject = jwt->claims.value(QLatin1String("sub")).toString();
         nonce = jwt->claims.value(QLatin1String("nonce")).toString().toUtf8();
     }
