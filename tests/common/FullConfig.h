@@ -31,6 +31,7 @@ inline workbench::ClientConfig make()
     c.endSessionEndpoint = QUrl("https://id.example.test/tenant/logout");
     c.postLogoutRedirectUri = QUrl("http://127.0.0.1:8765/signed-out");
     c.idTokenSigningAlgorithms = {"ES256", "RS256"};
+    c.authorizationSigningAlgorithms = {"PS256"};
     c.issuerInAuthorizationResponse = true;
     c.clientId = "full-client";
     c.authMethod = ClientAuthMethod::PrivateKeyJwt;
@@ -54,6 +55,8 @@ inline workbench::ClientConfig make()
     c.useRequestObject = true;
     c.requestObjectEncryptionAlg = "RSA-OAEP-256";
     c.requestObjectEncryptionEnc = "A256GCM";
+    c.requestObjectEncryptionAlgorithms = {"RSA-OAEP-256", "ECDH-ES"};
+    c.requestObjectEncryptionEncodings = {"A256GCM"};
     c.username = "alice";
     c.subjectTokenType = "urn:ietf:params:oauth:token-type:jwt";
     c.actorTokenType = "urn:ietf:params:oauth:token-type:access_token";

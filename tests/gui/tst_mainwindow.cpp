@@ -563,9 +563,17 @@ private slots:
         ProviderMetadata metadata;
         metadata.issuer = QStringLiteral("https://id.example.test");
         metadata.tokenEndpoint = QUrl(QStringLiteral("https://id.example.test/token2"));
+        metadata.authorizationSigningAlgValuesSupported = {"PS256"};
+        metadata.requestObjectEncryptionAlgValuesSupported = {"RSA-OAEP-256"};
+        metadata.requestObjectEncryptionEncValuesSupported = {"A256GCM"};
         form.applyMetadata(metadata);
         QCOMPARE(edited.count(), 3);
         QCOMPARE(form.config().tokenEndpoint, metadata.tokenEndpoint);
+        // The algorithm lists reach the config the run gets (the JARM alg check, the warning
+        // on an encryption the server does not list).
+        QCOMPARE(form.config().authorizationSigningAlgorithms, QStringList{"PS256"});
+        QCOMPARE(form.config().requestObjectEncryptionAlgorithms, QStringList{"RSA-OAEP-256"});
+        QCOMPARE(form.config().requestObjectEncryptionEncodings, QStringList{"A256GCM"});
         QVERIFY(child<QPushButton>(&form, "discoverButton")->isEnabled());
 
         // A key typed is still one update.

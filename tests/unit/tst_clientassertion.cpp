@@ -366,6 +366,17 @@ private slots:
                      problems.contains("encryption enc must be one of"),
                  qPrintable(problems));
 
+        // Discovery's lists: a choice the server does not list is warned about.
+        config.requestObjectEncryptionAlg = "RSA-OAEP-256";
+        config.requestObjectEncryptionEnc = "A256GCM";
+        config.requestObjectEncryptionAlgorithms = {"RSA-OAEP-256", "ECDH-ES"};
+        config.requestObjectEncryptionEncodings = {"A128CBC-HS256"};
+        QCOMPARE(config.warnings(),
+                 QStringList{"The server lists A128CBC-HS256 for encrypted request objects; "
+                             "A256GCM is not among them, so expect invalid_request_object."});
+        config.requestObjectEncryptionEncodings << "A256GCM";
+        QVERIFY(config.warnings().isEmpty());
+
         // Without the request object there is nothing to encrypt.
         config.useRequestObject = false;
         QVERIFY(!config.encryptsRequestObject());

@@ -20,11 +20,14 @@ class TestProviderDiscovery : public QObject
 
     static QByteArray document(const QString &issuer, bool s256 = true)
     {
-        QJsonObject object{{"issuer", issuer},
-                           {"authorization_endpoint", issuer + "/authorize"},
-                           {"token_endpoint", issuer + "/token"},
-                           {"jwks_uri", issuer + "/jwks"},
-                           {"authorization_response_iss_parameter_supported", true}};
+        QJsonObject object{
+            {"issuer", issuer},
+            {"authorization_endpoint", issuer + "/authorize"},
+            {"token_endpoint", issuer + "/token"},
+            {"jwks_uri", issuer + "/jwks"},
+            {"authorization_response_iss_parameter_supported", true},
+            {"request_object_encryption_alg_values_supported", QJsonArray{"RSA-OAEP-256", "dir"}},
+            {"request_object_encryption_enc_values_supported", QJsonArray{"A256GCM"}}};
         if (s256)
             object.insert("code_challenge_methods_supported", QJsonArray{"S256"});
         return QJsonDocument(object).toJson();
@@ -142,6 +145,10 @@ private slots:
         const auto metadata = discovered.first().at(0).value<ProviderMetadata>();
         QCOMPARE(metadata.authorizationEndpoint, QUrl(root(server) + "/authorize"));
         QVERIFY(metadata.issParameterSupported);
+        ClientConfig config;
+        metadata.applyTo(&config);
+        QCOMPARE(config.requestObjectEncryptionAlgorithms, QStringList({"RSA-OAEP-256", "dir"}));
+        QCOMPARE(config.requestObjectEncryptionEncodings, QStringList{"A256GCM"});
         QVERIFY(discovered.first().at(1).toStringList().isEmpty());
         QCOMPARE(recorded.size(), 1);
     }

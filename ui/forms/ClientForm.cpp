@@ -150,8 +150,7 @@ ClientForm::ClientForm(QWidget *parent) : QWidget(parent), m_ui(new Ui::ClientFo
         });
     }
     // The algorithms came with the discovered issuer; another issuer typed in voids them.
-    connect(m_ui->issuerEdit, &QLineEdit::textEdited, this,
-            [this] { m_idTokenAlgorithms.clear(); });
+    connect(m_ui->issuerEdit, &QLineEdit::textEdited, this, [this] { m_discovered = {}; });
     // RAR's examples replace what the editor holds (undo brings it back).
     auto *templates = new QMenu(m_ui->rarTemplateButton);
     for (const AuthorizationDetails::Template &example : AuthorizationDetails::templates()) {
@@ -225,7 +224,10 @@ ClientConfig ClientForm::config() const
     config.pushedAuthorizationRequestEndpoint = optionalUrl(m_ui->parEndpointEdit);
     config.backchannelAuthenticationEndpoint = optionalUrl(m_ui->backchannelEndpointEdit);
     config.issuerInAuthorizationResponse = m_ui->issPromisedCheck->isChecked();
-    config.idTokenSigningAlgorithms = m_idTokenAlgorithms;
+    config.idTokenSigningAlgorithms = m_discovered.idToken;
+    config.authorizationSigningAlgorithms = m_discovered.authorization;
+    config.requestObjectEncryptionAlgorithms = m_discovered.requestEncryption;
+    config.requestObjectEncryptionEncodings = m_discovered.requestEncryptionEnc;
     config.clientId = m_ui->clientIdEdit->text().trimmed();
     config.clientSecret = m_ui->clientSecretEdit->text();
     clientAuthMethodFromName(m_ui->authMethodCombo->currentText(), &config.authMethod);
@@ -316,7 +318,9 @@ void ClientForm::fill(const ClientConfig &config)
     m_ui->backchannelEndpointEdit->setText(config.backchannelAuthenticationEndpoint.toString());
     m_ui->parEndpointEdit->setText(config.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(config.issuerInAuthorizationResponse);
-    m_idTokenAlgorithms = config.idTokenSigningAlgorithms;
+    m_discovered = {config.idTokenSigningAlgorithms, config.authorizationSigningAlgorithms,
+                    config.requestObjectEncryptionAlgorithms,
+                    config.requestObjectEncryptionEncodings};
     m_ui->clientIdEdit->setText(config.clientId);
     m_ui->clientSecretEdit->setText(config.clientSecret);
     m_ui->authMethodCombo->setCurrentText(clientAuthMethodName(config.authMethod));
@@ -440,7 +444,10 @@ void ClientForm::fillEndpoints(const ProviderMetadata &metadata)
     m_ui->backchannelEndpointEdit->setText(metadata.backchannelAuthenticationEndpoint.toString());
     m_ui->parEndpointEdit->setText(metadata.pushedAuthorizationRequestEndpoint.toString());
     m_ui->issPromisedCheck->setChecked(metadata.issParameterSupported);
-    m_idTokenAlgorithms = metadata.idTokenSigningAlgValuesSupported;
+    m_discovered = {metadata.idTokenSigningAlgValuesSupported,
+                    metadata.authorizationSigningAlgValuesSupported,
+                    metadata.requestObjectEncryptionAlgValuesSupported,
+                    metadata.requestObjectEncryptionEncValuesSupported};
 }
 
 void ClientForm::setScope(const QString &scope)

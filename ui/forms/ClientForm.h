@@ -69,7 +69,15 @@ private:
     static std::optional<QString> readPemFile(const QString &path, QString *error);
 
     Ui::ClientForm *m_ui;
-    QStringList m_idTokenAlgorithms; // from discovery
+    // The algorithm lists discovery gave (not fields of the form), kept with the config.
+    struct DiscoveredAlgorithms
+    {
+        QStringList idToken;
+        QStringList authorization; // JARM
+        QStringList requestEncryption;
+        QStringList requestEncryptionEnc;
+    };
+    DiscoveredAlgorithms m_discovered;
     bool m_providersListed = false;
     QString m_privateKeyPem;
     QString m_decryptionKeyPem; // a secret

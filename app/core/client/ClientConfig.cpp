@@ -1,6 +1,7 @@
 #include "core/client/ClientConfig.h"
 
 #include "core/client/AuthorizationDetails.h"
+#include "core/client/ClientAssertion.h"
 
 #include "core/jose/JwsSigner.h"
 #include "core/listener/LoopbackAddress.h"
@@ -352,6 +353,16 @@ QStringList ClientConfig::warnings() const
             notes << QStringLiteral(
                 "The authorization endpoint uses plain http on a non-loopback host.");
     }
+    // What discovery says the server opens, against what the request object is encrypted with.
+    const std::pair<QString, const QStringList *> encryption[] = {
+        {requestObjectEncryptionAlg.trimmed(), &requestObjectEncryptionAlgorithms},
+        {requestObjectEncryptionEnc.trimmed(), &requestObjectEncryptionEncodings}};
+    for (const auto &[chosen, listed] : encryption) {
+        if (encryptsRequestObject() && !listed->isEmpty() && !listed->contains(chosen))
+            notes << QStringLiteral("The server lists %1 for encrypted request objects; %2 is not "
+                                    "among them, so expect invalid_request_object.")
+                         .arg(listed->join(QStringLiteral(", ")), chosen);
+    }
     if (isPlainHttpElsewhere(tokenEndpoint))
         notes << QStringLiteral("The token endpoint uses plain http on a non-loopback host: the "
                                 "client secret and tokens cross the network unencrypted.");
@@ -445,12 +456,8 @@ QJsonObject ClientConfig::publicJwks() const
 {
     QJsonArray keys;
     const bool signs = authMethod == ClientAuthMethod::PrivateKeyJwt || useRequestObject;
-    if (signs && !privateKeyPem.trimmed().isEmpty()) {
-        QString ignored;
-        const SigningKey key =
-            SigningKey::fromPem(privateKeyPem.toUtf8(), privateKeyPassphrase.toUtf8(),
-                                signingAlgorithm, keyId, &ignored);
-        if (key.isValid())
+    if (signs) {
+        if (const SigningKey key = ClientAssertion::privateKey(*this, nullptr); key.isValid())
             keys.append(key.publicJwk());
     }
     if (const DecryptionKey key = decryptionKey(); key.isValid())

@@ -155,6 +155,9 @@ struct ClientConfig
     QStringList idTokenSigningAlgorithms; // from discovery; empty: any the app supports
     // JARM: authorization_signing_alg_values_supported, from discovery; empty: any supported.
     QStringList authorizationSigningAlgorithms;
+    // request_object_encryption_alg/enc_values_supported, from discovery; empty: not listed.
+    QStringList requestObjectEncryptionAlgorithms;
+    QStringList requestObjectEncryptionEncodings;
 
     // A client registered from the app (RFC 7591): where and with what token (a secret) its
     // registration is read, updated and deleted (RFC 7592 §3).

@@ -60,6 +60,10 @@ std::optional<ProviderMetadata> ProviderMetadata::fromJson(const QByteArray &jso
         strings(object, "id_token_signing_alg_values_supported");
     metadata.authorizationSigningAlgValuesSupported =
         strings(object, "authorization_signing_alg_values_supported");
+    metadata.requestObjectEncryptionAlgValuesSupported =
+        strings(object, "request_object_encryption_alg_values_supported");
+    metadata.requestObjectEncryptionEncValuesSupported =
+        strings(object, "request_object_encryption_enc_values_supported");
     metadata.responseModesSupported = strings(object, "response_modes_supported");
     metadata.issParameterSupported =
         object.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
@@ -145,6 +149,8 @@ void ProviderMetadata::applyTo(ClientConfig *config) const
         config->idTokenSigningAlgorithms = idTokenSigningAlgValuesSupported;
     if (!authorizationSigningAlgValuesSupported.isEmpty())
         config->authorizationSigningAlgorithms = authorizationSigningAlgValuesSupported;
+    config->requestObjectEncryptionAlgorithms = requestObjectEncryptionAlgValuesSupported;
+    config->requestObjectEncryptionEncodings = requestObjectEncryptionEncValuesSupported;
 }
 
 QList<std::pair<QString, QUrl>> ProviderMetadata::endpoints() const

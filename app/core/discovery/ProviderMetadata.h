@@ -32,6 +32,8 @@ struct ProviderMetadata
     QStringList codeChallengeMethodsSupported;
     QStringList idTokenSigningAlgValuesSupported;
     QStringList authorizationSigningAlgValuesSupported; // JARM
+    QStringList requestObjectEncryptionAlgValuesSupported;
+    QStringList requestObjectEncryptionEncValuesSupported;
     QStringList responseModesSupported;
     bool issParameterSupported = false; // authorization_response_iss_parameter_supported
     QJsonObject document;

@@ -76,6 +76,8 @@ void readEndpoints(const ProfileJson &json, ClientConfig &c)
     c.issuerInAuthorizationResponse = json.flag("authorization_response_iss_parameter_supported");
     c.idTokenSigningAlgorithms << json.strings("id_token_signing_alg_values");
     c.authorizationSigningAlgorithms << json.strings("authorization_signing_alg_values");
+    c.requestObjectEncryptionAlgorithms = json.strings("request_object_encryption_alg_values");
+    c.requestObjectEncryptionEncodings = json.strings("request_object_encryption_enc_values");
     c.registrationClientUri = json.url("registration_client_uri");
 }
 
@@ -171,6 +173,8 @@ QJsonObject Profile::toJson() const
             {"post_logout_redirect_uri", url(c.postLogoutRedirectUri)},
             {"id_token_signing_alg_values", list(c.idTokenSigningAlgorithms)},
             {"authorization_signing_alg_values", list(c.authorizationSigningAlgorithms)},
+            {"request_object_encryption_alg_values", list(c.requestObjectEncryptionAlgorithms)},
+            {"request_object_encryption_enc_values", list(c.requestObjectEncryptionEncodings)},
             {"authorization_response_iss_parameter_supported", c.issuerInAuthorizationResponse},
             {"registration_client_uri", url(c.registrationClientUri)},
             {"client_id", c.clientId},
