@@ -277,12 +277,14 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
         outcome.succeeded() ? std::nullopt : lastProblem(exchanges, hints);
     // RFC 9396: what was granted against what was asked, when either names any.
     const QJsonArray asked = AuthorizationDetails::askedIn(exchanges, exchanges.size() - 1);
+    const bool askedUnseen = AuthorizationDetails::askedOutOfSight(exchanges, exchanges.size() - 1);
     const QJsonValue grantedDetails =
         outcome.tokenResponse.value(QLatin1String("authorization_details"));
     std::optional<AuthorizationDetails::Comparison> granted;
-    if (outcome.tokenResponse.contains(QLatin1String("access_token")) &&
+    if (outcome.tokenResponse.contains(QLatin1String("access_token")) && !askedUnseen &&
         (!asked.isEmpty() || !grantedDetails.isUndefined()))
         granted = AuthorizationDetails::compare(asked, grantedDetails);
+    const bool grantedUnchecked = askedUnseen && !grantedDetails.isUndefined();
     if (asJson) {
         QJsonArray recorded;
         for (const HttpExchange &exchange : exchanges)
@@ -303,6 +305,10 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
                 QJsonObject{{"asked", asked},
                             {"granted_as_asked", granted->grantedAsAsked},
                             {"differences", QJsonArray::fromStringList(granted->differences)}});
+        if (grantedUnchecked)
+            result.insert("authorization_details",
+                          QJsonObject{{"asked_in_encrypted_request_object", true},
+                                      {"granted", grantedDetails}});
         if (diagnosis)
             result.insert("diagnosis", diagnosis->toJson());
         out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
@@ -317,6 +323,9 @@ void printOutcome(const FlowOutcome &outcome, const QList<HttpExchange> &exchang
         else if (granted)
             out() << "\nAuthorization details differ from what was asked:\n  "
                   << granted->differences.join(QStringLiteral("\n  ")) << "\n";
+        else if (grantedUnchecked)
+            out() << "\nAuthorization details granted (what was asked is inside the encrypted "
+                     "request object, so they are not compared).\n";
         printDiagnosisText(diagnosis);
     }
     out().flush();

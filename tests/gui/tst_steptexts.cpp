@@ -55,6 +55,30 @@ private slots:
         QVERIFY(!text.contains("Added by the server"));
     }
 
+    // The authorization details of a request object encrypted to the server cannot be read:
+    // the grant is shown without a comparison, not as "none asked for".
+    void detailsAskedInsideAnEncryptedRequestObjectAreNotCompared()
+    {
+        const DecryptionKey server = DecryptionKey::generate("EC", "server-enc");
+        QString error;
+        const QByteArray encrypted = Jwe::encrypt("a.b.c", Jwk{server.publicJwk()}, "ECDH-ES",
+                                                  "A256GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!encrypted.isEmpty(), qPrintable(error));
+        HttpExchange navigation;
+        navigation.kind = HttpExchange::Kind::BrowserNavigation;
+        navigation.request.url = QUrl("https://as.example/authorize?client_id=c&request=" +
+                                      QString::fromLatin1(encrypted));
+        const QList<HttpExchange> run{
+            navigation, post("/token", "grant_type=authorization_code&code=x", 200,
+                             R"({"access_token":"at","token_type":"Bearer",)"
+                             R"("authorization_details":[{"type":"payment_initiation"}]})")};
+        const QString text = tokensText(run);
+        QVERIFY2(text.contains("what was asked is inside the encrypted request object"),
+                 qPrintable(text));
+        QVERIFY(!text.contains("none asked for"));
+        QVERIFY(text.contains("payment_initiation"));
+    }
+
     // A refresh without scope asks for what was granted; one scope fewer is a real drop.
     void refreshWithoutScopeComparesWithTheFirstRequest()
     {

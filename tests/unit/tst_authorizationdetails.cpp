@@ -7,11 +7,13 @@
 #include "core/flows/AuthorizationCodeFlow.h"
 #include "core/flows/AuthorizationRequest.h"
 #include "core/http/ExchangeClient.h"
+#include "core/jose/Jwe.h"
 #include "core/sandbox/SandboxProvider.h"
 #include "core/util/FormEncoding.h"
 
 #include "SandboxBrowser.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -190,6 +192,40 @@ private slots:
             AuthorizationDetails::compare(AuthorizationDetails::parse(asked), answer);
         QCOMPARE(comparison.differences, differences);
         QCOMPARE(comparison.grantedAsAsked, differences.isEmpty());
+    }
+
+    // A request object encrypted to the server hides what was asked: the run cannot compare the
+    // grant with it, and says so instead of "none asked for".
+    void detailsInsideAnEncryptedRequestObjectAreOutOfSight()
+    {
+        const DecryptionKey server = DecryptionKey::generate("RSA", "server-enc");
+        const QByteArray signedObject =
+            "eyJhbGciOiJub25lIn0.eyJhdXRob3JpemF0aW9uX2RldGFpbHMiOltdfQ.";
+        QString error;
+        const QByteArray encrypted =
+            Jwe::encrypt(signedObject, Jwk{server.publicJwk()}, "RSA-OAEP-256", "A256GCM",
+                         {{"cty", "JWT"}}, &error);
+        QVERIFY2(!encrypted.isEmpty(), qPrintable(error));
+        const auto navigationWith = [](const QByteArray &request) {
+            HttpExchange navigation;
+            navigation.kind = HttpExchange::Kind::BrowserNavigation;
+            navigation.request.url = AuthorizationRequest::urlWith(
+                QUrl("https://as.example/authorize"), {{"client_id", "c"}, {"request", request}});
+            return navigation;
+        };
+        HttpExchange token;
+        token.request.body = "grant_type=authorization_code&code=x";
+        token.status = 200;
+        token.responseBody = R"({"access_token":"at","authorization_details":[{"type":"x"}]})";
+
+        QList<HttpExchange> run{navigationWith(encrypted), token};
+        QVERIFY(AuthorizationDetails::askedOutOfSight(run, 1));
+        QVERIFY(AuthorizationDetails::askedIn(run, 1).isEmpty());
+
+        run = {navigationWith(signedObject), token};
+        QVERIFY(!AuthorizationDetails::askedOutOfSight(run, 1));
+        QCOMPARE(AuthorizationDetails::askedIn(run, 1), QJsonArray());
+        QVERIFY(!AuthorizationDetails::askedOutOfSight({token}, 0));
     }
 
     // A whole code flow on the sandbox: the details asked for come back in the token response,

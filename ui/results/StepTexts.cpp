@@ -82,11 +82,15 @@ void prepareGrantedDetails(StepTexts &texts, const QList<HttpExchange> &run, int
     const bool grantAnswer = body.contains(QLatin1String("access_token")) ||
                              body.value(QLatin1String("active")).toBool();
     const QJsonArray asked = AuthorizationDetails::askedIn(run, row);
+    const bool askedUnseen = AuthorizationDetails::askedOutOfSight(run, row);
     if (granted.isUndefined() && (asked.isEmpty() || !grantAnswer))
         return;
     const auto comparison = AuthorizationDetails::compare(asked, granted);
     QString html;
-    if (asked.isEmpty())
+    if (askedUnseen)
+        html = tr("<p>Authorization details granted (what was asked is inside the encrypted "
+                  "request object, so they are not compared):</p>");
+    else if (asked.isEmpty())
         html = tr("<p>Authorization details (none asked for) granted:</p>");
     else if (comparison.grantedAsAsked)
         html = tr("<p>Authorization details: granted as asked.</p>");

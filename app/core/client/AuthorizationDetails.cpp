@@ -196,17 +196,41 @@ std::optional<QJsonArray> detailsIn(const FormFields &fields)
 }
 } // namespace
 
-QJsonArray askedIn(const QList<HttpExchange> &run, qsizetype row)
+namespace {
+// The nearest request up to run[row] that says what was asked: its details, or none when its
+// request object is encrypted to the server (what it asked cannot be read here).
+struct Asking
+{
+    std::optional<QJsonArray> details;
+    bool encrypted = false;
+};
+Asking nearestAsking(const QList<HttpExchange> &run, qsizetype row)
 {
     for (qsizetype i = qMin(row, run.size() - 1); i >= 0; --i) {
         const HttpExchange &exchange = run.at(i);
-        std::optional<QJsonArray> found = detailsIn(FormEncoding::queryOf(exchange.request.url));
-        if (!found && exchange.kind == HttpExchange::Kind::BackChannel)
-            found = detailsIn(FormEncoding::decode(exchange.request.body));
-        if (found)
-            return *found;
+        for (const FormFields &fields : {FormEncoding::queryOf(exchange.request.url),
+                                         exchange.kind == HttpExchange::Kind::BackChannel
+                                             ? FormEncoding::decode(exchange.request.body)
+                                             : FormFields{}}) {
+            if (std::optional<QJsonArray> found = detailsIn(fields))
+                return {found, false};
+            if (Jwt::kindOf(FormEncoding::value(fields, QStringLiteral("request")).toUtf8()) ==
+                Jwt::Kind::Jwe)
+                return {std::nullopt, true};
+        }
     }
     return {};
+}
+} // namespace
+
+QJsonArray askedIn(const QList<HttpExchange> &run, qsizetype row)
+{
+    return nearestAsking(run, row).details.value_or(QJsonArray());
+}
+
+bool askedOutOfSight(const QList<HttpExchange> &run, qsizetype row)
+{
+    return nearestAsking(run, row).encrypted;
 }
 
 } // namespace workbench::AuthorizationDetails

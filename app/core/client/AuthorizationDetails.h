@@ -45,5 +45,8 @@ Comparison compare(const QJsonArray &asked, const QJsonValue &granted);
 // What the run asked for up to run[row]: authorization_details on that request or the nearest
 // one before it (a pushed request, the authorization request, a request object's claim).
 QJsonArray askedIn(const QList<HttpExchange> &run, qsizetype row);
+// True when that request sent its parameters in a request object encrypted to the server: what
+// it asked cannot be read from the run, so nothing can be compared with it.
+bool askedOutOfSight(const QList<HttpExchange> &run, qsizetype row);
 
 } // namespace workbench::AuthorizationDetails
