@@ -4,6 +4,7 @@
 #include "ui/results/StepTexts.h"
 #include "ui/results/TokenView.h"
 
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace workbench;
@@ -167,6 +168,39 @@ private slots:
         QVERIFY2(html.contains("opened with the client's key"), qPrintable(html));
         html = TokenView::html(body, QDateTime::currentDateTimeUtc(), "openid", true);
         QVERIFY(html.contains("Not opened in this step."));
+    }
+
+    // With the run's decryption key the Tokens tab shows what is inside an encrypted ID token:
+    // the signed JWT's alg and claims, after the encryption it came in.
+    void encryptedIdTokenIsShownOpenedWithTheRunsKey()
+    {
+        const DecryptionKey key = DecryptionKey::generate("RSA", "client-enc");
+        QString error;
+        // {"alg":"RS256","kid":"as-1"} . {"sub":"alice-0427","iss":"https:\/\/as.example"}
+        const QByteArray inside =
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6ImFzLTEifQ."
+            "eyJzdWIiOiJhbGljZS0wNDI3IiwiaXNzIjoiaHR0cHM6XC9cL2FzLmV4YW1wbGUifQ."
+            "c2ln";
+        const QByteArray idToken = Jwe::encrypt(inside, Jwk{key.publicJwk()}, "RSA-OAEP-256",
+                                                "A256GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!idToken.isEmpty(), qPrintable(error));
+        const QList<HttpExchange> run{
+            post("/token", "grant_type=authorization_code&code=x", 200,
+                 QJsonDocument(QJsonObject{{"access_token", "at"},
+                                           {"token_type", "Bearer"},
+                                           {"id_token", QString::fromLatin1(idToken)}})
+                     .toJson(QJsonDocument::Compact))};
+        const QString opened = StepTexts::prepare(run, 0, {}, nullptr, key).tokensHtml;
+        QVERIFY2(opened.contains("Opened with the client's key (RSA 2048); inside:"),
+                 qPrintable(opened));
+        QVERIFY2(opened.contains("JWT signed with <code>RS256</code>, key <code>as-1</code>"),
+                 qPrintable(opened));
+        QVERIFY2(opened.contains("alice-0427"), qPrintable(opened));
+        // Another key opens nothing: the header only.
+        const QString closed =
+            StepTexts::prepare(run, 0, {}, nullptr, DecryptionKey::generate("RSA", {})).tokensHtml;
+        QVERIFY(closed.contains("Not opened in this step."));
+        QVERIFY(!closed.contains("alice-0427"));
     }
 };
 

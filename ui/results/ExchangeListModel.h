@@ -28,6 +28,7 @@ public:
     void clear();
     // What the diagnosis of the next steps may use beyond the run (provider, issuer, metadata).
     void setDiagnosisHints(const DiagnosisHints &hints) { m_hints = hints; }
+    const DiagnosisHints &diagnosisHints() const { return m_hints; }
     void setMasked(bool masked) { m_masked = masked; }
     // The run's secrets, gathered as steps arrive (bodies over 1 MB are not read for them), in
     // the order they are masked.

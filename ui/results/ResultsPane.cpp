@@ -512,7 +512,8 @@ void ResultsPane::showStep(int row)
     const QList<HttpExchange> run = m_model->exchanges();
     if (!StepTexts::isLarge(run.at(row))) {
         showTexts(row, StepTexts::prepare(run, row, m_idTokenChecks,
-                                          m_revealed ? nullptr : &m_model->secrets()));
+                                          m_revealed ? nullptr : &m_model->secrets(),
+                                          m_model->diagnosisHints().decryptionKey));
         return;
     }
     // A big body: parse and format it on a worker thread, and say so meanwhile.
@@ -524,14 +525,15 @@ void ResultsPane::showStep(int row)
         feeder->setText(preparing);
     BackgroundWork::run(
         this,
-        [run, row, checks = m_idTokenChecks, revealed = m_revealed, known = m_model->secrets()] {
+        [run, row, checks = m_idTokenChecks, revealed = m_revealed, known = m_model->secrets(),
+         key = m_model->diagnosisHints().decryptionKey] {
             if (revealed)
-                return StepTexts::prepare(run, row, checks);
+                return StepTexts::prepare(run, row, checks, nullptr, key);
             // The model did not read this big body for secrets; the worker does.
             QSet<QByteArray> all(known.cbegin(), known.cend());
             all.unite(Redaction::secretsIn({run.at(row)}));
             const QList<QByteArray> secrets = Redaction::inReplacementOrder(all);
-            return StepTexts::prepare(run, row, checks, &secrets);
+            return StepTexts::prepare(run, row, checks, &secrets, key);
         },
         [this, generation = m_stepGeneration, row](const StepTexts &texts) {
             if (m_stepGeneration == generation) // not replaced by another step meanwhile

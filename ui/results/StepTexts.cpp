@@ -23,7 +23,7 @@ QString tr(const char *text)
 
 // The tokens of a successful back-channel answer, explained; empty when there are none.
 void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
-                   const QHash<QString, QList<TokenCheck>> &idTokenChecks)
+                   const QHash<QString, QList<TokenCheck>> &idTokenChecks, const DecryptionKey &key)
 {
     const HttpExchange &exchange = run.at(row);
     if (exchange.kind != HttpExchange::Kind::BackChannel || exchange.status < 200 ||
@@ -50,14 +50,15 @@ void prepareTokens(StepTexts &texts, const QList<HttpExchange> &run, int row,
     const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
     texts.tokensHtml =
         TokenView::html(body, received, requested, publicClient,
-                        idTokenChecks.value(body.value(QLatin1String("id_token")).toString()));
+                        idTokenChecks.value(body.value(QLatin1String("id_token")).toString()),
+                        Clock::utcNow(), key);
     if (!texts.tokensHtml.isEmpty())
         texts.tokenBody = body;
 }
 
 // JARM: the callback's response JWT, decoded, with its checks once the flow has made them.
 void prepareResponseJwt(StepTexts &texts, const HttpExchange &exchange,
-                        const QHash<QString, QList<TokenCheck>> &checks)
+                        const QHash<QString, QList<TokenCheck>> &checks, const DecryptionKey &key)
 {
     if (exchange.kind != HttpExchange::Kind::LoopbackCallback || exchange.request.url.isEmpty())
         return;
@@ -65,7 +66,8 @@ void prepareResponseJwt(StepTexts &texts, const HttpExchange &exchange,
     if (!jarm)
         return;
     const QString jwt = QString::fromLatin1(jarm->jwt);
-    texts.tokensHtml = TokenView::authorizationResponseHtml(jwt, checks.value(jwt));
+    texts.tokensHtml =
+        TokenView::authorizationResponseHtml(jwt, checks.value(jwt), Clock::utcNow(), key);
     texts.tokenBody = QJsonObject{{QStringLiteral("response"), jwt}}; // its header and claims
 }
 
@@ -172,11 +174,11 @@ QString formattedOf(const HttpExchange &exchange)
 
 StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
                              const QHash<QString, QList<TokenCheck>> &idTokenChecks,
-                             const QList<QByteArray> *maskSecrets)
+                             const QList<QByteArray> *maskSecrets, const DecryptionKey &key)
 {
     StepTexts texts;
-    prepareTokens(texts, run, row, idTokenChecks);
-    prepareResponseJwt(texts, run.at(row), idTokenChecks);
+    prepareTokens(texts, run, row, idTokenChecks, key);
+    prepareResponseJwt(texts, run.at(row), idTokenChecks, key);
     prepareGrantedDetails(texts, run, row);
     if (maskSecrets && !texts.tokensHtml.isEmpty())
         texts.tokensHtml =

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/http/HttpExchange.h"
+#include "core/jose/Jwe.h"
 #include "core/tokens/IdTokenValidator.h"
 
 #include <QHash>
@@ -24,9 +25,11 @@ struct StepTexts
     // `maskSecrets` (Redaction::inReplacementOrder), when given: each of these secrets of the
     // run (tokens, codes, verifiers, client credentials) shows as "MASKED:" and a short hash;
     // the tokens are still decoded from the real values. Null: shown as they are.
+    // `key`, the run's decryption key, opens encrypted tokens to show what is inside.
     static StepTexts prepare(const QList<HttpExchange> &run, int row,
                              const QHash<QString, QList<TokenCheck>> &idTokenChecks,
-                             const QList<QByteArray> *maskSecrets = nullptr);
+                             const QList<QByteArray> *maskSecrets = nullptr,
+                             const DecryptionKey &key = {});
     // One of the three texts of a step, as it is (what Copy takes while the screen is masked):
     // 0 the request, 1 the response, 2 the formatted body or parameters.
     static QString text(const HttpExchange &exchange, int which);

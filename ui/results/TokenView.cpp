@@ -28,13 +28,17 @@ QString esc(const QString &text)
     return text.toHtmlEscaped();
 }
 
+QString signedTokenHtml(const QString &name, const QString &token, const QDateTime &now,
+                        const QList<TokenCheck> &checks, bool authorizationResponse);
+
 QString tokenSection(const QString &name, const QString &token, const QDateTime &now,
-                     const QList<TokenCheck> &checks = {}, bool authorizationResponse = false)
+                     const QList<TokenCheck> &checks = {}, bool authorizationResponse = false,
+                     const DecryptionKey &key = {})
 {
     QString html = QStringLiteral("<h3>%1</h3>").arg(esc(name));
     if (Jwt::kindOf(token.toLatin1()) == Jwt::Kind::Jwe) {
-        // Encrypted to the client: what was used is in its header, what is inside only the
-        // checks (which opened it with the client's key) can tell.
+        // Encrypted to the client: what was used is in its header; what is inside shows when
+        // the run's key opens it, else only the checks (which opened it) can tell.
         const QJsonObject header = Jwe::header(token.toLatin1());
         html += QStringLiteral("<p>Encrypted to the client (JWE) with <code>%1</code> and "
                                "<code>%2</code>%3.</p>")
@@ -44,10 +48,25 @@ QString tokenSection(const QString &name, const QString &token, const QDateTime 
                              ? QString()
                              : QStringLiteral(", to key <code>%1</code>")
                                    .arg(esc(header.value(QLatin1String("kid")).toString())));
+        const QByteArray inside = Jwe::signedInside(token.toLatin1(), key);
+        if (!inside.isEmpty())
+            return html +
+                   QStringLiteral("<p>Opened with the client's key (%1); inside:</p>")
+                       .arg(esc(key.describe())) +
+                   signedTokenHtml(name, QString::fromLatin1(inside), now, checks,
+                                   authorizationResponse);
         html += checks.isEmpty() ? QStringLiteral("<p>Not opened in this step.</p>")
                                  : checksHtml(checks, authorizationResponse);
         return html;
     }
+    return html + signedTokenHtml(name, token, now, checks, authorizationResponse);
+}
+
+// A signed (or unsecured) JWT: its alg and key, its checks, warnings and explained claims.
+QString signedTokenHtml(const QString &name, const QString &token, const QDateTime &now,
+                        const QList<TokenCheck> &checks, bool authorizationResponse)
+{
+    QString html;
     QString error;
     const auto jwt = Jwt::decode(token.toLatin1(), &error, now);
     if (!jwt) {
@@ -139,7 +158,8 @@ QString checksHtml(const QList<TokenCheck> &checks, bool authorizationResponse)
 }
 
 QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString &requestedScope,
-             bool publicClient, const QList<TokenCheck> &idTokenChecks, const QDateTime &now)
+             bool publicClient, const QList<TokenCheck> &idTokenChecks, const QDateTime &now,
+             const DecryptionKey &key)
 {
     if (!body.contains(QLatin1String("access_token")) && !body.contains(QLatin1String("id_token")))
         return {};
@@ -186,7 +206,8 @@ QString html(const QJsonObject &body, const QDateTime &receivedAt, const QString
             continue;
         anyToken = true;
         out += tokenSection(QLatin1String(name), token, now,
-                            qstrcmp(name, "id_token") == 0 ? idTokenChecks : QList<TokenCheck>());
+                            qstrcmp(name, "id_token") == 0 ? idTokenChecks : QList<TokenCheck>(),
+                            false, key);
     }
     // Any other JWT in the response (logout tokens, issued_token_type results, ...).
     for (auto it = body.begin(); it != body.end(); ++it) {
@@ -252,12 +273,12 @@ QString sessionText(const TokenSet &tokens, const QDateTime &now)
 }
 
 QString authorizationResponseHtml(const QString &response, const QList<TokenCheck> &checks,
-                                  const QDateTime &now)
+                                  const QDateTime &now, const DecryptionKey &key)
 {
     return QStringLiteral("<p>The authorization response came as one JWT in the "
                           "<code>response</code> parameter (JARM); its claims are the "
                           "response's parameters.</p>") +
-           tokenSection(QStringLiteral("response"), response, now, checks, true);
+           tokenSection(QStringLiteral("response"), response, now, checks, true, key);
 }
 
 } // namespace workbench::TokenView
