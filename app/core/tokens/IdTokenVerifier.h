@@ -69,8 +69,8 @@ private:
     void start(Validation validation, const QByteArray &token, const IdTokenExpectations &expected,
                const QUrl &jwksUri);
 
-    Validation m_validation =
-        nullptr; // what complete() runs once the keys are had; none: fetchKeys
+    // What complete() runs once the keys are had; none for fetchKeys(), which only hands them on.
+    Validation m_validation = nullptr;
     QByteArray m_token;
     IdTokenExpectations m_expected;
     QUrl m_jwksUri;
