@@ -1,7 +1,8 @@
 // JSON Web Encryption with OpenSSL: the RFC 7520 §5 vectors (tests/data/jwe, from the authors'
-// published JSON) decrypt to their plaintext; every supported alg/enc pair round-trips with
-// generated keys; and a token for another key, a changed token, a key of the wrong type and
-// what the client does not support each fail with a reason that names the fault.
+// published JSON), RFC 7516 Appendix A.3 and RFC 7518 Appendix C decrypt to their plaintext; every
+// supported alg/enc pair round-trips with generated keys; and a token for another key, a changed
+// token, a key of the wrong type and what the client does not support each fail with a reason that
+// names the fault.
 #include "core/jose/Jwe.h"
 #include "core/util/Base64Url.h"
 
@@ -292,6 +293,83 @@ private slots:
         QVERIFY(!Jwe::recipientFor(keys, "RSA-OAEP").has_value()); // alg says otherwise
         QCOMPARE(Jwe::recipientFor(keys, "ECDH-ES+A128KW")->kid(), QString("ec-enc"));
         QVERIFY(!Jwe::recipientFor(keys, "dir").has_value());
+    }
+
+    // RFC 7516 Appendix A.3: A128KW with A128CBC-HS256, the RFC's key and token.
+    void rfc7516AppendixA3()
+    {
+        const DecryptionKey key = DecryptionKey::sharedSecret(
+            QByteArray::fromBase64("GawgguFyGrWKav7AX4VKUg", QByteArray::Base64UrlEncoding));
+        const Jwe::Decrypted opened =
+            Jwe::decrypt("eyJhbGciOiJBMTI4S1ciLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0."
+                         "6KB707dM9YTIgHtLvtgWQ8mKwboJW3of9locizkDTHzBC2IlrT1oOQ."
+                         "AxY8DCtDaGlsbGljb3RoZQ.KDlTtXchhZTGufMYmOYGS4HffxPSUrfmqCHXaI9wOGY."
+                         "U0m_YmjN04DJvceFICbCVQ",
+                         key);
+        QVERIFY2(opened.ok, qPrintable(opened.reason));
+        QCOMPARE(opened.plaintext, QByteArray("Live long and prosper."));
+    }
+
+    // RFC 7518 Appendix C: ECDH-ES between Alice's ephemeral key and Bob's, with apu "Alice",
+    // apv "Bob" and enc A128GCM, derives the key VqqN6vgjbSBcIijNcacQGg. A token sealed here
+    // with that key under Alice's epk opens with Bob's key only when the app derives the same.
+    void rfc7518AppendixC_data()
+    {
+        QTest::addColumn<QByteArray>("sealingKey");
+        QTest::addColumn<bool>("opens");
+        QTest::newRow("the RFC's derived key") << QByteArray("VqqN6vgjbSBcIijNcacQGg") << true;
+        QTest::newRow("one bit off") << QByteArray("VqqN6vgjbSBcIijNcacQGw") << false;
+    }
+    void rfc7518AppendixC()
+    {
+        QFETCH(QByteArray, sealingKey);
+        QFETCH(bool, opens);
+        QString error;
+        const DecryptionKey bob =
+            DecryptionKey::fromJwk({{"kty", "EC"},
+                                    {"crv", "P-256"},
+                                    {"x", "weNJy2HscCSM6AEDTDg04biOvhFhyyWvOHQfeF_PxMQ"},
+                                    {"y", "e8lnCO-AlStT-NJVX-crhB7QRYhiix03illJOVAOyck"},
+                                    {"d", "VEmDZpDXXK8p8N0Cndsxs924q6nS1RXFASRl6BfUqdw"}},
+                                   &error);
+        QVERIFY2(bob.isValid(), qPrintable(error));
+        const QJsonObject alice{{"kty", "EC"},
+                                {"crv", "P-256"},
+                                {"x", "gI0GAILBdu7T53akrFmMyGcsF3n5dO7MmwNBHKW5SV0"},
+                                {"y", "SLW_xSffzlPWrHEVI30DHM_4egVwt3NQqeUD7nMFpps"}};
+        const QJsonObject header{{"alg", "ECDH-ES"},
+                                 {"enc", "A128GCM"},
+                                 {"apu", "QWxpY2U"},
+                                 {"apv", "Qm9i"},
+                                 {"epk", alice}};
+        const QByteArray protectedHeader =
+            base64Url(QJsonDocument(header).toJson(QJsonDocument::Compact));
+        const QByteArray key = QByteArray::fromBase64(sealingKey, QByteArray::Base64UrlEncoding);
+        const QByteArray iv(12, '\x07');
+        const QByteArray plaintext = "sealed with the RFC 7518 Appendix C key";
+
+        std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                            EVP_CIPHER_CTX_free);
+        QByteArray ciphertext(plaintext.size(), '\0');
+        QByteArray tag(16, '\0');
+        int length = 0;
+        const auto bytes = [](const QByteArray &data) {
+            return reinterpret_cast<const unsigned char *>(data.constData());
+        };
+        QVERIFY(EVP_EncryptInit_ex(ctx.get(), EVP_aes_128_gcm(), nullptr, bytes(key), bytes(iv)));
+        QVERIFY(EVP_EncryptUpdate(ctx.get(), nullptr, &length, bytes(protectedHeader),
+                                  int(protectedHeader.size())));
+        QVERIFY(EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char *>(ciphertext.data()),
+                                  &length, bytes(plaintext), int(plaintext.size())));
+        QVERIFY(EVP_EncryptFinal_ex(ctx.get(), nullptr, &length));
+        QVERIFY(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, tag.data()));
+        const QByteArray token = protectedHeader + ".." + base64Url(iv) + '.' +
+                                 base64Url(ciphertext) + '.' + base64Url(tag);
+
+        const Jwe::Decrypted opened = Jwe::decrypt(token, bob);
+        QCOMPARE(opened.ok, opens);
+        if (opens)
+            QCOMPARE(opened.plaintext, plaintext);
     }
 
     // OIDC Core §10.2: the key for dir and A*KW is the leftmost bytes of the client secret's
