@@ -123,6 +123,57 @@ private slots:
         QCOMPARE(verifier.fetchCount(), 2);
     }
 
+    // Keys for encrypting to the server: a fresh cached set without a key for the algorithm is
+    // fetched once more (the server may have published its encryption key since), then reused.
+    void encryptionKeysAreFetchedAgainWhenTheCacheHasNone()
+    {
+        const testjose::TestKey signing = testjose::makeKey("ES256", "sig-key");
+        testjose::TestKey encryption = testjose::makeKey("ES256", "enc-key");
+        encryption.publicJwk["use"] = "enc";
+        encryption.publicJwk.remove("alg");
+        CannedServer server(jsonResponse(404, "{}"));
+        server.route("/jwks", jsonResponse(200, testjose::jwks({signing})));
+        ExchangeClient client;
+        IdTokenVerifier verifier(&client);
+        const auto keysFor = [&](const QString &alg) {
+            QStringList answer; // the key ids had, then where they came from or the problem
+            bool done = false;
+            const auto connection =
+                connect(&verifier, &IdTokenVerifier::keysReady, this, [&](const KeySource &source) {
+                    done = true;
+                    if (source.keys) {
+                        for (const Jwk &key : source.keys->keys)
+                            answer << key.kid();
+                    }
+                    answer << source.origin + source.problem;
+                });
+            verifier.fetchKeys(server.url("/jwks"), alg);
+            if (!QTest::qWaitFor([&done] { return done; }, 10000))
+                answer << "no keysReady within 10 s";
+            disconnect(connection);
+            return answer;
+        };
+
+        QStringList had = keysFor("ECDH-ES");
+        QCOMPARE(had.size(), 2);
+        QCOMPARE(had.first(), QString("sig-key"));
+        QCOMPARE(verifier.fetchCount(), 1);
+
+        // The server publishes its encryption key: the fresh cache lacks one, so it is fetched.
+        server.route("/jwks", jsonResponse(200, testjose::jwks({signing, encryption})));
+        had = keysFor("ECDH-ES");
+        QCOMPARE(verifier.fetchCount(), 2);
+        QCOMPARE(had.mid(0, 2), QStringList({"sig-key", "enc-key"}));
+        QVERIFY2(had.last().contains("the cached set had no EC key to encrypt to with ECDH-ES"),
+                 qPrintable(had.last()));
+
+        // Now the cache holds one: no third fetch.
+        had = keysFor("ECDH-ES+A128KW");
+        QCOMPARE(verifier.fetchCount(), 2);
+        QVERIFY2(had.last().contains("cached"), qPrintable(had.last()));
+        QCOMPARE(server.requests.size(), 2);
+    }
+
     void hmacTokensNeedNoFetch()
     {
         CannedServer server(jsonResponse(500, "{}"));

@@ -133,7 +133,7 @@ void AuthorizationCodeFlow::encryptRequestObject(const FormFields &parameters)
                               }
                               encryptWith(*source.keys);
                           });
-    m_verifier->fetchKeys(m_config.jwksUri);
+    m_verifier->fetchKeys(m_config.jwksUri, m_config.requestObjectEncryptionAlg.trimmed());
 }
 
 // The loopback listener on the redirect URI's port and path (any free port when it has none).

@@ -59,19 +59,27 @@ void IdTokenVerifier::start(Validation validation, const QByteArray &idToken,
         complete({});
         return;
     }
-    useKeys(decoded->keyId());
+    const QString kid = decoded->keyId();
+    useKeys([kid](const JwkSet &keys) {
+        return kid.isEmpty() || keys.hasKeyId(kid) ? QString()
+                                                   : QStringLiteral("no kid \"%1\"").arg(kid);
+    });
 }
 
-void IdTokenVerifier::fetchKeys(const QUrl &jwksUri)
+void IdTokenVerifier::fetchKeys(const QUrl &jwksUri, const QString &alg)
 {
     cancel();
     m_validation = nullptr;
     m_token.clear();
     m_jwksUri = jwksUri;
-    useKeys({});
+    useKeys([alg](const JwkSet &keys) {
+        return Jwe::recipientFor(keys, alg) ? QString()
+                                            : QStringLiteral("no %1 key to encrypt to with %2")
+                                                  .arg(Jwe::keyTypeFor(alg), alg);
+    });
 }
 
-void IdTokenVerifier::useKeys(const QString &kid)
+void IdTokenVerifier::useKeys(const std::function<QString(const JwkSet &)> &lacking)
 {
     const QUrl &jwksUri = m_jwksUri;
     if (!jwksUri.isValid() || jwksUri.isEmpty()) {
@@ -88,8 +96,8 @@ void IdTokenVerifier::useKeys(const QString &kid)
                   .arg(m_cacheLifetimeSeconds));
         return;
     }
-    if (!kid.isEmpty() && !cached->keys.hasKeyId(kid)) {
-        fetch(QStringLiteral("fetched again: the cached set had no kid \"%1\"").arg(kid));
+    if (const QString missing = lacking(cached->keys); !missing.isEmpty()) {
+        fetch(QStringLiteral("fetched again: the cached set had %1").arg(missing));
         return;
     }
     complete({&cached->keys,

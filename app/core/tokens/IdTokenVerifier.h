@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <functional>
+
 namespace workbench {
 
 class ExchangeClient;
@@ -32,9 +34,10 @@ public:
     // those of IdTokenValidator::validateAuthorizationResponse.
     void verifyAuthorizationResponse(const QByteArray &response,
                                      const IdTokenExpectations &expected, const QUrl &jwksUri);
-    // The server's keys for something the client encrypts to it (a request object): cached
-    // while fresh, else fetched and recorded. Emits keysReady() once, possibly before returning.
-    void fetchKeys(const QUrl &jwksUri);
+    // The server's keys for something the client encrypts to it with `alg` (a request object):
+    // cached while fresh and holding a key for `alg`, else fetched and recorded (the server may
+    // have published its encryption key since). Emits keysReady() once, possibly before returning.
+    void fetchKeys(const QUrl &jwksUri, const QString &alg);
     bool busy() const { return !m_pending.isNull(); }
     // Drops a verification waiting for its keys; finished() is not emitted for it.
     void cancel();
@@ -52,8 +55,9 @@ private:
         JwkSet keys;
         QDateTime fetchedAt;
     };
-    // The keys at m_jwksUri for a token naming `kid` (empty: any): cached or fetched.
-    void useKeys(const QString &kid);
+    // The keys at m_jwksUri: cached, or fetched when none are cached, the cached ones are stale
+    // or `lacking` finds what is needed missing from them (it says what, empty when all is there).
+    void useKeys(const std::function<QString(const JwkSet &)> &lacking);
     void fetch(const QString &why);
     void onFetched(const HttpExchange &exchange);
     void complete(const KeySource &source);
