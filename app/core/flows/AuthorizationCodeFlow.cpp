@@ -84,6 +84,35 @@ void AuthorizationCodeFlow::sendRequest(const FormFields &parameters)
         openBrowserAt(AuthorizationRequest::urlWith(m_config.authorizationEndpoint, parameters));
 }
 
+template <typename Answer>
+void AuthorizationCodeFlow::onVerifierAnswer(Stage stage,
+                                             void (IdTokenVerifier::*signal)(const Answer &),
+                                             std::function<void(const Answer &)> then)
+{
+    // One connection per request; it goes away with its first answer, and an answer to a
+    // request that was cancelled (a newer one runs, or the flow moved on) is ignored.
+    const quint64 validation = ++m_validation;
+    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
+                                  &AuthorizationCodeFlow::record);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(
+        m_verifier, signal, this,
+        [this, stage, then = std::move(then), connection, validation](const Answer &answer) {
+            disconnect(*connection);
+            if (m_stage != stage || validation != m_validation)
+                return;
+            disconnect(m_verifierRecording);
+            then(answer);
+        });
+}
+
+QString AuthorizationCodeFlow::stepLabel(const QString &what, const QString &note) const
+{
+    return m_requestEncryption.isEmpty() ? QStringLiteral("%1 (%2)").arg(what, note)
+                                         : QStringLiteral("%1 (%2; request object encrypted %3)")
+                                               .arg(what, note, m_requestEncryption);
+}
+
 void AuthorizationCodeFlow::encryptRequestObject(const FormFields &parameters)
 {
     const auto encryptWith = [this, parameters](const JwkSet &keys) {
@@ -114,25 +143,18 @@ void AuthorizationCodeFlow::encryptRequestObject(const FormFields &parameters)
         return;
     }
     setStage(Stage::PreparingRequest);
-    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
-                                  &AuthorizationCodeFlow::record);
-    const quint64 validation = ++m_validation; // as in whenVerified: a stale answer is dropped
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_verifier, &IdTokenVerifier::keysReady, this,
-                          [this, connection, encryptWith, validation](const KeySource &source) {
-                              disconnect(*connection);
-                              if (m_stage != Stage::PreparingRequest || validation != m_validation)
-                                  return;
-                              disconnect(m_verifierRecording);
-                              if (!source.keys) {
-                                  finish({FlowOutcome::Result::InvalidConfiguration,
-                                          QStringLiteral("The server's key to encrypt the request "
-                                                         "object to could not be had."),
-                                          {source.problem}});
-                                  return;
-                              }
-                              encryptWith(*source.keys);
-                          });
+    onVerifierAnswer<KeySource>(
+        Stage::PreparingRequest, &IdTokenVerifier::keysReady,
+        [this, encryptWith](const KeySource &source) {
+            if (!source.keys) {
+                finish({FlowOutcome::Result::InvalidConfiguration,
+                        QStringLiteral(
+                            "The server's key to encrypt the request object to could not be had."),
+                        {source.problem}});
+                return;
+            }
+            encryptWith(*source.keys);
+        });
     m_verifier->fetchKeys(m_config.jwksUri, m_config.requestObjectEncryptionAlg.trimmed());
 }
 
@@ -231,10 +253,7 @@ void AuthorizationCodeFlow::pushRequest(const FormFields &parameters)
 {
     m_pending = m_client->send(
         TokenRequest::pushedAuthorization(m_config, parameters),
-        m_requestEncryption.isEmpty()
-            ? QStringLiteral("Pushed authorization request (PAR)")
-            : QStringLiteral("Pushed authorization request (PAR; request object encrypted %1)")
-                  .arg(m_requestEncryption));
+        stepLabel(QStringLiteral("Pushed authorization request"), QStringLiteral("PAR")));
     connect(m_pending, &PendingExchange::attemptRecorded, this, &AuthorizationCodeFlow::record);
     connect(m_pending, &PendingExchange::finished, this, [this](const HttpExchange &exchange) {
         record(exchange);
@@ -267,11 +286,7 @@ void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
     HttpExchange navigation;
     navigation.kind = HttpExchange::Kind::BrowserNavigation;
     navigation.label =
-        m_requestEncryption.isEmpty()
-            ? QStringLiteral("Authorization request (opened in the browser)")
-            : QStringLiteral("Authorization request (opened in the browser; request object "
-                             "encrypted %1)")
-                  .arg(m_requestEncryption);
+        stepLabel(QStringLiteral("Authorization request"), QStringLiteral("opened in the browser"));
     navigation.request.method = "GET";
     navigation.request.url = m_authorizationUrl;
     navigation.startedAt = Clock::utcNow();
@@ -360,43 +375,25 @@ void AuthorizationCodeFlow::verifyResponse(const CapturedRedirect &redirect)
     setStage(Stage::ValidatingResponse);
     IdTokenExpectations expected = IdTokenExpectations::forClient(m_config, {});
     expected.allowedAlgorithms = m_config.authorizationSigningAlgorithms;
-    whenVerified(Stage::ValidatingResponse, [this, redirect](const QList<TokenCheck> &checks) {
-        m_responseChecks = checks;
-        if (IdTokenValidator::accepted(checks)) {
-            useResponse(redirect);
-            return;
-        }
-        FlowOutcome rejected{FlowOutcome::Result::AuthorizationResponseRejected,
-                             QStringLiteral("The JWT-secured authorization response failed its "
-                                            "checks; nothing in it was used."),
-                             {}};
-        for (const TokenCheck &check : checks) {
-            if (check.status == TokenCheck::Status::Failed)
-                rejected.details << check.name + QStringLiteral(": ") + check.detail;
-        }
-        finish(rejected);
-    });
+    onVerifierAnswer<QList<TokenCheck>>(
+        Stage::ValidatingResponse, &IdTokenVerifier::finished,
+        [this, redirect](const QList<TokenCheck> &checks) {
+            m_responseChecks = checks;
+            if (IdTokenValidator::accepted(checks)) {
+                useResponse(redirect);
+                return;
+            }
+            FlowOutcome rejected{FlowOutcome::Result::AuthorizationResponseRejected,
+                                 QStringLiteral("The JWT-secured authorization response failed its "
+                                                "checks; nothing in it was used."),
+                                 {}};
+            for (const TokenCheck &check : checks) {
+                if (check.status == TokenCheck::Status::Failed)
+                    rejected.details << check.name + QStringLiteral(": ") + check.detail;
+            }
+            finish(rejected);
+        });
     m_verifier->verifyAuthorizationResponse(redirect.responseJwt, expected, m_config.jwksUri);
-}
-
-void AuthorizationCodeFlow::whenVerified(Stage stage,
-                                         std::function<void(const QList<TokenCheck> &)> then)
-{
-    // One connection per verification; it goes away with its first result, and a result for a
-    // verification that was cancelled (a newer one runs, or the flow moved on) is ignored.
-    const quint64 validation = ++m_validation;
-    m_verifierRecording = connect(m_verifier, &IdTokenVerifier::exchangeRecorded, this,
-                                  &AuthorizationCodeFlow::record);
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_verifier, &IdTokenVerifier::finished, this,
-                          [this, stage, then = std::move(then), connection,
-                           validation](const QList<TokenCheck> &checks) {
-                              disconnect(*connection);
-                              if (m_stage != stage || validation != m_validation)
-                                  return;
-                              disconnect(m_verifierRecording);
-                              then(checks);
-                          });
 }
 
 void AuthorizationCodeFlow::useResponse(const CapturedRedirect &redirect)
@@ -543,11 +540,11 @@ void AuthorizationCodeFlow::validateIdToken(FlowOutcome outcome)
     if (m_nonceSent)
         expected.nonce = m_nonce;
     expected.code = m_code;
-    whenVerified(Stage::ValidatingIdToken,
-                 [this, outcome](const QList<TokenCheck> &checks) mutable {
-                     outcome.takeIdTokenChecks(checks);
-                     finish(outcome);
-                 });
+    onVerifierAnswer<QList<TokenCheck>>(Stage::ValidatingIdToken, &IdTokenVerifier::finished,
+                                        [this, outcome](const QList<TokenCheck> &checks) mutable {
+                                            outcome.takeIdTokenChecks(checks);
+                                            finish(outcome);
+                                        });
     m_verifier->verify(outcome.tokenResponse.value(QLatin1String("id_token")).toString().toUtf8(),
                        expected, m_config.jwksUri);
 }

@@ -100,8 +100,14 @@ private:
     void onWaitTick();
     // JARM: the response JWT's signature, iss, aud and exp, before anything in it is used.
     void verifyResponse(const CapturedRedirect &redirect);
-    // Runs `then` with the verifier's checks if the flow is still at `stage` when they come.
-    void whenVerified(Stage stage, std::function<void(const QList<TokenCheck> &)> then);
+    // Runs `then` with the verifier's first answer on `signal` (its checks, or the keys it
+    // fetched) if the flow is still at `stage` when it comes; the verifier's exchanges are
+    // recorded with the run until then.
+    template <typename Answer>
+    void onVerifierAnswer(Stage stage, void (IdTokenVerifier::*signal)(const Answer &),
+                          std::function<void(const Answer &)> then);
+    // A step's label: "what (note)", saying how the request object was encrypted when it was.
+    QString stepLabel(const QString &what, const QString &note) const;
     // A redirect that passed the state (and JARM) checks: the error, the tokens or the code.
     void useResponse(const CapturedRedirect &redirect);
     // RFC 9207: a mix-up when iss differs from our issuer, or is missing though promised.
