@@ -16,6 +16,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
+#include <algorithm>
+
 using namespace workbench;
 
 namespace {
@@ -113,6 +115,40 @@ private slots:
         QVERIFY2(requestObject.has_value(), qPrintable(why));
         QCOMPARE(requestObject->claims.value("authorization_details").toArray(),
                  AuthorizationDetails::parse(QString::fromUtf8(kPayment)));
+        const auto granted =
+            AuthorizationDetails::compare(AuthorizationDetails::askedIn(run, run.size() - 1),
+                                          outcome.tokenResponse.value("authorization_details"));
+        QVERIFY2(granted.grantedAsAsked, qPrintable(granted.differences.join('\n')));
+    }
+
+    // The same, the request object encrypted to the provider's key: only the provider can read
+    // the details on the wire, and the run compares the grant with what it sealed.
+    void encryptedPushedRequestObjectIsComparedWithTheGrant()
+    {
+        ClientConfig config = codeFlowConfig("privateKeyJwtRsa", kPayment);
+        config.usePar = true;
+        config.useRequestObject = true;
+        config.jwksUri = QUrl(m_env.discovery().value("jwks_uri").toString());
+        config.requestObjectEncryptionAlg = QStringLiteral("ECDH-ES");
+        config.requestObjectEncryptionEnc = QStringLiteral("A256GCM");
+        QVERIFY2(config.validate().isEmpty(), qPrintable(config.validate().join('\n')));
+        RunSession session;
+        const FlowOutcome outcome = e2e::signIn(m_env, session, config);
+        QVERIFY2(outcome.succeeded(), qPrintable(outcome.summary + outcome.details.join('\n')));
+        const QList<HttpExchange> &run = session.record().exchanges;
+        const auto pushed = std::find_if(run.cbegin(), run.cend(), [&](const HttpExchange &step) {
+            return step.request.url == config.pushedAuthorizationRequestEndpoint;
+        });
+        QVERIFY(pushed != run.cend());
+        const QByteArray onTheWire =
+            FormEncoding::value(FormEncoding::decode(pushed->request.body), "request").toLatin1();
+        QCOMPARE(Jwt::kindOf(onTheWire), Jwt::Kind::Jwe);
+        QString why;
+        const auto sealed = Jwt::decode(pushed->sealedRequestObject, &why);
+        QVERIFY2(sealed.has_value(), qPrintable(why));
+        QCOMPARE(sealed->claims.value("authorization_details").toArray(),
+                 AuthorizationDetails::parse(QString::fromUtf8(kPayment)));
+        QVERIFY(!AuthorizationDetails::askedOutOfSight(run, run.size() - 1));
         const auto granted =
             AuthorizationDetails::compare(AuthorizationDetails::askedIn(run, run.size() - 1),
                                           outcome.tokenResponse.value("authorization_details"));

@@ -80,6 +80,43 @@ private slots:
         QVERIFY(text.contains("payment_initiation"));
     }
 
+    // The request object the run encrypted to the server is shown decoded under the raw
+    // request (which carries only the JWE), and the grant is compared with what it asked.
+    void sealedRequestObjectIsShownAndCompared()
+    {
+        const DecryptionKey server = DecryptionKey::generate("EC", "server-enc");
+        const QByteArray signedObject =
+            "eyJhbGciOiJub25lIn0." +
+            QByteArray(
+                R"({"state":"st-123","authorization_details":[{"type":"payment_initiation"}]})")
+                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) +
+            ".";
+        QString error;
+        const QByteArray encrypted = Jwe::encrypt(signedObject, Jwk{server.publicJwk()}, "ECDH-ES",
+                                                  "A256GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!encrypted.isEmpty(), qPrintable(error));
+        HttpExchange navigation;
+        navigation.kind = HttpExchange::Kind::BrowserNavigation;
+        navigation.request.url = QUrl("https://as.example/authorize?client_id=c&request=" +
+                                      QString::fromLatin1(encrypted));
+        navigation.sealedRequestObject = signedObject;
+        const QList<HttpExchange> run{
+            navigation, post("/token", "grant_type=authorization_code&code=x", 200,
+                             R"({"access_token":"at","token_type":"Bearer",)"
+                             R"("authorization_details":[{"type":"payment_initiation"}]})")};
+        const QList<QByteArray> masks{signedObject};
+        const StepTexts step = StepTexts::prepare(run, 0, {}, &masks);
+        QVERIFY2(step.request.contains("Request object inside the encryption"),
+                 qPrintable(step.request));
+        QVERIFY(step.request.contains("\"state\": \"st-123\""));
+        QVERIFY(step.request.contains(QString::fromLatin1(encrypted.left(40))));
+        QVERIFY(!step.request.contains(QString::fromLatin1(signedObject)));
+        const QString text = tokensText(run);
+        QVERIFY2(!text.contains("inside the encrypted request object"), qPrintable(text));
+        QVERIFY(!text.contains("granted without being asked"));
+        QVERIFY(text.contains("payment_initiation"));
+    }
+
     // A refresh without scope asks for what was granted; one scope fewer is a real drop.
     void refreshWithoutScopeComparesWithTheFirstRequest()
     {

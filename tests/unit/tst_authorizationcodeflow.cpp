@@ -613,6 +613,9 @@ private slots:
         QVERIFY(inner);
         QCOMPARE(inner->header.value("typ").toString(), QStringLiteral("oauth-authz-req+jwt"));
         QCOMPARE(inner->claims.value("state").toString(), QString::fromLatin1(flow.state()));
+        // The step keeps what was sealed, for the run to show; the JWKS fetch has nothing sealed.
+        QCOMPARE(flow.exchanges().at(1).sealedRequestObject, opened.plaintext);
+        QVERIFY(flow.exchanges().at(0).sealedRequestObject.isEmpty());
 
         // The run goes on as any other: the redirect's code is redeemed.
         server.route("/token", jsonResponse(200, "{\"access_token\":\"at\"}"));

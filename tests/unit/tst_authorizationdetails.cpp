@@ -228,6 +228,36 @@ private slots:
         QVERIFY(!AuthorizationDetails::askedOutOfSight({token}, 0));
     }
 
+    // The run that sealed the request object keeps it with the step: what was asked is read
+    // from there, and the grant is compared with it.
+    void detailsSealedByThisRunAreCompared()
+    {
+        const DecryptionKey server = DecryptionKey::generate("EC", "server-enc");
+        const QByteArray signedObject =
+            "eyJhbGciOiJub25lIn0." +
+            QByteArray(R"({"authorization_details":[{"type":"account_information"}]})")
+                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) +
+            ".";
+        QString error;
+        const QByteArray encrypted = Jwe::encrypt(signedObject, Jwk{server.publicJwk()}, "ECDH-ES",
+                                                  "A128GCM", {{"cty", "JWT"}}, &error);
+        QVERIFY2(!encrypted.isEmpty(), qPrintable(error));
+        HttpExchange pushed;
+        pushed.request.body =
+            FormEncoding::encode({{"client_id", "c"}, {"request", QString::fromLatin1(encrypted)}});
+        pushed.sealedRequestObject = signedObject;
+        pushed.status = 201;
+        HttpExchange token;
+        token.request.body = "grant_type=authorization_code&code=x";
+        token.status = 200;
+        token.responseBody = R"({"access_token":"at","authorization_details":[{"type":"x"}]})";
+
+        const QList<HttpExchange> run{pushed, token};
+        QVERIFY(!AuthorizationDetails::askedOutOfSight(run, 1));
+        QCOMPARE(AuthorizationDetails::askedIn(run, 1),
+                 QJsonArray({QJsonObject{{"type", "account_information"}}}));
+    }
+
     // A whole code flow on the sandbox: the details asked for come back in the token response,
     // the run says what was asked, and the sandbox refuses a type it does not know.
     void sandboxGrantsWhatWasAsked()

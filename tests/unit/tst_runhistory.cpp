@@ -198,6 +198,28 @@ private slots:
         QVERIFY(run.at(1).request.body.contains("theCODE123"));
     }
 
+    // The request object a run sealed to the server is a credential like "request": among the
+    // run's secrets (masked wherever it shows), and never written to history.
+    void aSealedRequestObjectStaysInMemory()
+    {
+        QTemporaryDir dir;
+        RunRecord run = sampleRun(QDateTime::currentDateTimeUtc());
+        HttpExchange pushed;
+        pushed.label = QStringLiteral("Pushed authorization request (PAR)");
+        pushed.request.method = "POST";
+        pushed.request.url = QUrl(QStringLiteral("https://id.example/par"));
+        pushed.request.body = "client_id=c&request=eyJlbmMi.a.b.c.d";
+        pushed.sealedRequestObject = "eyJhbGciOiJub25lIn0.eyJzdGF0ZSI6InNlYWxlZC1zdGF0ZSJ9.";
+        run.exchanges.prepend(pushed);
+        QVERIFY(Redaction::secretsIn(run.exchanges).contains(pushed.sealedRequestObject));
+        QVERIFY(RunHistory(dir.path()).save(run));
+        const auto loaded = RunHistory(dir.path()).load(run.id);
+        QVERIFY(loaded);
+        QVERIFY(loaded->exchanges.first().sealedRequestObject.isEmpty());
+        QVERIFY(
+            filescan::filesContaining(dir.path(), "eyJzdGF0ZSI6InNlYWxlZC1zdGF0ZSJ9").isEmpty());
+    }
+
     void newestFirstAndOnlyTheNewestKept()
     {
         QTemporaryDir dir;

@@ -129,6 +129,11 @@ QString responseOf(const HttpExchange &exchange)
     return response;
 }
 
+QString indented(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)).trimmed();
+}
+
 // The DPoP proof a request carried, decoded: its header (with the public key) and its claims, as
 // the server reads them; empty without one. Shown under the raw request, not copied with it.
 QString proofSection(const HttpExchange &exchange)
@@ -140,11 +145,25 @@ QString proofSection(const HttpExchange &exchange)
     const std::optional<DecodedJwt> decoded = Jwt::decode(proof, &unreadable);
     if (!decoded)
         return tr("\n\n--- DPoP proof: not a readable JWT (%1) ---").arg(unreadable);
-    const auto pretty = [](const QJsonObject &object) {
-        return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)).trimmed();
-    };
     return tr("\n\n--- DPoP proof, decoded ---\nHeader: %1\nClaims: %2")
-        .arg(pretty(decoded->header), pretty(decoded->claims));
+        .arg(indented(decoded->header), indented(decoded->claims));
+}
+
+// The signed request object the app encrypted to the server, decoded: what the server opens. The
+// wire carries only the JWE; the compact form stays out (it is a credential, as "request" is).
+QString sealedSection(const HttpExchange &exchange)
+{
+    if (exchange.sealedRequestObject.isEmpty())
+        return {};
+    QString unreadable;
+    const std::optional<DecodedJwt> decoded =
+        Jwt::decode(exchange.sealedRequestObject, &unreadable);
+    if (!decoded)
+        return tr("\n\n--- Request object inside the encryption: not a readable JWT (%1) ---")
+            .arg(unreadable);
+    return tr("\n\n--- Request object inside the encryption (only the server can open it), "
+              "decoded ---\nHeader: %1\nClaims: %2")
+        .arg(indented(decoded->header), indented(decoded->claims));
 }
 
 QString formattedOf(const HttpExchange &exchange)
@@ -186,9 +205,9 @@ StepTexts StepTexts::prepare(const QList<HttpExchange> &run, int row,
     const HttpExchange exchange =
         maskSecrets ? Redaction::redactWith(run.at(row), *maskSecrets, Redaction::Style::Masked)
                     : run.at(row);
-    // The proof is masked in the raw request (it could be replayed while fresh); its decoded
-    // header and claims hold no secret.
-    texts.request = text(exchange, 0) + proofSection(run.at(row));
+    // The proof and the request object are masked in the raw request (either could be replayed
+    // while fresh); their decoded headers and claims hold no secret.
+    texts.request = text(exchange, 0) + proofSection(run.at(row)) + sealedSection(run.at(row));
     texts.response = text(exchange, 1);
     // A callback's parameters may be read from a JWT (JARM) that masking turns into a marker:
     // read them from the step as it came, then mask the secrets among them.

@@ -198,7 +198,8 @@ std::optional<QJsonArray> detailsIn(const FormFields &fields)
 
 namespace {
 // The nearest request up to run[row] that says what was asked: its details, or none when its
-// request object is encrypted to the server (what it asked cannot be read here).
+// request object is encrypted to the server and the step does not hold what was sealed in it
+// (a run from history: what it asked cannot be read here).
 struct Asking
 {
     std::optional<QJsonArray> details;
@@ -214,9 +215,16 @@ Asking nearestAsking(const QList<HttpExchange> &run, qsizetype row)
                                              : FormFields{}}) {
             if (std::optional<QJsonArray> found = detailsIn(fields))
                 return {found, false};
-            if (Jwt::kindOf(FormEncoding::value(fields, QStringLiteral("request")).toUtf8()) ==
+            if (Jwt::kindOf(FormEncoding::value(fields, QStringLiteral("request")).toUtf8()) !=
                 Jwt::Kind::Jwe)
+                continue;
+            // Encrypted to the server: readable only when the app kept what it sealed.
+            if (exchange.sealedRequestObject.isEmpty())
                 return {std::nullopt, true};
+            if (std::optional<QJsonArray> found =
+                    detailsIn({{QStringLiteral("request"),
+                                QString::fromLatin1(exchange.sealedRequestObject)}}))
+                return {found, false};
         }
     }
     return {};

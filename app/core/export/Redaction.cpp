@@ -130,6 +130,8 @@ QSet<QByteArray> secretsIn(const QList<HttpExchange> &exchanges, qsizetype maxPa
     for (const HttpExchange &exchange : exchanges) {
         collectHeaders(exchange.request.headers, &secrets);
         collectHeaders(exchange.responseHeaders, &secrets);
+        if (!exchange.sealedRequestObject.isEmpty()) // a request object, as "request" is
+            secrets.insert(exchange.sealedRequestObject);
         collectForm(FormEncoding::queryOf(exchange.request.url), &secrets);
         collectForm(CapturedRedirect::parametersOf(exchange), &secrets);
         const QByteArray requestBody = parsed(exchange.request.body);

@@ -54,6 +54,7 @@ bool AuthorizationCodeFlow::start(const ClientConfig &config)
     m_pkce.reset();
     m_authorizationUrl.clear();
     m_requestEncryption.clear();
+    m_sealedRequestObject.clear();
 
     const QStringList problems = config.validate();
     if (!problems.isEmpty()) {
@@ -130,6 +131,7 @@ void AuthorizationCodeFlow::encryptRequestObject(const FormFields &parameters)
                         {error}});
                 return;
             }
+            m_sealedRequestObject = value.toLatin1();
             value = QString::fromLatin1(encrypted);
             m_requestEncryption =
                 QStringLiteral("%1 + %2 to %3")
@@ -254,9 +256,10 @@ void AuthorizationCodeFlow::pushRequest(const FormFields &parameters)
     m_pending = m_client->send(
         TokenRequest::pushedAuthorization(m_config, parameters),
         stepLabel(QStringLiteral("Pushed authorization request"), QStringLiteral("PAR")));
-    connect(m_pending, &PendingExchange::attemptRecorded, this, &AuthorizationCodeFlow::record);
+    connect(m_pending, &PendingExchange::attemptRecorded, this,
+            &AuthorizationCodeFlow::recordPushed);
     connect(m_pending, &PendingExchange::finished, this, [this](const HttpExchange &exchange) {
-        record(exchange);
+        recordPushed(exchange);
         if (m_stage != Stage::WaitingForRedirect || !m_authorizationUrl.isEmpty())
             return;
         const QJsonObject body = QJsonDocument::fromJson(exchange.responseBody).object();
@@ -280,6 +283,12 @@ void AuthorizationCodeFlow::pushRequest(const FormFields &parameters)
     });
 }
 
+void AuthorizationCodeFlow::recordPushed(HttpExchange exchange)
+{
+    exchange.sealedRequestObject = m_sealedRequestObject;
+    record(exchange);
+}
+
 void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
 {
     m_authorizationUrl = url;
@@ -289,6 +298,8 @@ void AuthorizationCodeFlow::openBrowserAt(const QUrl &url)
         stepLabel(QStringLiteral("Authorization request"), QStringLiteral("opened in the browser"));
     navigation.request.method = "GET";
     navigation.request.url = m_authorizationUrl;
+    if (!m_config.usePar) // else the request object went with PAR, and this carries request_uri
+        navigation.sealedRequestObject = m_sealedRequestObject;
     navigation.startedAt = Clock::utcNow();
     record(navigation);
     qCInfo(lcFlow) << "waiting for the redirect on" << m_redirectUri.toString();

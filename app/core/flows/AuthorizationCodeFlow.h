@@ -92,6 +92,8 @@ private:
     void encryptRequestObject(const FormFields &parameters);
     void sendRequest(const FormFields &parameters);
     void pushRequest(const FormFields &parameters);
+    // record() for the PAR step: with the request object it sealed, when it sealed one.
+    void recordPushed(HttpExchange exchange);
     void openBrowserAt(const QUrl &url);
     void onRedirect(const CapturedRedirect &redirect);
     // A request on the callback: refused when it cannot be this flow's response (the wait goes
@@ -136,6 +138,7 @@ private:
     bool m_nonceSent = false;
     std::optional<Pkce> m_pkce;
     QString m_requestEncryption; // "RSA-OAEP-256 + A256GCM to the server's key …"; empty: none
+    QByteArray m_sealedRequestObject; // the signed request object inside that encryption
     QList<HttpExchange> m_exchanges;
     QTimer *m_waitTimer;
     QDateTime m_waitStartedAt; // by the core's clock, so tests can let the wait run out

@@ -45,6 +45,10 @@ struct HttpExchange
     QString label;
     HttpRequestSpec request;
     QByteArray wireRequest; // exact bytes received, when the app saw them (loopback callbacks)
+    // The signed request object the app encrypted to the server before this request carried it
+    // (its `request` is the JWE): what only the server can open, kept so the run shows it. In
+    // memory only: history and exports redact the request object anyway.
+    QByteArray sealedRequestObject;
 
     QDateTime startedAt;
     qint64 elapsedMs = -1;
