@@ -35,6 +35,22 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config
 TEST_PACKAGES=(chromium desktop-file-utils appstream ca-certificates clang clang-format-14 clang-tidy libclang-rt-14-dev
     dbus-daemon gnome-keyring curl zbar-tools xvfb xauth)
 
+# need_disk PRESET GIB: stops with a clear message when the disk under build/ lacks the room a
+# fresh build of PRESET takes (GIB GiB, what one took here rounded up; less what
+# build/PRESET already holds), rather than letting the linker fail with "No space left".
+need_disk() {
+    local preset=$1 need_kib=$(($2 * 1024 * 1024)) free_kib held_kib=0
+    mkdir -p build
+    free_kib=$(df -Pk build | awk 'NR == 2 { print $4 }')
+    [ -d "build/$preset" ] && held_kib=$(du -sk "build/$preset" | cut -f1)
+    echo "==> disk: $((free_kib / 1048576)) GiB free under build/; the $preset build needs up to $2 GiB"
+    if [ $((free_kib + held_kib)) -lt "$need_kib" ]; then
+        echo "error: the $preset build needs about $2 GiB under $(pwd)/build," \
+             "and only $((free_kib / 1048576)) GiB are free there. Free some space and run again." >&2
+        exit 1
+    fi
+}
+
 ensure_node() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         install_packages nodejs npm

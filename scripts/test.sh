@@ -10,6 +10,7 @@ ensure_node
 echo "==> node $(node --version), npm $(npm --version)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 
+need_disk ci 2
 cmake --preset ci
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci -j"$(nproc)" "$@"
@@ -18,11 +19,13 @@ bash scripts/tidy.sh
 echo "==> ci preset passed; now the sanitizer build"
 
 # The same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).
+need_disk asan 5
 cmake --preset asan
 cmake --build --preset asan -j"$(nproc)"
 ctest --preset asan -j"$(nproc)" "$@"
 
 # A short libFuzzer campaign on each parser of untrusted input (Clang, ASan + UBSan).
+need_disk fuzz 2 # a bound until measured: the core and the fuzz targets only
 cmake --preset fuzz
 cmake --build --preset fuzz -j"$(nproc)"
 ctest --preset fuzz
