@@ -4,6 +4,9 @@
 #include "ui/results/StepTexts.h"
 #include "ui/results/TokenView.h"
 
+#include "TestJose.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -22,6 +25,16 @@ HttpExchange post(const QByteArray &path, const QByteArray &form, int status,
     exchange.responseHeaders = {{"Content-Type", "application/json"}};
     exchange.responseBody = answer;
     return exchange;
+}
+
+// The browser sent to the authorization endpoint with `request` (a request object).
+HttpExchange navigationWith(const QByteArray &request)
+{
+    HttpExchange navigation;
+    navigation.kind = HttpExchange::Kind::BrowserNavigation;
+    navigation.request.url =
+        QUrl("https://as.example/authorize?client_id=c&request=" + QString::fromLatin1(request));
+    return navigation;
 }
 
 QString tokensText(const QList<HttpExchange> &run)
@@ -65,14 +78,11 @@ private slots:
         const QByteArray encrypted = Jwe::encrypt("a.b.c", Jwk{server.publicJwk()}, "ECDH-ES",
                                                   "A256GCM", {{"cty", "JWT"}}, &error);
         QVERIFY2(!encrypted.isEmpty(), qPrintable(error));
-        HttpExchange navigation;
-        navigation.kind = HttpExchange::Kind::BrowserNavigation;
-        navigation.request.url = QUrl("https://as.example/authorize?client_id=c&request=" +
-                                      QString::fromLatin1(encrypted));
         const QList<HttpExchange> run{
-            navigation, post("/token", "grant_type=authorization_code&code=x", 200,
-                             R"({"access_token":"at","token_type":"Bearer",)"
-                             R"("authorization_details":[{"type":"payment_initiation"}]})")};
+            navigationWith(encrypted),
+            post("/token", "grant_type=authorization_code&code=x", 200,
+                 R"({"access_token":"at","token_type":"Bearer",)"
+                 R"("authorization_details":[{"type":"payment_initiation"}]})")};
         const QString text = tokensText(run);
         QVERIFY2(text.contains("what was asked is inside the encrypted request object"),
                  qPrintable(text));
@@ -86,19 +96,16 @@ private slots:
     {
         const DecryptionKey server = DecryptionKey::generate("EC", "server-enc");
         const QByteArray signedObject =
-            "eyJhbGciOiJub25lIn0." +
-            QByteArray(
-                R"({"state":"st-123","authorization_details":[{"type":"payment_initiation"}]})")
-                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) +
-            ".";
+            testjose::signingInput({{"alg", "none"}},
+                                   {{"state", "st-123"},
+                                    {"authorization_details",
+                                     QJsonArray{QJsonObject{{"type", "payment_initiation"}}}}}) +
+            '.';
         QString error;
         const QByteArray encrypted = Jwe::encrypt(signedObject, Jwk{server.publicJwk()}, "ECDH-ES",
                                                   "A256GCM", {{"cty", "JWT"}}, &error);
         QVERIFY2(!encrypted.isEmpty(), qPrintable(error));
-        HttpExchange navigation;
-        navigation.kind = HttpExchange::Kind::BrowserNavigation;
-        navigation.request.url = QUrl("https://as.example/authorize?client_id=c&request=" +
-                                      QString::fromLatin1(encrypted));
+        HttpExchange navigation = navigationWith(encrypted);
         navigation.sealedRequestObject = signedObject;
         const QList<HttpExchange> run{
             navigation, post("/token", "grant_type=authorization_code&code=x", 200,

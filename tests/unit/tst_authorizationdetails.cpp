@@ -12,6 +12,7 @@
 #include "core/util/FormEncoding.h"
 
 #include "SandboxBrowser.h"
+#include "TestJose.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -234,10 +235,10 @@ private slots:
     {
         const DecryptionKey server = DecryptionKey::generate("EC", "server-enc");
         const QByteArray signedObject =
-            "eyJhbGciOiJub25lIn0." +
-            QByteArray(R"({"authorization_details":[{"type":"account_information"}]})")
-                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) +
-            ".";
+            testjose::signingInput({{"alg", "none"}},
+                                   {{"authorization_details",
+                                     QJsonArray{QJsonObject{{"type", "account_information"}}}}}) +
+            '.';
         QString error;
         const QByteArray encrypted = Jwe::encrypt(signedObject, Jwk{server.publicJwk()}, "ECDH-ES",
                                                   "A128GCM", {{"cty", "JWT"}}, &error);
